@@ -1,0 +1,116 @@
+"""Engine, pragmas, schema versioning and migrations for the catalog database.
+
+Versioning follows rclip and qutebrowser: `PRAGMA user_version` holds the schema
+version, migrations run step by step, and a database newer than this app is refused
+rather than half-understood.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.core.catalog.models import Base
+from desktop.core.errors import CatalogDamaged, CatalogTooNew
+
+SCHEMA_VERSION = 1
+
+# FTS5 tables are not ORM models: SQLAlchemy has no DDL for virtual tables.
+_FTS_DDL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS chunk_fts USING fts5("
+    "title, body, tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS file_fts USING fts5(name, tokenize='porter unicode61 remove_diacritics 2')",
+]
+
+# MIGRATIONS[n] upgrades a database at version n to n + 1.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 10000")  # another process writing: wait, don't fail at once
+    cursor.execute("PRAGMA foreign_keys = ON")
+    # NORMAL in WAL mode never corrupts; an OS crash may lose the last commits. Marks use FULL.
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine: Engine = create_engine(f"sqlite:///{path}", future=True)
+        event.listen(self.engine, "connect", _set_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+                version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+                if version > SCHEMA_VERSION:
+                    raise CatalogTooNew(
+                        f"This library was written by a newer version of semdesk (catalog schema {version}; "
+                        f"this app understands up to {SCHEMA_VERSION}). Update semdesk, or open another library."
+                    )
+                if version == 0:
+                    self._create(conn)
+                else:
+                    self._migrate(conn, version)
+                conn.commit()
+        except DatabaseError as error:
+            raise CatalogDamaged(
+                f"The library's catalog at {self.path} is damaged and cannot be read ({error.orig}). "
+                "Rebuild it from your folders; your marks are kept in marks.jsonl beside it."
+            ) from error
+
+    def _create(self, conn: Connection) -> None:
+        Base.metadata.create_all(conn)
+        for ddl in _FTS_DDL:
+            conn.exec_driver_sql(ddl)
+        conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _migrate(self, conn: Connection, version: int) -> None:
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](conn)
+            version += 1
+            conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own check; an empty list means the database is sound."""
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
+        except DatabaseError as error:
+            return [str(error.orig)]
+        return [] if rows == ["ok"] else [str(r) for r in rows]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def durable_session(self) -> Iterator[Session]:
+        """A transaction synced to disk at commit: for what a user must never lose (marks)."""
+        with self._sessions() as session:
+            session.execute(text("PRAGMA synchronous = FULL"))
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.execute(text("PRAGMA synchronous = NORMAL"))
+                session.commit()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

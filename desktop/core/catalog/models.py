@@ -1,0 +1,163 @@
+"""SQLAlchemy 2 typed models of the catalog.
+
+Paths are stored as bytes (os.fsencode) so that file names that are not valid UTF-8
+round-trip exactly; Python code always sees `str` (os.fsdecode, surrogate escapes).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class PathType(TypeDecorator[str]):
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: object) -> bytes | None:
+        return None if value is None else os.fsencode(value)
+
+    def process_result_value(self, value: bytes | None, dialect: object) -> str | None:
+        return None if value is None else os.fsdecode(value)
+
+
+class FileStatus(StrEnum):
+    PENDING = "pending"  # found by a scan, not yet (completely) indexed
+    INDEXED = "indexed"
+    SKIPPED = "skipped"  # bad input; `reason` says why
+    WAITING_MODEL = "waiting_model"  # a photo that needs CLIP weights
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    IMAGE = "image"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Folder(Base):
+    __tablename__ = "folders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(PathType, unique=True)
+    added_at: Mapped[float] = mapped_column(Float, default=time.time)
+    scanned_at: Mapped[float | None] = mapped_column(Float)
+    files: Mapped[list[FileRecord]] = relationship(back_populates="folder", passive_deletes=True)
+
+
+class FileRecord(Base):
+    __tablename__ = "files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    folder_id: Mapped[int] = mapped_column(ForeignKey("folders.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(PathType, unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    mtime: Mapped[float] = mapped_column(Float)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=FileStatus.PENDING, index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    # Which model version made this file's vectors; a different active version means re-embed.
+    model_version_id: Mapped[int | None] = mapped_column(Integer)
+    indexed_at: Mapped[float | None] = mapped_column(Float)
+    taken_at: Mapped[float | None] = mapped_column(Float)  # EXIF DateTimeOriginal as a timestamp
+    camera: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    folder: Mapped[Folder] = relationship(back_populates="files")
+    chunks: Mapped[list[Chunk]] = relationship(back_populates="file", passive_deletes=True)
+
+
+class Chunk(Base):
+    __tablename__ = "chunks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)  # char offsets into the extracted text
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    file: Mapped[FileRecord] = relationship(back_populates="chunks")
+
+
+class ModelVersion(Base):
+    __tablename__ = "model_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    space: Mapped[str] = mapped_column(String(8))  # "text" or "image"
+    name: Mapped[str] = mapped_column(Text)  # model name, path or architecture
+    weights: Mapped[str | None] = mapped_column(Text)  # CLIP weights file or fine-tuned model dir
+    base_model: Mapped[str | None] = mapped_column(Text)
+    dim: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[float] = mapped_column(Float, default=time.time)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    metrics: Mapped[str | None] = mapped_column(Text)  # JSON
+    data_size: Mapped[int | None] = mapped_column(Integer)
+
+
+class ChunkVector(Base):
+    __tablename__ = "chunk_vectors"
+    chunk_id: Mapped[int] = mapped_column(ForeignKey("chunks.id", ondelete="CASCADE"), primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PhotoVector(Base):
+    __tablename__ = "photo_vectors"
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Mark(Base):
+    """A relevant / not-relevant judgement. Keyed by path and content hash too, so it survives a rebuild."""
+
+    __tablename__ = "marks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(8))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("files.id", ondelete="SET NULL"), index=True)
+    chunk_id: Mapped[int | None] = mapped_column(ForeignKey("chunks.id", ondelete="SET NULL"))
+    path: Mapped[str] = mapped_column(PathType)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    passage: Mapped[str | None] = mapped_column(Text)
+    relevant: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[float] = mapped_column(Float, default=time.time)
+
+
+class IndexState(Base):
+    """Stamp of a saved HNSW file: a file that disagrees with its stamp is rebuilt, never trusted."""
+
+    __tablename__ = "index_state"
+    space: Mapped[str] = mapped_column(String(8), primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(Integer)
+    dim: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[float] = mapped_column(Float, default=time.time)
+
+
+class SettingRow(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+Index("ix_marks_query", Mark.query)
+Index("ix_files_folder_status", FileRecord.folder_id, FileRecord.status)

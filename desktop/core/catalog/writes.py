@@ -1,0 +1,62 @@
+"""Writes that must keep the catalog's tables and its FTS5 tables in step.
+
+The FTS tables are plain FTS5 tables keyed by rowid (chunk id / file id), so every
+insert or delete of a chunk or file goes through these functions, inside the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from desktop.core.catalog.models import Chunk, ChunkVector, FileRecord, PhotoVector
+
+
+def chunk_ids_of(session: Session, file_ids: Sequence[int]) -> list[int]:
+    if not file_ids:
+        return []
+    return list(session.scalars(select(Chunk.id).where(Chunk.file_id.in_(file_ids))))
+
+
+def clear_content(session: Session, file_ids: Sequence[int]) -> list[int]:
+    """Drop chunks, vectors and keyword entries of these files; return the dropped chunk ids."""
+    chunk_ids = chunk_ids_of(session, file_ids)
+    for start in range(0, len(chunk_ids), 500):
+        part = chunk_ids[start : start + 500]
+        session.execute(delete(ChunkVector).where(ChunkVector.chunk_id.in_(part)))
+        session.execute(text(f"DELETE FROM chunk_fts WHERE rowid IN ({','.join(str(int(c)) for c in part)})"))
+    if file_ids:
+        session.execute(delete(Chunk).where(Chunk.file_id.in_(file_ids)))
+        session.execute(delete(PhotoVector).where(PhotoVector.file_id.in_(file_ids)))
+    return chunk_ids
+
+
+def delete_files(session: Session, file_ids: Sequence[int]) -> list[int]:
+    """Remove files entirely (marks keep their path and hash); return dropped chunk ids."""
+    chunk_ids = clear_content(session, file_ids)
+    for start in range(0, len(file_ids), 500):
+        part = list(file_ids[start : start + 500])
+        session.execute(text(f"DELETE FROM file_fts WHERE rowid IN ({','.join(str(int(f)) for f in part)})"))
+        session.execute(delete(FileRecord).where(FileRecord.id.in_(part)))
+    return chunk_ids
+
+
+def index_file_name(session: Session, file_id: int, path: str, title: str | None) -> None:
+    name = os.path.basename(path)
+    stem = os.path.splitext(name)[0].replace("_", " ").replace("-", " ")
+    words = f"{name} {stem} {title or ''}"
+    session.execute(text("DELETE FROM file_fts WHERE rowid = :id"), {"id": file_id})
+    session.execute(text("INSERT INTO file_fts(rowid, name) VALUES (:id, :name)"), {"id": file_id, "name": words})
+
+
+def add_chunk_keywords(session: Session, rows: Sequence[tuple[int, str, str]]) -> None:
+    """rows: (chunk id, document title, passage text)."""
+    if rows:
+        session.execute(
+            text("INSERT INTO chunk_fts(rowid, title, body) VALUES (:id, :title, :body)"),
+            [{"id": cid, "title": title, "body": body} for cid, title, body in rows],
+        )

@@ -1,0 +1,41 @@
+"""Keep the Hugging Face libraries off the network, except when the user asks for a download."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+def go_offline() -> None:
+    """Call before importing sentence_transformers / transformers / open_clip.
+
+    The env vars cover libraries imported later; huggingface_hub reads them once at import,
+    so if it is already loaded its constant is flipped too.
+    """
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:
+        constants.HF_HUB_OFFLINE = True
+
+
+@contextmanager
+def network_allowed() -> Iterator[None]:
+    """Lift offline mode for one explicit, user-requested download, then restore it."""
+    from huggingface_hub import constants
+
+    saved_env = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    saved = constants.HF_HUB_OFFLINE
+    constants.HF_HUB_OFFLINE = False
+    for key in saved_env:
+        os.environ.pop(key, None)
+    try:
+        yield
+    finally:
+        constants.HF_HUB_OFFLINE = saved
+        for key, value in saved_env.items():
+            if value is not None:
+                os.environ[key] = value

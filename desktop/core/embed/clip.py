@@ -1,0 +1,371 @@
+"""Photo encoder: an open_clip model whose weights come only from files already on this computer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from desktop.core.embed._offline import go_offline, network_allowed
+from desktop.core.errors import ClipUnavailable
+from desktop.core.settings import DEFAULT_CLIP_MODEL, DEFAULT_CLIP_PRETRAINED
+
+if TYPE_CHECKING:
+    import torch
+    from PIL import Image
+
+# Where the default weights live on the Hub, so the status banner can check the cache without
+# importing torch/open_clip (seconds). tests/core/test_embed.py checks it against open_clip's table.
+KNOWN_HF_HUB = {(DEFAULT_CLIP_MODEL, DEFAULT_CLIP_PRETRAINED): "laion/CLIP-ViT-B-32-laion2B-s34B-b79K/"}
+# open_clip's own file names on the Hub; safetensors first because it cannot carry code.
+HF_FILES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
+_PREPROCESS_KEYS = ("mean", "std", "interpolation", "resize_mode")
+
+
+class _Unusable(Exception):
+    """A weights file was read but is not usable; str() is the plain reason."""
+
+
+@dataclass(frozen=True)
+class _Weights:
+    path: Path
+    from_cache: bool
+
+
+class ClipEncoder:
+    """Images and texts into one CLIP space, L2-normalised float32.
+
+    `model` is an open_clip architecture name or a path to a model config .json (its file
+    stem becomes the architecture name). Construction is free; weights load on first use.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_CLIP_MODEL,
+        *,
+        pretrained: str | None = DEFAULT_CLIP_PRETRAINED,
+        weights: str | None = None,
+        cache_dir: str | None = None,
+    ) -> None:
+        self.model = model
+        self.pretrained = pretrained or None
+        self.weights = weights or None  # the settings store "" for "none chosen"
+        self.cache_dir = cache_dir or None  # a Hugging Face hub cache dir; None = the default one
+        self._config_path = Path(model).expanduser() if model.endswith(".json") else None
+        self.arch = self._config_path.stem if self._config_path else model
+        self.name = self.arch if not self.pretrained else f"{self.arch}/{self.pretrained}"
+        self._lock = threading.RLock()
+        self._model: Any = None
+        self._preprocess: Any = None
+        self._tokenizer: Any = None
+        self._error: ClipUnavailable | None = None  # remembered so a bad file is not re-read per batch
+
+    # -- where the weights are -----------------------------------------------------------
+
+    def _hf_hub(self) -> str:
+        """'org/repo/' or 'org/repo/file' from open_clip's pretrained table, or ''."""
+        if not self.pretrained:
+            return ""
+        known = KNOWN_HF_HUB.get((self.arch, self.pretrained))
+        if known is not None:
+            return known
+        self._register()
+        import open_clip
+
+        return str(open_clip.get_pretrained_cfg(self.arch, self.pretrained).get("hf_hub", ""))
+
+    def _split_hub(self) -> tuple[str, list[str]]:
+        hub = self._hf_hub()
+        if not hub:
+            return "", []
+        repo, filename = os.path.split(hub)
+        if not filename:
+            return repo, list(HF_FILES)
+        if filename.endswith((".bin", ".pth", ".pt")):
+            return repo, [filename.rsplit(".", 1)[0] + ".safetensors", filename]
+        return repo, [filename]
+
+    def _resolve(self) -> _Weights:
+        """The weights file to load, or ClipUnavailable. Touches only the local disk."""
+        if self.weights:
+            path = Path(self.weights).expanduser()
+            if not path.is_file():
+                raise ClipUnavailable(self._file_message(path, "the file does not exist"))
+            return _Weights(path, from_cache=False)
+        repo, filenames = self._split_hub()
+        if repo:
+            from huggingface_hub import try_to_load_from_cache
+
+            for filename in filenames:
+                found = try_to_load_from_cache(repo, filename, cache_dir=self.cache_dir)
+                if isinstance(found, str) and Path(found).is_file():
+                    return _Weights(Path(found), from_cache=True)
+        raise ClipUnavailable(
+            f"Photo search needs CLIP weights for {self.arch}, and none are on this computer. Choose a "
+            "weights file in Settings (clip_weights), or download them with `semdesk download-clip` "
+            "when online. Text search keeps working."
+        )
+
+    def _file_message(self, path: Path, reason: str) -> str:
+        return (
+            f"The CLIP weights file {path} could not be used: {reason}. Photo search needs matching "
+            f"weights for {self.arch}; text search keeps working."
+        )
+
+    def problem(self) -> str | None:
+        """Why photo search cannot work, in plain words, or None. Cheap: loads no model."""
+        if self._error is not None:
+            return str(self._error)
+        if self._model is not None:
+            return None
+        try:
+            if self._config_path is not None and not self._config_path.is_file():
+                return f"The CLIP model config {self._config_path} does not exist. Text search keeps working."
+            self._resolve()
+        except ClipUnavailable as error:
+            return str(error)
+        return None
+
+    @property
+    def available(self) -> bool:
+        return self.problem() is None
+
+    def download(self) -> Path:
+        """Fetch the weights from the Hugging Face Hub. Only ever on the user's explicit request."""
+        repo, filenames = self._split_hub()
+        if not repo:
+            raise ClipUnavailable(
+                f"There are no known downloadable weights for {self.arch} "
+                f"(pretrained tag {self.pretrained!r}). Choose a weights file in Settings instead."
+            )
+        from huggingface_hub import constants, hf_hub_download
+        from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
+
+        host = urlsplit(constants.ENDPOINT).hostname or "huggingface.co"
+        _check_reachable(host)
+        last: Exception | None = None
+        with network_allowed():
+            for filename in filenames:
+                try:
+                    path = Path(hf_hub_download(repo, filename, cache_dir=self.cache_dir))
+                except LocalEntryNotFoundError as error:  # no connection and nothing cached
+                    raise ClipUnavailable(_offline_message(f"could not reach {host}")) from error
+                except EntryNotFoundError as error:  # this repo has the other file format
+                    last = error
+                    continue
+                except OSError as error:  # connection errors, a full disk
+                    raise ClipUnavailable(_offline_message(str(error) or type(error).__name__)) from error
+                with self._lock:
+                    self._error = None
+                return path
+        raise ClipUnavailable(f"Could not download the CLIP weights from {repo}: {last}")
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        if self._config_path is None:
+            return
+        if not self._config_path.is_file():
+            raise ClipUnavailable(f"The CLIP model config {self._config_path} does not exist.")
+        go_offline()
+        import open_clip
+
+        if self.arch not in open_clip.list_models():
+            open_clip.add_model_config(self._config_path)
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            if self._error is not None:
+                raise self._error
+            try:
+                self._load()
+            except ClipUnavailable as error:
+                self._error = error
+                raise
+
+    def _load(self) -> None:
+        self._register()
+        weights = self._resolve()
+        go_offline()
+        import open_clip
+        import torch
+
+        pcfg = open_clip.get_pretrained_cfg(self.arch, self.pretrained) if self.pretrained else {}
+        quiet = _DropRandomInitWarning()
+        logging.getLogger().addFilter(quiet)
+        try:
+            model, _, preprocess = open_clip.create_model_and_transforms(
+                self.arch,
+                pretrained=None,
+                device="cpu",
+                force_quick_gelu=bool(pcfg.get("quick_gelu", False)),
+                pretrained_text=False,  # HF text towers would otherwise fetch base weights
+                pretrained_image=False,
+                **{f"image_{k}": pcfg[k] for k in _PREPROCESS_KEYS if k in pcfg},
+            )
+        except RuntimeError as error:  # unknown architecture name
+            raise ClipUnavailable(
+                f"open_clip does not know the CLIP model {self.arch!r}. Photo search is off; "
+                "text search keeps working."
+            ) from error
+        finally:
+            logging.getLogger().removeFilter(quiet)
+        try:
+            state = _read_state_dict(weights.path, torch)
+            _check_fits(model, state)
+            model.load_state_dict(state, strict=True)
+        except _Unusable as error:
+            raise ClipUnavailable(self._file_message(weights.path, str(error))) from error
+        except (OSError, RuntimeError, ValueError, MemoryError) as error:
+            reason = f"it could not be read ({error})"
+            raise ClipUnavailable(self._file_message(weights.path, reason)) from error
+        model.eval()
+        self._tokenizer = open_clip.get_tokenizer(self.arch)
+        self._preprocess = preprocess
+        self._model = model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _ready(self) -> Any:
+        if self._model is None:
+            self.load()
+        return self._model
+
+    # -- vectors -------------------------------------------------------------------------
+    # No lock around inference: torch forward passes in eval mode are safe to run from several
+    # threads, so a query need not wait behind an indexing batch.
+
+    @property
+    def dim(self) -> int:
+        """Vector length, read from the model config: works even when no weights are present."""
+        if self._config_path is not None and self._config_path.is_file():
+            return int(json.loads(self._config_path.read_text(encoding="utf-8"))["embed_dim"])
+        go_offline()
+        import open_clip
+
+        config = open_clip.get_model_config(self.arch)
+        if not config:
+            raise ClipUnavailable(f"open_clip does not know the CLIP model {self.arch!r}.")
+        return int(config["embed_dim"])
+
+    def preprocess(self, image: Image.Image) -> torch.Tensor:
+        """Resize/crop/normalise one image: cheap enough for a loader thread to run ahead."""
+        self._ready()
+        return self._preprocess(image)
+
+    def encode_tensors(self, batch: torch.Tensor) -> np.ndarray:
+        import torch
+
+        model = self._ready()
+        with torch.inference_mode():
+            features = model.encode_image(batch, normalize=True)
+        return np.ascontiguousarray(features.float().cpu().numpy(), dtype=np.float32)
+
+    def encode_images(self, images: list[Image.Image]) -> np.ndarray:
+        if not images:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        return self.encode_tensors(torch.stack([self.preprocess(image) for image in images]))
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        model = self._ready()
+        tokens = self._tokenizer(list(texts))
+        with torch.inference_mode():
+            features = model.encode_text(tokens, normalize=True)
+        return np.ascontiguousarray(features.float().cpu().numpy(), dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode_texts([text])[0]
+
+
+class _DropRandomInitWarning(logging.Filter):
+    """open_clip warns that the model is random; it is, for a moment, until our weights load."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("No pretrained weights loaded")
+
+
+def _offline_message(reason: str) -> str:
+    return f"Could not download the CLIP weights: you seem to be offline ({reason})."
+
+
+def _check_reachable(host: str) -> None:
+    """Fail in seconds when offline: huggingface_hub would retry with backoff for ~25 s first."""
+    if any(os.environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return  # only the proxy knows the way; let the real request find out
+    try:
+        socket.create_connection((host, 443), timeout=5).close()
+    except OSError as error:
+        raise ClipUnavailable(_offline_message(f"could not reach {host}")) from error
+
+
+def _read_state_dict(path: Path, torch: Any) -> dict[str, Any]:
+    """Tensors only: safetensors, or torch.load(weights_only=True) which refuses pickled code."""
+    if path.suffix == ".safetensors":
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        try:
+            loaded: Any = load_file(str(path), device="cpu")
+        except SafetensorError as error:
+            raise _Unusable("it is not a valid safetensors file") from error
+    else:
+        import pickle
+
+        try:
+            loaded = torch.load(str(path), map_location="cpu", weights_only=True)
+        except OSError:
+            raise  # unreadable: the caller reports the system's reason
+        except pickle.UnpicklingError as error:
+            # weights_only refuses anything but tensors and plain containers; we never retry unsafely.
+            if "weights only" in str(error).lower():
+                raise _Unusable("it holds program objects, not just weights, so it was not opened") from error
+            raise _Unusable("it is not a PyTorch weights file, or it is damaged") from error
+        except Exception as error:  # garbage bytes surface as KeyError, EOFError, BadZipFile...
+            raise _Unusable("it is not a PyTorch weights file, or it is damaged") from error
+    if isinstance(loaded, Mapping) and isinstance(loaded.get("state_dict"), Mapping):
+        loaded = loaded["state_dict"]
+    if not isinstance(loaded, Mapping) or not loaded:
+        raise _Unusable("it does not contain a table of model weights")
+    state: dict[str, Any] = {}
+    for key, value in loaded.items():
+        if not isinstance(key, str) or not isinstance(value, torch.Tensor):
+            raise _Unusable("it contains entries that are not model weights")
+        state[key.removeprefix("module.")] = value  # saved from DataParallel/DDP
+    return state
+
+
+def _check_fits(model: Any, state: dict[str, Any]) -> None:
+    """Say in words how the file differs from the model, before load_state_dict says it in code."""
+    expected = model.state_dict()
+    if "logit_scale" in state and state["logit_scale"].ndim != expected["logit_scale"].ndim:
+        state["logit_scale"] = state["logit_scale"].reshape(expected["logit_scale"].shape)
+    state.pop("text.transformer.embeddings.position_ids", None)  # dropped by newer transformers
+    missing = expected.keys() - state.keys()
+    extra = state.keys() - expected.keys()
+    wrong = [k for k in expected.keys() & state.keys() if tuple(expected[k].shape) != tuple(state[k].shape)]
+    if missing or extra or wrong:
+        parts = [
+            f"{len(items)} {label}"
+            for items, label in ((missing, "missing"), (extra, "unexpected"), (wrong, "of the wrong shape"))
+            if items
+        ]
+        raise _Unusable(f"its weights do not fit this model ({', '.join(parts)})")

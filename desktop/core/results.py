@@ -1,0 +1,104 @@
+"""Plain, frozen result records passed from the core to the CLI and the GUI (safe across threads)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk_id: int
+    start: int  # char offsets into the document's extracted text
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked result: a document (with its best passages) or a photo."""
+
+    file_id: int
+    path: str
+    kind: str  # "text" or "image"
+    score: float  # 0..1, higher is better; comparable within one result list
+    snippet: str = ""  # best passage text (documents) or "" (photos)
+    start: int | None = None
+    end: int | None = None
+    chunk_id: int | None = None
+    title: str | None = None
+    folder: str | None = None
+    passages: tuple[Passage, ...] = field(default_factory=tuple)
+    thumbnail: str | None = None  # path of the cached thumbnail (photos)
+    mtime: float | None = None
+    taken_at: float | None = None
+    camera: str | None = None
+    why: str = ""  # "meaning", "keywords" or "meaning + keywords"
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI contract: {path, kind, score, snippet, start, end} plus a few extras."""
+        data = {k: getattr(self, k) for k in ("path", "kind", "score", "snippet", "start", "end")}
+        data["score"] = round(self.score, 4)
+        data["title"] = self.title
+        data["why"] = self.why
+        return data
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+    status: str
+
+
+@dataclass(frozen=True)
+class FolderSummary:
+    folder_id: int
+    path: str
+    counts: dict[str, int]  # status -> number of files
+    scanned_at: float | None
+
+
+@dataclass(frozen=True)
+class LibraryStatus:
+    path: str
+    counts: dict[str, int]  # status -> files
+    kinds: dict[str, int]  # kind -> files
+    chunks: int
+    folders: tuple[FolderSummary, ...]
+    skipped: tuple[SkippedFile, ...]
+    text_model: str
+    clip_model: str
+    clip_ready: bool
+    clip_problem: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["skipped"] = [{"path": s.path, "reason": s.reason, "status": s.status} for s in self.skipped]
+        return data
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    scanned: int = 0
+    indexed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    waiting_model: int = 0
+    removed: int = 0
+    moved: int = 0
+    cancelled: bool = False
+    seconds: float = 0.0
+    problems: tuple[SkippedFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarkRecord:
+    mark_id: int
+    query: str
+    path: str
+    kind: str
+    relevant: bool
+    created_at: float
+    passage: str | None = None

@@ -1,0 +1,280 @@
+"""Query -> ranked hits. Dense vectors (HNSW) fused with SQLite FTS5 keyword hits by
+reciprocal rank fusion, grouped per file with the best passage first.
+
+Scores are RRF scores divided by the best score possible for the lists that answered,
+so 1.0 means "first for meaning and first for keywords"; they read as percentages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy import and_, func, select, text
+
+from desktop.core.catalog import Chunk, FileRecord, FileStatus, Folder
+from desktop.core.results import Hit, Passage
+
+if TYPE_CHECKING:
+    from desktop.core.library import Library
+
+RRF_K = 60
+PASSAGES_PER_FILE = 3
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    folder: str | None = None  # only files under this folder
+    date_from: float | None = None  # photo date taken, else file modification time
+    date_to: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.folder, self.date_from, self.date_to))
+
+
+def fts_match(query: str) -> str | None:
+    """Any of the query's words (quoted, so FTS5 syntax in user input is inert); bm25 favours all."""
+    words = [w for w in _WORD.findall(query.lower()) if len(w) > 1 or w.isdigit()]
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words)) or None
+
+
+def rrf(*rankings: list[int]) -> dict[int, float]:
+    fused: dict[int, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            fused[item] += 1.0 / (RRF_K + rank + 1)
+    return fused
+
+
+def allowed_files(lib: Library, filters: Filters, kind: str) -> set[int] | None:
+    if not filters.active:
+        return None
+    conditions = [FileRecord.kind == kind, FileRecord.status == FileStatus.INDEXED]
+    if filters.folder:
+        prefix = filters.folder.rstrip("/")
+        conditions.append(FileRecord.path.between(prefix + "/", prefix + "0"))  # '0' sorts right after '/'
+    when = func.coalesce(FileRecord.taken_at, FileRecord.mtime)
+    if filters.date_from is not None:
+        conditions.append(when >= filters.date_from)
+    if filters.date_to is not None:
+        conditions.append(when <= filters.date_to)
+    with lib.catalog.session() as session:
+        return set(session.scalars(select(FileRecord.id).where(and_(*conditions))))
+
+
+def search(lib: Library, query: str, *, kind: str = "all", top: int = 20, filters: Filters | None = None) -> list[Hit]:
+    filters = filters or Filters()
+    hits: list[Hit] = []
+    if kind in ("all", "text"):
+        hits += search_documents(lib, query, top=top, filters=filters)
+    if kind in ("all", "image"):
+        hits += search_photos(lib, query, top=top, filters=filters)
+    hits.sort(key=lambda h: -h.score)
+    return hits[:top]
+
+
+def search_documents(lib: Library, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
+    query = query.strip()
+    if not query:
+        return []
+    filters = filters or Filters()
+    files = allowed_files(lib, filters, "text")
+    allowed_chunks = None if files is None else _chunks_of(lib, files)
+    index = lib.ready_index("text")
+    dense = index.query(lib.text_encoder().encode_query(query), max(50, top * 8), allowed=allowed_chunks)
+    keyword = _keyword_chunks(lib, query, 50, allowed_chunks)
+    return _document_hits(lib, dense, keyword, top, exclude_file=None)
+
+
+def search_photos(lib: Library, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
+    query = query.strip()
+    if not query:
+        return []
+    filters = filters or Filters()
+    files = allowed_files(lib, filters, "image")
+    dense: list[tuple[int, float]] = []
+    if lib.clip_problem() is None:
+        index = lib.ready_index("image")
+        dense = index.query(lib.clip_encoder().encode_query(query), max(50, top * 2), allowed=files)
+    keyword = _keyword_files(lib, query, 50, files)
+    return _photo_hits(lib, dense, keyword, top, exclude_file=None)
+
+
+def _chunks_of(lib: Library, files: set[int]) -> set[int]:
+    with lib.catalog.session() as session:
+        return set(session.scalars(select(Chunk.id).where(Chunk.file_id.in_(files))))
+
+
+def _keyword_chunks(lib: Library, query: str, limit: int, allowed: set[int] | None) -> list[int]:
+    match = fts_match(query)
+    if match is None:
+        return []
+    with lib.catalog.session() as session:
+        rows = (
+            session.execute(
+                text(
+                    "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH :m ORDER BY bm25(chunk_fts, 2.0, 1.0) LIMIT :n"
+                ),
+                {"m": match, "n": limit * 4 if allowed is not None else limit},
+            )
+            .scalars()
+            .all()
+        )
+    ids = [int(r) for r in rows if allowed is None or r in allowed]
+    return ids[:limit]
+
+
+def _keyword_files(lib: Library, query: str, limit: int, allowed: set[int] | None) -> list[int]:
+    match = fts_match(query)
+    if match is None:
+        return []
+    with lib.catalog.session() as session:
+        rows = (
+            session.execute(
+                text(
+                    "SELECT file_fts.rowid FROM file_fts JOIN files ON files.id = file_fts.rowid "
+                    "WHERE file_fts MATCH :m AND files.kind = 'image' AND files.status IN ('indexed', 'waiting_model') "
+                    "ORDER BY bm25(file_fts) LIMIT :n"
+                ),
+                {"m": match, "n": limit},
+            )
+            .scalars()
+            .all()
+        )
+    return [int(r) for r in rows if allowed is None or r in allowed]
+
+
+def _document_hits(
+    lib: Library, dense: list[tuple[int, float]], keyword: list[int], top: int, exclude_file: int | None
+) -> list[Hit]:
+    fused = rrf([c for c, _ in dense], keyword)
+    if not fused:
+        return []
+    best_possible = sum(1.0 / (RRF_K + 1) for ranking in (dense, keyword) if ranking)
+    similarity = dict(dense)
+    with lib.catalog.session() as session:
+        rows = session.execute(
+            select(
+                Chunk.id,
+                Chunk.file_id,
+                Chunk.start,
+                Chunk.end,
+                Chunk.text,
+                FileRecord.path,
+                FileRecord.title,
+                FileRecord.mtime,
+                Folder.path,
+            )
+            .join(FileRecord, FileRecord.id == Chunk.file_id)
+            .join(Folder, Folder.id == FileRecord.folder_id)
+            .where(Chunk.id.in_(list(fused)))
+        ).all()
+    per_file: dict[int, list[tuple[float, tuple]]] = defaultdict(list)
+    for row in rows:
+        if row[1] != exclude_file:
+            per_file[row[1]].append((fused[row[0]], row))
+    keyword_set = set(keyword)
+    hits = []
+    for file_id, scored in per_file.items():
+        scored.sort(key=lambda s: -s[0])
+        best_score, best = scored[0]
+        passages = tuple(
+            Passage(r[0], r[2], r[3], r[4], min(1.0, s / best_possible)) for s, r in scored[:PASSAGES_PER_FILE]
+        )
+        why = " + ".join(
+            label
+            for label, present in (("meaning", best[0] in similarity), ("keywords", best[0] in keyword_set))
+            if present
+        )
+        hits.append(
+            Hit(
+                file_id=file_id,
+                path=best[5],
+                kind="text",
+                score=min(1.0, best_score / best_possible),
+                snippet=best[4],
+                start=best[2],
+                end=best[3],
+                chunk_id=best[0],
+                title=best[6],
+                folder=best[8],
+                passages=passages,
+                mtime=best[7],
+                why=why,
+            )
+        )
+    hits.sort(key=lambda h: -h.score)
+    return hits[:top]
+
+
+def _photo_hits(
+    lib: Library, dense: list[tuple[int, float]], keyword: list[int], top: int, exclude_file: int | None
+) -> list[Hit]:
+    fused = rrf([f for f, _ in dense], keyword)
+    fused.pop(exclude_file, None)  # type: ignore[arg-type]
+    if not fused:
+        return []
+    best_possible = sum(1.0 / (RRF_K + 1) for ranking in (dense, keyword) if ranking)
+    meaning, keyword_set = {f for f, _ in dense}, set(keyword)
+    records = _file_rows(lib, list(fused))
+    hits = []
+    for file_id, score in sorted(fused.items(), key=lambda kv: -kv[1])[:top]:
+        record = records.get(file_id)
+        if record is None:
+            continue
+        why = " + ".join(
+            label
+            for label, present in (("meaning", file_id in meaning), ("keywords", file_id in keyword_set))
+            if present
+        )
+        hits.append(photo_hit(lib, record, min(1.0, score / best_possible), why))
+    return hits
+
+
+def _file_rows(lib: Library, ids: list[int]) -> dict[int, tuple]:
+    with lib.catalog.session() as session:
+        rows = session.execute(
+            select(
+                FileRecord.id,
+                FileRecord.path,
+                FileRecord.title,
+                FileRecord.mtime,
+                FileRecord.taken_at,
+                FileRecord.camera,
+                FileRecord.content_hash,
+                Folder.path,
+            )
+            .join(Folder, Folder.id == FileRecord.folder_id)
+            .where(FileRecord.id.in_(ids))
+        ).all()
+    return {row[0]: tuple(row) for row in rows}
+
+
+def photo_hit(lib: Library, record: tuple, score: float, why: str) -> Hit:
+    from desktop.core.ingest.images import thumbnail_relpath
+
+    file_id, path, title, mtime, taken_at, camera, digest, folder = record
+    thumb = lib.path / "thumbs" / thumbnail_relpath(digest) if digest else None
+    return Hit(
+        file_id=file_id,
+        path=path,
+        kind="image",
+        score=score,
+        title=title,
+        folder=folder,
+        mtime=mtime,
+        taken_at=taken_at,
+        camera=camera,
+        thumbnail=str(thumb) if thumb and thumb.exists() else None,
+        why=why,
+    )
+
+
+def normalise(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector

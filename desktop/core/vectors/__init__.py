@@ -1,0 +1,19 @@
+"""Vector indexes: hnswlib graphs per vector space, derived from the vectors in the catalog."""
+
+from desktop.core.vectors.codec import from_blob, normalise, stack_blobs, to_blob
+from desktop.core.vectors.rwlock import RWLock
+from desktop.core.vectors.source import TABLES, VectorSource
+from desktop.core.vectors.store import DEFAULT_THREADS, Hits, VectorIndex
+
+__all__ = [
+    "DEFAULT_THREADS",
+    "TABLES",
+    "Hits",
+    "RWLock",
+    "VectorIndex",
+    "VectorSource",
+    "from_blob",
+    "normalise",
+    "stack_blobs",
+    "to_blob",
+]

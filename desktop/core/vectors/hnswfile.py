@@ -1,0 +1,83 @@
+"""Saving and vetting hnswlib files on disk.
+
+hnswlib's own save_index truncates and rewrites in place with no fsync, and its loader
+trusts every byte: a damaged file can crash the process (hnswlib #673, #295) and a file
+of another dimension loads silently and answers garbage. So files are written to a temp
+name, synced and renamed, and nothing is handed to the loader unless its SHA-256 matches
+the stamp in the catalog and its header agrees on the dimension.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import struct
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+# hnswlib 0.8 header: offsetLevel0, max_elements, cur_element_count, size_data_per_element,
+# label_offset, offsetData (size_t each), then maxlevel (int) ...
+_HEADER = struct.Struct("<6Q")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def header_dim(path: Path) -> int | None:
+    """The float32 dimension a file was built with, read from its header; None if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_HEADER.size)
+    except OSError:
+        return None
+    if len(head) < _HEADER.size:
+        return None
+    *_, label_offset, offset_data = _HEADER.unpack(head)
+    data_size = label_offset - offset_data  # the vector sits between the links and the label
+    if data_size <= 0 or data_size % 4:
+        return None
+    return data_size // 4
+
+
+def _fsync_dir(directory: Path) -> None:
+    # Makes the rename itself durable; directories cannot be opened this way on Windows.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomically(target: Path, write: Callable[[str], None]) -> str:
+    """Have `write(path)` fill a temp file beside `target`, sync it, rename it over `target`.
+
+    Returns the SHA-256 of what was written. On any error the temp file is removed and
+    `target` is untouched, so the previous file (and its stamp) stays valid.
+    """
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp_name)
+        with open(tmp, "r+b") as f:
+            os.fsync(f.fileno())
+        digest = sha256_file(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(target.parent)
+    return digest

@@ -1,0 +1,93 @@
+"""Reading one vector space's rows from the catalog, the source of truth for every index.
+
+Plain SQL through the engine: these queries run before every search and over every
+vector on a rebuild, where ORM objects would cost more than the work itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from desktop.core.catalog import Catalog
+from desktop.core.vectors.codec import stack_blobs
+
+log = logging.getLogger(__name__)
+
+# space -> (table, item id column). Names come only from here, never from callers.
+TABLES: dict[str, tuple[str, str]] = {
+    "text": ("chunk_vectors", "chunk_id"),
+    "image": ("photo_vectors", "file_id"),
+}
+BATCH = 4096
+_IN_LIMIT = 500  # ids per IN (...) list, well under SQLite's variable limit
+
+Signature = tuple[int, int]
+
+
+class VectorSource:
+    def __init__(self, catalog: Catalog, space: str) -> None:
+        if space not in TABLES:
+            raise ValueError(f"unknown vector space {space!r}; expected one of {sorted(TABLES)}")
+        self.catalog = catalog
+        self.table, self.column = TABLES[space]
+
+    def signature(self) -> Signature:
+        """(row count, max rowid) of the whole table: changes when rows are added or deleted.
+
+        Whole table rather than one model version's rows because SQLite answers an unfiltered
+        count from the b-tree page counts and max(rowid) from the last page (~10 µs at 100k
+        rows); filtered by model version both become scans (~7 ms). A change to another model's
+        rows merely costs one needless reconcile.
+        """
+        sql = f"SELECT (SELECT count(*) FROM {self.table}), (SELECT max(rowid) FROM {self.table})"
+        with self.catalog.engine.connect() as conn:
+            count, max_rowid = conn.exec_driver_sql(sql).one()
+        return int(count), int(max_rowid or 0)
+
+    def count(self, model_version_id: int) -> int:
+        sql = f"SELECT count(*) FROM {self.table} WHERE model_version_id = ?"
+        with self.catalog.engine.connect() as conn:
+            return int(conn.exec_driver_sql(sql, (model_version_id,)).scalar_one())
+
+    def ids(self, model_version_id: int) -> np.ndarray:
+        sql = f"SELECT {self.column} FROM {self.table} WHERE model_version_id = ?"
+        with self.catalog.engine.connect() as conn:
+            rows = conn.exec_driver_sql(sql, (model_version_id,)).scalars().all()
+        return np.fromiter(rows, dtype=np.int64, count=len(rows))
+
+    def batches(
+        self, model_version_id: int, dim: int, ids: Iterable[int] | None = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(labels, vectors) in batches: all of a model version's rows, or only `ids`.
+
+        Streams from the cursor so 100k blobs never sit in memory beside their array copy.
+        Rows whose blob has the wrong length (damaged, or a model mix-up) are skipped.
+        """
+        if ids is None:
+            sql = f"SELECT {self.column}, vector FROM {self.table} WHERE model_version_id = ?"
+            yield from self._stream(sql, (model_version_id,), dim)
+            return
+        id_list = [int(i) for i in ids]
+        for i in range(0, len(id_list), _IN_LIMIT):
+            group = id_list[i : i + _IN_LIMIT]
+            sql = (
+                f"SELECT {self.column}, vector FROM {self.table} "
+                f"WHERE model_version_id = ? AND {self.column} IN ({','.join('?' * len(group))})"
+            )
+            yield from self._stream(sql, (model_version_id, *group), dim)
+
+    def _stream(self, sql: str, params: tuple[int, ...], dim: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        size = dim * 4
+        with self.catalog.engine.connect() as conn:
+            result = conn.exec_driver_sql(sql, params)
+            while rows := result.fetchmany(BATCH):
+                good = [r for r in rows if r[1] is not None and len(r[1]) == size]
+                if len(good) < len(rows):
+                    skipped = len(rows) - len(good)
+                    log.warning("%s: skipped %d vectors not of dimension %d", self.table, skipped, dim)
+                if good:
+                    labels = np.fromiter((r[0] for r in good), dtype=np.int64, count=len(good))
+                    yield labels, stack_blobs((r[1] for r in good), dim)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.core.jobs import run_job
+from desktop.core.library import Library
+from desktop.core.results import IndexSummary
+
+
+@pytest.fixture(scope="session")
+def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from tests.tiny_clip import make_tiny_clip
+
+    return make_tiny_clip(tmp_path_factory.mktemp("tiny-clip"))
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    lib = Library.open(tmp_path / "library")
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def clip_library(library: Library, tiny_clip: tuple[Path, Path]) -> Library:
+    config, weights = tiny_clip
+    library.set_setting("clip_model", str(config))
+    library.set_setting("clip_weights", str(weights))
+    return library
+
+
+def index(lib: Library, *paths: Path, **kwargs: object) -> IndexSummary:
+    return run_job(lib.index(list(paths) if paths else None, **kwargs))  # type: ignore[arg-type]
+
+
+PYTHON_FAQ = Path("/usr/share/doc/python3.11/html/_sources/faq")
+SKIMAGE_DATA = None
+try:
+    import skimage
+
+    SKIMAGE_DATA = Path(skimage.__file__).parent / "data"
+except ImportError:
+    pass
