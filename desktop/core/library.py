@@ -117,6 +117,15 @@ class Library:
                 self._text_encoder = shared_encoder(("text", model), lambda: TextEncoder(model))
             return self._text_encoder
 
+    def query_encoder(self) -> Any:
+        """A second copy of the text model for queries: the indexer's copy is busy for seconds per
+        batch (its tokenizer is not shareable between threads), and typing must not wait for it."""
+        with self._lazy_lock:
+            from desktop.core.embed import TextEncoder
+
+            model = self.active_text_model_path()
+            return shared_encoder(("text-query", model), lambda: TextEncoder(model))
+
     def clip_encoder(self) -> Any:
         with self._lazy_lock:
             if self._clip_encoder is None:
@@ -210,15 +219,14 @@ class Library:
 
     def ready_index(self, space: str) -> Any:
         """The HNSW index of a space, current with the catalog for the active model."""
-        dim = self.text_encoder().dim if space == "text" else self.clip_encoder().dim
+        dim = self.query_encoder().dim if space == "text" else self.clip_encoder().dim
         index = self.vector_index(space)
         index.ensure(self.active_version_id(space), dim)
         return index
 
     def warm_up(self) -> None:
         """Load models and indexes (seconds). Call off the UI thread before the first query."""
-        encoder = self.text_encoder()
-        encoder.encode_query("warm up")
+        self.query_encoder().encode_query("warm up")
         self.ready_index("text")
         if self.clip_problem() is None:
             self.clip_encoder().encode_query("warm up")

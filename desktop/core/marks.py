@@ -120,7 +120,7 @@ def _best_passage(lib: Library, session: Session, query: str, file_id: int) -> i
     ).all()
     if not rows:
         return None
-    query_vector = lib.text_encoder().encode_query(query)
+    query_vector = lib.query_encoder().encode_query(query)
     scores = np.stack([from_blob(v) for _, v in rows]) @ query_vector
     return int(rows[int(np.argmax(scores))][0])
 

@@ -86,7 +86,7 @@ def search_documents(lib: Library, query: str, *, top: int = 20, filters: Filter
     files = allowed_files(lib, filters, "text")
     allowed_chunks = None if files is None else _chunks_of(lib, files)
     index = lib.ready_index("text")
-    dense = index.query(lib.text_encoder().encode_query(query), max(50, top * 8), allowed=allowed_chunks)
+    dense = index.query(lib.query_encoder().encode_query(query), max(50, top * 8), allowed=allowed_chunks)
     keyword = _keyword_chunks(lib, query, 50, allowed_chunks)
     return _document_hits(lib, dense, keyword, top, exclude_file=None)
 
