@@ -63,7 +63,7 @@ class Folder(Base):
 class FileRecord(Base):
     __tablename__ = "files"
     # Ids are HNSW labels: never reuse one, or a stale cache could mistake a new item for an old one.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     folder_id: Mapped[int] = mapped_column(ForeignKey("folders.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(PathType, unique=True)
@@ -87,7 +87,7 @@ class FileRecord(Base):
 
 class Chunk(Base):
     __tablename__ = "chunks"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids are HNSW labels: never reused
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids are HNSW labels: never reused
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
