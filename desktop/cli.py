@@ -172,10 +172,13 @@ def cmd_index(library: Any, args: argparse.Namespace) -> int:
             f"{summary.waiting_model} waiting for the photo model, {summary.removed} removed, "
             f"{summary.moved} moved ({summary.seconds:.1f} s)."
         )
-        for problem in summary.problems[:20]:
+        skipped = [p for p in summary.problems if p.status != "waiting_model"]
+        for problem in skipped[:20]:
             print(f"  skipped {problem.path}: {problem.reason}")
-        if len(summary.problems) > 20:
-            print(f"  ... and {len(summary.problems) - 20} more (see `semdesk status`)")
+        if len(skipped) > 20:
+            print(f"  ... and {len(skipped) - 20} more (see `semdesk status`)")
+        if summary.waiting_model:
+            print(f"  {library.clip_problem() or 'Photos are waiting for the photo model.'}")
     nothing_done = summary.scanned == 0 and summary.problems and not summary.unchanged
     return 1 if nothing_done else 0
 
@@ -216,19 +219,27 @@ def cmd_status(library: Any, args: argparse.Namespace) -> int:
         _print_json(status.to_json())
         return 0
     print(f"Library: {status.path}")
-    print("Files: " + (", ".join(f"{n} {state}" for state, n in sorted(status.counts.items())) or "none"))
+    print("Files: " + (", ".join(f"{n} {_label(state)}" for state, n in sorted(status.counts.items())) or "none"))
     print(f"Passages: {status.chunks}")
     for folder in status.folders:
-        print(f"  {folder.path}: " + ", ".join(f"{n} {s}" for s, n in sorted(folder.counts.items())))
+        print(f"  {folder.path}: " + ", ".join(f"{n} {_label(s)}" for s, n in sorted(folder.counts.items())))
     print(f"Text model: {status.text_model}")
     print(f"Photo model: {status.clip_model} ({'ready' if status.clip_ready else 'not available'})")
     if status.clip_problem:
         print(f"  {status.clip_problem}")
-    if status.skipped:
-        print(f"Skipped or waiting ({len(status.skipped)}):")
-        for item in status.skipped:
+    waiting = [s for s in status.skipped if s.status == "waiting_model"]
+    skipped = [s for s in status.skipped if s.status != "waiting_model"]
+    if waiting:
+        print(f"{len(waiting)} photos are waiting for the photo model.")
+    if skipped:
+        print(f"Skipped ({len(skipped)}):")
+        for item in skipped:
             print(f"  {item.path}: {item.reason}")
     return 0
+
+
+def _label(status: str) -> str:
+    return "waiting for the photo model" if status == "waiting_model" else status
 
 
 def cmd_remove(library: Any, args: argparse.Namespace) -> int:

@@ -288,3 +288,17 @@ def test_waiting_photos_are_indexed_once_weights_arrive(library: Library, tmp_pa
     library.set_setting("clip_weights", str(tiny_clip[1]))
     assert index(library, tmp_path / "photos").indexed == 2
     assert library.status().counts == {FileStatus.INDEXED: 2}
+
+
+def test_filters_by_folder_and_date(library: Library, tmp_path: Path) -> None:
+    from desktop.core.search import Filters
+
+    write_documents(tmp_path / "home", ["bicycle.txt"])
+    write_documents(tmp_path / "work", ["garden.txt", "bread.md"])
+    os.utime(tmp_path / "work" / "garden.txt", (1_000_000_000, 1_000_000_000))  # 2001
+    index(library, tmp_path / "home")
+    index(library, tmp_path / "work")
+    only_work = library.search_documents("bicycle chain", filters=Filters(folder=str(tmp_path / "work")))
+    assert only_work and all("/work/" in h.path for h in only_work)
+    old = library.search_documents("food", filters=Filters(date_to=1_100_000_000))
+    assert [Path(h.path).name for h in old] == ["garden.txt"]
