@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.catalog.writes import displayable
 from desktop.core.errors import SkipFile
 from desktop.core.ingest.chunk import Span, chunk_spans
 from desktop.core.ingest.extract import extract_text
@@ -66,7 +67,7 @@ class PreparedImage(Prepared):
 def document_title(extracted_title: str, path: str) -> str:
     title = " ".join(extracted_title.split())[:TITLE_CHARS]
     stem = Path(path).stem
-    return title if title and title != stem else Path(path).name
+    return displayable(title if title and title != stem else Path(path).name)
 
 
 def prepare_file(

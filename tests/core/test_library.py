@@ -302,3 +302,17 @@ def test_filters_by_folder_and_date(library: Library, tmp_path: Path) -> None:
     assert only_work and all("/work/" in h.path for h in only_work)
     old = library.search_documents("food", filters=Filters(date_to=1_100_000_000))
     assert [Path(h.path).name for h in old] == ["garden.txt"]
+
+
+def test_non_utf8_and_newline_file_names_round_trip(library: Library, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    odd = os.path.join(os.fsencode(docs), b"caf\xe9 menu.txt")
+    with open(odd, "wb") as handle:
+        handle.write(b"Espresso, cappuccino and croissants served until noon.")
+    (docs / "line\nbreak.md").write_text("# Parking\n\nThe car park closes at midnight.")
+    assert index(library, docs).indexed == 2
+    hit = library.search_documents("coffee and pastries")[0]
+    assert os.fsencode(hit.path) == odd and Path(hit.path).exists()
+    assert library.search_documents("where to leave the car")[0].path.endswith("line\nbreak.md")
+    assert index(library, docs).unchanged == 2

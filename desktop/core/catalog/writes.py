@@ -45,10 +45,15 @@ def delete_files(session: Session, file_ids: Sequence[int]) -> list[int]:
     return chunk_ids
 
 
+def displayable(name: str) -> str:
+    """A file name as valid text: undecodable bytes (kept as surrogate escapes in paths) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def index_file_name(session: Session, file_id: int, path: str, title: str | None) -> None:
     name = os.path.basename(path)
     stem = os.path.splitext(name)[0].replace("_", " ").replace("-", " ")
-    words = f"{name} {stem} {title or ''}"
+    words = displayable(f"{name} {stem} {title or ''}")
     session.execute(text("DELETE FROM file_fts WHERE rowid = :id"), {"id": file_id})
     session.execute(text("INSERT INTO file_fts(rowid, name) VALUES (:id, :name)"), {"id": file_id, "name": words})
 
