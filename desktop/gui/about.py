@@ -1,0 +1,45 @@
+"""Help ▸ About: what semdesk is, its version, and where this library keeps its data."""
+
+from __future__ import annotations
+
+import html
+from importlib import metadata
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("semdesk")
+    except metadata.PackageNotFoundError:
+        return "development"
+
+
+class AboutDialog(QDialog):
+    def __init__(self, library_path: Path | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About semdesk")
+        icon = QLabel()
+        icon.setPixmap(QIcon.fromTheme("semdesk", QApplication.windowIcon()).pixmap(80, 80))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        where = f"<p>This library lives in<br><code>{html.escape(str(library_path))}</code></p>" if library_path else ""
+        text = QLabel(
+            f"<h2>semdesk</h2><p>Version {app_version()}</p>"
+            "<p>Search your own folders of documents and photos by meaning.<br>"
+            "Everything runs on this computer; nothing is sent anywhere.</p>"
+            f"{where}<p>Licensed under the Apache License 2.0.</p>"
+        )
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        row = QHBoxLayout()
+        row.addWidget(icon)
+        row.addWidget(text, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(440)

@@ -1,0 +1,114 @@
+"""The GUI's single writer: indexing and removing folders, one job at a time, in order.
+
+Drops that arrive while a job runs are queued (and merged), so a user can drag three
+folders in a row without being told to wait. Searches are not affected: they only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.jobs import CancelToken, Progress, run_job
+from desktop.gui.workers import Throttle, Workers
+
+
+@dataclass(frozen=True)
+class WriteJob:
+    action: str  # "index" or "remove"
+    paths: tuple[Path, ...] = ()  # index: () means "re-scan every folder"
+
+    def describe(self) -> str:
+        if self.action == "remove":
+            return f"Removing {self.paths[0].name}"
+        if not self.paths:
+            return "Re-scanning all folders"
+        return f"Indexing {', '.join(p.name or str(p) for p in self.paths[:3])}" + ("…" if len(self.paths) > 3 else "")
+
+
+class Indexer(QObject):
+    started = Signal(object)  # WriteJob
+    progress = Signal(object)  # Progress
+    finished = Signal(object, object)  # WriteJob, IndexSummary | int (files removed)
+    failed = Signal(object, object)  # WriteJob, exception
+    queue_changed = Signal(int)
+
+    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workers = workers
+        self.library = library
+        self.queue: list[WriteJob] = []
+        self.current: WriteJob | None = None
+        self.token: CancelToken | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.current is not None
+
+    def add(self, paths: list[Path]) -> None:
+        paths = [Path(p) for p in paths]
+        # Merge with a queued index job so several drops become one run.
+        for i, job in enumerate(self.queue):
+            if job.action == "index" and job.paths:
+                merged = tuple(dict.fromkeys([*job.paths, *paths]))
+                self.queue[i] = WriteJob("index", merged)
+                break
+        else:
+            self.queue.append(WriteJob("index", tuple(paths)))
+        self._next()
+
+    def rescan(self) -> None:
+        if not any(job == WriteJob("index") for job in self.queue):
+            self.queue.append(WriteJob("index"))
+        self._next()
+
+    def remove(self, path: Path) -> None:
+        self.queue.append(WriteJob("remove", (Path(path),)))
+        self._next()
+
+    def cancel(self) -> None:
+        """Stop the running job between batches and forget the queued ones."""
+        self.queue.clear()
+        self.queue_changed.emit(0)
+        if self.token is not None:
+            self.token.cancel()
+
+    def _next(self) -> None:
+        self.queue_changed.emit(len(self.queue))
+        if self.current is not None or not self.queue:
+            return
+        library = self.library()
+        if library is None:
+            return
+        job = self.queue.pop(0)
+        self.current = job
+        self.token = token = CancelToken()
+        self.started.emit(job)
+
+        if job.action == "remove":
+            def work(report: Callable[[Progress], None]) -> int:
+                report(Progress("removing", message=str(job.paths[0])))
+                return library.remove(job.paths[0])
+        else:
+            def work(report: Callable[[Progress], None]) -> Any:
+                paths = list(job.paths) or None
+                return run_job(library.index(paths, cancel=token), Throttle(report))
+
+        self.workers.submit(
+            self.workers.writes, work,
+            progress=self.progress.emit,
+            done=lambda result: self._end(job, result, None),
+            failed=lambda error: self._end(job, None, error),
+        )
+
+    def _end(self, job: WriteJob, result: Any, error: BaseException | None) -> None:
+        self.current, self.token = None, None
+        if error is not None:
+            self.failed.emit(job, error)
+        else:
+            self.finished.emit(job, result)
+        self._next()

@@ -1,0 +1,203 @@
+"""The preview pane: a document's passage in context, or a photo shown large with its details.
+
+The actions row (Open, Reveal, More like this, Copy path, 👍, 👎) uses the window's
+QActions, so the pane, the context menus and the keyboard shortcuts stay in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QColor, QPixmap, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStackedWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.results import Hit, Passage
+from desktop.gui.highlight import query_terms, term_spans
+from desktop.gui.results_models import hit_title
+
+PASSAGE_COLOUR = QColor("#fef3c7")  # the passage that matched
+TERM_COLOUR = QColor("#fcd34d")  # the query's words inside it
+
+
+def format_when(timestamp: float | None) -> str:
+    if not timestamp:
+        return ""
+    return dt.datetime.fromtimestamp(timestamp).strftime("%-d %B %Y, %H:%M")
+
+
+class ScaledImage(QLabel):
+    """A label that keeps its pixmap fitted to its size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pixmap = QPixmap()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(QSize(120, 120))
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def set_image(self, pixmap: QPixmap) -> None:
+        self._pixmap = pixmap
+        self._refit()
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._refit()
+
+    def _refit(self) -> None:
+        if self._pixmap.isNull():
+            self.clear()
+            return
+        self.setPixmap(self._pixmap.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+
+
+class PreviewPane(QWidget):
+    def __init__(self, actions: list[QAction | None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preview")
+        self.title = QLabel()
+        self.title.setObjectName("previewTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QLabel()
+        self.details.setObjectName("previewDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(2)
+        for action in actions:
+            if action is None:
+                bar.addSpacing(10)
+                continue
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setAutoRaise(True)
+            bar.addWidget(button)
+        bar.addStretch(1)
+
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.setFrameShape(QFrame.Shape.NoFrame)
+        self.text.setAccessibleName("Document preview")
+        self.image = ScaledImage()
+        self.image.setAccessibleName("Photo preview")
+        self.empty = QLabel("Select a result to preview it here.")
+        self.empty.setObjectName("previewEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        for page in (self.empty, self.text, self.image):
+            self.stack.addWidget(page)
+
+        self.header = QWidget()
+        header = QVBoxLayout(self.header)
+        header.setContentsMargins(12, 10, 12, 4)
+        header.addWidget(self.title)
+        header.addWidget(self.details)
+        header.addLayout(bar)
+        line = QFrame()  # inside the header, so it hides with it
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        header.addWidget(line)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+        self.hit: Hit | None = None
+        self.clear()
+
+    def clear(self, message: str = "Select a result to preview it here.") -> None:
+        self.hit = None
+        self.header.hide()
+        self.empty.setText(message)
+        self.stack.setCurrentWidget(self.empty)
+
+    def _show_header(self, hit: Hit, lines: list[str]) -> None:
+        self.hit = hit
+        self.title.setText(hit_title(hit))
+        self._details = "<br>".join(line for line in lines if line)
+        self.details.setText(self._details)
+        self.header.show()
+
+    # -- documents ------------------------------------------------------------------------
+
+    def show_document(self, hit: Hit, passage: Passage | None, query: str) -> None:
+        """Header now; the text follows through `set_document_text` once read off the UI thread."""
+        modified = format_when(hit.mtime)
+        self._show_header(hit, [_escape(hit.path), f"Modified {modified}" if modified else "",
+                                f"Matched by {hit.why}" if hit.why else ""])
+        self.text.setPlainText(passage.text if passage else hit.snippet)
+        self.stack.setCurrentWidget(self.text)
+        self._pending = (hit.file_id, passage, query)
+
+    def set_document_text(self, file_id: int, text: str) -> None:
+        if self.hit is None or self.hit.file_id != file_id:
+            return  # the user moved on while the text was being read
+        _, passage, query = self._pending
+        self.text.setPlainText(text)
+        spans = [(p.start, p.end, p is passage) for p in self.hit.passages]
+        focus = passage or (self.hit.passages[0] if self.hit.passages else None)
+        terms = query_terms(query)
+        for start, end, _main in spans:
+            self._colour(start, end, PASSAGE_COLOUR)
+            for a, b in term_spans(text[start:end], terms):
+                self._colour(start + a, start + b, TERM_COLOUR, bold=True)
+        if focus is not None and 0 <= focus.start <= len(text):
+            cursor = QTextCursor(self.text.document())
+            cursor.setPosition(min(len(text), focus.end))
+            self.text.setTextCursor(cursor)
+            self.text.ensureCursorVisible()
+            cursor.setPosition(focus.start)
+            self.text.setTextCursor(cursor)  # the passage's start ends up in view, its end too when it fits
+            self.text.ensureCursorVisible()
+
+    def _colour(self, start: int, end: int, colour: QColor, *, bold: bool = False) -> None:
+        cursor = QTextCursor(self.text.document())
+        limit = self.text.document().characterCount() - 1
+        cursor.setPosition(max(0, min(start, limit)))
+        cursor.setPosition(max(0, min(end, limit)), QTextCursor.MoveMode.KeepAnchor)
+        fmt = QTextCharFormat()
+        fmt.setBackground(colour)
+        fmt.setForeground(QColor("#1f2937"))
+        if bold:
+            fmt.setFontWeight(700)
+        cursor.mergeCharFormat(fmt)
+
+    # -- photos -----------------------------------------------------------------------------
+
+    def show_photo(self, hit: Hit, pixmap: QPixmap | None) -> None:
+        taken = format_when(hit.taken_at)
+        lines = [_escape(hit.path), f"Taken {taken}" if taken else f"Modified {format_when(hit.mtime)}",
+                 _escape(hit.camera or "")]
+        self._show_header(hit, lines)
+        self.image.set_image(pixmap or QPixmap())
+        self.stack.setCurrentWidget(self.image)
+
+    def set_photo(self, path: str, pixmap: QPixmap, size_text: str = "") -> None:
+        if self.hit is None or self.hit.path != path:
+            return
+        self.image.set_image(pixmap)
+        self.details.setText(self._details + ("<br>" + size_text if size_text else ""))
+
+
+def _escape(text: str) -> str:
+    return html.escape(text)
+
+
+def pixel_size(width: int, height: int) -> str:
+    return f"{width} × {height} pixels" if width and height else ""

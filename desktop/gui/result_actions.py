@@ -1,0 +1,157 @@
+"""What can be done with the selected result: open, reveal, more like this, copy path, mark.
+
+One set of QActions serves the preview's buttons, the context menus, the Result menu and
+the shortcuts, and each is enabled only when it applies to the current selection.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+from desktop.core.results import Hit, MarkRecord, Passage
+from desktop.gui.desktop_ops import DesktopOps
+from desktop.gui.results_models import hit_title
+from desktop.gui.search_controller import SearchController
+from desktop.gui.workers import Workers
+
+
+class ResultActions(QObject):
+    mark_changed = Signal(str, object)  # path, MarkRecord | None
+    message = Signal(str)  # a short note for the status bar
+    error = Signal(object, str)  # exception, what was being done
+
+    def __init__(
+        self,
+        parent: QWidget,
+        workers: Workers,
+        library: Callable[[], Any],
+        search: SearchController,
+        desktop: DesktopOps,
+    ) -> None:
+        super().__init__(parent)
+        self.workers, self.library, self.search, self.desktop = workers, library, search, desktop
+        self.hit: Hit | None = None
+        self.passage: Passage | None = None
+        self.query = ""
+        self.current_mark: MarkRecord | None = None
+        style = parent.style()
+
+        def action(
+            text: str, shortcut: str | None, slot: Callable[[], None], icon: Any = None, tip: str = ""
+        ) -> QAction:
+            act = QAction(text, parent)
+            if icon is not None:
+                act.setIcon(style.standardIcon(icon))
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+            act.setToolTip(tip or text.replace("…", ""))
+            act.triggered.connect(slot)
+            parent.addAction(act)  # shortcuts work wherever focus is in the window
+            return act
+
+        SP = QStyle.StandardPixmap
+        self.open = action("Open", None, self.open_current, SP.SP_DialogOpenButton,
+                           "Open in its default application (Enter)")
+        self.reveal = action("Reveal", "Ctrl+Shift+R", self.reveal_current, SP.SP_DirOpenIcon,
+                             "Show it in the file manager (Ctrl+Shift+R)")
+        self.similar = action("More like this", "Ctrl+M", self.similar_current, SP.SP_FileDialogContentsView,
+                              "Find items similar to this one (Ctrl+M)")
+        self.copy = action("Copy path", "Ctrl+Shift+C", self.copy_current, None, "Copy the file's path (Ctrl+Shift+C)")
+        self.relevant = action("✓ Relevant", "Alt+Up", lambda: self.toggle_mark(True), None,
+                               "Relevant to this query (Alt+Up); teaches semdesk what you mean")
+        self.not_relevant = action("✗ Not relevant", "Alt+Down", lambda: self.toggle_mark(False), None,
+                                   "Not relevant to this query (Alt+Down)")
+        for act in (self.relevant, self.not_relevant):
+            act.setCheckable(True)
+        self.set_current(None)
+
+    @property
+    def all(self) -> list[QAction | None]:
+        return [self.open, self.reveal, self.similar, self.copy, None, self.relevant, self.not_relevant]
+
+    def set_current(self, hit: Hit | None, passage: Passage | None = None, query: str = "",
+                    mark: MarkRecord | None = None) -> None:
+        self.hit, self.passage, self.query, self.current_mark = hit, passage, query, mark
+        for act in (self.open, self.reveal, self.similar, self.copy):
+            act.setEnabled(hit is not None)
+        can_mark = hit is not None and bool(query)
+        for act in (self.relevant, self.not_relevant):
+            act.setEnabled(can_mark)
+        if hit is not None and not query:
+            self.relevant.setToolTip("Marks belong to a typed query; 'more like this' results cannot be marked")
+        self._show_mark(mark)
+
+    def _show_mark(self, mark: MarkRecord | None) -> None:
+        self.current_mark = mark
+        self.relevant.setChecked(mark is not None and mark.relevant)
+        self.not_relevant.setChecked(mark is not None and not mark.relevant)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def open_current(self) -> None:
+        if self.hit is None:
+            return
+        if not os.path.exists(self.hit.path):
+            self.message.emit(f"{self.hit.path} is no longer there; re-scan its folder to update the library.")
+            return
+        if not self.desktop.open(self.hit.path):
+            self.message.emit(f"No application is set up to open {os.path.basename(self.hit.path)}.")
+
+    def reveal_current(self) -> None:
+        if self.hit is not None:
+            self.desktop.reveal(self.hit.path)
+
+    def copy_current(self) -> None:
+        if self.hit is not None:
+            self.desktop.copy(self.hit.path)
+            self.message.emit("Path copied.")
+
+    def similar_current(self) -> None:
+        if self.hit is None:
+            return
+        title = hit_title(self.hit)
+        is_extra_passage = self.passage is not None and self.hit.passages and self.passage != self.hit.passages[0]
+        if is_extra_passage and self.passage is not None:
+            self.search.similar(self.hit.file_id, f"this passage of {title}", chunk_id=self.passage.chunk_id)
+        else:
+            self.search.similar(self.hit.file_id, title)
+
+    def toggle_mark(self, relevant: bool) -> None:
+        hit, query, mark = self.hit, self.query, self.current_mark
+        if hit is None or not query:
+            self._show_mark(mark)
+            return
+        library = self.library()
+        path = hit.path
+        if mark is not None and mark.relevant == relevant:
+            # Pressing the lit button again takes the mark back.
+            self.workers.submit(
+                self.workers.catalog, library.unmark, mark.mark_id,
+                done=lambda _r: self._marked(path, None),
+                failed=lambda e: self._failed(e, mark),
+            )
+            return
+        chunk_id = self.passage.chunk_id if (self.passage is not None and hit.kind == "text") else None
+
+        def work() -> MarkRecord:
+            if mark is not None:
+                library.unmark(mark.mark_id)  # one judgement per result and query
+            return library.mark(query, hit.file_id, relevant, chunk_id=chunk_id)
+
+        self.workers.submit(self.workers.catalog, work, done=lambda record: self._marked(path, record),
+                            failed=lambda e: self._failed(e, mark))
+
+    def _marked(self, path: str, record: MarkRecord | None) -> None:
+        self.mark_changed.emit(path, record)
+        if self.hit is not None and self.hit.path == path:
+            self._show_mark(record)
+
+    def _failed(self, error: BaseException, previous: MarkRecord | None) -> None:
+        self._show_mark(previous)
+        self.error.emit(error, "saving the mark")

@@ -1,0 +1,196 @@
+"""The library's folders: what is in each and whether it is up to date.
+
+Selecting a folder limits search to it ("All folders" lifts the limit). The buttons under
+the list add, remove and re-scan folders; the footer opens the list of skipped files.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.results import FolderSummary
+from desktop.gui.delegates import paint_selection, text_role
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+Index = QModelIndex | QPersistentModelIndex
+
+
+def folder_state(summary: FolderSummary, indexing: bool) -> str:
+    counts = summary.counts
+    indexed = counts.get("indexed", 0)
+    pending = counts.get("pending", 0)
+    skipped = counts.get("skipped", 0)
+    waiting = counts.get("waiting_model", 0)
+    items = f"{indexed} item" + ("" if indexed == 1 else "s")
+    if indexing:
+        return f"{items} · indexing…"
+    parts = [items]
+    if summary.scanned_at is None and not indexed:
+        return "not scanned yet"
+    if pending:
+        parts.append(f"{pending} to index")
+    if waiting:
+        parts.append(f"{waiting} photo{'s' if waiting != 1 else ''} wait for model")
+    if skipped:
+        parts.append(f"{skipped} error{'s' if skipped != 1 else ''}")
+    if not pending and not waiting and not skipped:
+        parts.append("up to date")
+    return " · ".join(parts)
+
+
+class FolderDelegate(QStyledItemDelegate):
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return QSize(160, QFontMetrics(option.font).height() * 2 + 16)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        painter.save()
+        paint_selection(painter, option, option.widget)
+        rect = option.rect.adjusted(10, 6, -8, -6)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        painter.setFont(bold)
+        painter.setPen(option.palette.color(text_role(option)))
+        name = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), metrics.height()), Qt.AlignmentFlag.AlignLeft,
+                         metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width()))
+        state = index.data(STATE_ROLE) or ""
+        colour = option.palette.color(text_role(option))
+        colour.setAlphaF(0.62)
+        if ("error" in state or "wait" in state) and not option.state & QStyle.StateFlag.State_Selected:
+            colour = QColor("#b45309")  # amber: needs attention, not alarming
+        painter.setPen(colour)
+        painter.setFont(option.font)
+        small = QFontMetrics(option.font)
+        painter.drawText(QRect(rect.left(), rect.top() + metrics.height() + 2, rect.width(), small.height()),
+                         Qt.AlignmentFlag.AlignLeft, small.elidedText(state, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.restore()
+
+
+class Sidebar(QWidget):
+    folder_selected = Signal(object)  # path str, or None for all folders
+    add_requested = Signal()
+    remove_requested = Signal(str)
+    rescan_requested = Signal()
+    skipped_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        heading = QLabel("Folders")
+        heading.setObjectName("sidebarHeading")
+        self.list = QListWidget()
+        self.list.setItemDelegate(FolderDelegate(self.list))
+        self.list.setFrameShape(QListWidget.Shape.NoFrame)
+        self.list.setAccessibleName("Library folders")
+        self.list.currentItemChanged.connect(self._current_changed)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+        style = self.style()
+        icon = style.standardIcon
+        SP = QStyle.StandardPixmap
+        self.add_button = self._tool(icon(SP.SP_FileDialogNewFolder), "Add a folder… (Ctrl+O)")
+        self.remove_button = self._tool(icon(SP.SP_TrashIcon), "Remove the selected folder from the library")
+        self.rescan_button = self._tool(icon(SP.SP_BrowserReload), "Re-scan all folders (F5)")
+        self.add_button.clicked.connect(self.add_requested)
+        self.remove_button.clicked.connect(self._remove_clicked)
+        self.rescan_button.clicked.connect(self.rescan_requested)
+        self.skipped_button = QPushButton()
+        self.skipped_button.setFlat(True)
+        self.skipped_button.setObjectName("skippedButton")
+        self.skipped_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.skipped_button.clicked.connect(self.skipped_requested)
+        self.skipped_button.hide()
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(6, 0, 6, 0)
+        for button in (self.add_button, self.remove_button, self.rescan_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 6)
+        layout.setSpacing(4)
+        layout.addWidget(heading)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.skipped_button)
+        layout.addLayout(buttons)
+        self._summaries: list[FolderSummary] = []
+        self.set_folders([], set())
+
+    @staticmethod
+    def _tool(icon: object, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(icon)  # type: ignore[arg-type]
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        button.setAutoRaise(True)
+        return button
+
+    def set_folders(self, folders: list[FolderSummary], indexing: set[str] | None) -> None:
+        """indexing: paths being indexed now; None when every folder is (a full re-scan)."""
+        current = self.selected_folder()
+        self._summaries = list(folders)
+        self.list.blockSignals(True)
+        self.list.clear()
+        total = sum(f.counts.get("indexed", 0) for f in folders)
+        everything = QListWidgetItem("All folders")
+        everything.setData(PATH_ROLE, None)
+        items = f"{total} item{'s' if total != 1 else ''}"
+        everything.setData(STATE_ROLE, items if folders else "drop folders here to add them")
+        self.list.addItem(everything)
+        selected = everything
+        for summary in folders:
+            item = QListWidgetItem(os.path.basename(summary.path.rstrip("/")) or summary.path)
+            item.setData(PATH_ROLE, summary.path)
+            busy = indexing is None or summary.path in indexing
+            item.setData(STATE_ROLE, folder_state(summary, busy))
+            item.setToolTip(summary.path)
+            self.list.addItem(item)
+            if summary.path == current:
+                selected = item
+        self.list.setCurrentItem(selected)
+        self.list.blockSignals(False)
+        self.remove_button.setEnabled(self.selected_folder() is not None)
+        if selected is everything and current is not None:
+            self.folder_selected.emit(None)  # the filtered folder went away
+
+    def set_skipped(self, count: int) -> None:
+        self.skipped_button.setVisible(count > 0)
+        self.skipped_button.setText(f"⚠  {count} file{'s' if count != 1 else ''} skipped — show why")
+
+    def selected_folder(self) -> str | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(PATH_ROLE)
+
+    def select_folder(self, path: str | None) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(PATH_ROLE) == path:
+                self.list.setCurrentRow(row)
+                return
+
+    def _current_changed(self, *_args: object) -> None:
+        self.remove_button.setEnabled(self.selected_folder() is not None)
+        self.folder_selected.emit(self.selected_folder())
+
+    def _remove_clicked(self) -> None:
+        path = self.selected_folder()
+        if path is not None:
+            self.remove_requested.emit(path)

@@ -1,0 +1,94 @@
+"""The status bar's right side: indexing progress with a Cancel button, and the models state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from desktop.core.jobs import Progress, format_duration
+
+
+def describe_progress(progress: Progress) -> str:
+    phase = progress.phase.capitalize()
+    if progress.phase == "scanning":
+        return f"Scanning… {progress.done:,} files found" if progress.done else "Scanning…"
+    text = f"{phase} {progress.done:,} of {progress.total:,}" if progress.total else f"{phase}…"
+    if progress.rate >= 0.1:
+        text += f" · {progress.rate:.1f}/s" if progress.rate < 10 else f" · {progress.rate:.0f}/s"
+    if progress.eta_seconds is not None and progress.done < progress.total:
+        text += f" · about {format_duration(progress.eta_seconds)} left"
+    return text
+
+
+class JobProgress(QWidget):
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setAccessibleName("Indexing progress")
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(180)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(14)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setToolTip("Stop indexing; what is done so far is kept, and the rest resumes next time.")
+        self.cancel.clicked.connect(self._cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 4, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel)
+        self.hide()
+
+    def start(self, title: str) -> None:
+        self.label.setText(f"{title}…")
+        self.label.setToolTip("")
+        self.bar.setRange(0, 0)  # busy until the first count arrives
+        self.cancel.setEnabled(True)
+        self.cancel.setText("Cancel")
+        self.show()
+
+    def update_progress(self, progress: Progress) -> None:
+        if not self.cancel.isEnabled():
+            return  # "Stopping…" stays until the job ends
+        self.label.setText(describe_progress(progress))
+        self.label.setToolTip(progress.message)
+        fraction = progress.fraction
+        if fraction is None:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(round(fraction * 1000))
+
+    def _cancel(self) -> None:
+        self.cancel.setEnabled(False)
+        self.cancel.setText("Stopping…")
+        self.cancel_requested.emit()
+
+    def finish(self) -> None:
+        self.hide()
+
+
+class ModelsState(QLabel):
+    """'Loading models…' until the first warm-up finishes, so a slow first query is explained."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setContentsMargins(8, 0, 8, 0)
+
+    def loading(self) -> None:
+        self.setText("Loading models…")
+        self.setToolTip("The search models load once per session; searches start as soon as they are ready.")
+        self.show()
+
+    def ready(self) -> None:
+        self.setText("")
+        self.setToolTip("")
+        self.hide()
+
+    def problem(self, message: str) -> None:
+        self.setText("⚠ Models not loaded")
+        self.setToolTip(message)
+        self.show()

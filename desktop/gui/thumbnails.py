@@ -1,0 +1,76 @@
+"""Thumbnails decoded on worker threads and kept in QPixmapCache.
+
+A view asks for the pixmap of each row it paints; a miss queues one decode (QImageReader,
+scaled while decoding so a large photo never becomes a full-size QImage) and the model
+repaints the row when `ready` fires. Only rows on screen are ever asked for, so a grid of
+thousands of photos costs what a screenful costs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap, QPixmapCache
+
+from desktop.gui.workers import Workers
+
+# Photos shown in the preview pane are larger; give the cache room for a few hundred thumbnails.
+QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 96 * 1024))
+
+
+def read_image(path: str, size: QSize) -> QImage:
+    """Decode `path` scaled to fit `size` (keeping its aspect), honouring EXIF orientation."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    original = reader.size()
+    if original.isValid() and (original.width() > size.width() or original.height() > size.height()):
+        reader.setScaledSize(original.scaled(size, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        return QImage()
+    if image.width() > size.width() or image.height() > size.height():
+        # Formats that ignore setScaledSize (some plugins) are scaled here instead.
+        image = image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    return image
+
+
+class ThumbnailCache(QObject):
+    ready = Signal(str)  # the source path whose pixmap is now cached
+
+    def __init__(self, workers: Workers, size: int = 256, pool: QThreadPool | None = None) -> None:
+        super().__init__()
+        self.workers = workers
+        self.pool = pool or workers.thumbs
+        self.size = QSize(size, size)
+        self._pending: set[str] = set()
+        self._failed: set[str] = set()
+
+    def key(self, source: str) -> str:
+        return f"thumb:{self.size.width()}:{source}"
+
+    def pixmap(self, source: str) -> QPixmap | None:
+        cached = QPixmapCache.find(self.key(source))
+        if cached is not None and not cached.isNull():
+            return cached
+        if source not in self._pending and source not in self._failed:
+            self._pending.add(source)
+            self.workers.submit(
+                self.pool, read_image, source, QSize(self.size),
+                done=lambda image, s=source: self._loaded(s, image),
+                failed=lambda _error, s=source: self._loaded(s, QImage()),
+            )
+        return None
+
+    def failed(self, source: str) -> bool:
+        return source in self._failed
+
+    def _loaded(self, source: str, image: QImage) -> None:
+        self._pending.discard(source)
+        if image.isNull():
+            self._failed.add(source)
+        else:
+            # QPixmap belongs to the UI thread: workers hand over a QImage, the conversion happens here.
+            QPixmapCache.insert(self.key(source), QPixmap.fromImage(image))
+        self.ready.emit(source)
+
+    def clear(self) -> None:
+        self._failed.clear()
