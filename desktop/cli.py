@@ -293,7 +293,7 @@ def cmd_config(library: Any, args: argparse.Namespace) -> int:
 def cmd_download_clip(library: Any, args: argparse.Namespace) -> int:
     if args.model:
         library.set_setting("clip_model", args.model)
-    path = library.clip_encoder().download()
+    path = library.download_clip()
     if args.json:
         _print_json({"weights": str(path)})
     else:

@@ -148,6 +148,12 @@ class Library:
         except ClipUnavailable as error:
             return str(error)
 
+    def download_clip(self) -> Path:
+        """Fetch CLIP weights into the Hugging Face cache (network, only when the user asks)."""
+        path = self.clip_encoder().download()
+        self._clip_encoder = None  # the next use resolves the freshly cached weights
+        return path
+
     def active_text_model_path(self) -> str:
         """The fine-tuned model dir when one is active, else the `text_model` setting."""
         version = self._active_version_row("text")

@@ -126,4 +126,14 @@ def _best_passage(lib: Library, session: Session, query: str, file_id: int) -> i
 
 
 def _record(row: Mark) -> MarkRecord:
-    return MarkRecord(row.id, row.query, row.path, row.kind, bool(row.relevant), row.created_at, row.passage)
+    return MarkRecord(
+        row.id,
+        row.query,
+        row.path,
+        row.kind,
+        bool(row.relevant),
+        row.created_at,
+        row.passage,
+        row.file_id,
+        row.chunk_id,
+    )

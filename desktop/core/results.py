@@ -102,3 +102,5 @@ class MarkRecord:
     relevant: bool
     created_at: float
     passage: str | None = None
+    file_id: int | None = None
+    chunk_id: int | None = None
