@@ -605,23 +605,32 @@ def bench_launch(report: Report, work: Path, full: bool) -> None:
                     "times not measured")
         return
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SEMDESK_LIBRARY": str(work / "launch-lib")}
-    shown = []
+    shown = probe_seconds(report, LAUNCH_PROBE, "SHOWN", env, runs, timeout=60)
+    if shown is None:
+        return
+    report.add("launch", "window_shown_s", shown, "s",
+               f"process start -> first window shown, offscreen (median of {runs})")
+    first_results_time(report, work, env, runs)
+
+
+def probe_seconds(report: Report, code: str, marker: str, env: dict[str, str], runs: int, *,
+                  timeout: int) -> float | None:
+    """Median seconds from process start to the probe printing `marker TIMESTAMP`; None (with a note) if never."""
+    times = []
     for _ in range(runs):
         t0 = time.time()
         try:
-            out = subprocess.run([sys.executable, "-c", LAUNCH_PROBE], cwd=ROOT, env=env, capture_output=True,
-                                 text=True, timeout=60)
+            out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                                 text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            report.note("launch", "launch: no top-level window was shown within 60 s")
-            return
-        line = next((x for x in out.stdout.splitlines() if x.startswith("SHOWN ")), None)
+            report.note("launch", f"launch: no {marker} within {timeout} s")
+            return None
+        line = next((x for x in out.stdout.splitlines() if x.startswith(marker + " ")), None)
         if line is None:
-            report.note("launch", f"launch: window not detected (exit {out.returncode}): {out.stderr[-300:]}")
-            return
-        shown.append(float(line.split()[1]) - t0)
-    report.add("launch", "window_shown_s", statistics.median(shown), "s",
-               f"process start -> first window shown, offscreen (median of {runs})")
-    first_results_time(report, work, env, runs)
+            report.note("launch", f"launch: {marker} not seen (exit {out.returncode}): {out.stderr[-300:]}")
+            return None
+        times.append(float(line.split()[1]) - t0)
+    return statistics.median(times)
 
 
 def first_results_time(report: Report, work: Path, env: dict[str, str], runs: int) -> None:
@@ -635,22 +644,10 @@ def first_results_time(report: Report, work: Path, env: dict[str, str], runs: in
     with Library.open(work / "launch-docs-lib") as lib:
         run_job(lib.index([docs]))
     env = {**env, "SEMDESK_LIBRARY": str(work / "launch-docs-lib")}
-    times = []
-    for _ in range(runs):
-        t0 = time.time()
-        try:
-            out = subprocess.run([sys.executable, "-c", FIRST_RESULTS_PROBE], cwd=ROOT, env=env,
-                                 capture_output=True, text=True, timeout=120)
-        except subprocess.TimeoutExpired:
-            report.note("launch", "launch: no results within 120 s")
-            return
-        line = next((x for x in out.stdout.splitlines() if x.startswith("RESULTS ")), None)
-        if line is None:
-            report.note("launch", f"launch: first results not seen (exit {out.returncode}): {out.stderr[-300:]}")
-            return
-        times.append(float(line.split()[1]) - t0)
-    report.add("launch", "first_results_s", statistics.median(times), "s",
-               f"process start -> first document results for a typed query, cold models (median of {runs})")
+    seconds = probe_seconds(report, FIRST_RESULTS_PROBE, "RESULTS", env, runs, timeout=120)
+    if seconds is not None:
+        report.add("launch", "first_results_s", seconds, "s",
+                   f"process start -> first document results for a typed query, cold models (median of {runs})")
 
 
 # ---- main -------------------------------------------------------------------------------------------
