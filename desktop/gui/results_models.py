@@ -36,9 +36,20 @@ class _MarksMixin:
     """Relevant / not-relevant state per file path for the current query."""
 
     _marks: dict[str, MarkRecord]
+    hits: list[Hit]
 
     def mark_for(self, path: str) -> MarkRecord | None:
         return self._marks.get(path)
+
+    def set_mark(self, path: str, mark: MarkRecord | None) -> None:
+        if mark is None:
+            self._marks.pop(path, None)
+        else:
+            self._marks[path] = mark
+        for row, hit in enumerate(self.hits):
+            if hit.path == path:
+                index = self.index(row, 0)  # type: ignore[attr-defined]
+                self.dataChanged.emit(index, index, [Role.MARK])  # type: ignore[attr-defined]
 
 
 class DocumentResultsModel(_MarksMixin, QAbstractItemModel):
@@ -52,16 +63,6 @@ class DocumentResultsModel(_MarksMixin, QAbstractItemModel):
         self.beginResetModel()
         self.hits, self.query, self._marks = list(hits), query, dict(marks)
         self.endResetModel()
-
-    def set_mark(self, path: str, mark: MarkRecord | None) -> None:
-        if mark is None:
-            self._marks.pop(path, None)
-        else:
-            self._marks[path] = mark
-        for row, hit in enumerate(self.hits):
-            if hit.path == path:
-                index = self.index(row, 0)
-                self.dataChanged.emit(index, index, [Role.MARK])
 
     # -- tree structure: internalId 0 = document row, n > 0 = passage of document row n - 1 --
 
@@ -150,16 +151,6 @@ class PhotoResultsModel(_MarksMixin, QAbstractListModel):
         for row, hit in enumerate(self.hits):
             self._rows_by_source.setdefault(self.source_of(hit), []).append(row)
         self.endResetModel()
-
-    def set_mark(self, path: str, mark: MarkRecord | None) -> None:
-        if mark is None:
-            self._marks.pop(path, None)
-        else:
-            self._marks[path] = mark
-        for row, hit in enumerate(self.hits):
-            if hit.path == path:
-                index = self.index(row, 0)
-                self.dataChanged.emit(index, index, [Role.MARK])
 
     @staticmethod
     def source_of(hit: Hit) -> str:

@@ -40,6 +40,12 @@ class _Placeholder:
         self.placeholder_title, self.placeholder_detail = title, detail
         self.viewport().update()  # type: ignore[attr-defined]
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)  # type: ignore[misc]
+        model = self.model()  # type: ignore[attr-defined]
+        if model is not None and model.rowCount() == 0 and self.placeholder_title:
+            paint_placeholder(self, self.placeholder_title, self.placeholder_detail)
+
 
 class ResultsTree(_Placeholder, QTreeView):
     """Documents; Enter opens (via `activated`), Right/Left show and hide more passages."""
@@ -58,11 +64,6 @@ class ResultsTree(_Placeholder, QTreeView):
         self.setAlternatingRowColors(False)
         self.setIndentation(18)
         self.setAccessibleName("Document results")
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self.model() is not None and self.model().rowCount() == 0 and self.placeholder_title:
-            paint_placeholder(self, self.placeholder_title, self.placeholder_detail)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         current = self.currentIndex()
@@ -95,11 +96,6 @@ class PhotoGrid(_Placeholder, QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.setItemDelegate(PhotoDelegate(tile, self))
         self.setAccessibleName("Photo results")
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self.model() is not None and self.model().rowCount() == 0 and self.placeholder_title:
-            paint_placeholder(self, self.placeholder_title, self.placeholder_detail)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         current = self.currentIndex()
