@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import select
 
 from desktop.core.catalog import FileRecord, FileStatus, Folder
+from desktop.core.catalog.models import under
 from desktop.core.catalog.writes import delete_files
 from desktop.core.errors import SemdeskError
 from desktop.core.ingest.scan import ScanEntry, ScanProblem, scan_folder
@@ -364,9 +365,8 @@ def remove_path(lib: Library, path: Path) -> int:
     lib.write_lock.acquire("removing")
     try:
         with lib.catalog.session() as session:
-            prefix = target.rstrip("/") + "/"
-            ids = [r.id for r in session.scalars(select(FileRecord)) if r.path == target or r.path.startswith(prefix)]
-            folders = [f for f in session.scalars(select(Folder)) if f.path == target or f.path.startswith(prefix)]
+            ids = list(session.scalars(select(FileRecord.id).where(under(FileRecord.path, target))))
+            folders = list(session.scalars(select(Folder).where(under(Folder.path, target))))
             if not ids and not folders:
                 raise SemdeskError(f"{target} is not in the library.")
             chunk_ids = delete_files(session, ids)

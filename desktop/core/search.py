@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import and_, func, select, text
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus, Folder
+from desktop.core.catalog.models import under
 from desktop.core.results import Hit, Passage
 
 if TYPE_CHECKING:
@@ -56,8 +57,7 @@ def allowed_files(lib: Library, filters: Filters, kind: str) -> set[int] | None:
         return None
     conditions = [FileRecord.kind == kind, FileRecord.status == FileStatus.INDEXED]
     if filters.folder:
-        prefix = filters.folder.rstrip("/")
-        conditions.append(FileRecord.path.between(prefix + "/", prefix + "0"))  # '0' sorts right after '/'
+        conditions.append(under(FileRecord.path, filters.folder))
     when = func.coalesce(FileRecord.taken_at, FileRecord.mtime)
     if filters.date_from is not None:
         conditions.append(when >= filters.date_from)

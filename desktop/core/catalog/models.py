@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -33,6 +35,12 @@ class PathType(TypeDecorator[str]):
 
     def process_result_value(self, value: bytes | None, dialect: object) -> str | None:
         return None if value is None else os.fsdecode(value)
+
+
+def under(column: Any, path: str) -> Any:
+    """SQL condition: a path column equals `path` or lies below it (bytes order: '0' sorts right after '/')."""
+    prefix = path.rstrip("/")
+    return or_(column == path, column.between(prefix + "/", prefix + "0"))
 
 
 class FileStatus(StrEnum):
