@@ -104,6 +104,13 @@ def export(lib: Library) -> Path:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, target)
+    except OSError as error:
+        # The marks themselves are committed in the catalog; only the spare copy is behind.
+        Path(temp).unlink(missing_ok=True)
+        raise SemdeskError(
+            f"Your marks are saved in the library, but their copy in {EXPORT_NAME} could not be "
+            f"updated: {(error.strerror or str(error)).lower()}. Free some space and mark again to refresh it."
+        ) from error
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -26,8 +26,10 @@ from desktop.core.errors import SemdeskError
 from desktop.core.ingest.scan import ScanEntry, ScanProblem, scan_folder
 from desktop.core.jobs import CancelToken, Job, Progress, RateMeter
 from desktop.core.prepare import Prepared, PreparedImage, PreparedText, prepare_file
+from desktop.core.rebuild import mirror_folders
 from desktop.core.results import IndexSummary, SkippedFile
 from desktop.core.store import FileWrite, apply_moves, store_batch
+from desktop.core.thumbs import restore_thumbnails
 
 if TYPE_CHECKING:
     from desktop.core.library import Library
@@ -50,6 +52,8 @@ def index_job(lib: Library, paths: list[Path] | None, *, exclude: list[str], can
     lib.write_lock.acquire("indexing")
     try:
         plan = Plan(roots=register_roots(lib, paths))
+        if paths is not None:
+            mirror_folders(lib)  # the folder list must survive a catalog that cannot be read
         settings = lib.settings()
         for folder_id, root in plan.roots:
             yield from scan_root(lib, plan, folder_id, root, settings, [*settings["exclude"], *exclude], cancel)
@@ -59,6 +63,8 @@ def index_job(lib: Library, paths: list[Path] | None, *, exclude: list[str], can
         counts: dict[str, int] = {"indexed": 0, "skipped": 0, "waiting_model": 0, "moved": 0}
         yield from process(lib, plan, settings, cancel, counts)
         removed = 0 if cancel.cancelled else remove_missing(lib, plan)
+        if not cancel.cancelled:
+            restore_thumbnails(lib, settings)
         return IndexSummary(
             scanned=plan.scanned,
             indexed=counts["indexed"],
@@ -325,13 +331,15 @@ def encode_texts(
     done: int,
 ) -> Iterator[Progress]:
     """Embed every chunk of the batch's files; a huge file is embedded in slices so cancel stays quick."""
-    inputs = [p.embedding_input(span) for p in batch for span in p.spans]
+    # Passage strings are made slice by slice: all at once would copy a huge document's whole text.
+    inputs = [(p, span) for p in batch for span in p.spans]
     slice_size = max(1, settings["text_batch_size"]) * 8
     parts: list[np.ndarray] = []
     for start in range(0, len(inputs), slice_size):
         if cancel.cancelled:
             return
-        parts.append(encoder.encode(inputs[start : start + slice_size], batch_size=settings["text_batch_size"]))
+        texts = [p.embedding_input(span) for p, span in inputs[start : start + slice_size]]
+        parts.append(encoder.encode(texts, batch_size=settings["text_batch_size"]))
         if len(inputs) > slice_size:
             yield meter.progress("indexing", done, f"{batch[-1].name}: {start + slice_size}/{len(inputs)} passages")
     vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), np.float32)
@@ -372,6 +380,8 @@ def remove_path(lib: Library, path: Path) -> int:
             chunk_ids = delete_files(session, ids)
             for folder in folders:
                 session.delete(folder)
+        if folders:
+            mirror_folders(lib)
         lib.forget_vectors(chunk_ids=chunk_ids, photo_ids=ids)
         for index in lib.loaded_indexes():
             index.save()

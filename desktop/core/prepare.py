@@ -6,6 +6,7 @@ raised by a parser ever reaches the indexing loop.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.catalog.writes import displayable
 from desktop.core.errors import SkipFile
-from desktop.core.ingest.chunk import Span, chunk_spans
+from desktop.core.ingest.chunk import Span, chunk_spans_in_pieces
 from desktop.core.ingest.extract import extract_text
 from desktop.core.ingest.images import load_photo, make_thumbnail, thumbnail_relpath
 from desktop.core.ingest.read import content_hash, read_stable
 
 if TYPE_CHECKING:
     from desktop.core.library import Library
+
+log = logging.getLogger(__name__)
 
 MAX_IMAGE_BYTES = 300 * 1024 * 1024
 TITLE_CHARS = 120  # the title prefix must leave most of the model's window to the passage
@@ -101,7 +104,7 @@ def _prepare_text(file_id: int, path: str, settings: dict[str, Any], encoder: An
     del data
     title = document_title(extracted.title, path)
     budget = encoder.max_tokens - encoder.special_tokens_count - encoder.count_tokens(title) - 1
-    spans = chunk_spans(
+    spans = chunk_spans_in_pieces(
         extracted.text,
         encoder.token_offsets,
         max_tokens=max(16, budget),
@@ -140,7 +143,12 @@ def _prepare_image(lib: Library, file_id: int, path: str, settings: dict[str, An
 def write_thumbnail(target: Path, data: bytes) -> None:
     if target.exists():
         return  # keyed by content hash: an existing thumbnail is the same picture
-    target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_suffix(f".tmp{os.getpid()}")
-    temp.write_bytes(data)
-    os.replace(temp, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # also brings back a deleted thumbs dir
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    except OSError as error:
+        # A thumbnail is a cache: a full disk costs the picture in the grid, not the photo's indexing.
+        log.warning("could not write thumbnail %s: %s", target, error)
+        temp.unlink(missing_ok=True)

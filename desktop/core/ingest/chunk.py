@@ -93,3 +93,48 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start, end) if end > start else None
+
+
+# Tokens are Python tuples (~100 bytes each): a 200 MB text tokenised at once needs gigabytes.
+# Pieces this size keep the token list to a few MB whatever the document's size.
+PIECE_CHARS = 1_000_000
+
+
+def chunk_spans_in_pieces(
+    text: str,
+    token_offsets: Callable[[str], list[tuple[int, int]]],
+    *,
+    max_tokens: int,
+    overlap_tokens: int,
+    piece_chars: int = PIECE_CHARS,
+) -> list[Span]:
+    """`chunk_spans` with memory bounded by `piece_chars`, not by the document.
+
+    A text up to `piece_chars` long gets exactly `chunk_spans`' answer; a longer one is cut at
+    paragraph (else line, else word) breaks into pieces that are chunked one by one, so a
+    passage never straddles two pieces and there is no overlap across a cut.
+    """
+    if len(text) <= piece_chars:
+        return chunk_spans(text, token_offsets, max_tokens=max_tokens, overlap_tokens=overlap_tokens)
+    spans: list[Span] = []
+    start = 0
+    while start < len(text):
+        end = _piece_end(text, start, piece_chars)
+        for span in chunk_spans(
+            text[start:end], token_offsets, max_tokens=max_tokens, overlap_tokens=overlap_tokens
+        ):
+            spans.append(Span(start + span.start, start + span.end))
+        start = end
+    return spans
+
+
+def _piece_end(text: str, start: int, size: int) -> int:
+    limit = start + size
+    if limit >= len(text):
+        return len(text)
+    floor = start + size // 2  # never make a piece shorter than half the size
+    for separator in ("\n\n", "\n", " "):
+        cut = text.rfind(separator, floor, limit)
+        if cut > start:
+            return cut + len(separator)
+    return limit  # one endless word: cut anywhere (a token split costs one passage boundary)

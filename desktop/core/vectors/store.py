@@ -255,6 +255,9 @@ class VectorIndex:
             if self._index is None or not self._dirty:
                 return
             self.directory.mkdir(parents=True, exist_ok=True)
+            # Only the write-lock holder saves, so a temp file here is a process killed mid-save.
+            for stale in self.directory.glob(f".{self.path.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
             digest = write_atomically(self.path, self._index.save_index)
             with self.catalog.session() as session:
                 session.merge(IndexState(

@@ -1,0 +1,242 @@
+"""Rebuilding a library whose catalog is damaged, from the user's folders.
+
+The damaged catalog is moved aside (never deleted: it may still hold something worth
+recovering), a fresh one is made, the folder list comes back from the damaged file when
+SQLite can still read it (else from folders.json, a mirror kept on every change), and the
+user's marks come back from marks.jsonl, matched to the re-indexed files by path and
+content hash. Marks whose file is gone or changed are kept, detached, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from desktop.core.catalog import Chunk, FileRecord, FileStatus, Mark
+from desktop.core.errors import CatalogDamaged, SemdeskError
+from desktop.core.jobs import CancelToken, Job
+from desktop.core.lock import WriteLock
+from desktop.core.results import IndexSummary
+
+if TYPE_CHECKING:
+    from desktop.core.library import Library
+
+log = logging.getLogger(__name__)
+
+FOLDERS_NAME = "folders.json"
+CATALOG_NAME = "catalog.sqlite"
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    damaged_copy: Path | None  # where the old catalog now lives
+    folders: tuple[str, ...]
+    marks: int  # marks read back from marks.jsonl
+
+
+def mirror_folders(lib: Library) -> None:
+    """Write folders.json: the folder list must survive a catalog that cannot be read.
+
+    Best effort: a full disk here must not fail the indexing that called it.
+    """
+    from desktop.core.catalog import Folder
+
+    with lib.catalog.session() as session:
+        paths = [f.path for f in session.scalars(select(Folder).order_by(Folder.path))]
+    try:
+        _write_json_atomically(lib.path / FOLDERS_NAME, {"folders": paths})
+    except OSError as error:
+        log.warning("could not update %s: %s", FOLDERS_NAME, error)
+
+
+def read_folder_mirror(library_dir: Path) -> list[str]:
+    try:
+        data = json.loads((library_dir / FOLDERS_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    folders = data.get("folders") if isinstance(data, dict) else None
+    return [f for f in folders if isinstance(f, str)] if isinstance(folders, list) else []
+
+
+def folders_from_damaged(catalog: Path) -> list[str] | None:
+    """The folders table of a damaged catalog, if SQLite can still read that much."""
+    if not catalog.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"{catalog.as_uri()}?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT path FROM folders ORDER BY path").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return [os.fsdecode(bytes(p)) if isinstance(p, bytes | memoryview) else str(p) for (p,) in rows]
+
+
+def read_marks_export(library_dir: Path) -> list[dict[str, Any]]:
+    from desktop.core.marks import EXPORT_NAME
+
+    rows: list[dict[str, Any]] = []
+    try:
+        lines = (library_dir / EXPORT_NAME).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return rows
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue  # a damaged line costs that mark, not the others
+        if isinstance(row, dict) and row.get("query") and row.get("path") and "relevant" in row:
+            rows.append(row)
+    return rows
+
+
+def catalog_damaged(catalog: Path) -> bool:
+    """Whether SQLite refuses the catalog or finds a damaged page (a full check, whatever the size)."""
+    from desktop.core.catalog import Catalog
+
+    try:
+        healthy = Catalog(catalog)
+    except CatalogDamaged:
+        return True
+    try:
+        return bool(healthy.integrity_problems())
+    finally:
+        healthy.dispose()
+
+
+def start_rebuild(library_dir: Path) -> tuple[Library, RebuildReport]:
+    """Move the damaged catalog aside and open a fresh library holding its folders and marks.
+
+    The returned library keeps the write lock until `rebuild_job` finishes.
+    """
+    from desktop.core.library import Library
+
+    library_dir = library_dir.expanduser().resolve()
+    catalog = library_dir / CATALOG_NAME
+    if not catalog.exists():
+        raise SemdeskError(f"There is no library catalog at {library_dir}; nothing to rebuild.")
+    lock = WriteLock(library_dir / "write.lock")
+    lock.acquire("rebuilding the catalog")
+    try:
+        if not catalog_damaged(catalog):
+            raise SemdeskError(f"The catalog at {catalog} is sound; it needs no rebuild.")
+        folders = folders_from_damaged(catalog)
+        if folders is None:
+            folders = read_folder_mirror(library_dir)
+        marks = read_marks_export(library_dir)
+        damaged_copy = _move_aside(catalog)
+        lib = Library(library_dir)
+    except BaseException:
+        lock.release()
+        raise
+    lib.write_lock = lock  # the index job re-enters it; nobody else writes meanwhile
+    with lib.catalog.durable_session() as session:
+        for row in marks:  # detached for now: re-linked to files once they are indexed again
+            session.add(_mark_from_export(row))
+    _register(lib, folders)
+    return lib, RebuildReport(damaged_copy, tuple(folders), len(marks))
+
+
+def rebuild_job(lib: Library, cancel: CancelToken | None = None) -> Job[IndexSummary]:
+    """Index every folder again, then tie the marks back to their files."""
+    from desktop.core.marks import export
+
+    try:
+        summary = yield from lib.index(None, cancel=cancel)
+        relink_marks(lib)
+        export(lib)
+        return summary
+    finally:
+        lib.write_lock.release()
+
+
+def relink_marks(lib: Library) -> int:
+    """Point detached marks at the file with the same path and content (or the same content moved)."""
+    linked = 0
+    with lib.catalog.durable_session() as session:
+        for mark in session.scalars(select(Mark).where(Mark.file_id.is_(None))):
+            record = session.scalars(select(FileRecord).where(FileRecord.path == mark.path)).first()
+            if record is not None and mark.content_hash and record.content_hash != mark.content_hash:
+                record = None  # the file changed since the mark: the judgement was about other content
+            if record is None and mark.content_hash:
+                record = session.scalars(
+                    select(FileRecord).where(FileRecord.content_hash == mark.content_hash)
+                ).first()
+            if record is None or record.status != FileStatus.INDEXED:
+                continue
+            mark.file_id, mark.path = record.id, record.path
+            if mark.start is not None:
+                mark.chunk_id = session.scalars(
+                    select(Chunk.id).where(Chunk.file_id == record.id, Chunk.start == mark.start, Chunk.end == mark.end)
+                ).first()
+            linked += 1
+    return linked
+
+
+def _mark_from_export(row: dict[str, Any]) -> Mark:
+    return Mark(
+        query=str(row["query"]),
+        kind=str(row.get("kind") or "text"),
+        file_id=None,
+        chunk_id=None,
+        path=str(row["path"]),
+        content_hash=row.get("content_hash"),
+        start=row.get("start"),
+        end=row.get("end"),
+        passage=row.get("passage"),
+        relevant=bool(row["relevant"]),
+        created_at=float(row.get("created_at") or time.time()),
+    )
+
+
+def _register(lib: Library, folders: list[str]) -> None:
+    from desktop.core.catalog import Folder
+
+    with lib.catalog.session() as session:
+        for path in dict.fromkeys(folders):
+            session.add(Folder(path=path))
+    mirror_folders(lib)
+
+
+def _move_aside(catalog: Path) -> Path | None:
+    """Rename the catalog and its WAL files to catalog.damaged-<time>.sqlite*, never delete them."""
+    if not catalog.exists():
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = catalog.with_name(f"catalog.damaged-{stamp}.sqlite")
+    n = 1
+    while target.exists():
+        n += 1
+        target = catalog.with_name(f"catalog.damaged-{stamp}-{n}.sqlite")
+    try:
+        for suffix in ("-wal", "-shm"):  # the WAL may hold committed pages: keep it with its file
+            side = catalog.with_name(catalog.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+        os.replace(catalog, target)
+    except OSError as error:
+        raise SemdeskError(f"Cannot move the damaged catalog aside: {error.strerror}.") from error
+    return target
+
+
+def _write_json_atomically(target: Path, data: Any) -> None:
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=True)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
