@@ -74,6 +74,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("thumbnail_size", 256, "longest side of cached photo thumbnails, in pixels"),
         Setting("chunk_overlap_tokens", 32, "tokens shared by neighbouring passages"),
         Setting("text_batch_size", 32, "passages embedded per batch"),
+        Setting(
+            "text_int8",
+            False,
+            "run the text model with int8 Linear layers: about 1.4x faster indexing, slightly different "
+            "results; changing it re-embeds all documents",
+        ),
         Setting("image_batch_size", 16, "photos embedded per batch"),
     ]
 }

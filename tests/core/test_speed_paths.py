@@ -1,0 +1,161 @@
+"""The fast paths of issue 6: keyword query planning, the int8 text encoder, one-thread queries."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from desktop.core import keywords
+from desktop.core.embed import TextEncoder
+from desktop.core.embed.text import one_torch_thread
+from desktop.core.library import INT8_SUFFIX, Library
+from tests.conftest import index
+
+SENTENCES = [
+    "How do I read a file line by line in Python?",
+    "The plumber sent a receipt for the kitchen sink repair.",
+    "Kids playing on a beach at sunset.",
+    "Compress a folder into a zip archive.",
+]
+
+
+# ---- keyword query planning ----------------------------------------------------------------
+
+
+def test_query_words_are_distinct_lowercase_and_inert() -> None:
+    assert keywords.query_words('Parse "ARGV" argv a 7 OR NEAR(x') == ["parse", "argv", "7", "or", "near"]
+    assert keywords.any_word(["a", "b"]) == '"a" OR "b"'
+    assert keywords.all_words(["a", "b"]) == '"a" AND "b"'
+    assert keywords.query_words("!!") == []
+
+
+def _fts(tmp_path: Path, bodies: list[str]) -> Library:
+    lib = Library.open(tmp_path / "lib")
+    with lib.catalog.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO chunk_fts (rowid, title, body) VALUES (?, '', ?)", list(enumerate(bodies, start=1))
+        )
+    return lib
+
+
+def _ranked(lib: Library, query: str, limit: int) -> list[int]:
+    with lib.catalog.session() as session:
+        return keywords.ranked_chunk_ids(session, query, limit)
+
+
+def test_rows_with_every_word_come_first_then_any_word(tmp_path: Path) -> None:
+    lib = _fts(tmp_path, ["zebra only", "zebra and yak together", "yak only", "nothing here"])
+    try:
+        ranked = _ranked(lib, "zebra yak", 10)
+        assert ranked[0] == 2
+        assert sorted(ranked[1:]) == [1, 3]
+        assert _ranked(lib, "zebra yak", 1) == [2]
+        assert _ranked(lib, "", 10) == []
+    finally:
+        lib.close()
+
+
+def test_common_words_leave_the_or_fill_when_rarer_ones_remain(tmp_path: Path, monkeypatch) -> None:
+    bodies = [f"common filler {i}" for i in range(8)] + ["rare word here"]
+    lib = _fts(tmp_path, bodies)
+    try:
+        monkeypatch.setattr(keywords, "COMMON_ROWS", 3)
+        # Nothing holds both words: the fill uses "rare" alone, so no "common" row is ranked.
+        assert _ranked(lib, "common rare", 10) == [9]
+        # Only common words and nothing holds them all: the longest word stands in.
+        assert len(_ranked(lib, "common zz", 5)) == 5
+    finally:
+        lib.close()
+
+
+def test_keyword_ranking_equals_plain_or_on_a_small_library(tmp_path: Path) -> None:
+    bodies = ["apple pie recipe", "apple tree", "pie chart", "banana bread", "apple pie and pie"]
+    lib = _fts(tmp_path, bodies)
+    try:
+        with lib.catalog.session() as session:
+            plain = [
+                int(r)
+                for r in session.execute(
+                    text(keywords._RANKED), {"m": keywords.any_word(["apple", "pie"]), "n": 10, "cap": 100}
+                ).scalars()
+            ]
+        ranked = _ranked(lib, "apple pie", 10)
+        both = {1, 5}
+        assert set(ranked[:2]) == both and ranked[2:] == [r for r in plain if r not in both]
+    finally:
+        lib.close()
+
+
+def test_ranking_of_very_common_words_is_bounded(tmp_path: Path, monkeypatch) -> None:
+    lib = _fts(tmp_path, [f"python {'python ' * i}" for i in range(6)])
+    try:
+        assert len(_ranked(lib, "python", 10)) == 6
+        monkeypatch.setattr(keywords, "RANK_ROWS", 2)
+        assert sorted(_ranked(lib, "python", 10)) == [1, 2]  # only the first rows get ranked
+    finally:
+        lib.close()
+
+
+# ---- int8 text encoder ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def int8_pair() -> tuple[np.ndarray, np.ndarray]:
+    return TextEncoder().encode(SENTENCES), TextEncoder(int8=True).encode(SENTENCES)
+
+
+def test_int8_vectors_are_normalised_and_close_to_fp32(int8_pair: tuple[np.ndarray, np.ndarray]) -> None:
+    fp32, int8 = int8_pair
+    assert int8.dtype == np.float32 and int8.shape == fp32.shape
+    np.testing.assert_allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-4)
+    cosine = (fp32 * int8).sum(axis=1)
+    assert cosine.min() > 0.95, cosine  # measured 0.976-0.984 on MiniLM; a broken quantisation is << 0.9
+    # Still the same ranking: each int8 sentence is nearest its own fp32 vector.
+    assert ((int8 @ fp32.T).argmax(axis=1) == np.arange(len(SENTENCES))).all()
+
+
+def test_int8_setting_makes_a_new_model_version_and_re_embeds(library: Library, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Sourdough bread needs a lively starter and a long proof.")
+    index(library, docs)
+    fp32_version = library.active_version_id("text")
+    assert library._text_model() == (library.active_text_model_path(), False)
+
+    library.set_setting("text_int8", "yes")
+    int8_version = library.active_version_id("text")
+    assert int8_version != fp32_version
+    assert library.active_text_model_path() == library.get_setting("text_model")
+    assert library._text_model()[1] is True and library.text_encoder().int8 and library.query_encoder().int8
+    assert index(library, docs).indexed == 1  # the file's vectors came from the old space
+    assert library.search_documents("bread starter")[0].path.endswith("a.txt")
+
+    library.set_setting("text_int8", False)
+    assert library.active_version_id("text") == fp32_version
+    assert not library.text_encoder().int8
+    assert library._active_version_row("text").name.endswith(INT8_SUFFIX) is False
+
+
+# ---- one thread per query ------------------------------------------------------------------------
+
+
+def test_one_torch_thread_restores_the_count_and_is_per_thread() -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    seen: list[int] = []
+
+    def other() -> None:
+        seen.append(torch.get_num_threads())
+
+    with one_torch_thread():
+        assert torch.get_num_threads() == 1
+        worker = threading.Thread(target=other)
+        worker.start()
+        worker.join()
+    assert torch.get_num_threads() == before
+    assert seen and seen[0] >= 1
