@@ -20,6 +20,7 @@ from desktop.gui.banner import ClipBanner
 from desktop.gui.desktop_ops import DesktopOps
 from desktop.gui.errors import LOG_NAME, attach_log_file, user_message
 from desktop.gui.indexer import Indexer
+from desktop.gui.map_wiring import attach_map
 from desktop.gui.preview import PreviewPane
 from desktop.gui.result_actions import ResultActions
 from desktop.gui.results_models import DocumentResultsModel, PhotoResultsModel
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.results = ResultsPresenter(self)
         self.status = StatusPresenter(self)
         menus.build(self)
+        self.map_tab = attach_map(self)
         self._connect()
         self._restore_state()
         if library is not None:
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"semdesk — {library.path.name}")
         self.search_box.clear()
         self.results.show(Results("", ""))
+        self.map_tab.reset()
         self.status.refresh()
         if self.warm_up_on_open:
             self.status.warm_up()
@@ -311,6 +314,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.indexer.cancel()  # what is indexed so far is kept; the rest resumes next time
         self.status.stop()
+        self.map_tab.stop()
         self.workers.wait()
         if self.library is not None:
             self.library.close()

@@ -99,6 +99,17 @@ class SearchController(QObject):
 
         self._submit(work, label)
 
+    def show_work(self, find: Callable[[Any], list[Any]], label: str) -> None:
+        """Results of any core call (e.g. items like a map selection), shown as 'similar to <label>'."""
+        self._timer.stop()
+
+        def work(lib: Any) -> Results:
+            hits = find(lib)
+            return Results("", label, documents=[h for h in hits if h.kind == "text"],
+                           photos=[h for h in hits if h.kind == "image"], similar=True)
+
+        self._submit(work, label)
+
     def _submit(self, work: Callable[[Any], Results], subject: str) -> None:
         self._generation += 1
         generation = self._generation

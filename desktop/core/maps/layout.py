@@ -1,0 +1,125 @@
+"""The numbers behind a map: UMAP to 2-D, HDBSCAN on a 5-D UMAP, Procrustes to keep a relayout
+looking like the old one. umap, pynndescent and sklearn are imported here lazily: importing umap
+costs seconds (numba) and must never happen on the way to the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# Below this many items UMAP's neighbour graph and spectral start are meaningless; a map of a
+# handful of files is laid out by PCA and simply recomputed when it changes.
+MIN_UMAP_ITEMS = 12
+CLUSTER_DIMS = 5
+
+
+@dataclass(frozen=True)
+class LayoutOptions:
+    n_neighbors: int = 15
+    min_dist: float = 0.1
+    n_epochs: int | None = None  # None: UMAP's default (200 for big data, 500 for small)
+    random_state: int | None = None  # set it for a reproducible map (tests); costs parallelism
+    min_cluster_size: int | None = None  # None: grows with the square root of the item count
+
+
+def _umap(n: int, options: LayoutOptions, components: int, **extra: Any) -> Any:
+    import umap  # seconds of numba import: only ever on a worker thread
+
+    return umap.UMAP(
+        n_components=components,
+        n_neighbors=max(2, min(options.n_neighbors, n - 1)),
+        metric="cosine",
+        n_epochs=options.n_epochs,
+        random_state=options.random_state,
+        # umap refuses parallel work with a fixed seed (and warns); say so instead of being told.
+        n_jobs=1 if options.random_state is not None else -1,
+        low_memory=True,
+        **extra,
+    )
+
+
+def fit_layout(vectors: np.ndarray, options: LayoutOptions, init: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
+    """2-D coordinates for `vectors` and the fitted reducer (None for tiny sets)."""
+    n = len(vectors)
+    if n < MIN_UMAP_ITEMS:
+        return pca_2d(vectors), None
+    extra: dict[str, Any] = {"min_dist": options.min_dist}
+    if init is not None:
+        extra["init"] = init.astype(np.float64)
+    reducer = _umap(n, options, 2, **extra)
+    xy = reducer.fit_transform(vectors)
+    return np.asarray(xy, dtype=np.float32), reducer
+
+
+def place(reducer: Any, vectors: np.ndarray) -> np.ndarray:
+    """Positions for new items in an existing layout: the fitted reducer's transform, which never
+    moves the points it was fitted on."""
+    return np.asarray(reducer.transform(vectors), dtype=np.float32)
+
+
+def pca_2d(vectors: np.ndarray) -> np.ndarray:
+    if len(vectors) == 0:
+        return np.zeros((0, 2), dtype=np.float32)
+    centred = vectors - vectors.mean(axis=0)
+    if len(vectors) < 3:
+        return np.column_stack([np.arange(len(vectors), dtype=np.float32), np.zeros(len(vectors))]).astype(np.float32)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    return (centred @ vt[:2].T * 10).astype(np.float32)
+
+
+def cluster(vectors: np.ndarray, options: LayoutOptions, reducer: Any = None) -> np.ndarray:
+    """Cluster ids per item (-1 = noise) from HDBSCAN on a 5-D UMAP of the vectors.
+
+    Clustering the 2-D layout would cut groups along artefacts of flattening; 5 dimensions keep
+    the neighbourhoods while being few enough for density estimates. The 2-D reducer's neighbour
+    graph is reused (`precomputed_knn`), which saves the most expensive step of the second UMAP.
+    """
+    from sklearn.cluster import HDBSCAN
+
+    n = len(vectors)
+    if n < MIN_UMAP_ITEMS:
+        return np.full(n, -1, dtype=np.int32)
+    extra: dict[str, Any] = {"min_dist": 0.0}
+    if getattr(reducer, "_knn_indices", None) is not None:  # absent for small sets (exact distances)
+        extra["precomputed_knn"] = (reducer._knn_indices, reducer._knn_dists)
+    components = min(CLUSTER_DIMS, n - 2)
+    embedded = _umap(n, options, components, **extra).fit_transform(vectors)
+    size = options.min_cluster_size or max(5, round(np.sqrt(n) / 2))
+    labels = HDBSCAN(min_cluster_size=size, min_samples=max(3, size // 3), copy=False).fit_predict(embedded)
+    return np.asarray(labels, dtype=np.int32)
+
+
+def align(xy: np.ndarray, rows: np.ndarray, old: np.ndarray) -> np.ndarray:
+    """The whole of `xy` rotated, reflected, scaled and shifted by the one similarity transform that
+    best maps its points `rows` onto `old` (their previous positions).
+
+    A fresh UMAP run is free to come out mirrored or turned; aligning it to the previous layout
+    keeps "my photos were top left" true after Re-arrange.
+    """
+    from scipy.linalg import orthogonal_procrustes
+
+    if len(rows) < 3:
+        return xy
+    new_mean, old_mean = xy[rows].mean(axis=0), old.mean(axis=0)
+    a, b = (xy[rows] - new_mean).astype(np.float64), (old - old_mean).astype(np.float64)
+    rotation, singular_sum = orthogonal_procrustes(a, b)
+    scale = singular_sum / max(float((a**2).sum()), 1e-12)
+    return ((xy - new_mean) @ rotation * scale + old_mean).astype(np.float32)
+
+
+def assign_clusters(new_xy: np.ndarray, old_xy: np.ndarray, old_clusters: np.ndarray) -> np.ndarray:
+    """Clusters for newly placed points: the cluster of the nearest old point, unless that point is
+    much farther than typical neighbours are (then noise). sklearn's HDBSCAN cannot predict."""
+    from scipy.spatial import cKDTree
+
+    if len(old_xy) < 2 or len(new_xy) == 0:
+        return np.full(len(new_xy), -1, dtype=np.int32)
+    tree = cKDTree(old_xy)
+    typical = float(np.median(tree.query(old_xy, k=2)[0][:, 1]))
+    distance, nearest = tree.query(new_xy, k=1)
+    labels = old_clusters[nearest].astype(np.int32)
+    labels[distance > 4 * max(typical, 1e-6)] = -1
+    return labels

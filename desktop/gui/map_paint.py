@@ -1,0 +1,223 @@
+"""Painting a map with QPainter: shared by the Map tab and `semdesk map --out` (a QImage).
+
+MapPicture turns the core's plain lists into QPolygonF once per map or colouring, so a frame
+is only: one drawPoints per colour group, the highlights, the labels and the legend.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QPolygonF, QTransform
+
+# Distinct, colour-blind-friendly hues (Tableau 10 + 2), then grey for "other" and noise.
+QUALITATIVE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+               "#9c755f", "#17becf", "#8c564b", "#bcbd22"]
+SEQUENTIAL = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
+              "#b5de2b", "#fde725"]  # viridis: old -> new
+MUTED = QColor(170, 170, 170)
+LEGEND_ROWS = 14
+
+
+class MapPicture:
+    """What to draw: the map, its colouring as polygons, highlights and selection."""
+
+    def __init__(self) -> None:
+        self.data: Any = None
+        self.colouring: Any = None
+        self.groups: list[tuple[str, int, QColor, QPolygonF, bool]] = []  # name, count, colour, points, muted
+        self.highlight: list[tuple[QColor, QPolygonF]] | None = None
+        self._highlight_indices: list[int] | None = None
+        self.selection = QPolygonF()
+        self.labels: list[Any] = []
+
+    def set_map(self, data: Any, colour_by: str) -> None:
+        self.data = data
+        self.labels = data.cluster_labels() if data is not None else []
+        self.selection = QPolygonF()
+        self.highlight = None
+        self.set_colour_by(colour_by)
+
+    def set_colour_by(self, by: str) -> None:
+        self.groups = []
+        self.colouring = None
+        if self.data is None:
+            return
+        self.colouring = colouring = self.data.colouring(by)
+        for number, group in enumerate(colouring.groups):
+            colour = group_colour(number, len(colouring.groups), group.muted, colouring.sequential)
+            polygon = QPolygonF([QPointF(x, y) for x, y in zip(group.xs, group.ys, strict=True)])
+            self.groups.append((group.name, group.count, colour, polygon, group.muted))
+        if self.highlight is not None:
+            self.set_highlight(self._highlight_indices)
+
+    def set_highlight(self, indices: list[int] | None) -> None:
+        """Points to light up (a query's results); None shows every point at full strength."""
+        self._highlight_indices = indices
+        if indices is None or self.data is None:
+            self.highlight = None
+            return
+        per_group: dict[int, list[QPointF]] = {}
+        xs, ys = self.data.xs_ys(indices)
+        for group, x, y in zip(self.colouring.group_of(indices), xs, ys, strict=True):
+            per_group.setdefault(group, []).append(QPointF(x, y))
+        self.highlight = [(self.groups[g][2], QPolygonF(points)) for g, points in per_group.items()]
+
+    def set_selection(self, indices: list[int]) -> None:
+        xs, ys = self.data.xs_ys(indices) if (self.data is not None and indices) else ([], [])
+        self.selection = QPolygonF([QPointF(x, y) for x, y in zip(xs, ys, strict=True)])
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        return self.data.bounds() if self.data is not None and len(self.data) else (0.0, 0.0, 1.0, 1.0)
+
+
+def group_colour(number: int, count: int, muted: bool, sequential: bool) -> QColor:
+    if muted:
+        return QColor(MUTED)
+    if sequential:
+        step = number / max(count - 1, 1)
+        return QColor(SEQUENTIAL[round(step * (len(SEQUENTIAL) - 1))])
+    return QColor(QUALITATIVE[number % len(QUALITATIVE)])
+
+
+def point_size(count: int) -> float:
+    """Big dots for a few hundred items, fine ones for 50k (they would merge into a blanket)."""
+    return 7.0 if count < 2000 else 4.5 if count < 15000 else 3.0
+
+
+def paint_map(painter: QPainter, rect: QRectF, transform: QTransform, picture: MapPicture, palette: QPalette,
+              empty_text: str, *, hover: int | None = None) -> None:
+    """A whole frame: points, then what sits on top of them."""
+    painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
+    data = picture.data
+    if data is None or len(data) == 0:
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, empty_text)
+        return
+    paint_points(painter, transform, picture)
+    paint_overlay(painter, rect, transform, picture, hover)
+
+
+def paint_points(painter: QPainter, transform: QTransform, picture: MapPicture) -> None:
+    """The points layer (the expensive part, which the canvas caches while panning and zooming)."""
+    data = picture.data
+    size = point_size(len(data))
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(data) < 20000)  # AA costs most at 50k
+    painter.setTransform(transform)
+    dim = picture.highlight is not None
+    for _name, _count, colour, polygon, _muted in picture.groups:
+        pen = QPen(_faded(colour) if dim else colour, size, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        pen.setCosmetic(True)  # width in pixels whatever the zoom
+        painter.setPen(pen)
+        painter.drawPoints(polygon)
+    for colour, polygon in picture.highlight or []:
+        for width, pen_colour in ((size + 5, QColor(20, 20, 20)), (size + 2, colour)):
+            pen = QPen(pen_colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.drawPoints(polygon)
+    if not picture.selection.isEmpty():
+        pen = QPen(QColor(255, 255, 255), size + 1, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        pen.setCosmetic(True)
+        ring = QPen(QColor(0, 90, 255), size + 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        ring.setCosmetic(True)
+        for each in (ring, pen):
+            painter.setPen(each)
+            painter.drawPoints(picture.selection)
+    painter.restore()
+
+
+def paint_overlay(painter: QPainter, rect: QRectF, transform: QTransform, picture: MapPicture,
+                  hover: int | None) -> None:
+    """Hover ring, cluster labels and legend: cheap, and they must stay crisp at any zoom."""
+    data = picture.data
+    size = point_size(len(data))
+    if hover is not None:
+        xs, ys = data.xs_ys([hover])
+        centre = transform.map(QPointF(xs[0], ys[0]))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(20, 20, 20), 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(centre, size + 3, size + 3)
+    legend = _paint_legend(painter, rect, picture)
+    _paint_labels(painter, rect, transform, picture, legend)
+
+
+def _faded(colour: QColor) -> QColor:
+    faded = QColor(colour)
+    faded.setAlpha(45)
+    return faded
+
+
+def _paint_labels(painter: QPainter, rect: QRectF, transform: QTransform, picture: MapPicture,
+                  legend: QRectF) -> None:
+    """Cluster names at their centres, biggest clusters first; a label that would overlap one
+    already drawn is left out (zooming in makes room for it)."""
+    if picture.colouring is None or picture.colouring.by != "cluster":
+        return
+    font = QFont(painter.font())
+    font.setBold(True)
+    painter.setFont(font)
+    metrics = QFontMetricsF(font)
+    taken: list[QRectF] = [legend]
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for label in sorted(picture.labels, key=lambda c: -c.size):
+        centre = transform.map(QPointF(label.x, label.y))
+        box = metrics.boundingRect(label.label).adjusted(-5, -3, 5, 3)
+        box.moveCenter(centre)
+        if not rect.contains(box) or any(box.intersects(other) for other in taken):
+            continue
+        taken.append(box)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 215))
+        painter.drawRoundedRect(box, 4, 4)
+        painter.setPen(QColor(25, 25, 25))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label.label)
+
+
+def _paint_legend(painter: QPainter, rect: QRectF, picture: MapPicture) -> QRectF:
+    """The legend in the top right corner; returns where it is so labels keep clear of it."""
+    if not picture.groups:
+        return QRectF()
+    font = QFont(painter.font())
+    font.setBold(False)
+    painter.setFont(font)
+    metrics = QFontMetricsF(font)
+    line = metrics.height() + 3
+    rows = [(f"{name}  ({count:,})", colour) for name, count, colour, _p, _m in picture.groups]
+    if len(rows) > LEGEND_ROWS:  # clusters: the biggest, then how many more (their labels are on the map)
+        rows = [*rows[: LEGEND_ROWS - 1], (f"… {len(rows) - LEGEND_ROWS + 1} more", MUTED)]
+    width = max(metrics.horizontalAdvance(text) for text, _ in rows) + 34
+    box = QRectF(rect.right() - width - 12, rect.top() + 12, width, line * len(rows) + 12)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor(0, 0, 0, 40))
+    painter.setBrush(QColor(255, 255, 255, 225))
+    painter.drawRoundedRect(box, 6, 6)
+    for row, (text, colour) in enumerate(rows):
+        top = box.top() + 6 + row * line
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(QPointF(box.left() + 14, top + line / 2), 5, 5)
+        painter.setPen(QColor(30, 30, 30))
+        painter.drawText(QRectF(box.left() + 26, top, width - 28, line), Qt.AlignmentFlag.AlignVCenter, text)
+    return box
+
+
+def tooltip_html(item: Any, kind: str) -> str:
+    """Hover preview: the photo's thumbnail, or the document's title and first passage."""
+    title = html.escape(item.title or os.path.basename(item.path))
+    where = html.escape(item.group)
+    when = time.strftime("%Y-%m-%d", time.localtime(item.date)) if item.date > 0 else ""
+    parts = [f"<b>{title}</b>", f"<span style='color:#666'>{where}  {when}</span>"]
+    if item.label:
+        parts.append(f"<span style='color:#666'>cluster: {html.escape(item.label)}</span>")
+    if kind == "image" and item.thumb:
+        parts.append(f"<img src='{html.escape(item.thumb)}' width='180'>")
+    elif item.snippet:
+        parts.append(f"<i>{html.escape(item.snippet)}</i>")
+    return "<div style='max-width:360px'>" + "<br>".join(parts) + "</div>"

@@ -1,0 +1,280 @@
+"""The Map tab: a toolbar, the canvas, and a bar of actions for a lasso selection.
+
+The map job runs on a pool of its own (one thread): laying out 50k items takes minutes and must
+not hold up searches (reads) or indexing (writes). The first UMAP call compiles numba code for
+tens of seconds, another reason it never runs on the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+
+from desktop.core.errors import Cancelled
+from desktop.core.jobs import CancelToken, Progress, run_job
+from desktop.gui.map_canvas import MapCanvas
+from desktop.gui.workers import Throttle, Workers
+
+SPACES = [("Documents", "text"), ("Passages", "passages"), ("Photos", "image")]  # passages: a point each
+COLOURS = [("Cluster", "cluster"), ("Folder", "folder"), ("File type", "kind"), ("Date", "date")]
+
+
+class MapTab(QWidget):
+    clicked = Signal(object)  # MapItem
+    opened = Signal(object)  # MapItem
+    similar_requested = Signal(str, list, str)  # space, file ids, label
+    mark_requested = Signal(list, bool)  # file ids, relevant
+    open_requested = Signal(list)  # paths
+    copy_requested = Signal(list)  # paths
+    failed = Signal(object)  # exception
+
+    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workers = workers
+        self.library = library
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.token: CancelToken | None = None
+        self.maps: dict[str, Any] = {}  # "text", "passages" or "image" -> MapData of the current library
+        self.stale: set[str] = set()  # spaces whose library changed since their map was made
+        self.running: str | None = None
+        self.query = ""
+        self.searched = False  # a query or "more like this" is on screen: dim what it did not find
+        self.hits: dict[str, list[int]] = {"text": [], "image": []}
+        self.selected: list[int] = []
+        self.options: Any = None  # LayoutOptions for the core job; None = its defaults (tests set fewer epochs)
+        self._build()
+
+    def _build(self) -> None:
+        self.space = QComboBox()
+        for text, value in SPACES:
+            self.space.addItem(text, value)
+        self.colour = QComboBox()
+        for text, value in COLOURS:
+            self.colour.addItem(text, value)
+        self.lasso = QToolButton()
+        self.lasso.setText("Lasso")
+        self.lasso.setCheckable(True)
+        self.lasso.setToolTip("Draw around points to select them (or hold Shift and drag)")
+        self.fit = QToolButton()
+        self.fit.setText("Fit")
+        self.fit.setToolTip("Show the whole map")
+        self.rearrange = QPushButton("Re-arrange")
+        self.rearrange.setToolTip("Lay the map out again from scratch (new items are otherwise added in place)")
+        self.cancel = QPushButton("Cancel")
+        self.cancel.hide()
+        self.status = QLabel()
+        self.status.setObjectName("mapStatus")
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("Show"), self.space, QLabel("Colour by"), self.colour, self.lasso, self.fit):
+            top.addWidget(widget)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.cancel)
+        top.addWidget(self.rearrange)
+
+        self.canvas = MapCanvas()
+        self.selection_label = QLabel()
+        self.similar = QPushButton("Find similar")
+        self.relevant = QPushButton("✓ Relevant")
+        self.not_relevant = QPushButton("✗ Not relevant")
+        self.open_all = QPushButton("Open")
+        self.copy_paths = QPushButton("Copy paths")
+        self.clear_selection = QToolButton()
+        self.clear_selection.setText("Clear")
+        self.selection_bar = QWidget()
+        bar = QHBoxLayout(self.selection_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.selection_label, 1)
+        for button in (self.similar, self.relevant, self.not_relevant, self.open_all, self.copy_paths,
+                       self.clear_selection):
+            bar.addWidget(button)
+        self.selection_bar.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.selection_bar)
+
+        self.space.currentIndexChanged.connect(lambda _i: self._space_changed())
+        self.colour.currentIndexChanged.connect(lambda _i: self.canvas.set_colour_by(self.colour_by))
+        self.lasso.toggled.connect(lambda on: setattr(self.canvas, "lasso_mode", on))
+        self.fit.clicked.connect(self.canvas.fit)
+        self.rearrange.clicked.connect(lambda: self.compute(rearrange=True))
+        self.cancel.clicked.connect(self.stop_job)
+        self.canvas.clicked.connect(self.clicked)
+        self.canvas.opened.connect(self.opened)
+        self.canvas.lassoed.connect(self.select)
+        self.similar.clicked.connect(self._similar)
+        self.relevant.clicked.connect(lambda: self.mark_requested.emit(self.selected_file_ids(), True))
+        self.not_relevant.clicked.connect(lambda: self.mark_requested.emit(self.selected_file_ids(), False))
+        self.open_all.clicked.connect(lambda: self.open_requested.emit(self.selected_paths()))
+        self.copy_paths.clicked.connect(lambda: self.copy_requested.emit(self.selected_paths()))
+        self.clear_selection.clicked.connect(lambda: self.select([]))
+
+    @property
+    def space_value(self) -> str:
+        return str(self.space.currentData())
+
+    @property
+    def colour_by(self) -> str:
+        return str(self.colour.currentData())
+
+    @property
+    def current(self) -> Any:
+        return self.maps.get(self.space_value)
+
+    # -- computing ----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Another library: forget its maps (they are cached in that library, not here)."""
+        self.stop_job()
+        self.maps.clear()
+        self.stale.clear()
+        self.select([])
+        self.canvas.set_map(None, self.colour_by)
+        self.canvas.empty_text = "The map appears here."
+        if self.isVisible():
+            self.ensure()
+
+    def library_changed(self) -> None:
+        """Indexing finished: new items are placed (old ones stay put) when the map is next shown."""
+        self.stale.update(self.maps)
+        if self.isVisible():
+            self.ensure()
+
+    def ensure(self) -> None:
+        space = self.space_value
+        if self.running is None and (space not in self.maps or space in self.stale):
+            self.compute()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.ensure()
+
+    def compute(self, *, rearrange: bool = False) -> None:
+        library = self.library()
+        if library is None or self.running is not None:
+            return
+        space = self.running = self.space_value
+        self.token = token = CancelToken()
+        options = self.options
+        self.rearrange.setEnabled(False)
+        self.cancel.show()
+        self.status.setText("Preparing the map…")
+        if self.current is None:
+            self.canvas.empty_text = "Laying out the map… (the first map takes a while)"
+            self.canvas.update()
+
+        def work(report: Callable[[Progress], None]) -> Any:
+            vectors = "text" if space == "passages" else space
+            job = library.map(vectors, per_chunk=space == "passages", rearrange=rearrange, options=options,
+                              cancel=token)
+            return run_job(job, Throttle(report, 0.3))
+
+        self.workers.submit(self.pool, work, progress=self._progress,
+                            done=lambda data: self._done(space, data),
+                            failed=lambda error: self._failed(space, error))
+
+    def stop_job(self) -> None:
+        if self.token is not None:
+            self.token.cancel()
+
+    def stop(self) -> None:
+        """The window is closing: cancel and wait (the job gives up between its steps)."""
+        self.stop_job()
+        self.pool.clear()
+        self.pool.waitForDone(10000)
+
+    def _progress(self, progress: Progress) -> None:
+        self.status.setText(progress.message or progress.describe())
+
+    def _finish(self) -> None:
+        self.running, self.token = None, None
+        self.rearrange.setEnabled(True)
+        self.cancel.hide()
+
+    def _done(self, space: str, data: Any) -> None:
+        self._finish()
+        self.maps[space] = data
+        self.stale.discard(space)
+        placed = f", {data.placed:,} added since the last arrangement" if data.placed else ""
+        noun = {"text": "documents", "passages": "passages"}.get(space, "photos")
+        self.status.setText(f"{len(data):,} {noun}, {len(data.labels)} named clusters{placed}")
+        if space == self.space_value:
+            self._show(data)
+        self.ensure()  # the user may have switched to another space meanwhile
+
+    def _failed(self, space: str, error: BaseException) -> None:
+        self._finish()
+        if isinstance(error, Cancelled):
+            self.status.setText("Map cancelled.")
+            return
+        self.status.setText("The map could not be made.")
+        self.failed.emit(error)
+
+    def _show(self, data: Any) -> None:
+        noun = "documents" if data.kind == "text" else "photos (photos need the CLIP model)"
+        self.canvas.empty_text = f"No {noun} to map yet. Add a folder to the library."
+        self.select([])
+        self.canvas.set_map(data, self.colour_by)
+        self._apply_highlight()
+
+    def _space_changed(self) -> None:
+        data = self.current
+        if data is None:
+            self.canvas.empty_text = "Preparing the map…"
+        self.canvas.set_map(data, self.colour_by)
+        self.select([])
+        self._apply_highlight()
+        self.ensure()
+
+    # -- search results and selection ---------------------------------------------------------
+
+    def show_results(self, results: Any) -> None:
+        """Light up the current query's hits; everything else is dimmed (no query: nothing dimmed)."""
+        self.query = results.query
+        self.searched = bool(results.label)
+        self.hits = {"text": [h.file_id for h in results.documents], "image": [h.file_id for h in results.photos]}
+        self._apply_highlight()
+        self._update_selection_bar()
+
+    def _apply_highlight(self) -> None:
+        data = self.current
+        if data is None:
+            return
+        if not self.searched:
+            self.canvas.set_highlight(None)
+        else:
+            self.canvas.set_highlight(data.indices_of_files(self.hits[data.kind]))
+
+    def select(self, indices: list[int]) -> None:
+        self.selected = list(indices)
+        self.canvas.set_selection(self.selected)
+        self._update_selection_bar()
+
+    def selected_file_ids(self) -> list[int]:
+        data = self.current
+        return list(dict.fromkeys(data.item(i).file_id for i in self.selected)) if data is not None else []
+
+    def selected_paths(self) -> list[str]:
+        data = self.current
+        return list(dict.fromkeys(data.item(i).path for i in self.selected)) if data is not None else []
+
+    def _update_selection_bar(self) -> None:
+        count = len(self.selected)
+        self.selection_bar.setVisible(count > 0)
+        self.selection_label.setText(f"{count:,} selected")
+        for button in (self.relevant, self.not_relevant):
+            button.setEnabled(bool(self.query))
+            button.setToolTip(f"Mark the selection for “{self.query}”" if self.query
+                              else "Type a query first: marks belong to a query")
+
+    def _similar(self) -> None:
+        ids = self.selected_file_ids()
+        if ids:
+            self.similar_requested.emit(self.current.kind, ids, f"{len(ids)} items selected on the map")
