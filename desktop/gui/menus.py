@@ -54,11 +54,16 @@ def build(w: MainWindow) -> None:
             result.addSeparator()
         else:
             result.addAction(act)
+    result.addSeparator()
+    improve = action(result, "&Improve Results…", lambda: show_tune_wizard(w), "Ctrl+Shift+I")
+    model_versions = action(result, "&Model Versions…", lambda: show_model_versions(w))
 
     help_menu = bar.addMenu("&Help")
     about = action(help_menu, "&About semdesk", lambda: show_about(w))
     w.menu = SimpleNamespace(add_folder=add_folder, rescan=rescan, open_library=open_library, settings=settings,
                              find=find, documents=documents, photos=photos, skipped=skipped, about=about)
+    w.menu.improve = improve
+    w.menu.model_versions = model_versions
 
 
 def add_folder_dialog(w: MainWindow) -> None:
@@ -152,3 +157,29 @@ def show_about(w: MainWindow) -> None:
 
     dialog = AboutDialog(w.library.path if w.library is not None else None, w)
     dialog.open()
+
+
+def show_tune_wizard(w: MainWindow) -> None:
+    """The fine-tuning wizard; when a new model is kept, the status and the current results refresh."""
+    from desktop.gui.tune_wizard import TuneWizard
+
+    if w.library is None:
+        return
+    wizard = TuneWizard(w.library, w.workers, w)
+    wizard.model_changed.connect(w.status.refresh)
+    wizard.model_changed.connect(w.search.run_now)
+    wizard.open()
+    w.tune_wizard = wizard
+
+
+def show_model_versions(w: MainWindow) -> None:
+    """Kept models and the base ones: switching back is a rollback."""
+    from desktop.gui.models_dialog import ModelsDialog
+
+    if w.library is None:
+        return
+    dialog = ModelsDialog(w.library, w.workers, w)
+    dialog.model_changed.connect(w.status.refresh)
+    dialog.model_changed.connect(w.search.run_now)
+    dialog.open()
+    w.models_dialog = dialog

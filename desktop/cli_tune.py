@@ -1,0 +1,95 @@
+"""`semdesk tune` and `semdesk models`: the fine-tuning wizard's steps, headless.
+
+Kept apart from cli.py so the tuning commands can grow without crowding the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from desktop.core.errors import SemdeskError
+from desktop.core.jobs import CancelToken, run_job
+
+
+def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], positive: Any) -> None:
+    tune = command("tune", "learn from your relevance marks: train, then compare before and after")
+    tune.add_argument("--target", choices=["text", "image"], default="text", help="documents (text) or photos")
+    tune.add_argument("--epochs", type=positive, metavar="N", help="passes over your marks")
+    tune.add_argument("--keep", action="store_true", help="use the new model from now on (else it is discarded)")
+    models = command("models", "list model versions, or switch to one (a rollback)")
+    models.add_argument("--use", metavar="VERSION", help="a version id from the list, or 'base'")
+
+
+def cmd_tune(library: Any, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from desktop.cli import _print_json, _ProgressLine
+    from desktop.core.tuning import discard, keep_job, tune_job
+    from desktop.core.tuning.job import DEFAULTS
+
+    settings = DEFAULTS[args.target]
+    if args.epochs:
+        settings = replace(settings, epochs=args.epochs)
+    cancel = CancelToken()
+    show = _ProgressLine()
+    try:
+        candidate = run_job(tune_job(library, args.target, settings=settings, cancel=cancel), show)
+        kept = run_job(keep_job(library, candidate, cancel=cancel), show) if args.keep else None
+    except KeyboardInterrupt:
+        cancel.cancel()
+        raise
+    finally:
+        show.finish()
+    if kept is None:
+        discard(candidate)
+    if args.json:
+        _print_json(candidate.to_json() | ({"kept": kept.to_json()} if kept else {}))
+        return 0
+    print(describe(candidate))
+    if kept is not None:
+        print(f"Kept: version {kept.id} is now active ({kept.label}).")
+    else:
+        print("The new model was not kept (add --keep to use it).")
+    return 0
+
+
+def describe(candidate: Any) -> str:
+    """The before/after report in words, then in figures."""
+    from desktop.core.tuning.report import figures, sentences
+
+    lines = [*sentences(candidate), f"{'':<18}{'current':>9}{'new':>9}"]
+    lines += [f"{label:<18}{old:>9.3f}{new:>9.3f}" for label, old, new in figures(candidate)]
+    return "\n".join(lines)
+
+
+def cmd_models(library: Any, args: argparse.Namespace) -> int:
+    from desktop.cli import _print_json, _ProgressLine
+    from desktop.core.tuning import activate_job, use_base_job, versions
+
+    if args.use is not None:
+        show = _ProgressLine()
+        try:
+            if args.use == "base":
+                run_job(use_base_job(library), show)
+            else:
+                try:
+                    version = int(args.use)
+                except ValueError:
+                    raise SemdeskError(f"{args.use!r} is not a version id; `semdesk models` lists them.") from None
+                run_job(activate_job(library, version), show)
+        finally:
+            show.finish()
+    listed = versions(library)
+    if args.json:
+        _print_json([v.to_json() for v in listed])
+        return 0
+    for v in listed:
+        after = v.metrics.get("after", {})
+        figures = f"  nDCG@10 {after['ndcg']:.3f} on {after['queries']} held-out searches" if after else ""
+        size = f"  {v.data_size} examples" if v.data_size else ""
+        print(f"{'*' if v.active else ' '} {v.id:3d}  {v.label}{size}{figures}")
+    if not any(v.active for v in listed if v.space == "cliptext"):
+        print("  photos: CLIP's own text side (base)")
+    return 0

@@ -1,0 +1,13 @@
+"""Learning from the user's 👍/👎 marks: examples, training, evaluation, model versions.
+
+Importing this package is cheap; torch and sentence-transformers load when a run starts.
+"""
+
+from desktop.core.tuning.job import Candidate, Comparison, discard, keep_job, marks_needed, tune_job
+from desktop.core.tuning.text_train import TrainProgress, TrainSettings
+from desktop.core.tuning.versions import ModelInfo, activate_job, use_base_job, versions
+
+__all__ = [
+    "Candidate", "Comparison", "ModelInfo", "TrainProgress", "TrainSettings", "activate_job", "discard",
+    "keep_job", "marks_needed", "tune_job", "use_base_job", "versions",
+]

@@ -1,0 +1,57 @@
+"""Tuning the photos' side: CLIP's text tower against the stored photo vectors."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.errors import SemdeskError
+from desktop.core.jobs import CancelToken, Job, Progress
+from desktop.core.tuning.clip_tower import make_clip_encoder, save_tower, train_clip_text
+from desktop.core.tuning.evaluate import Metrics, Space, stored_space
+from desktop.core.tuning.examples import QueryMarks
+from desktop.core.tuning.job import Candidate, collect_rounds, marks_needed, run_folds
+from desktop.core.tuning.text_train import TrainSettings
+from desktop.core.tuning.versions import active_clip_tower
+
+if TYPE_CHECKING:
+    from desktop.core.library import Library
+
+
+def tune_image(lib: Library, work: Path, settings: TrainSettings, cancel: CancelToken) -> Job[Candidate]:
+    started = time.monotonic()
+    problem = lib.clip_problem()
+    if problem is not None:
+        raise SemdeskError(problem)
+    image_version = lib.active_version_id("image")
+    current = lib.clip_encoder()
+    marks = marks_needed(lib, "image")
+    yield Progress("preparing", message="reading your marks and the photo vectors")
+    photos = stored_space(lib, "image", image_version, current.dim)
+    before_queries = current.encode_texts([m.query for m in marks]) if marks else photos.vectors[:0]
+    clip_settings, tower = lib.settings(), active_clip_tower(lib)
+    pairs: list[int] = []
+
+    def fit(train: list[QueryMarks], mined: dict[str, int]) -> Job[tuple[Any, Space, Any]]:
+        # A private copy to train: the shared encoder keeps answering searches meanwhile.
+        encoder = make_clip_encoder(clip_settings, tower)
+        encoder.load()
+        pairs.append(sum(len(m.positives) for m in train))
+        yield from train_clip_text(encoder, photos, train, settings, cancel)
+        return encoder, photos, encoder.encode_texts
+
+    olds, news, shown, losses, encoder, _ = yield from run_folds(
+        lib, "image", marks, photos, before_queries, fit, cancel
+    )
+    if len(olds) > 1:
+        yield Progress("training", message="final round on all your marks")
+        encoder, _, _ = yield from collect_rounds(fit(marks, {}), losses, len(olds) + 1, len(olds) + 1)
+    yield Progress("saving")
+    save_tower(encoder, work)
+    return Candidate(
+        target="image", folder=str(work), base_model=str(image_version), dim=current.dim,
+        before=Metrics.mean(olds), after=Metrics.mean(news), folds=len(olds), data_size=pairs[-1],
+        queries=len(marks), settings=settings, losses=tuple(losses), comparisons=tuple(shown),
+        seconds=time.monotonic() - started,
+    )

@@ -1,0 +1,67 @@
+"""Tuning the documents' text model: the sentence-transformers side of the tuning job."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.jobs import CancelToken, Job, Progress
+from desktop.core.tuning.evaluate import Metrics, Space, chunk_inputs, encode_space, stored_space
+from desktop.core.tuning.examples import QueryMarks, triplets
+from desktop.core.tuning.job import Candidate, marks_needed, run_folds
+from desktop.core.tuning.text_train import ModelEncoder, TrainSettings, load_model, train_text
+
+if TYPE_CHECKING:
+    from desktop.core.library import Library
+
+
+def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelToken) -> Job[Candidate]:
+    started = time.monotonic()
+    source = lib.active_text_model_path()
+    encoder = lib.query_encoder()
+    marks = marks_needed(lib, "text")
+    yield Progress("preparing", message="reading your marks and the library")
+    before = stored_space(lib, "text", lib.active_version_id("text"), encoder.dim)
+    before_queries = encoder.encode([m.query for m in marks])
+    ids, texts = chunk_inputs(lib)
+    text_of = {int(i): t for i, t in zip(ids, texts, strict=True)}
+    sizes: list[int] = []
+
+    def fit(train: list[QueryMarks], mined: dict[str, int], measure: bool = True) -> Job[tuple[Any, Space, Any]]:
+        model = load_model(source)
+        rows = [(q, _text(train, q, p, text_of), _text(train, q, n, text_of)) for q, p, n in triplets(train, mined)]
+        sizes.append(len(rows))
+        yield from train_text(model, rows, settings, cancel, work)
+        shutil.rmtree(work / "trainer", ignore_errors=True)
+        wrapped = ModelEncoder(model)
+        space = (yield from encode_space(wrapped, ids, texts, cancel, "measuring")) if measure else before
+        return model, space, wrapped.encode
+
+    olds, news, shown, losses, model, after = yield from run_folds(
+        lib, "text", marks, before, before_queries, fit, cancel
+    )
+    if len(olds) > 1:
+        # k-fold measured how well training on these marks generalises; the model to keep learns from all.
+        from desktop.core.tuning.job import collect_rounds, mine_negatives
+
+        yield Progress("training", message="final round on all your marks")
+        model, after, _ = yield from collect_rounds(fit(marks, mine_negatives(before, before_queries, marks), False),
+                                              losses, len(olds) + 1, len(olds) + 1)
+        after = None
+    yield Progress("saving")
+    model.save(str(work), create_model_card=False, safe_serialization=True)
+    return Candidate(
+        target="text", folder=str(work), base_model=lib.get_setting("text_model"), dim=encoder.dim,
+        before=Metrics.mean(olds), after=Metrics.mean(news), folds=len(olds), data_size=sizes[-1],
+        queries=len(marks), settings=settings, losses=tuple(losses), comparisons=tuple(shown),
+        seconds=time.monotonic() - started, vectors=after,
+    )
+
+
+def _text(train: list[QueryMarks], query: str, item: int, text_of: dict[int, str]) -> str:
+    for m in train:
+        if m.query == query and item in m.texts:
+            return m.texts[item]
+    return text_of[item]

@@ -1,0 +1,210 @@
+"""Model versions: installing a kept candidate, switching to any version or the base, listing.
+
+Switching text models embeds every passage into the new version's own vector rows while
+search keeps answering from the old ones; only when every passage has a vector does one
+transaction flip `active`. Old versions keep their vectors, so rolling back to a version
+used before costs only the passages added since. The tuned CLIP text side ("cliptext")
+needs no vectors at all: photo vectors come from the frozen image side.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import OperationalError
+
+from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, ModelVersion
+from desktop.core.errors import SemdeskError
+from desktop.core.jobs import CancelToken, Job, Progress, RateMeter
+from desktop.core.vectors.codec import to_blob
+
+if TYPE_CHECKING:
+    from desktop.core.library import Library
+    from desktop.core.tuning.evaluate import Space
+
+CLIP_TEXT = "cliptext"  # space of tuned CLIP text towers (queries only)
+EMBED_BATCH = 256
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: int
+    space: str  # "text" or "cliptext"
+    label: str
+    created_at: float
+    active: bool
+    base_model: str | None
+    data_size: int | None
+    metrics: dict[str, Any]
+    path: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def active_clip_tower(lib: Library) -> str | None:
+    """The tuned CLIP text tower file for the active photo model, or None for the base one."""
+    image_version = str(lib.active_version_id("image"))
+    with lib.catalog.session() as session:
+        row = session.scalars(
+            select(ModelVersion).where(ModelVersion.space == CLIP_TEXT, ModelVersion.active.is_(True))
+        ).first()
+        if row is None or row.base_model != image_version or not row.weights or not Path(row.weights).is_file():
+            return None
+        return row.weights
+
+
+def versions(lib: Library) -> list[ModelInfo]:
+    lib.active_version_id("text")  # makes sure the base model has its row
+    with lib.catalog.session() as session:
+        rows = session.scalars(
+            select(ModelVersion).where(ModelVersion.space.in_(["text", CLIP_TEXT])).order_by(ModelVersion.id)
+        ).all()
+        return [_info(r) for r in rows]
+
+
+def _info(row: ModelVersion) -> ModelInfo:
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
+    if row.space == "text":
+        label = f"documents: tuned {when} from {row.base_model}" if row.base_model else f"documents: base {row.name}"
+    else:
+        label = f"photos: tuned CLIP text side {when}"
+    return ModelInfo(
+        row.id, row.space, label, row.created_at, bool(row.active), row.base_model, row.data_size,
+        json.loads(row.metrics) if row.metrics else {}, row.weights,
+    )
+
+
+def install(lib: Library, space: str, folder: Path, *, name: str, base_model: str, dim: int, data_size: int,
+            metrics: dict[str, Any], weights_file: str | None = None) -> int:
+    """Move a finished candidate folder into models/ (a rename: same disk) and record it, inactive."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = lib.path / "models" / f"{space}-{stamp}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = lib.path / "models" / f"{space}-{stamp}-{n}"
+    os.replace(folder, target)
+    weights = str(target / weights_file) if weights_file else str(target)
+    with lib.catalog.durable_session() as session:
+        row = ModelVersion(space=space, name=name, weights=weights, base_model=base_model, dim=dim,
+                           active=False, metrics=json.dumps(metrics), data_size=data_size)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def activate_job(
+    lib: Library, version_id: int, *, cancel: CancelToken | None = None, vectors: Space | None = None
+) -> Job[ModelInfo]:
+    """Make a version active: for text, embed the passages it lacks first (resumable, cancellable)."""
+    cancel = cancel or CancelToken()
+    with lib.catalog.session() as session:
+        row = session.get(ModelVersion, version_id)
+        if row is None or row.space not in ("text", CLIP_TEXT):
+            raise SemdeskError(f"There is no model version {version_id}; `semdesk models` lists them.")
+        space, path, int8 = row.space, row.weights or row.name, False
+        if not row.weights:
+            from desktop.core.library import INT8_SUFFIX
+
+            path, int8 = row.name.removesuffix(INT8_SUFFIX), row.name.endswith(INT8_SUFFIX)
+    lib.write_lock.acquire("switching models")
+    try:
+        if space == "text":
+            yield from _embed_missing(lib, version_id, path, int8, cancel, vectors)
+        with lib.catalog.durable_session() as session:
+            session.execute(update(ModelVersion).where(ModelVersion.space == space).values(active=False))
+            session.execute(update(ModelVersion).where(ModelVersion.id == version_id).values(active=True))
+            if space == "text":
+                # Files now have vectors from this version: the indexer must not redo them.
+                session.execute(
+                    update(FileRecord)
+                    .where(FileRecord.kind == "text", FileRecord.status == FileStatus.INDEXED)
+                    .values(model_version_id=version_id)
+                )
+        lib.reset_encoders()
+        if space == "text":
+            yield Progress("building the search index")
+            lib.ready_index("text").save()
+    finally:
+        lib.write_lock.release()
+    return next(v for v in versions(lib) if v.id == version_id)
+
+
+def use_base_job(lib: Library, target: str = "all", *, cancel: CancelToken | None = None) -> Job[None]:
+    """Roll back to the base models: the `text_model` setting, and CLIP's own text side."""
+    if target in ("all", "image"):
+        with lib.catalog.durable_session() as session:
+            session.execute(update(ModelVersion).where(ModelVersion.space == CLIP_TEXT).values(active=False))
+        lib.reset_encoders()
+    if target in ("all", "text"):
+        from desktop.core.library import INT8_SUFFIX
+
+        # The base row is named like the settings name it (int8 vectors are a version of their own).
+        name = lib.get_setting("text_model") + (INT8_SUFFIX if lib.get_setting("text_int8") else "")
+        with lib.catalog.session() as session:
+            base = session.scalars(
+                select(ModelVersion.id).where(
+                    ModelVersion.space == "text", ModelVersion.name == name,
+                    ModelVersion.weights.is_(None), ModelVersion.base_model.is_(None),
+                )
+            ).first()
+            if base is None:
+                row = ModelVersion(space="text", name=name, active=False)
+                session.add(row)
+                session.flush()
+                base = row.id
+        yield from activate_job(lib, base, cancel=cancel)
+
+
+def _embed_missing(
+    lib: Library, version_id: int, model: str, int8: bool, cancel: CancelToken, vectors: Space | None
+) -> Job[None]:
+    from desktop.core.embed import TextEncoder
+    from desktop.core.library import shared_encoder
+
+    with lib.catalog.session() as session:
+        have = select(ChunkVector.chunk_id).where(ChunkVector.model_version_id == version_id)
+        rows = session.execute(
+            select(Chunk.id, FileRecord.title, Chunk.text)
+            .join(FileRecord, FileRecord.id == Chunk.file_id)
+            .where(FileRecord.status == FileStatus.INDEXED, Chunk.id.not_in(have))
+            .order_by(Chunk.id)
+        ).all()
+    # Vectors the wizard already computed while measuring the candidate are reused: a chunk id is
+    # never reused and a chunk's text never changes, so they are exactly what encoding would give.
+    known = {int(i): n for n, i in enumerate(vectors.ids)} if vectors is not None else {}
+    encoder = None
+    meter = RateMeter(total=len(rows))
+    for start in range(0, len(rows), EMBED_BATCH):
+        cancel.raise_if_cancelled()
+        batch = rows[start : start + EMBED_BATCH]
+        todo = [r for r in batch if r[0] not in known]
+        encoded = {}
+        if todo:
+            # The same key as Library.text_encoder: the indexer's copy is reused, not loaded twice.
+            encoder = encoder or shared_encoder(("text", model, int8), lambda: TextEncoder(model, int8=int8))
+            matrix = encoder.encode([f"{title}\n{text}" for _, title, text in todo])
+            encoded = {r[0]: matrix[i] for i, r in enumerate(todo)}
+        values = [
+            {"chunk_id": cid, "model_version_id": version_id,
+             "vector": to_blob(encoded[cid] if cid in encoded else vectors.vectors[known[cid]])}  # type: ignore[union-attr]
+            for cid, _, _ in batch
+        ]
+        try:
+            with lib.catalog.session() as session:
+                session.execute(insert(ChunkVector).prefix_with("OR IGNORE"), values)
+        except OperationalError as error:
+            if "full" in str(error).lower():
+                raise SemdeskError(
+                    "The disk is full, so the new model's passages could not be stored. Search keeps using "
+                    "the model it had; free some space and keep the model again."
+                ) from error
+            raise
+        yield meter.progress("re-embedding passages", start + len(batch))

@@ -1,0 +1,240 @@
+"""The last three pages of the tuning wizard: training, results, keep or discard."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from desktop.core.jobs import format_duration
+from desktop.core.tuning.report import figures, sentences
+from desktop.gui.loss_curve import LossCurve
+from desktop.gui.tune_pages import wrapped
+
+if TYPE_CHECKING:
+    from desktop.gui.tune_wizard import TuneWizard
+
+TITLES = {"text": "Documents", "image": "Photos"}
+
+
+class TrainingPage(QWizardPage):
+    def __init__(self, wizard: TuneWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Training")
+        self.setSubTitle("The new model trains in the background; you can keep searching in the main window.")
+        self.phase = QLabel("Starting…")
+        self.bar = QProgressBar()
+        self.eta = QLabel()
+        self.eta.setObjectName("resultsSummary")
+        self.curve = LossCurve()
+        self.cancel = QPushButton("Cancel Training")
+        self.cancel.clicked.connect(self.wiz.cancel_training)
+        self.outcome = wrapped()
+        row = QHBoxLayout()
+        row.addWidget(self.eta, 1)
+        row.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.phase)
+        layout.addWidget(self.bar)
+        layout.addLayout(row)
+        layout.addWidget(self.curve, 1)
+        layout.addWidget(self.outcome)
+
+    def initializePage(self) -> None:
+        self.curve.clear()
+        self.outcome.clear()
+        self.bar.setRange(0, 0)
+        self.phase.setText("Starting…")
+        self.eta.clear()
+        self.cancel.setEnabled(True)
+        self.wiz.start_training()
+
+    def cleanupPage(self) -> None:  # Back: a run still going is stopped, its candidate dropped
+        self.wiz.cancel_training()
+
+    def show_progress(self, progress: Any) -> None:
+        loss = getattr(progress, "loss", None)
+        if loss is not None:
+            self.curve.add(loss)
+        words = {"training": "Training", "measuring": "Measuring the new model on your whole library",
+                 "preparing": "Preparing", "saving": "Saving the new model"}
+        target = TITLES.get(self.wiz.running_target or "", "")
+        text = f"{target}: {words.get(progress.phase, progress.phase.capitalize())}"
+        self.phase.setText(text + (f" ({progress.message})" if progress.message else "") + "…")
+        if progress.total:
+            self.bar.setRange(0, progress.total)
+            self.bar.setValue(progress.done)
+        else:
+            self.bar.setRange(0, 0)
+        self.eta.setText(f"About {format_duration(progress.eta_seconds)} left in this step"
+                         if progress.eta_seconds is not None else "")
+
+    def finished(self, text: str, ok: bool) -> None:
+        self.cancel.setEnabled(False)
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1 if ok else 0)
+        self.eta.clear()
+        self.phase.setText("Training finished." if ok else "Training stopped.")
+        self.outcome.setText(text)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return bool(self.wiz.state.candidates) and not self.wiz.training
+
+
+class ResultsPage(QWizardPage):
+    """Before/after in plain words and figures, and a held-out search's results old vs new."""
+
+    def __init__(self, wizard: TuneWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Results")
+        self.setSubTitle("Measured on marked searches the new model did not learn from, over your whole library.")
+        self.body = QWidget()
+        self.sections = QVBoxLayout(self.body)
+        self.sections.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.body)
+        self.query = QComboBox()
+        self.query.currentIndexChanged.connect(self.show_comparison)
+        self.old, self.new = QListWidget(), QListWidget()
+        for view in (self.old, self.new):
+            view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+            view.setWordWrap(True)
+            view.setAlternatingRowColors(True)
+        compare = QGridLayout()
+        compare.addWidget(QLabel("Compare a held-out search:"), 0, 0)
+        compare.addWidget(self.query, 0, 1)
+        compare.addWidget(QLabel("<b>Current model</b>"), 1, 0)
+        compare.addWidget(QLabel("<b>New model</b>"), 1, 1)
+        compare.addWidget(self.old, 2, 0)
+        compare.addWidget(self.new, 2, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(compare, 1)
+
+    def initializePage(self) -> None:
+        while self.sections.count():
+            item = self.sections.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.query.blockSignals(True)
+        self.query.clear()
+        for candidate in self.wiz.state.candidates:
+            self.sections.addWidget(QLabel(f"<b>{TITLES[candidate.target]}</b>"))
+            self.sections.addWidget(wrapped(" ".join(sentences(candidate))))
+            self.sections.addWidget(self.table(candidate))
+            for comparison in candidate.comparisons:
+                label = comparison.query if len(self.wiz.state.candidates) == 1 else (
+                    f"{TITLES[candidate.target]}: {comparison.query}")
+                self.query.addItem(label, comparison)
+        self.query.blockSignals(False)
+        self.show_comparison()
+
+    def table(self, candidate: Any) -> QTableWidget:
+        rows = figures(candidate)
+        table = QTableWidget(len(rows), 3)
+        table.setHorizontalHeaderLabels(["Measure", "Current model", "New model"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for r, (label, old, new) in enumerate(rows):
+            for c, text in enumerate((label, f"{old:.2f}", f"{new:.2f}")):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        table.setMaximumWidth(460)
+        table.setFixedHeight(table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(len(rows))) + 4)
+        return table
+
+    def show_comparison(self) -> None:
+        comparison = self.query.currentData()
+        for view, lines in ((self.old, comparison.before if comparison else ()),
+                            (self.new, comparison.after if comparison else ())):
+            view.clear()
+            for rank, line in enumerate(lines, 1):
+                mark = {True: "✓ ", False: "✗ "}.get(line.relevant, "")
+                view.addItem(f"{rank}. {mark}{line.title}\n{line.snippet}")
+
+
+class KeepPage(QWizardPage):
+    def __init__(self, wizard: TuneWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Keep or discard")
+        self.setSubTitle("Keeping switches search to the new model; you can roll back at any time in "
+                         "Result ▸ Model Versions. Discarding deletes it; your marks stay either way.")
+        self.keep = QPushButton("Keep the New Model")
+        self.discard = QPushButton("Discard It")
+        self.keep.clicked.connect(self.wiz.keep)
+        self.discard.clicked.connect(self.wiz.discard)
+        self.bar = QProgressBar()
+        self.bar.setVisible(False)
+        self.status = wrapped()
+        self.advice = wrapped()
+        row = QHBoxLayout()
+        row.addWidget(self.keep)
+        row.addWidget(self.discard)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.advice)
+        layout.addLayout(row)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        candidates = self.wiz.state.candidates
+        better = all(c.improved for c in candidates)
+        worse = any(c.after.ndcg < c.before.ndcg for c in candidates)
+        self.advice.setText(
+            "The new model did better on your held-out searches: keeping it should help." if better else
+            "The new model did worse on some held-out searches: discarding it is wiser." if worse else
+            "The new model did as well as the current one on your held-out searches; keeping it changes little.")
+        (self.keep if better else self.discard).setDefault(True)
+        self.status.clear()
+
+    def busy(self, text: str) -> None:
+        self.keep.setEnabled(False)
+        self.discard.setEnabled(False)
+        self.bar.setVisible(True)
+        self.bar.setRange(0, 0)
+        self.status.setText(text)
+
+    def show_progress(self, progress: Any) -> None:
+        if progress.total:
+            self.bar.setRange(0, progress.total)
+            self.bar.setValue(progress.done)
+        self.status.setText(progress.describe().capitalize())
+
+    def show_done(self, text: str) -> None:
+        self.bar.setVisible(False)
+        self.status.setText(text)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.wiz.state.decided

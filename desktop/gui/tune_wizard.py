@@ -1,0 +1,205 @@
+"""The "Improve results" wizard: learn from the user's 👍/👎 marks, show before/after, keep or discard.
+
+Training and re-embedding run on the wizard's own one-thread pool (the core allows one
+writer; searching goes on in the main window meanwhile). Nothing the user has changes
+until Keep: a cancelled, failed or discarded run deletes its candidate and leaves the
+active model and the marks alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from desktop.core.errors import Cancelled
+from desktop.core.jobs import CancelToken, run_job
+from desktop.gui.errors import user_message
+from desktop.gui.tune_pages import MarksPage, SettingsPage, TargetPage
+from desktop.gui.tune_run_pages import KeepPage, ResultsPage, TrainingPage
+from desktop.gui.workers import Workers
+
+
+@dataclass
+class WizardState:
+    marks: list[Any] = field(default_factory=list)  # MarkRecord
+    clip_problem: str | None = None
+    target: str = "text"  # "text", "image" or "both"
+    settings: dict[str, Any] = field(default_factory=dict)  # target -> TrainSettings
+    candidates: list[Any] = field(default_factory=list)  # Candidate, in training order
+    kept: list[Any] = field(default_factory=list)  # ModelInfo
+    decided: bool = False
+
+    def queries_per_kind(self) -> dict[str, int]:
+        """Searches with at least one 👍, per kind: what training can learn from."""
+        return dict(Counter(kind for kind, _ in {(m.kind, m.query) for m in self.marks if m.relevant}))
+
+
+def train_all(report: Any, library: Any, targets: list[str], settings: dict[str, Any], token: CancelToken,
+              running: Any) -> list[Any]:
+    from desktop.core.tuning import discard, tune_job
+
+    done: list[Any] = []
+    try:
+        for target in targets:
+            running(target)
+            done.append(run_job(tune_job(library, target, settings=settings.get(target), cancel=token), report))
+    except BaseException:
+        for candidate in done:  # all or nothing: a half-finished "both" leaves no stray model behind
+            discard(candidate)
+        raise
+    return done
+
+
+def keep_all(report: Any, library: Any, candidates: list[Any], token: CancelToken) -> list[Any]:
+    from desktop.core.tuning import keep_job
+
+    return [run_job(keep_job(library, c, cancel=token), report) for c in candidates]
+
+
+class TuneWizard(QWizard):
+    model_changed = Signal()  # a kept model is active: results, status and map should refresh
+
+    def __init__(self, library: Any, workers: Workers, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.workers = workers
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.state = WizardState()
+        self.token: CancelToken | None = None
+        self.training = False
+        self.running_target: str | None = None
+        self.setWindowTitle("Improve Results")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
+        self.resize(760, 600)
+        self.marks_page = MarksPage(self)
+        self.target_page = TargetPage(self)
+        self.settings_page = SettingsPage(self)
+        self.training_page = TrainingPage(self)
+        self.results_page = ResultsPage(self)
+        self.keep_page = KeepPage(self)
+        for page in (self.marks_page, self.target_page, self.settings_page, self.training_page,
+                     self.results_page, self.keep_page):
+            self.addPage(page)
+        self.training_page.setCommitPage(False)
+        self.results_page.setCommitPage(True)  # past Results there is no going back: keep or discard
+        self.results_page.setButtonText(QWizard.WizardButton.CommitButton, "Continue >")
+
+    # -- marks ------------------------------------------------------------------------------
+
+    def load_marks(self) -> None:
+        library = self.library
+
+        def work() -> tuple[list[Any], str | None]:
+            return library.marks(), library.clip_problem()
+
+        def done(result: tuple[list[Any], str | None]) -> None:
+            self.state.marks, self.state.clip_problem = result
+            self.marks_page.show_marks()
+
+        self.workers.submit(self.workers.catalog, work, done=done, failed=self._error("reading your marks"))
+
+    def remove_marks(self, mark_ids: list[int]) -> None:
+        library = self.library
+
+        def work() -> None:
+            for mark_id in mark_ids:
+                library.unmark(mark_id)
+
+        self.workers.submit(self.workers.catalog, work, done=lambda _r: self.load_marks(),
+                            failed=self._error("removing the mark"))
+
+    # -- training ---------------------------------------------------------------------------
+
+    def start_training(self) -> None:
+        self._drop_candidates()
+        targets = ["text", "image"] if self.state.target == "both" else [self.state.target]
+        self.token = token = CancelToken()
+        self.training = True
+        self.button(QWizard.WizardButton.BackButton).setEnabled(False)
+        self.workers.submit(
+            self.pool, train_all, self.library, targets, self.state.settings, token, self._set_running,
+            progress=self.training_page.show_progress, done=self._trained, failed=self._training_failed,
+        )
+
+    def _set_running(self, target: str) -> None:
+        self.running_target = target  # read by the page for its label; a plain str crosses threads safely
+
+    def cancel_training(self) -> None:
+        if self.token is not None:
+            self.token.cancel()
+
+    def _trained(self, candidates: list[Any]) -> None:
+        self.training = False
+        if self.token is not None and self.token.cancelled:  # Back was pressed as it finished
+            from desktop.core.tuning import discard
+
+            for candidate in candidates:
+                discard(candidate)
+            return
+        self.state.candidates = candidates
+        self.button(QWizard.WizardButton.BackButton).setEnabled(True)
+        self.training_page.finished("Done. Press Next to see how the new model compares with the current one.", True)
+
+    def _training_failed(self, error: BaseException) -> None:
+        self.training = False
+        self.button(QWizard.WizardButton.BackButton).setEnabled(True)
+        if isinstance(error, Cancelled):
+            text = "Training was cancelled. Nothing was changed: search uses the same model and your marks are kept."
+        else:
+            text = user_message(error, "while training", self.library.path / "semdesk.log") + (
+                " Nothing was changed: search uses the same model and your marks are kept.")
+        self.training_page.finished(text, False)
+
+    # -- keep or discard --------------------------------------------------------------------
+
+    def keep(self) -> None:
+        self.keep_page.busy("Switching search to the new model…")
+        self.token = token = CancelToken()
+        self.workers.submit(self.pool, keep_all, self.library, list(self.state.candidates), token,
+                            progress=self.keep_page.show_progress, done=self._kept, failed=self._keep_failed)
+
+    def _kept(self, infos: list[Any]) -> None:
+        self.state.kept, self.state.candidates, self.state.decided = infos, [], True
+        self.keep_page.show_done("The new model is active. Search results already use it.")
+        self.model_changed.emit()
+
+    def _keep_failed(self, error: BaseException) -> None:
+        self.keep_page.keep.setEnabled(True)
+        self.keep_page.discard.setEnabled(True)
+        self.keep_page.show_done(user_message(error, "while switching to the new model") +
+                                 " Search keeps using the model it had.")
+        self.state.decided = False
+
+    def discard(self) -> None:
+        self._drop_candidates()
+        self.state.decided = True
+        self.keep_page.keep.setEnabled(False)
+        self.keep_page.discard.setEnabled(False)
+        self.keep_page.show_done("The new model was discarded. Nothing was changed; your marks are kept.")
+
+    def _drop_candidates(self) -> None:
+        from desktop.core.tuning import discard
+
+        for candidate in self.state.candidates:
+            discard(candidate)
+        self.state.candidates = []
+
+    def _error(self, doing: str) -> Any:
+        return lambda error: self.marks_page.guidance.setText(user_message(error, doing))
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        """Closing the wizard at any point: stop a run, wait for it, drop an undecided candidate."""
+        self.cancel_training()
+        self.pool.waitForDone()
+        if not self.state.decided:
+            self._drop_candidates()
+        super().done(result)

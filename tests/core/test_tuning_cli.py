@@ -1,0 +1,72 @@
+"""`semdesk tune` and `semdesk models` on a small generated library (fast: a handful of passages)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from desktop.core.library import Library
+from tests.conftest import index
+from tests.corpus import write_documents
+
+MARKS = [  # (query, right document, wrong document)
+    ("how do I bake a loaf", "bread.md", "garden.txt"),
+    ("my chain keeps slipping", "bicycle.txt", "python.md"),
+    ("when is the income tax due", "taxes.rst", "astronomy.html"),
+]
+
+
+@pytest.fixture
+def marked(library: Library, tmp_path: Path) -> Library:
+    docs = write_documents(tmp_path / "docs")
+    index(library, tmp_path / "docs")
+    for query, right, wrong in MARKS:
+        library.mark(query, docs[right], True)
+        library.mark(query, docs[wrong], False)
+    return library
+
+
+def models_folder(lib: Library) -> list[str]:
+    return sorted(p.name for p in (lib.path / "models").iterdir())
+
+
+def test_tune_without_keep_discards_and_with_keep_switches(marked: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    where = ["--library", str(marked.path)]
+    base = marked.active_version_id("text")
+    assert main([*where, "tune", "--epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Tested on 3 marked searches each left out of training in turn (3 rounds)" in out
+    assert "nDCG@10" in out and "was not kept" in out
+    assert models_folder(marked) == [] and marked.active_version_id("text") == base
+
+    assert main([*where, "tune", "--epochs", "1", "--keep", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["folds"] == 3 and report["after"]["queries"] == 3 and report["kept"]["active"]
+    assert report["data_size"] == 3 and len(report["losses"]) == 4  # 3 rounds of 1 step, then the final one
+    tuned = report["kept"]["id"]
+    assert marked.active_version_id("text") == tuned
+
+    assert main([*where, "models", "--json"]) == 0
+    listed = {v["id"]: v for v in json.loads(capsys.readouterr().out)}
+    assert listed[tuned]["active"] and not listed[base]["active"]
+    assert listed[tuned]["metrics"]["after"]["queries"] == 3 and listed[tuned]["base_model"] == "all-MiniLM-L6-v2"
+
+    assert main([*where, "models", "--use", "base"]) == 0
+    assert "* " in capsys.readouterr().out
+    assert marked.active_version_id("text") == base
+    assert main([*where, "models", "--use", str(tuned)]) == 0
+    capsys.readouterr()
+    assert marked.active_version_id("text") == tuned
+
+
+def test_models_use_unknown_version_and_too_few_marks(library: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    where = ["--library", str(library.path)]
+    assert main([*where, "models", "--use", "999999"]) == 1
+    assert "no model version 999999" in capsys.readouterr().err
+    assert main([*where, "models", "--use", "newest"]) == 1
+    assert "not a version id" in capsys.readouterr().err
+    assert main([*where, "tune"]) == 1
+    assert "at least 2 different searches" in capsys.readouterr().err
