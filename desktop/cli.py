@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from desktop.cli_tune import add_tune_commands, cmd_models, cmd_tune
 from desktop.core.errors import Cancelled, SemdeskError
 from desktop.core.jobs import CancelToken, Progress, run_job
 
@@ -58,8 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     config = command("config", "show or change library settings")
     config.add_argument("key", nargs="?")
     config.add_argument("value", nargs="?")
+    command("rebuild", "replace a damaged catalog: keep it aside, re-index your folders, restore your marks")
+    map_ = command("map", "lay the library out as a 2-D map (cached); draw it to a picture or print it as JSON")
+    map_.add_argument("--space", choices=["text", "image"], default="text", help="documents (text) or photos")
+    map_.add_argument("--out", metavar="FILE", help="draw the map to a .png/.jpg file")
+    map_.add_argument("--colour", choices=["cluster", "folder", "kind", "date"], default="cluster")
+    map_.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels")
+    map_.add_argument("--query", help="light up this query's results on the picture")
+    map_.add_argument("--rearrange", action="store_true", help="lay out again from scratch (aligned to the old map)")
+    map_.add_argument("--per-passage", action="store_true", help="one point per passage instead of per document")
     download = command("download-clip", "download the CLIP weights for photo search (needs the internet)")
     download.add_argument("--model", help="open_clip architecture (default: the clip_model setting)")
+    add_tune_commands(command, _positive)
     return parser
 
 
@@ -92,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from desktop.core.library import Library
 
+        if args.command == "rebuild":  # the one command for a catalog that cannot be opened
+            library, report, job = Library.rebuild(args.library)
+            _log_to(library.path / "semdesk.log")
+            return cmd_rebuild(library, report, job, args)
         library = Library.open(args.library)
         _log_to(library.path / "semdesk.log")
         return COMMANDS[args.command](library, args)
@@ -103,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SemdeskError as error:
         print(f"semdesk: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # disk full, permissions: the system's own words are plain enough
+        log.exception("system error in %s", args.command)
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"semdesk: {error.strerror or error}{where}.", file=sys.stderr)
         return 1
     except Exception as error:  # anything unforeseen: one line for the user, the traceback in the log
         log.exception("unexpected error in %s", args.command)
@@ -290,6 +310,24 @@ def cmd_config(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild(library: Any, report: Any, job: Any, args: argparse.Namespace) -> int:
+    show = _ProgressLine()
+    try:
+        summary = run_job(job, show)
+    finally:
+        show.finish()
+    kept = str(report.damaged_copy) if report.damaged_copy else None
+    if args.json:
+        _print_json({"damaged_copy": kept, "folders": list(report.folders), "marks": report.marks,
+                     "indexed": summary.indexed, "skipped": summary.skipped})
+    else:
+        print(f"Rebuilt the catalog: {len(report.folders)} folders, {summary.indexed} files indexed, "
+              f"{summary.skipped} skipped, {report.marks} marks restored.")
+        if kept:
+            print(f"  The damaged catalog was kept as {kept}.")
+    return 0
+
+
 def cmd_download_clip(library: Any, args: argparse.Namespace) -> int:
     if args.model:
         library.set_setting("clip_model", args.model)
@@ -298,6 +336,41 @@ def cmd_download_clip(library: Any, args: argparse.Namespace) -> int:
         _print_json({"weights": str(path)})
     else:
         print(f"CLIP weights are ready ({path}). Run `semdesk index` to index waiting photos.")
+    return 0
+
+
+def cmd_map(library: Any, args: argparse.Namespace) -> int:
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise SemdeskError(f"{args.size!r} is not a size like 1600x1000.") from None
+    cancel, show = CancelToken(), _ProgressLine()
+    try:
+        data = run_job(library.map(args.space, rearrange=args.rearrange, per_chunk=args.per_passage,
+                                   cancel=cancel), show)
+    except KeyboardInterrupt:
+        cancel.cancel()
+        raise
+    finally:
+        show.finish()
+    if args.out:
+        from desktop.gui.map_render import render_map  # Qt only when a picture is asked for
+
+        highlight = None
+        if args.query:
+            hits = library.search(args.query, kind=args.space, top=50)
+            highlight = data.indices_of_files([h.file_id for h in hits])
+        render_map(data, Path(args.out), colour_by=args.colour, size=(width, height), highlight=highlight)
+    if args.json:
+        _print_json(data.to_json())
+    else:
+        noun = "photos" if args.space == "image" else "passages" if args.per_passage else "documents"
+        print(f"Map of {len(data)} {noun}: {len(data.labels)} named clusters"
+              + (f", {data.placed} added in place since the last arrangement" if data.placed else "") + ".")
+        for label in sorted(data.cluster_labels(), key=lambda c: -c.size)[:15]:
+            print(f"  {label.size:6d}  {label.label}")
+        if args.out:
+            print(f"Picture written to {args.out}.")
     return 0
 
 
@@ -311,4 +384,7 @@ COMMANDS = {
     "marks": cmd_marks,
     "config": cmd_config,
     "download-clip": cmd_download_clip,
+    "tune": cmd_tune,
+    "models": cmd_models,
+    "map": cmd_map,
 }

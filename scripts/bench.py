@@ -40,7 +40,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 DOCS = Path("/usr/share/doc/python3.11/html/_sources")
 QUESTION = re.compile(r"^(?P<q>[A-Z][^\n]{10,120}\?)\n-{5,}\n", re.MULTILINE)
 HEADING = re.compile(r"^[^\n]+\n([-=~^*#\"'+])\1{4,}[ \t]*$", re.MULTILINE)
-SECTIONS = ("text", "photos", "latency", "scale", "quality", "launch")
+SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune")
 
 # Typed-style queries for latency on the python-doc library (what they find does not matter).
 QUERIES = [
@@ -650,6 +650,16 @@ def first_results_time(report: Report, work: Path, env: dict[str, str], runs: in
                    f"process start -> first document results for a typed query, cold models (median of {runs})")
 
 
+# ---- g. the map (scripts/bench_map.py) --------------------------------------------------------------
+
+
+def bench_map_section(report: Report, work: Path, state: dict[str, Any]) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_map import bench_map
+
+    bench_map(report, work, state, [10_000, 50_000], fill_synthetic_library, synthetic_vectors)
+
+
 # ---- main -------------------------------------------------------------------------------------------
 
 
@@ -666,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [10_000, 100_000]
-    if not DOCS.is_dir() and only & {"text", "quality"}:
+    if not DOCS.is_dir() and only & {"text", "quality", "int8"}:
         print(f"{DOCS} is missing: apt-get install python3.11-doc", file=sys.stderr)
         return 2
 
@@ -693,7 +703,12 @@ def main(argv: list[str] | None = None) -> int:
             ("latency", lambda: bench_latency(report, state, args.full)),
             ("scale", lambda: bench_scale(report, work, state, args.full, sizes)),
             ("quality", lambda: bench_quality(report, work, state)),
+            ("int8", lambda: __import__("bench_int8").bench_int8(report, work, DOCS / "faq", args.full, index_folder,
+                                                                 faq_judgements, chunk_inputs)),
+            ("tune", lambda: __import__("bench_tune").bench_tune(report, work, DOCS / "faq", index_folder,
+                                                                 faq_judgements)),
             ("launch", lambda: bench_launch(report, work, args.full)),
+            ("map", lambda: bench_map_section(report, work, state)),
         ]
         for name, step in steps:
             if name in only:

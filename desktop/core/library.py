@@ -7,11 +7,12 @@ indexes) are created lazily so opening a library is instant.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from sqlalchemy import func, select
@@ -23,7 +24,12 @@ from desktop.core.lock import WriteLock
 from desktop.core.results import FolderSummary, Hit, IndexSummary, LibraryStatus, MarkRecord, SkippedFile
 from desktop.core.settings import SETTINGS
 
+if TYPE_CHECKING:
+    from desktop.core.rebuild import RebuildReport
+
 ENV_LIBRARY = "SEMDESK_LIBRARY"
+INT8_SUFFIX = " [int8]"  # marks a text model version whose vectors came from the int8 encoder
+log = logging.getLogger(__name__)
 
 # Encoders are expensive (seconds, hundreds of MB) and stateless: one per model in a process,
 # shared by every Library opened in it (the GUI reopening a library, tests).
@@ -36,6 +42,14 @@ def shared_encoder(key: tuple[Any, ...], make: Any) -> Any:
         if key not in _ENCODERS:
             _ENCODERS[key] = make()
         return _ENCODERS[key]
+
+
+def _model_folder_incomplete(folder: str | None) -> bool:
+    """True when a model folder is gone or lacks the config a saved model always has."""
+    if not folder:
+        return False
+    path = Path(folder)
+    return not path.is_dir() or not any((path / name).is_file() for name in ("config.json", "modules.json"))
 
 
 def default_library_dir() -> Path:
@@ -61,10 +75,20 @@ class Library:
         self._text_encoder: Any = None
         self._clip_encoder: Any = None
         self._indexes: dict[str, Any] = {}
+        self.model_notice: str | None = None  # a plain sentence when a model had to be replaced
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Library:
         return cls(Path(path) if path else default_library_dir())
+
+    @classmethod
+    def rebuild(cls, path: Path | str | None = None) -> tuple[Library, RebuildReport, Job[IndexSummary]]:
+        """Replace a damaged catalog: moved aside, a fresh one with the folders and marks, and the
+        job that re-indexes the folders and ties the marks back to their files (run it to the end)."""
+        from desktop.core.rebuild import rebuild_job, start_rebuild
+
+        lib, report = start_rebuild(Path(path) if path else default_library_dir())
+        return lib, report, rebuild_job(lib)
 
     def close(self) -> None:
         self.catalog.dispose()
@@ -101,7 +125,7 @@ class Library:
                 raise SemdeskError(f"There is no file at {value}.")
         with self.catalog.session() as session:
             session.merge(SettingRow(key=key, value=json.dumps(value)))
-        if key in {"text_model"}:
+        if key in {"text_model", "text_int8"}:
             self._text_encoder = None
         if key in {"clip_model", "clip_weights", "clip_pretrained"}:
             self._clip_encoder = None
@@ -113,8 +137,8 @@ class Library:
             if self._text_encoder is None:
                 from desktop.core.embed import TextEncoder
 
-                model = self.active_text_model_path()
-                self._text_encoder = shared_encoder(("text", model), lambda: TextEncoder(model))
+                model, int8 = self._text_model()
+                self._text_encoder = shared_encoder(("text", model, int8), lambda: TextEncoder(model, int8=int8))
             return self._text_encoder
 
     def query_encoder(self) -> Any:
@@ -123,23 +147,26 @@ class Library:
         with self._lazy_lock:
             from desktop.core.embed import TextEncoder
 
-            model = self.active_text_model_path()
-            return shared_encoder(("text-query", model), lambda: TextEncoder(model))
+            model, int8 = self._text_model()
+            return shared_encoder(("text-query", model, int8), lambda: TextEncoder(model, int8=int8))
 
     def clip_encoder(self) -> Any:
         with self._lazy_lock:
             if self._clip_encoder is None:
-                from desktop.core.embed import ClipEncoder
+                from desktop.core.tuning.clip_tower import make_clip_encoder
+                from desktop.core.tuning.versions import active_clip_tower
 
                 s = self.settings()
-                key = ("clip", s["clip_model"], s["clip_pretrained"], s["clip_weights"])
-                self._clip_encoder = shared_encoder(
-                    key,
-                    lambda: ClipEncoder(
-                        s["clip_model"], pretrained=s["clip_pretrained"] or None, weights=s["clip_weights"] or None
-                    ),
-                )
+                tower = active_clip_tower(self)  # a tuned text side changes queries only, never photo vectors
+                key = ("clip", s["clip_model"], s["clip_pretrained"], s["clip_weights"], tower)
+                self._clip_encoder = shared_encoder(key, lambda: make_clip_encoder(s, tower))
             return self._clip_encoder
+
+    def reset_encoders(self) -> None:
+        """Forget the cached encoders after the active model version changed (tuning, rollback)."""
+        with self._lazy_lock:
+            self._text_encoder = None
+            self._clip_encoder = None
 
     def clip_problem(self) -> str | None:
         """None when photo search can work; otherwise a sentence saying what is missing."""
@@ -157,12 +184,20 @@ class Library:
     def active_text_model_path(self) -> str:
         """The fine-tuned model dir when one is active, else the `text_model` setting."""
         version = self._active_version_row("text")
-        return version.weights or version.name
+        return version.weights or version.name.removesuffix(INT8_SUFFIX)
+
+    def _text_model(self) -> tuple[str, bool]:
+        """(model path or name, int8?) of the active text version; int8 only ever for a base model."""
+        version = self._active_version_row("text")
+        if version.weights:
+            return version.weights, False
+        return version.name.removesuffix(INT8_SUFFIX), version.name.endswith(INT8_SUFFIX)
 
     def _model_identity(self, space: str) -> tuple[str, str | None]:
         s = self.settings()
         if space == "text":
-            return s["text_model"], None
+            # int8 vectors are another space than fp32 ones: their own version, so files re-embed.
+            return s["text_model"] + (INT8_SUFFIX if s["text_int8"] else ""), None
         weights = s["clip_weights"] or (f"pretrained:{s['clip_pretrained']}" if s["clip_pretrained"] else None)
         return s["clip_model"], weights
 
@@ -173,9 +208,18 @@ class Library:
             active = session.scalars(
                 select(ModelVersion).where(ModelVersion.space == space, ModelVersion.active.is_(True))
             ).first()
+            if active is not None and active.base_model and _model_folder_incomplete(active.weights):
+                # A missing or half-written fine-tuned model cannot embed anything: fall back to the
+                # base model (matched below) instead of failing every search and index run.
+                self.model_notice = (
+                    f"The fine-tuned text model in {active.weights} is missing or incomplete, so semdesk "
+                    f"uses the base model {name} instead."
+                )
+                log.warning(self.model_notice)
             # A fine-tuned text model (base_model set) stays active while its base is the setting.
-            if active is not None and (
-                (active.name == name and active.weights == weights) or (active.base_model == name and space == "text")
+            elif active is not None and (
+                (active.name == name and active.weights == weights)
+                or (active.base_model == name.removesuffix(INT8_SUFFIX) and space == "text")
             ):
                 return active
             same_weights = ModelVersion.weights.is_(None) if weights is None else ModelVersion.weights == weights
@@ -332,6 +376,21 @@ class Library:
         from desktop.core import similar
 
         return similar.similar_passage(self, chunk_id, top=top)
+
+    # ---- the map (desktop/core/maps) ----------------------------------------------------------
+
+    def map(self, space: str = "text", *, rearrange: bool = False, per_chunk: bool = False,
+            options: Any = None, cancel: CancelToken | None = None) -> Job[Any]:
+        """The 2-D map of a vector space ("text" or "image"): cached, new items placed, or re-arranged."""
+        from desktop.core.maps import map_job
+
+        return map_job(self, space, per_chunk=per_chunk, rearrange=rearrange, options=options, cancel=cancel)
+
+    def similar_to_selection(self, space: str, file_ids: list[int], *, top: int = 30) -> list[Hit]:
+        """Items like a group of items (a lasso on the map): neighbours of their mean vector."""
+        from desktop.core.maps.selection import similar_to_selection
+
+        return similar_to_selection(self, space, file_ids, top=top)
 
     def mark(self, query: str, target: str | Path | int, relevant: bool, *, chunk_id: int | None = None) -> MarkRecord:
         from desktop.core import marks

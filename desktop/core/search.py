@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, select, text
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus, Folder
 from desktop.core.catalog.models import under
+from desktop.core.keywords import ranked_chunk_ids
 from desktop.core.results import Hit, Passage
 
 if TYPE_CHECKING:
@@ -78,8 +79,14 @@ def search(lib: Library, query: str, *, kind: str = "all", top: int = 20, filter
     return hits[:top]
 
 
+def clean_query(query: str) -> str:
+    """A query the tokenizers accept: a command-line argument that is not UTF-8 arrives with
+    lone surrogates, which crash them (found by the reliability fuzz tests)."""
+    return query.encode("utf-8", "replace").decode("utf-8").strip()
+
+
 def search_documents(lib: Library, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
-    query = query.strip()
+    query = clean_query(query)
     if not query:
         return []
     filters = filters or Filters()
@@ -92,7 +99,7 @@ def search_documents(lib: Library, query: str, *, top: int = 20, filters: Filter
 
 
 def search_photos(lib: Library, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
-    query = query.strip()
+    query = clean_query(query)
     if not query:
         return []
     filters = filters or Filters()
@@ -111,21 +118,9 @@ def _chunks_of(lib: Library, files: set[int]) -> set[int]:
 
 
 def _keyword_chunks(lib: Library, query: str, limit: int, allowed: set[int] | None) -> list[int]:
-    match = fts_match(query)
-    if match is None:
-        return []
     with lib.catalog.session() as session:
-        rows = (
-            session.execute(
-                text(
-                    "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH :m ORDER BY bm25(chunk_fts, 2.0, 1.0) LIMIT :n"
-                ),
-                {"m": match, "n": limit * 4 if allowed is not None else limit},
-            )
-            .scalars()
-            .all()
-        )
-    ids = [int(r) for r in rows if allowed is None or r in allowed]
+        rows = ranked_chunk_ids(session, query, limit * 4 if allowed is not None else limit)
+    ids = [r for r in rows if allowed is None or r in allowed]
     return ids[:limit]
 
 
