@@ -60,7 +60,7 @@ def install(point: str, n: int) -> None:
         _on_nth_call(marks.os, "replace", n, before=True)
     elif point == "marks-after-commit":  # the mark is committed, marks.jsonl not yet rewritten
         _on_nth_call(marks, "export", n, before=True)
-    elif point == "model-installed-not-recorded":  # tuned model renamed into models/, no version row yet
+    elif point == "model-installed-not-recorded":  # version row written and tuned folder renamed, not yet activated
         import os
 
         _on_nth_call(os, "replace", n, before=False)

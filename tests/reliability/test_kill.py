@@ -146,12 +146,12 @@ def test_killed_model_keep_never_loses_the_model_or_marks(
         assert lib.catalog.integrity_problems() == []
         assert [m.query for m in lib.marks()] == ["first query"]
         tuned = [v for v in versions(lib) if v.base_model]
+        assert len(tuned) == 1 and Path(tuned[0].path, "config.json").is_file()  # the model itself is whole
         if point == "model-installed-not-recorded":
-            # The rename happened, the row did not: the base model stays; the folder is left, unused.
-            assert tuned == [] and lib.active_text_model_path() != str(tuned_folder)
+            # Recorded and in place, never activated: listed, whole, and the base model still searches.
+            assert not tuned[0].active and lib.active_text_model_path() != tuned[0].path
             assert lib.search_documents("sourdough loaf")
             return
-        assert len(tuned) == 1 and Path(tuned[0].path, "config.json").is_file()  # the model itself is whole
         if point == "model-reembedding":
             assert not tuned[0].active  # still searching with the base model
             run_job(activate_job(lib, tuned[0].id))  # Keep again: resumes the missing passages

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, ModelVersion
@@ -90,14 +90,22 @@ def install(lib: Library, space: str, folder: Path, *, name: str, base_model: st
     while target.exists():
         n += 1
         target = lib.path / "models" / f"{space}-{stamp}-{n}"
-    os.replace(folder, target)
     weights = str(target / weights_file) if weights_file else str(target)
+    # Record first, then rename: a crash in between leaves a listed version whose folder is missing
+    # (refused with a plain message when chosen), never a trained model on disk that nothing lists.
     with lib.catalog.durable_session() as session:
         row = ModelVersion(space=space, name=name, weights=weights, base_model=base_model, dim=dim,
                            active=False, metrics=json.dumps(metrics), data_size=data_size)
         session.add(row)
         session.flush()
-        return row.id
+        version_id = row.id
+    try:
+        os.replace(folder, target)
+    except OSError:
+        with lib.catalog.durable_session() as session:
+            session.execute(delete(ModelVersion).where(ModelVersion.id == version_id))
+        raise
+    return version_id
 
 
 def activate_job(
