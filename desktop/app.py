@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 APP_NAME = "semdesk"
@@ -37,17 +37,41 @@ def library_candidates(requested: str | None, state: object) -> list[str | None]
     return [str(last), None] if last else [None]
 
 
-def open_first_library(candidates: list[str | None], show_error: object) -> object:
-    """The first library that opens; each one that fails is explained to the user."""
-    from desktop.core.errors import SemdeskError
-    from desktop.core.library import Library
+def open_first_library(
+    candidates: list[str | None], show_error: Callable[[str], None], ask_rebuild: Callable[[str], bool] | None = None
+) -> tuple[object, bool]:
+    """The first library that opens, and whether its catalog was just rebuilt (the folders still need
+    re-indexing). Each failure is explained; a damaged catalog is offered a rebuild first."""
+    from desktop.core.errors import CatalogDamaged, SemdeskError
+    from desktop.core.library import Library, default_library_dir
+    from desktop.core.rebuild import start_rebuild
 
     for candidate in candidates:
         try:
-            return Library.open(candidate)
+            return Library.open(candidate), False
+        except CatalogDamaged as error:
+            if ask_rebuild is not None and ask_rebuild(str(error)):
+                try:
+                    return start_rebuild(Path(candidate) if candidate else default_library_dir())[0], True
+                except SemdeskError as failure:
+                    show_error(str(failure))
+            else:
+                show_error(str(error))
         except SemdeskError as error:
-            show_error(str(error))  # type: ignore[operator]
-    return None
+            show_error(str(error))
+    return None, False
+
+
+def ask_rebuild_dialog(problem: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(
+        None, "semdesk",
+        f"{problem}\n\nRebuild the library now? semdesk keeps the damaged file aside, indexes your folders "
+        "again and puts your relevance marks back.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,12 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     def message(text: str) -> None:
         QMessageBox.warning(None, "semdesk", text)
 
-    library = open_first_library(library_candidates(args.library, state), message)
+    library, rebuilt = open_first_library(library_candidates(args.library, state), message, ask_rebuild_dialog)
     if library is None:
         return 1
     window = MainWindow(library, state)  # type: ignore[arg-type]
     install_excepthook(lambda text: window.show_message(text), lambda: window.log_path)
     window.show()
+    if rebuilt:
+        window.indexer.rebuild()
     if args.paths:
         window.add_paths([Path(p).expanduser() for p in args.paths])
     return app.exec()

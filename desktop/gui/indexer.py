@@ -19,12 +19,14 @@ from desktop.gui.workers import Throttle, Workers
 
 @dataclass(frozen=True)
 class WriteJob:
-    action: str  # "index" or "remove"
+    action: str  # "index", "remove" or "rebuild" (re-index after a catalog rebuild, then restore marks)
     paths: tuple[Path, ...] = ()  # index: () means "re-scan every folder"
 
     def describe(self) -> str:
         if self.action == "remove":
             return f"Removing {self.paths[0].name}"
+        if self.action == "rebuild":
+            return "Rebuilding the library"
         if not self.paths:
             return "Re-scanning all folders"
         return f"Indexing {', '.join(p.name or str(p) for p in self.paths[:3])}" + ("…" if len(self.paths) > 3 else "")
@@ -66,6 +68,11 @@ class Indexer(QObject):
             self.queue.append(WriteJob("index"))
         self._next()
 
+    def rebuild(self) -> None:
+        """Finish a catalog rebuild (desktop.core.rebuild): index every folder, tie the marks back."""
+        self.queue.insert(0, WriteJob("rebuild"))
+        self._next()
+
     def remove(self, path: Path) -> None:
         self.queue.append(WriteJob("remove", (Path(path),)))
         self._next()
@@ -93,6 +100,11 @@ class Indexer(QObject):
             def work(report: Callable[[Progress], None]) -> int:
                 report(Progress("removing", message=str(job.paths[0])))
                 return library.remove(job.paths[0])
+        elif job.action == "rebuild":
+            def work(report: Callable[[Progress], None]) -> Any:
+                from desktop.core.rebuild import rebuild_job
+
+                return run_job(rebuild_job(library, token), Throttle(report))
         else:
             def work(report: Callable[[Progress], None]) -> Any:
                 paths = list(job.paths) or None
