@@ -239,6 +239,9 @@ def cmd_status(library: Any, args: argparse.Namespace) -> int:
         _print_json(status.to_json())
         return 0
     print(f"Library: {status.path}")
+    library.active_version_id("text")  # checks that a fine-tuned model is still whole
+    if library.model_notice:
+        print(f"Note: {library.model_notice}")
     print("Files: " + (", ".join(f"{n} {_label(state)}" for state, n in sorted(status.counts.items())) or "none"))
     print(f"Passages: {status.chunks}")
     for folder in status.folders:
