@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
@@ -160,26 +160,25 @@ def show_about(w: MainWindow) -> None:
 
 
 def show_tune_wizard(w: MainWindow) -> None:
-    """The fine-tuning wizard; when a new model is kept, the status and the current results refresh."""
+    """The fine-tuning wizard; when a new model is kept, status, results and map refresh."""
     from desktop.gui.tune_wizard import TuneWizard
 
-    if w.library is None:
-        return
-    wizard = TuneWizard(w.library, w.workers, w)
-    wizard.model_changed.connect(w.status.refresh)
-    wizard.model_changed.connect(w.search.run_now)
-    wizard.open()
-    w.tune_wizard = wizard
+    if w.library is not None:
+        w.tune_wizard = _open_model_dialog(w, TuneWizard(w.library, w.workers, w))
 
 
 def show_model_versions(w: MainWindow) -> None:
     """Kept models and the base ones: switching back is a rollback."""
     from desktop.gui.models_dialog import ModelsDialog
 
-    if w.library is None:
-        return
-    dialog = ModelsDialog(w.library, w.workers, w)
+    if w.library is not None:
+        w.models_dialog = _open_model_dialog(w, ModelsDialog(w.library, w.workers, w))
+
+
+def _open_model_dialog(w: MainWindow, dialog: Any) -> Any:
+    # Another active model means other vectors: every view built from the old ones is refreshed.
     dialog.model_changed.connect(w.status.refresh)
     dialog.model_changed.connect(w.search.run_now)
+    dialog.model_changed.connect(w.map_tab.reset)
     dialog.open()
-    w.models_dialog = dialog
+    return dialog
