@@ -9,6 +9,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The int8 text model is made once and cached; keep the tests' copy out of the user's cache (and
+# shared with the CLI subprocesses the tests start, which inherit this).
+os.environ.setdefault("SEMDESK_CACHE", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "semdesk"))
 
 from desktop.core.jobs import run_job
 from desktop.core.library import Library

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from desktop.core.rebuild import RebuildReport
 
 ENV_LIBRARY = "SEMDESK_LIBRARY"
-INT8_SUFFIX = " [int8]"  # marks a text model version whose vectors came from the int8 encoder
+# Marks a text model version whose vectors came from the OpenVINO int8 encoder. (" [int8]" was
+# torch's dynamic quantisation, another space: those versions now re-embed.)
+INT8_SUFFIX = " [openvino int8]"
 log = logging.getLogger(__name__)
 
 # Encoders are expensive (seconds, hundreds of MB) and stateless: one per model in a process,
@@ -193,11 +195,19 @@ class Library:
             return version.weights, False
         return version.name.removesuffix(INT8_SUFFIX), version.name.endswith(INT8_SUFFIX)
 
+    def base_text_version_name(self) -> str:
+        """The version name of the settings' text model: int8 vectors are another space than fp32
+        ones, so they are a version of their own (switching re-embeds). Without the int8 runtime
+        installed, the setting means full precision."""
+        from desktop.core.embed.text import int8_available
+
+        int8 = self.get_setting("text_int8") and int8_available()
+        return self.get_setting("text_model") + (INT8_SUFFIX if int8 else "")
+
     def _model_identity(self, space: str) -> tuple[str, str | None]:
         s = self.settings()
         if space == "text":
-            # int8 vectors are another space than fp32 ones: their own version, so files re-embed.
-            return s["text_model"] + (INT8_SUFFIX if s["text_int8"] else ""), None
+            return self.base_text_version_name(), None
         weights = s["clip_weights"] or (f"pretrained:{s['clip_pretrained']}" if s["clip_pretrained"] else None)
         return s["clip_model"], weights
 

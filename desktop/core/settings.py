@@ -76,9 +76,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("text_batch_size", 32, "passages embedded per batch"),
         Setting(
             "text_int8",
-            False,
-            "run the text model with int8 Linear layers: about 1.4x faster indexing, slightly different "
-            "results; changing it re-embeds all documents",
+            True,
+            "run the base text model in int8 (OpenVINO): about 4x faster indexing and queries, nearly "
+            "identical results; changing it re-embeds all documents",
         ),
         Setting("image_batch_size", 16, "photos embedded per batch"),
     ]

@@ -1,27 +1,15 @@
-"""The fast paths of issue 6: keyword query planning, the int8 text encoder, one-thread queries."""
+"""The fast paths of issue 6: keyword query planning and one-thread queries (int8: test_int8.py)."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-import numpy as np
-import pytest
 from sqlalchemy import text
 
 from desktop.core import keywords
-from desktop.core.embed import TextEncoder
 from desktop.core.embed.text import one_torch_thread
-from desktop.core.library import INT8_SUFFIX, Library
-from tests.conftest import index
-
-SENTENCES = [
-    "How do I read a file line by line in Python?",
-    "The plumber sent a receipt for the kitchen sink repair.",
-    "Kids playing on a beach at sunset.",
-    "Compress a folder into a zip archive.",
-]
-
+from desktop.core.library import Library
 
 # ---- keyword query planning ----------------------------------------------------------------
 
@@ -98,46 +86,6 @@ def test_ranking_of_very_common_words_is_bounded(tmp_path: Path, monkeypatch) ->
         assert sorted(_ranked(lib, "python", 10)) == [1, 2]  # only the first rows get ranked
     finally:
         lib.close()
-
-
-# ---- int8 text encoder ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def int8_pair() -> tuple[np.ndarray, np.ndarray]:
-    return TextEncoder().encode(SENTENCES), TextEncoder(int8=True).encode(SENTENCES)
-
-
-def test_int8_vectors_are_normalised_and_close_to_fp32(int8_pair: tuple[np.ndarray, np.ndarray]) -> None:
-    fp32, int8 = int8_pair
-    assert int8.dtype == np.float32 and int8.shape == fp32.shape
-    np.testing.assert_allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-4)
-    cosine = (fp32 * int8).sum(axis=1)
-    assert cosine.min() > 0.95, cosine  # measured 0.976-0.984 on MiniLM; a broken quantisation is << 0.9
-    # Still the same ranking: each int8 sentence is nearest its own fp32 vector.
-    assert ((int8 @ fp32.T).argmax(axis=1) == np.arange(len(SENTENCES))).all()
-
-
-def test_int8_setting_makes_a_new_model_version_and_re_embeds(library: Library, tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text("Sourdough bread needs a lively starter and a long proof.")
-    index(library, docs)
-    fp32_version = library.active_version_id("text")
-    assert library._text_model() == (library.active_text_model_path(), False)
-
-    library.set_setting("text_int8", "yes")
-    int8_version = library.active_version_id("text")
-    assert int8_version != fp32_version
-    assert library.active_text_model_path() == library.get_setting("text_model")
-    assert library._text_model()[1] is True and library.text_encoder().int8 and library.query_encoder().int8
-    assert index(library, docs).indexed == 1  # the file's vectors came from the old space
-    assert library.search_documents("bread starter")[0].path.endswith("a.txt")
-
-    library.set_setting("text_int8", False)
-    assert library.active_version_id("text") == fp32_version
-    assert not library.text_encoder().int8
-    assert library._active_version_row("text").name.endswith(INT8_SUFFIX) is False
 
 
 # ---- one thread per query ------------------------------------------------------------------------

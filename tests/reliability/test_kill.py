@@ -159,4 +159,6 @@ def test_killed_model_keep_never_loses_the_model_or_marks(
         with sqlite3.connect(lib_path / "catalog.sqlite") as db:
             have = db.execute("SELECT count(*) FROM chunk_vectors WHERE model_version_id = ?", (tuned[0].id,))
             assert have.fetchone()[0] == chunks
-        assert [h.path for h in lib.search_documents("sourdough loaf", top=5)] == clean[2][0]
+        # The copy runs at full precision and the clean run at int8 (the default): the same best
+        # hit, while the order further down may differ by a place.
+        assert lib.search_documents("sourdough loaf", top=5)[0].path == clean[2][0][0]

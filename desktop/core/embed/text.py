@@ -55,18 +55,12 @@ def one_torch_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def quantize_linear_int8(model: Any) -> None:
-    """Dynamic int8 quantisation of every Linear layer, in place (weights int8 per output channel,
-    activations quantised on the fly). Per-channel: per-tensor scales put MiniLM's vectors at
-    cosine 0.92 to fp32, per-channel at 0.98."""
-    import warnings
+def int8_available() -> bool:
+    """The int8 encoder's runtime (OpenVINO, NNCF) is installed; both have wheels for the usual
+    desktop platforms, and without them the text_int8 setting quietly means full precision."""
+    import importlib.util
 
-    import torch
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch.ao's "migrate to torchao" deprecation notices
-        quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True)
+    return all(importlib.util.find_spec(name) is not None for name in ("openvino", "nncf"))
 
 
 def _not_installed(model: str) -> str:
@@ -86,7 +80,7 @@ class TextEncoder:
     def __init__(self, model: str = DEFAULT_TEXT_MODEL, *, device: str = "cpu", int8: bool = False) -> None:
         self.name = model
         self.device = device
-        self.int8 = int8  # Linear layers quantised after loading: a different vector space
+        self.int8 = int8  # the transformer runs in OpenVINO int8: a (slightly) different vector space
         # One lock for loading and encoding: the fast tokenizer's Rust object raises
         # "Already borrowed" when two threads use it at once.
         self._lock = threading.RLock()
@@ -136,7 +130,9 @@ class TextEncoder:
                 raise ModelUnavailable(_not_installed(self.name)) from error
             model.eval()
             if self.int8:
-                quantize_linear_int8(model)
+                from desktop.core.embed.int8 import use_int8_transformer
+
+                use_int8_transformer(model, source)
             tokenizer = getattr(model, "tokenizer", None)
             backend = getattr(tokenizer, "backend_tokenizer", None)
             if backend is None:
@@ -246,4 +242,4 @@ def _pieces(text: str, size: int) -> list[tuple[int, str]]:
     return pieces
 
 
-__all__ = ["TextEncoder", "default_text_model_path", "set_threads"]
+__all__ = ["TextEncoder", "default_text_model_path", "int8_available", "set_threads"]

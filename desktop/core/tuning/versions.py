@@ -152,10 +152,7 @@ def use_base_job(lib: Library, target: str = "all", *, cancel: CancelToken | Non
             session.execute(update(ModelVersion).where(ModelVersion.space == CLIP_TEXT).values(active=False))
         lib.reset_encoders()
     if target in ("all", "text"):
-        from desktop.core.library import INT8_SUFFIX
-
-        # The base row is named like the settings name it (int8 vectors are a version of their own).
-        name = lib.get_setting("text_model") + (INT8_SUFFIX if lib.get_setting("text_int8") else "")
+        name = lib.base_text_version_name()
         with lib.catalog.session() as session:
             base = session.scalars(
                 select(ModelVersion.id).where(
