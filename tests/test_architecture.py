@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "desktop"
-HEAVY = {"torch", "sentence_transformers", "open_clip", "umap", "transformers"}
+HEAVY = {"torch", "sentence_transformers", "open_clip", "umap", "transformers", "openvino", "nncf"}
 
 
 def imports_of(path: Path) -> set[str]:

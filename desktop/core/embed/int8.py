@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import torch
 
 from desktop.core.errors import ModelUnavailable
 
@@ -53,7 +52,7 @@ def use_int8_transformer(model: Any, source: str) -> None:
     if hf_model is None or not hasattr(hf_model, "config"):
         raise ModelUnavailable(_cannot(source, "its first module is not a transformer"))
     compiled = _compiled(hf_model, model.tokenizer, source)
-    runner = _Int8Transformer(hf_model.config, compiled)
+    runner = _int8_transformer(hf_model.config, compiled)
     if hasattr(first, "model"):
         first.model = runner
     else:
@@ -89,6 +88,8 @@ def _compiled(hf_model: Any, tokenizer: Any, source: str) -> dict[int, Any]:
 
     folder = cache_root() / "int8" / _cache_key(source)
     core = ov.Core()
+    import torch
+
     threads = sorted({1, max(1, torch.get_num_threads())})
     with _MAKE_LOCK:
         compiled = _load(core, folder, threads)
@@ -127,6 +128,7 @@ def _sha256(path: Path) -> str:
 def _make(hf_model: Any, tokenizer: Any, source: str, folder: Path) -> None:
     """Convert and quantise into a temp folder, then rename: a crash leaves no half model."""
     import openvino as ov
+    import torch
 
     from desktop.core.embed.calibration import calibration_texts
 
@@ -190,25 +192,29 @@ def _features(tokenizer: Any, texts: list[str], tensors: str) -> dict[str, Any]:
 # ---- the stand-in for the torch transformer ------------------------------------------------
 
 
-class _Int8Transformer(torch.nn.Module):
-    """Takes the torch transformer's place: same inputs, `last_hidden_state` out."""
+def _int8_transformer(config: Any, compiled: dict[int, Any]) -> Any:
+    """A torch module taking the transformer's place: same inputs, `last_hidden_state` out.
+    (Defined on first use: this file is imported at start-up, torch is not.)"""
+    import torch
 
-    def __init__(self, config: Any, compiled: dict[int, Any]) -> None:
-        super().__init__()
-        self.config = config
-        self.device = torch.device("cpu")
-        self._compiled = compiled
-        self._lock = threading.Lock()  # each compiled model has one infer request
+    class Int8Transformer(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.config = config
+            self.device = torch.device("cpu")
+            self._lock = threading.Lock()  # each compiled model has one infer request
 
-    def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any = None, **_: Any) -> Any:
-        inputs = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
-        # A query is one short text: a second thread only adds its wake-up cost.
-        compiled = self._compiled[1] if len(input_ids) == 1 else self._compiled[max(self._compiled)]
-        names = {port.get_any_name() for port in compiled.inputs}
-        feed = {name: value.numpy() for name, value in inputs.items() if name in names and value is not None}
-        with self._lock:
-            hidden = compiled(feed)[compiled.outputs[0]]
-        return {"last_hidden_state": torch.from_numpy(hidden.copy())}
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any = None, **_: Any) -> Any:
+            inputs = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
+            # A query is one short text: a second thread only adds its wake-up cost.
+            model = compiled[1] if len(input_ids) == 1 else compiled[max(compiled)]
+            names = {port.get_any_name() for port in model.inputs}
+            feed = {name: value.numpy() for name, value in inputs.items() if name in names and value is not None}
+            with self._lock:
+                hidden = model(feed)[model.outputs[0]]
+            return {"last_hidden_state": torch.from_numpy(hidden.copy())}
+
+    return Int8Transformer()
 
 
 __all__ = ["ENV_CACHE", "cache_root", "use_int8_transformer"]
