@@ -129,7 +129,7 @@ class Library:
             session.merge(SettingRow(key=key, value=json.dumps(value)))
         if key in {"text_model", "text_int8"}:
             self._text_encoder = None
-        if key in {"clip_model", "clip_weights", "clip_pretrained"}:
+        if key in {"clip_model", "clip_weights", "clip_pretrained", "clip_openvino"}:
             self._clip_encoder = None
 
     # ---- models ---------------------------------------------------------------------------
@@ -160,7 +160,7 @@ class Library:
 
                 s = self.settings()
                 tower = active_clip_tower(self)  # a tuned text side changes queries only, never photo vectors
-                key = ("clip", s["clip_model"], s["clip_pretrained"], s["clip_weights"], tower)
+                key = ("clip", s["clip_model"], s["clip_pretrained"], s["clip_weights"], s["clip_openvino"], tower)
                 self._clip_encoder = shared_encoder(key, lambda: make_clip_encoder(s, tower))
             return self._clip_encoder
 

@@ -115,13 +115,19 @@ def _shrink(image: Image.Image, target_size: int) -> Image.Image:
 
 
 def make_thumbnail(image: Image.Image, size: int) -> bytes:
-    """JPEG bytes (quality 85) with the longest side `size`; never enlarges."""
-    thumb = image.copy()
-    thumb.thumbnail((size, size), Image.Resampling.LANCZOS)
+    """JPEG bytes (quality 85) with the longest side `size`; never enlarges.
+
+    Bicubic with a reducing gap and no JPEG `optimize` pass: at 100+ photos/s (OpenVINO) the
+    loader thread's time is the pipeline's limit, and both cost time without a visible gain."""
+    thumb = image
+    scale = size / max(image.size)
+    if scale < 1:
+        target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        thumb = image.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0)
     if thumb.mode != "RGB":
         thumb = _to_rgb(thumb)
     out = BytesIO()
-    thumb.save(out, "JPEG", quality=85, optimize=True)
+    thumb.save(out, "JPEG", quality=85)
     return out.getvalue()
 
 

@@ -56,7 +56,11 @@ class TunedClipEncoder(ClipEncoder):
 
 
 def make_clip_encoder(settings: dict[str, Any], tower: str | None) -> ClipEncoder:
-    kwargs = {"pretrained": settings["clip_pretrained"] or None, "weights": settings["clip_weights"] or None}
+    kwargs = {
+        "pretrained": settings["clip_pretrained"] or None,
+        "weights": settings["clip_weights"] or None,
+        "openvino": bool(settings["clip_openvino"]),
+    }
     if tower is None:
         return ClipEncoder(settings["clip_model"], **kwargs)
     return TunedClipEncoder(tower, settings["clip_model"], **kwargs)
