@@ -58,7 +58,7 @@ class ClipEncoder:
         openvino: bool = False,
     ) -> None:
         self.model = model
-        self.openvino = openvino  # image side through OpenVINO (same space, faster; see fast_image)
+        self.openvino = openvino  # run through OpenVINO (same space, faster; see fast_clip)
         self.pretrained = pretrained or None
         self.weights = weights or None  # the settings store "" for "none chosen"
         self.cache_dir = cache_dir or None  # a Hugging Face hub cache dir; None = the default one
@@ -69,7 +69,8 @@ class ClipEncoder:
         self._model: Any = None
         self._preprocess: Any = None
         self._tokenizer: Any = None
-        self._fast_images: Any = None  # OpenVINO-compiled image side, when asked for and possible
+        self._fast_images: Any = None  # OpenVINO-compiled sides, when asked for and possible
+        self._fast_texts: Any = None
         self._error: ClipUnavailable | None = None  # remembered so a bad file is not re-read per batch
 
     # -- where the weights are -----------------------------------------------------------
@@ -196,6 +197,14 @@ class ClipEncoder:
             except ClipUnavailable as error:
                 self._error = error
                 raise
+            if self.openvino:  # after _load: a subclass may have changed the weights there
+                self._compile_fast()
+
+    def _compile_fast(self) -> None:
+        from desktop.core.embed.fast_clip import compile_image_side, compile_text_side
+
+        self._fast_images = compile_image_side(self._model, _image_size(self._model))
+        self._fast_texts = compile_text_side(self._model, self._tokenizer(["a photo"]))
 
     def _load(self) -> None:
         self._register()
@@ -234,10 +243,6 @@ class ClipEncoder:
             reason = f"it could not be read ({error})"
             raise ClipUnavailable(self._file_message(weights.path, reason)) from error
         model.eval()
-        if self.openvino:
-            from desktop.core.embed.fast_image import compile_image_side
-
-            self._fast_images = compile_image_side(model.visual, _image_size(model))
         self._tokenizer = open_clip.get_tokenizer(self.arch)
         self._preprocess = preprocess
         self._model = model
@@ -279,7 +284,7 @@ class ClipEncoder:
         model = self._ready()
         if self._fast_images is not None:
             features = self._fast_images(batch.numpy())
-            return np.ascontiguousarray(features / np.linalg.norm(features, axis=1, keepdims=True), dtype=np.float32)
+            return _unit_rows(features)
         with torch.inference_mode():
             features = model.encode_image(batch, normalize=True)
         return np.ascontiguousarray(features.float().cpu().numpy(), dtype=np.float32)
@@ -298,12 +303,19 @@ class ClipEncoder:
 
         model = self._ready()
         tokens = self._tokenizer(list(texts))
+        if self._fast_texts is not None:
+            features = self._fast_texts(tokens.numpy())
+            return _unit_rows(features)
         with torch.inference_mode():
             features = model.encode_text(tokens, normalize=True)
         return np.ascontiguousarray(features.float().cpu().numpy(), dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode_texts([text])[0]
+
+
+def _unit_rows(features: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(features / np.linalg.norm(features, axis=1, keepdims=True), dtype=np.float32)
 
 
 def _image_size(model: Any) -> int:

@@ -35,7 +35,8 @@ def tune_image(lib: Library, work: Path, settings: TrainSettings, cancel: Cancel
 
     def fit(train: list[QueryMarks], mined: dict[str, int]) -> Job[tuple[Any, Space, Any]]:
         # A private copy to train: the shared encoder keeps answering searches meanwhile.
-        encoder = make_clip_encoder(clip_settings, tower)
+        # PyTorch only: a compiled text side would not follow the training's weight updates.
+        encoder = make_clip_encoder({**clip_settings, "clip_openvino": False}, tower)
         encoder.load()
         pairs.append(sum(len(m.positives) for m in train))
         yield from train_clip_text(encoder, photos, train, settings, cancel)
