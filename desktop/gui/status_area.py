@@ -80,7 +80,10 @@ class ModelsState(QLabel):
 
     def loading(self) -> None:
         self.setText("Loading models…")
-        self.setToolTip("The search models load once per session; searches start as soon as they are ready.")
+        self.setToolTip(
+            "The search models load once per session; searches start as soon as they are ready. "
+            "The very first start also makes the fast int8 copy of the text model (about 20 s, once)."
+        )
         self.show()
 
     def ready(self) -> None:
