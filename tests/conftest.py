@@ -13,9 +13,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # shared with the CLI subprocesses the tests start, which inherit this).
 os.environ.setdefault("SEMDESK_CACHE", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "semdesk"))
 
+from desktop.core.embed._offline import go_offline
 from desktop.core.jobs import run_job
 from desktop.core.library import Library
 from desktop.core.results import IndexSummary
+
+go_offline()  # before any test imports a model library directly (openvino's usage reports included)
 
 
 @pytest.fixture(scope="session")

@@ -127,3 +127,43 @@ def test_calibration_texts_are_fixed_and_cover_passages_and_queries() -> None:
     assert len(texts) >= 48
     lengths = [len(text.split()) for text in texts]
     assert max(lengths) >= 150 and min(lengths) <= 20
+
+
+PROBE = """
+import multiprocessing, socket, sys, time, urllib.request
+attempts = []
+def record(*args, **kwargs):
+    attempts.append(args[:1])
+    raise OSError("blocked")
+socket.getaddrinfo = socket.socket.connect = urllib.request.urlopen = record
+multiprocessing.Process.start = lambda self: attempts.append("process")  # OpenVINO sends from a child
+if sys.argv[1] == "semdesk":
+    from desktop.core.embed._offline import go_offline
+    go_offline()
+import numpy as np, torch, openvino as ov, nncf
+model = ov.convert_model(torch.nn.Sequential(torch.nn.Linear(8, 8)).eval(), example_input=torch.zeros(2, 8))
+nncf.quantize(model, nncf.Dataset([np.zeros((2, 8), np.float32)]), subset_size=1)
+time.sleep(1)
+print(len(attempts))
+"""
+
+
+def test_openvino_and_nncf_send_no_usage_reports(tmp_path: Path) -> None:
+    """Both report to Google Analytics unless a consent file says no; semdesk blocks that. The
+    same steps without semdesk's offline switch do try to send, so the probe can tell."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "HOME": str(tmp_path)}  # no consent file from an earlier run
+    env.pop("PYTEST_CURRENT_TEST", None)
+
+    def attempts(mode: str) -> int:
+        run = subprocess.run([sys.executable, "-c", PROBE, mode], cwd=root, env=env, capture_output=True, text=True,
+                             timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return int(run.stdout.split()[-1])
+
+    assert attempts("semdesk") == 0
+    assert attempts("bare") > 0

@@ -1,4 +1,4 @@
-"""Keep the Hugging Face libraries off the network, except when the user asks for a download."""
+"""Keep the model libraries off the network, except when the user asks for a download."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 
 def go_offline() -> None:
-    """Call before importing sentence_transformers / transformers / open_clip.
+    """Call before importing sentence_transformers / transformers / open_clip / openvino / nncf.
 
     The env vars cover libraries imported later; huggingface_hub reads them once at import,
     so if it is already loaded its constant is flipped too.
@@ -20,6 +20,10 @@ def go_offline() -> None:
     constants = sys.modules.get("huggingface_hub.constants")
     if constants is not None:
         constants.HF_HUB_OFFLINE = True
+    # OpenVINO's model converter and NNCF send usage reports to Google Analytics unless a consent
+    # file in ~/intel says no. A None entry makes `import openvino_telemetry` fail, and both then
+    # use their own do-nothing stand-ins (they are written to expect that package to be missing).
+    sys.modules.setdefault("openvino_telemetry", None)  # type: ignore[arg-type]
 
 
 @contextmanager
