@@ -53,35 +53,33 @@ def bench_int8(
         libs[name] = lib
     texts = [text for _, text in chunk_inputs(libs["fp32"])][: PASSAGES * (2 if full else 1)]
     encoders = {name: lib.text_encoder() for name, lib in libs.items()}
-    batch = int(libs["fp32"].get_setting("text_batch_size"))
+    app_batch = int(libs["fp32"].get_setting("text_batch_size"))
+    batches = sorted({8, 16, 32, app_batch})
     for encoder in encoders.values():
-        encoder.encode(texts[:batch], batch_size=batch)  # warm-up, not counted
-    wall: dict[str, list[float]] = {"fp32": [], "int8": []}
-    cpu: dict[str, list[float]] = {"fp32": [], "int8": []}
+        for batch in batches:
+            encoder.encode(texts[:batch], batch_size=batch)  # warm-up, not counted
+    # {name: {batch: [seconds per round]}}, fp32 and int8 rounds alternating: a burst of other
+    # work on the machine then skews one sample, not the ratio.
+    wall: dict[str, dict[int, list[float]]] = {name: {b: [] for b in batches} for name in encoders}
     for _ in range(3 if full else 2):
-        for name, encoder in encoders.items():
-            c0, t0 = time.process_time(), time.perf_counter()
-            encoder.encode(texts, batch_size=batch)
-            wall[name].append(time.perf_counter() - t0)
-            cpu[name].append(time.process_time() - c0)
-    report.data.setdefault("int8", {})["rounds"] = {"wall_s": wall, "cpu_s": cpu}
-    report.add("int8", "passages", len(texts), "passages", "FAQ passages encoded by both, same batches")
+        for batch in batches:
+            for name, encoder in encoders.items():
+                t0 = time.perf_counter()
+                encoder.encode(texts, batch_size=batch)
+                wall[name][batch].append(time.perf_counter() - t0)
+    best = {name: {b: min(times) for b, times in by_batch.items()} for name, by_batch in wall.items()}
+    report.data.setdefault("int8", {})["rounds"] = {name: {str(b): t for b, t in w.items()} for name, w in wall.items()}
+    report.add("int8", "passages", len(texts), "passages", "FAQ passages encoded by both, same inputs")
     for name in ("fp32", "int8"):
-        report.add(
-            "int8",
-            f"{name}_per_s",
-            len(texts) / min(wall[name]),
-            "passages/s",
-            f"{name} encoder.encode, best of {len(wall[name])}",
-        )
-    report.add(
-        "int8",
-        "speedup_wall",
-        min(wall["fp32"]) / min(wall["int8"]),
-        "x",
-        "int8 / fp32 throughput, wall (bar for default: >= 3x)",
-    )
-    report.add("int8", "speedup_cpu", min(cpu["fp32"]) / min(cpu["int8"]), "x", "int8 / fp32, process CPU time")
+        fastest = min(best[name], key=best[name].get)
+        report.add("int8", f"{name}_per_s", len(texts) / best[name][fastest], "passages/s",
+                   f"{name} encoder.encode at its fastest batch size ({fastest}; tried {batches})")
+        report.add("int8", f"{name}_per_s_app_batch", len(texts) / best[name][app_batch], "passages/s",
+                   f"{name} at the app's text_batch_size ({app_batch})")
+    report.add("int8", "speedup_wall", min(best["fp32"].values()) / min(best["int8"].values()), "x",
+               "int8 / fp32 throughput, each at its fastest batch size (bar for default: >= 3x)")
+    report.add("int8", "speedup_app_batch", best["fp32"][app_batch] / best["int8"][app_batch], "x",
+               f"int8 / fp32 throughput, both at batch size {app_batch}")
     judged = faq_judgements(libs["fp32"])
     judged_int8 = faq_judgements(libs["int8"])  # same files and chunking, so the same judgements
     scores = {"fp32": faq_ndcg(libs["fp32"], judged), "int8": faq_ndcg(libs["int8"], judged_int8)}

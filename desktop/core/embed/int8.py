@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import platformdirs
 
 from desktop.core.errors import ModelUnavailable
@@ -37,6 +38,7 @@ ENV_CACHE = "SEMDESK_CACHE"
 # Bump when the recipe (calibration texts, quantisation options) changes: a new cache key.
 RECIPE = 1
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+SHAPE_STEP = 16
 _MAKE_LOCK = threading.Lock()  # two encoders of one model (indexing, queries) quantise it once
 
 
@@ -205,14 +207,22 @@ def _int8_transformer(config: Any, compiled: dict[int, Any]) -> Any:
             self._lock = threading.Lock()  # each compiled model has one infer request
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any = None, **_: Any) -> Any:
+            length = input_ids.shape[1]
+            # Lengths rounded up to a multiple of 16: OpenVINO prepares kernels per input shape,
+            # and every batch of length-sorted passages would otherwise bring a new one (8% slower).
+            padded = -(-length // SHAPE_STEP) * SHAPE_STEP
             inputs = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
             # A query is one short text: a second thread only adds its wake-up cost.
             model = compiled[1] if len(input_ids) == 1 else compiled[max(compiled)]
             names = {port.get_any_name() for port in model.inputs}
-            feed = {name: value.numpy() for name, value in inputs.items() if name in names and value is not None}
+            feed = {
+                name: np.pad(value.numpy(), ((0, 0), (0, padded - length)))  # pads with 0: masked out
+                for name, value in inputs.items()
+                if name in names and value is not None
+            }
             with self._lock:
                 hidden = model(feed)[model.outputs[0]]
-            return {"last_hidden_state": torch.from_numpy(hidden.copy())}
+            return {"last_hidden_state": torch.from_numpy(np.ascontiguousarray(hidden[:, :length]))}
 
     return Int8Transformer()
 

@@ -201,7 +201,7 @@ class TextEncoder:
 
     # -- vectors -------------------------------------------------------------------------
 
-    def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str], *, batch_size: int = 16) -> np.ndarray:
         """(n, dim) float32, L2-normalised, in the order given.
 
         sentence-transformers already sorts inputs by length before batching (less padding)

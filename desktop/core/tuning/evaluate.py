@@ -128,7 +128,7 @@ def encode_space(encoder: Any, ids: np.ndarray, texts: list[str], cancel: Cancel
     parts = []
     for start in range(0, len(texts), ENCODE_BATCH):
         cancel.raise_if_cancelled()
-        parts.append(encoder.encode(texts[start : start + ENCODE_BATCH], batch_size=32))
+        parts.append(encoder.encode(texts[start : start + ENCODE_BATCH]))
         yield meter.progress(phase, min(len(texts), start + ENCODE_BATCH))
     return Space(ids, np.concatenate(parts) if parts else np.zeros((0, encoder.dim), np.float32))
 
