@@ -35,14 +35,17 @@ SECTIONS = [
     ("Models", ["text_model", "clip_model", "clip_pretrained", "clip_weights"]),
     ("Indexing", ["exclude", "include_hidden", "follow_symlinks", "max_text_mb", "max_image_megapixels"]),
     ("Photos", ["thumbnail_size"]),
+    ("Speed", ["text_int8", "clip_openvino"]),
 ]
 LABELS = {
     "text_model": "Text model", "clip_model": "Photo (CLIP) model", "clip_pretrained": "CLIP pretrained tag",
     "clip_weights": "CLIP weights file", "exclude": "Skip files matching", "include_hidden": "Hidden files",
     "follow_symlinks": "Symbolic links", "max_text_mb": "Largest document (MB)",
     "max_image_megapixels": "Largest photo (megapixels)", "thumbnail_size": "Thumbnail size (pixels)",
+    "text_int8": "Fast text model", "clip_openvino": "Fast photo model",
 }
-MODEL_KEYS = {"text_model", "clip_model", "clip_pretrained", "clip_weights"}
+# Changing these changes the vectors: the library must be re-read. (clip_openvino does not: same space.)
+MODEL_KEYS = {"text_model", "clip_model", "clip_pretrained", "clip_weights", "text_int8"}
 INT_RANGES = {"thumbnail_size": (64, 1024), "max_text_mb": (1, 2048), "max_image_megapixels": (1, 1000)}
 
 
@@ -93,8 +96,10 @@ class SettingsDialog(QDialog):
         definition = SETTINGS[key]
         value = self.values.get(key, definition.default)
         default = definition.default
+        # A checkbox line does not wrap: what follows a colon in the help goes to the caption below.
+        check_text, _, caption_text = definition.help.partition(": ")
         if isinstance(default, bool):
-            editor: QWidget = QCheckBox(definition.help[:1].upper() + definition.help[1:])
+            editor: QWidget = QCheckBox(check_text[:1].upper() + check_text[1:])
             editor.setChecked(bool(value))
         elif isinstance(default, int):
             editor = QSpinBox()
@@ -120,8 +125,9 @@ class SettingsDialog(QDialog):
             rows.addLayout(line)
         else:
             rows.addWidget(editor)
-        if not isinstance(default, bool):
-            caption = QLabel(definition.help)
+        caption_text = caption_text if isinstance(default, bool) else definition.help
+        if caption_text:
+            caption = QLabel(caption_text)
             caption.setWordWrap(True)
             caption.setStyleSheet("color: palette(mid);")
             rows.addWidget(caption)
