@@ -223,6 +223,8 @@ class TextEncoder:
     def encode_query(self, text: str) -> np.ndarray:
         # One short input gains nothing from a second thread, and on a busy 2-core machine
         # (indexing, other apps) OpenMP's barrier waits made it 10-20x slower (230 vs 14 ms).
+        # Loaded first, on all threads: a first start makes the int8 model during this load.
+        self._ready()
         with one_torch_thread():
             return self.encode([text])[0]
 
