@@ -82,7 +82,7 @@ class ModelsState(QLabel):
         self.setText("Loading models…")
         self.setToolTip(
             "The search models load once per session; searches start as soon as they are ready. "
-            "The very first start also makes the fast int8 copy of the text model (about 20 s, once)."
+            "The very first start also makes the fast int8 copy of the text model (about 15 s, once)."
         )
         self.show()
 

@@ -5,7 +5,7 @@ Why this route: torch's dynamic quantisation reached only 1.4x fp32 here and mov
 cosine 0.98; a statically quantised OpenVINO model runs the matrix maths on the CPU's int8
 units (VNNI / AMX) at 3-4x fp32 and keeps vectors at cosine 0.996 (scripts/bench, section int8).
 
-The quantised model is a cache: it is made once per model folder (about 10 s, calibrated on a
+The quantised model is a cache: it is made once per model folder (about 15 s, calibrated on a
 fixed set of texts, so remaking it gives the same model) and kept in the user's cache folder.
 Only the transformer runs in OpenVINO; tokenising, pooling and normalising stay the
 sentence-transformers modules, so every model they describe keeps its own pooling.
