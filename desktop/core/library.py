@@ -39,11 +39,32 @@ _ENCODERS: dict[tuple[Any, ...], Any] = {}
 _ENCODERS_LOCK = threading.Lock()
 
 
+# The settings each encoder is made from: changing one forgets the library's encoder.
+TEXT_SETTINGS = ("text_model", "text_int8")
+CLIP_SETTINGS = ("clip_model", "clip_pretrained", "clip_weights", "clip_openvino")
+
+
 def shared_encoder(key: tuple[Any, ...], make: Any) -> Any:
     with _ENCODERS_LOCK:
         if key not in _ENCODERS:
             _ENCODERS[key] = make()
         return _ENCODERS[key]
+
+
+def shared_text_encoder(model: str, int8: bool, *, queries: bool = False) -> Any:
+    """The process's TextEncoder for `model`: the indexer's copy, or the copy that answers queries
+    (see Library.query_encoder). One key for everyone, so no model is loaded twice."""
+    from desktop.core.embed import TextEncoder
+
+    return shared_encoder(("text-query" if queries else "text", model, int8), lambda: TextEncoder(model, int8=int8))
+
+
+def text_model_of(version: ModelVersion) -> tuple[str, bool]:
+    """(model path or name, int8?) that made a version's vectors: a fine-tuned model's folder (always
+    full precision), or the base model named by the version, int8 when its name carries the suffix."""
+    if version.weights:
+        return version.weights, False
+    return version.name.removesuffix(INT8_SUFFIX), version.name.endswith(INT8_SUFFIX)
 
 
 def _model_folder_incomplete(folder: str | None) -> bool:
@@ -127,9 +148,9 @@ class Library:
                 raise SemdeskError(f"There is no file at {value}.")
         with self.catalog.session() as session:
             session.merge(SettingRow(key=key, value=json.dumps(value)))
-        if key in {"text_model", "text_int8"}:
+        if key in TEXT_SETTINGS:
             self._text_encoder = None
-        if key in {"clip_model", "clip_weights", "clip_pretrained", "clip_openvino"}:
+        if key in CLIP_SETTINGS:
             self._clip_encoder = None
 
     # ---- models ---------------------------------------------------------------------------
@@ -137,20 +158,14 @@ class Library:
     def text_encoder(self) -> Any:
         with self._lazy_lock:
             if self._text_encoder is None:
-                from desktop.core.embed import TextEncoder
-
-                model, int8 = self._text_model()
-                self._text_encoder = shared_encoder(("text", model, int8), lambda: TextEncoder(model, int8=int8))
+                self._text_encoder = shared_text_encoder(*self._text_model())
             return self._text_encoder
 
     def query_encoder(self) -> Any:
         """A second copy of the text model for queries: the indexer's copy is busy for seconds per
         batch (its tokenizer is not shareable between threads), and typing must not wait for it."""
         with self._lazy_lock:
-            from desktop.core.embed import TextEncoder
-
-            model, int8 = self._text_model()
-            return shared_encoder(("text-query", model, int8), lambda: TextEncoder(model, int8=int8))
+            return shared_text_encoder(*self._text_model(), queries=True)
 
     def clip_encoder(self) -> Any:
         with self._lazy_lock:
@@ -160,7 +175,7 @@ class Library:
 
                 s = self.settings()
                 tower = active_clip_tower(self)  # a tuned text side changes queries only, never photo vectors
-                key = ("clip", s["clip_model"], s["clip_pretrained"], s["clip_weights"], s["clip_openvino"], tower)
+                key = ("clip", *(s[name] for name in CLIP_SETTINGS), tower)
                 self._clip_encoder = shared_encoder(key, lambda: make_clip_encoder(s, tower))
             return self._clip_encoder
 
@@ -185,15 +200,11 @@ class Library:
 
     def active_text_model_path(self) -> str:
         """The fine-tuned model dir when one is active, else the `text_model` setting."""
-        version = self._active_version_row("text")
-        return version.weights or version.name.removesuffix(INT8_SUFFIX)
+        return text_model_of(self._active_version_row("text"))[0]
 
     def _text_model(self) -> tuple[str, bool]:
         """(model path or name, int8?) of the active text version; int8 only ever for a base model."""
-        version = self._active_version_row("text")
-        if version.weights:
-            return version.weights, False
-        return version.name.removesuffix(INT8_SUFFIX), version.name.endswith(INT8_SUFFIX)
+        return text_model_of(self._active_version_row("text"))
 
     def base_text_version_name(self) -> str:
         """The version name of the settings' text model: int8 vectors are another space than fp32

@@ -117,11 +117,9 @@ def activate_job(
         row = session.get(ModelVersion, version_id)
         if row is None or row.space not in ("text", CLIP_TEXT):
             raise SemdeskError(f"There is no model version {version_id}; `semdesk models` lists them.")
-        space, path, int8 = row.space, row.weights or row.name, False
-        if not row.weights:
-            from desktop.core.library import INT8_SUFFIX
+        from desktop.core.library import text_model_of
 
-            path, int8 = row.name.removesuffix(INT8_SUFFIX), row.name.endswith(INT8_SUFFIX)
+        space, (path, int8) = row.space, text_model_of(row)
     lib.write_lock.acquire("switching models")
     try:
         if space == "text":
@@ -171,8 +169,7 @@ def use_base_job(lib: Library, target: str = "all", *, cancel: CancelToken | Non
 def _embed_missing(
     lib: Library, version_id: int, model: str, int8: bool, cancel: CancelToken, vectors: Space | None
 ) -> Job[None]:
-    from desktop.core.embed import TextEncoder
-    from desktop.core.library import shared_encoder
+    from desktop.core.library import shared_text_encoder
 
     with lib.catalog.session() as session:
         have = select(ChunkVector.chunk_id).where(ChunkVector.model_version_id == version_id)
@@ -193,8 +190,7 @@ def _embed_missing(
         todo = [r for r in batch if r[0] not in known]
         encoded = {}
         if todo:
-            # The same key as Library.text_encoder: the indexer's copy is reused, not loaded twice.
-            encoder = encoder or shared_encoder(("text", model, int8), lambda: TextEncoder(model, int8=int8))
+            encoder = encoder or shared_text_encoder(model, int8)  # the indexer's copy, not a second load
             matrix = encoder.encode([f"{title}\n{text}" for _, title, text in todo])
             encoded = {r[0]: matrix[i] for i, r in enumerate(todo)}
         values = [
