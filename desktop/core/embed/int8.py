@@ -199,6 +199,9 @@ def _int8_transformer(config: Any, compiled: dict[int, Any]) -> Any:
     (Defined on first use: this file is imported at start-up, torch is not.)"""
     import torch
 
+    batches, single = compiled[max(compiled)], compiled[1]
+    names = {port.get_any_name() for port in batches.inputs}  # the same model compiled twice
+
     class Int8Transformer(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
@@ -213,8 +216,7 @@ def _int8_transformer(config: Any, compiled: dict[int, Any]) -> Any:
             padded = -(-length // SHAPE_STEP) * SHAPE_STEP
             inputs = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
             # A query is one short text: a second thread only adds its wake-up cost.
-            model = compiled[1] if len(input_ids) == 1 else compiled[max(compiled)]
-            names = {port.get_any_name() for port in model.inputs}
+            model = single if len(input_ids) == 1 else batches
             feed = {
                 name: np.pad(value.numpy(), ((0, 0), (0, padded - length)))  # pads with 0: masked out
                 for name, value in inputs.items()
