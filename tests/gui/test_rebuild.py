@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from desktop.app import open_first_library
 from desktop.core.jobs import run_job
 from desktop.core.library import Library
 from tests.corpus import write_documents
+from tests.damage import garbage_header
 from tests.gui.conftest import wait_idle
-
-
-def _damage(catalog: Path) -> None:
-    data = bytearray(catalog.read_bytes())
-    data[:4096] = os.urandom(4096)  # the header page: SQLite cannot read anything
-    catalog.write_bytes(bytes(data))
 
 
 def test_damaged_catalog_is_offered_a_rebuild(qtbot, make_window, tmp_path: Path) -> None:
@@ -25,7 +19,7 @@ def test_damaged_catalog_is_offered_a_rebuild(qtbot, make_window, tmp_path: Path
     with Library.open(lib_path) as lib:
         run_job(lib.index([docs]))
         lib.mark("fix my bike", docs / "bicycle.txt", True)
-    _damage(lib_path / "catalog.sqlite")
+    garbage_header(lib_path / "catalog.sqlite")
 
     shown: list[str] = []
     declined, rebuilt = open_first_library([str(lib_path)], shown.append, lambda problem: False)

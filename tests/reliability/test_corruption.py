@@ -16,6 +16,7 @@ from desktop.core.errors import CatalogDamaged, SemdeskError
 from desktop.core.jobs import run_job
 from desktop.core.library import Library
 from tests.corpus import write_documents, write_photos
+from tests.damage import garbage_header, overwrite_pages, truncate_catalog
 
 # ---- HNSW caches -------------------------------------------------------------------------
 
@@ -105,27 +106,8 @@ def test_stray_model_folder_without_a_version_is_ignored(library: Library, tmp_p
 # ---- the catalog ---------------------------------------------------------------------------
 
 
-def _overwrite_pages(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    page = 4096
-    for start in range(2 * page, len(data) - page, 3 * page):  # every third page past the schema
-        data[start : start + page] = os.urandom(page)
-    path.write_bytes(bytes(data))
-
-
-def _truncate_catalog(path: Path) -> None:
-    with open(path, "r+b") as f:
-        f.truncate(path.stat().st_size // 3)
-
-
-def _garbage_header(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    data[:4096] = os.urandom(4096)
-    path.write_bytes(bytes(data))
-
-
 @pytest.mark.parametrize(
-    "damage", [_overwrite_pages, _truncate_catalog, _garbage_header], ids=["garbage-pages", "truncated", "header"]
+    "damage", [overwrite_pages, truncate_catalog, garbage_header], ids=["garbage-pages", "truncated", "header"]
 )
 def test_damaged_catalog_is_detected_and_rebuilt_with_marks(
     tmp_path: Path, damage: Callable, capsys: pytest.CaptureFixture[str]
