@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_IMAGE_BYTES = 300 * 1024 * 1024
+CLIP_INPUT_SIDE = 224  # ViT-B-32's, for photos decoded while the photo model is unavailable
 TITLE_CHARS = 120  # the title prefix must leave most of the model's window to the passage
 
 
@@ -121,7 +122,11 @@ def _prepare_image(lib: Library, file_id: int, path: str, settings: dict[str, An
     data, stat = read_stable(path, max_bytes=MAX_IMAGE_BYTES)
     digest = content_hash(data)
     size = int(settings["thumbnail_size"])
-    photo = load_photo(data, max_pixels=int(settings["max_image_megapixels"]) * 1_000_000, target_size=max(448, size))
+    # Decoded just big enough for both uses: the model's input square and the thumbnail's long side.
+    model_side = encoder.input_size if encoder is not None else CLIP_INPUT_SIDE
+    photo = load_photo(
+        data, max_pixels=int(settings["max_image_megapixels"]) * 1_000_000, target_size=model_side, longest=size
+    )
     del data
     write_thumbnail(lib.path / "thumbs" / thumbnail_relpath(digest), make_thumbnail(photo.image, size))
     tensor = encoder.preprocess(photo.image) if encoder is not None else None

@@ -41,7 +41,8 @@ def restore_thumbnails(lib: Library, settings: dict[str, Any]) -> int:
             data, _ = read_stable(path, max_bytes=MAX_IMAGE_BYTES)
             if content_hash(data) != digest:
                 continue  # changed since indexed: the next run re-indexes it, thumbnail included
-            photo = load_photo(data, max_pixels=int(settings["max_image_megapixels"]) * 1_000_000, target_size=size)
+            max_pixels = int(settings["max_image_megapixels"]) * 1_000_000
+            photo = load_photo(data, max_pixels=max_pixels, target_size=0, longest=size)
         except SkipFile:
             continue
         write_thumbnail(target, make_thumbnail(photo.image, size))

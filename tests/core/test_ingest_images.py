@@ -7,9 +7,10 @@ from io import BytesIO
 
 import pytest
 from PIL import Image, ImageFile
+from PIL.JpegImagePlugin import JpegImageFile
 
 from desktop.core.errors import SkipFile
-from desktop.core.ingest.images import Photo, load_photo, make_thumbnail, thumbnail_relpath
+from desktop.core.ingest.images import Photo, fitted_size, load_photo, make_thumbnail, thumbnail_relpath
 from tests.core.ingest_samples import gradient, image_bytes
 
 BIG = 10_000_000
@@ -50,6 +51,36 @@ def test_large_jpeg_decodes_reduced_but_reports_original_size() -> None:
 def test_large_png_is_shrunk_too() -> None:
     photo = load(image_bytes(gradient(900, 600), "PNG"), target_size=300)
     assert photo.image.size == (450, 300)
+
+
+def test_photo_is_kept_just_big_enough_for_the_model_and_the_thumbnail() -> None:
+    # A 4:1 panorama: the long side (thumbnail) needs no more than the short side (model) gives.
+    assert load(image_bytes(gradient(4000, 1000), "PNG"), target_size=224, longest=256).image.size == (896, 224)
+    # A square: the thumbnail's long side asks for more than the model's short side.
+    assert load(image_bytes(gradient(1000, 1000), "PNG"), target_size=224, longest=256).image.size == (256, 256)
+    assert load(image_bytes(gradient(200, 100), "PNG"), target_size=224, longest=256).image.size == (200, 100)
+
+
+def test_camera_jpeg_is_decoded_at_an_eighth(monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded: list[tuple[int, int]] = []
+    real_draft = JpegImageFile.draft
+
+    def spy(self: JpegImageFile, mode: str, size: tuple[int, int]) -> object:
+        result = real_draft(self, mode, size)
+        decoded.append(self.size)
+        return result
+
+    monkeypatch.setattr(JpegImageFile, "draft", spy)
+    photo = load(image_bytes(gradient(4000, 3000), "JPEG"), max_pixels=20_000_000, target_size=224, longest=256)
+    assert decoded == [(500, 375)]  # libjpeg's 1/8 scale, still above the 299x224 needed
+    assert photo.image.size == (299, 224) and (photo.width, photo.height) == (4000, 3000)
+
+
+def test_fitted_size_never_enlarges_and_keeps_proportions() -> None:
+    assert fitted_size((4000, 3000), 224, 256) == (299, 224)
+    assert fitted_size((3000, 4000), 224, 256) == (224, 299)
+    assert fitted_size((100, 50), 224, 256) == (100, 50)
+    assert fitted_size((1, 1), 0, 0) == (1, 1)
 
 
 def test_exif_orientation_is_applied() -> None:

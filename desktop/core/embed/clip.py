@@ -273,6 +273,11 @@ class ClipEncoder:
             raise ClipUnavailable(f"open_clip does not know the CLIP model {self.arch!r}.")
         return int(config["embed_dim"])
 
+    @property
+    def input_size(self) -> int:
+        """The side of the square the image model sees; photos are decoded no larger than needed."""
+        return _image_size(self._ready())
+
     def preprocess(self, image: Image.Image) -> torch.Tensor:
         """Resize/crop/normalise one image: cheap enough for a loader thread to run ahead."""
         self._ready()

@@ -7,6 +7,7 @@ that), and truncated files must not abort a run.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -28,17 +29,21 @@ _SWAPS_SIDES = frozenset({5, 6, 7, 8})  # EXIF orientations that turn the pictur
 
 @dataclass
 class Photo:
-    image: Image.Image  # RGB, shortest side at most ~target_size
+    image: Image.Image  # RGB, no bigger than load_photo was asked for
     width: int  # original size, as the photo is meant to be seen (after EXIF rotation)
     height: int
     taken_at: float | None  # POSIX time from EXIF, local time when no offset is recorded
     camera: str | None  # "Make Model"
 
 
-def load_photo(data: bytes, *, max_pixels: int, target_size: int = 448) -> Photo:
-    """Decode `data` into an RGB Photo, or raise SkipFile with the reason."""
+def load_photo(data: bytes, *, max_pixels: int, target_size: int = 448, longest: int = 0) -> Photo:
+    """Decode `data` into an RGB Photo, or raise SkipFile with the reason.
+
+    The picture comes back at the smallest size whose shortest side is at least `target_size`
+    and whose longest side is at least `longest` (never enlarged): decoding and every resize
+    after it cost in proportion to the pixels kept."""
     try:
-        return _load(data, max_pixels, target_size)
+        return _load(data, max_pixels, target_size, longest)
     except SkipFile:
         raise
     except UnidentifiedImageError:
@@ -53,7 +58,7 @@ def load_photo(data: bytes, *, max_pixels: int, target_size: int = 448) -> Photo
         raise SkipFile(f"damaged or unsupported image: {_short(error)}") from None
 
 
-def _load(data: bytes, max_pixels: int, target_size: int) -> Photo:
+def _load(data: bytes, max_pixels: int, target_size: int, longest: int) -> Photo:
     image = Image.open(BytesIO(data))  # reads the header only
     width, height = image.size
     # Checked before any pixel is decoded: a tiny file may claim gigapixels.
@@ -61,9 +66,11 @@ def _load(data: bytes, max_pixels: int, target_size: int) -> Photo:
         raise SkipFile(f"image is too large to decode safely ({width}×{height} pixels)")
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)  # animations: the first frame stands for the file
+    wanted = fitted_size(image.size, target_size, longest)
     if image.format == "JPEG":
-        # Lets libjpeg decode at 1/2..1/8 scale: a 50 MP photo costs a fraction of the memory.
-        image.draft("RGB", (target_size, target_size))
+        # Lets libjpeg decode at 1/2..1/8 scale (never below `wanted`): a 50 MP photo costs a
+        # fraction of the time and memory.
+        image.draft("RGB", wanted)
     image.load()  # the full decode happens here, inside the caller's error handling
     orientation = _orientation(image)
     taken_at, camera = taken_at_of(image), camera_of(image)
@@ -74,7 +81,7 @@ def _load(data: bytes, max_pixels: int, target_size: int) -> Photo:
     if orientation in _SWAPS_SIDES:
         width, height = height, width
     image = _to_rgb(image)
-    image = _shrink(image, target_size)
+    image = _shrink(image, fitted_size(image.size, target_size, longest))
     return Photo(image=image, width=width, height=height, taken_at=taken_at, camera=camera)
 
 
@@ -103,14 +110,22 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")  # L, 1, P, CMYK, YCbCr, LAB, HSV
 
 
-def _shrink(image: Image.Image, target_size: int) -> Image.Image:
-    """Shortest side down to target_size: enough for the model and a thumbnail,
-    and memory stays bounded by the target, not by the camera."""
-    shortest = min(image.size)
-    if shortest <= target_size:
+def fitted_size(size: tuple[int, int], shortest: int, longest: int) -> tuple[int, int]:
+    """The smallest size with `size`'s proportions whose shortest side is at least `shortest` and
+    longest side at least `longest`; `size` itself when that would enlarge it."""
+    width, height = size
+    scale = max(shortest / max(1, min(width, height)), longest / max(1, max(width, height)))
+    if scale >= 1:
+        return width, height
+    # The tolerance keeps float noise (224 / 3000 * 3000 = 224.00000000000003) from adding a row.
+    return max(1, math.ceil(width * scale - 1e-6)), max(1, math.ceil(height * scale - 1e-6))
+
+
+def _shrink(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """Down to `size`: enough for the model and a thumbnail, and memory stays bounded by the
+    target, not by the camera."""
+    if image.width <= size[0] and image.height <= size[1]:
         return image
-    scale = target_size / shortest
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=3.0)
 
 
