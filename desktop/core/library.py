@@ -60,11 +60,12 @@ def shared_text_encoder(model: str, int8: bool, *, queries: bool = False) -> Any
 
 
 def text_model_of(version: ModelVersion) -> tuple[str, bool]:
-    """(model path or name, int8?) that made a version's vectors: a fine-tuned model's folder (always
-    full precision), or the base model named by the version, int8 when its name carries the suffix."""
+    """(model path or name, int8?) that made a version's vectors: a fine-tuned model's folder or the
+    base model named by the version; int8 when the version's name carries the suffix."""
+    int8 = version.name.endswith(INT8_SUFFIX)
     if version.weights:
-        return version.weights, False
-    return version.name.removesuffix(INT8_SUFFIX), version.name.endswith(INT8_SUFFIX)
+        return version.weights, int8
+    return version.name.removesuffix(INT8_SUFFIX), int8
 
 
 def _model_folder_incomplete(folder: str | None) -> bool:
@@ -150,6 +151,8 @@ class Library:
             session.merge(SettingRow(key=key, value=json.dumps(value)))
         if key in TEXT_SETTINGS:
             self._text_encoder = None
+        if key == "text_int8":
+            self._tuned_model_follows_int8()
         if key in CLIP_SETTINGS:
             self._clip_encoder = None
 
@@ -203,17 +206,20 @@ class Library:
         return text_model_of(self._active_version_row("text"))[0]
 
     def _text_model(self) -> tuple[str, bool]:
-        """(model path or name, int8?) of the active text version; int8 only ever for a base model."""
+        """(model path or name, int8?) of the active text version."""
         return text_model_of(self._active_version_row("text"))
 
     def base_text_version_name(self) -> str:
         """The version name of the settings' text model: int8 vectors are another space than fp32
         ones, so they are a version of their own (switching re-embeds). Without the int8 runtime
         installed, the setting means full precision."""
+        return self.get_setting("text_model") + (INT8_SUFFIX if self.text_int8_enabled() else "")
+
+    def text_int8_enabled(self) -> bool:
+        """The text_int8 setting, when the int8 runtime is installed (else it means full precision)."""
         from desktop.core.embed.text import int8_available
 
-        int8 = self.get_setting("text_int8") and int8_available()
-        return self.get_setting("text_model") + (INT8_SUFFIX if int8 else "")
+        return bool(self.get_setting("text_int8")) and int8_available()
 
     def _model_identity(self, space: str) -> tuple[str, str | None]:
         s = self.settings()
@@ -237,7 +243,8 @@ class Library:
                     f"uses the base model {name} instead."
                 )
                 log.warning(self.model_notice)
-            # A fine-tuned text model (base_model set) stays active while its base is the setting.
+            # A fine-tuned text model (base_model set) stays active while its base is the setting, at
+            # the precision it has (changing text_int8 moves it to the other one: set_setting).
             elif active is not None and (
                 (active.name == name and active.weights == weights)
                 or (active.base_model == name.removesuffix(INT8_SUFFIX) and space == "text")
@@ -261,6 +268,35 @@ class Library:
             session.flush()
             session.expunge(match)
             return match
+
+    def _tuned_model_follows_int8(self) -> None:
+        """An active fine-tuned model moves to the precision text_int8 now asks for: the same model
+        at the other precision is a version of its own (another vector space), which the next index
+        run re-embeds with, as after switching a base model."""
+        name = self.base_text_version_name()
+        with self.catalog.session() as session:
+            active = session.scalars(
+                select(ModelVersion).where(ModelVersion.space == "text", ModelVersion.active.is_(True))
+            ).first()
+            if active is not None and active.base_model and active.weights and active.name != name:
+                self._activate_twin(session, active, name)
+
+    @staticmethod
+    def _activate_twin(session: Any, tuned: ModelVersion, name: str) -> None:
+        """The fine-tuned model `tuned` at the precision `name` says, made active (created if new)."""
+        twin = session.scalars(
+            select(ModelVersion).where(
+                ModelVersion.space == "text", ModelVersion.name == name, ModelVersion.weights == tuned.weights,
+                ModelVersion.base_model == tuned.base_model,
+            )
+        ).first()
+        if twin is None:
+            twin = ModelVersion(space="text", name=name, weights=tuned.weights, base_model=tuned.base_model,
+                                dim=tuned.dim, metrics=tuned.metrics, data_size=tuned.data_size,
+                                created_at=tuned.created_at)
+            session.add(twin)
+        tuned.active = False
+        twin.active = True
 
     def active_version_id(self, space: str) -> int:
         return self._active_version_row(space).id

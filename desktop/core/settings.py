@@ -77,7 +77,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "text_int8",
             True,
-            "run the base text model in int8 (OpenVINO): about 4x faster indexing and queries, nearly "
+            "run the text model in int8 (OpenVINO): about 4x faster indexing and queries, nearly "
             "identical results; changing it re-embeds all documents",
         ),
         Setting("image_batch_size", 16, "photos embedded per batch"),

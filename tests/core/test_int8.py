@@ -170,3 +170,24 @@ def test_openvino_and_nncf_send_no_usage_reports(tmp_path: Path) -> None:
 
     assert attempts("semdesk") == 0
     assert attempts("bare") > 0
+
+
+def test_a_model_folder_carries_its_own_int8_copy(tmp_path: Path, int8_pair: tuple[np.ndarray, np.ndarray],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fine-tuned model's copy lives in its folder; a damaged one is made again in the cache."""
+    from sentence_transformers import SentenceTransformer
+
+    folder = tmp_path / "tuned"
+    shutil.copytree(default_text_model_path(), folder)
+    monkeypatch.setenv(int8_module.ENV_CACHE, str(tmp_path / "cache"))
+    int8_module.make_int8_copy(SentenceTransformer(str(folder), device="cpu"), folder)
+    assert (folder / int8_module.LOCAL_DIR / "done.json").is_file()
+    assert int8_module._cache_key(str(folder)) == int8_module._cache_key(str(default_text_model_path()))
+
+    np.testing.assert_allclose(TextEncoder(str(folder), int8=True).encode(SENTENCES), int8_pair[1], atol=1e-5)
+    assert not (tmp_path / "cache").exists()  # nothing made in the cache: the folder's copy served
+
+    weights = folder / int8_module.LOCAL_DIR / "model.bin"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    np.testing.assert_allclose(TextEncoder(str(folder), int8=True).encode(SENTENCES), int8_pair[1], atol=1e-5)
+    assert any((tmp_path / "cache" / "int8").iterdir())

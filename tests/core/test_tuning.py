@@ -17,12 +17,14 @@ import pytest
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord
+from desktop.core.embed.int8 import LOCAL_DIR, _cache_key, cache_root
 from desktop.core.errors import Cancelled, SemdeskError
 from desktop.core.jobs import CancelToken, run_job
-from desktop.core.library import Library
+from desktop.core.library import INT8_SUFFIX, Library
 from desktop.core.tuning import TrainProgress, keep_job, tune_job, use_base_job, versions
 from desktop.core.tuning.evaluate import Space, evaluate_active
 from desktop.core.tuning.examples import QueryMarks
+from desktop.core.vectors import to_blob
 from tests.conftest import PYTHON_FAQ, index
 from tests.core.test_realdata import faq_questions
 
@@ -79,6 +81,9 @@ def test_tuning_on_half_the_faq_raises_held_out_ndcg(faq: tuple[Library, list[Qu
     assert seen_loss and all(loss is not None for loss in seen_loss)
     assert candidate.folds == 1 and candidate.before.queries >= 3 and candidate.data_size > 0
     assert Path(candidate.folder, "model.safetensors").is_file()
+    # text_int8 is on (the default): the kept model was measured as it will run, in int8, and its
+    # int8 copy travels in its folder, so the first query after Keep does not wait for one.
+    assert candidate.int8 and Path(candidate.folder, LOCAL_DIR, "done.json").is_file()
     # Keeping: the new version gets its own vectors; the old version's stay for a rollback.
     old_version = lib.active_version_id("text")
     info = run_job(keep_job(lib, candidate))
@@ -96,6 +101,15 @@ def test_tuning_on_half_the_faq_raises_held_out_ndcg(faq: tuple[Library, list[Qu
         counts = {v: len(session.scalars(select(ChunkVector.chunk_id).where(ChunkVector.model_version_id == v)).all())
                   for v in (old_version, info.id)}
     assert counts[old_version] == counts[info.id] > 0
+    with lib.catalog.session() as session:  # Keep stored the measured int8 vectors, nothing re-encoded
+        stored = dict(session.execute(select(ChunkVector.chunk_id, ChunkVector.vector)
+                                      .where(ChunkVector.model_version_id == info.id)).all())
+    measured = candidate.vectors
+    assert all(stored[int(i)] == to_blob(v) for i, v in zip(measured.ids, measured.vectors, strict=True))
+    encoder = lib.query_encoder()
+    assert encoder.int8 and encoder.name == info.path and info.label.endswith(INT8_SUFFIX)
+    encoder.encode_query("loaded from the copy in the model's folder, not made again in the cache")
+    assert not (cache_root() / "int8" / _cache_key(info.path)).exists()
     # Search answers with the tuned model (its index was rebuilt for the new version).
     assert lib.search_documents(held_out[0].query, top=3)
     # Rollback to the base: immediate (its vectors were kept) and exactly the old ranking again.

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.core.library import Library
+from desktop.core.embed.int8 import LOCAL_DIR
+from desktop.core.library import INT8_SUFFIX, Library
 from tests.conftest import index
 from tests.corpus import write_documents
 
@@ -48,6 +49,9 @@ def test_tune_without_keep_discards_and_with_keep_switches(marked: Library, caps
     assert report["data_size"] == 3 and len(report["losses"]) == 4  # 3 rounds of 1 step, then the final one
     tuned = report["kept"]["id"]
     assert marked.active_version_id("text") == tuned
+    # k-fold rounds are measured at full precision; the model kept runs in int8 from its own copy.
+    assert report["int8"] and Path(report["kept"]["path"], LOCAL_DIR, "done.json").is_file()
+    assert marked.query_encoder().int8
 
     assert main([*where, "models", "--json"]) == 0
     listed = {v["id"]: v for v in json.loads(capsys.readouterr().out)}
@@ -70,3 +74,25 @@ def test_models_use_unknown_version_and_too_few_marks(library: Library, capsys: 
     assert "not a version id" in capsys.readouterr().err
     assert main([*where, "tune"]) == 1
     assert "at least 2 different searches" in capsys.readouterr().err
+
+
+def test_a_tuned_model_follows_the_int8_setting(marked: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    where = ["--library", str(marked.path)]
+    assert main([*where, "tune", "--epochs", "1", "--keep", "--json"]) == 0
+    kept = json.loads(capsys.readouterr().out)["kept"]
+    query = MARKS[0][0]
+    int8_top = [h.file_id for h in marked.search_documents(query, top=3)]
+
+    marked.set_setting("text_int8", False)  # the same tuned model, at full precision: a version of its own
+    full = marked.active_version_id("text")
+    assert full != kept["id"]
+    assert not marked.query_encoder().int8 and marked.active_text_model_path() == kept["path"]
+    assert main([*where, "index", "--json"]) == 0  # re-embeds every passage with it
+    capsys.readouterr()
+    assert [h.file_id for h in marked.search_documents(query, top=3)][:1] == int8_top[:1]
+    assert main([*where, "models", "--json"]) == 0
+    labels = {v["id"]: v["label"] for v in json.loads(capsys.readouterr().out)}
+    assert labels[kept["id"]] == labels[full] + INT8_SUFFIX
+
+    marked.set_setting("text_int8", True)  # back to the int8 version, whose vectors are still there
+    assert marked.active_version_id("text") == kept["id"] and marked.query_encoder().int8

@@ -40,6 +40,9 @@ RECIPE = 1
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 SHAPE_STEP = 16
 _MAKE_LOCK = threading.Lock()  # two encoders of one model (indexing, queries) quantise it once
+# A fine-tuned model keeps its int8 copy in its own folder: made while the tuning wizard measures
+# it, it is ready for the first query after Keep, and it goes when the model's folder goes.
+LOCAL_DIR = "openvino-int8"
 
 
 def cache_root() -> Path:
@@ -61,6 +64,14 @@ def use_int8_transformer(model: Any, source: str) -> None:
         first.auto_model = runner
 
 
+def make_int8_copy(model: Any, folder: Path) -> None:
+    """Make the int8 copy of `model` (a SentenceTransformer saved in `folder`) inside `folder`."""
+    first = model[0]
+    hf_model = getattr(first, "model", None) or getattr(first, "auto_model", None)
+    with _MAKE_LOCK:
+        _make(hf_model, model.tokenizer, str(folder), folder / LOCAL_DIR)
+
+
 def _cannot(source: str, why: str) -> str:
     return (
         f"semdesk could not make the fast int8 copy of the text model in {source} ({why}). "
@@ -78,7 +89,7 @@ def _cache_key(source: str) -> str:
     versions = f"{RECIPE}|{version('openvino')}|{version('nncf')}"  # without importing NNCF (seconds)
     digest = hashlib.sha256(versions.encode())
     folder = Path(source)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and LOCAL_DIR not in p.relative_to(folder).parts):
         stat = path.stat()
         digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:20]
@@ -93,8 +104,10 @@ def _compiled(hf_model: Any, tokenizer: Any, source: str) -> dict[int, Any]:
     import torch
 
     threads = sorted({1, max(1, torch.get_num_threads())})
+    local = Path(source) / LOCAL_DIR
     with _MAKE_LOCK:
-        compiled = _load(core, folder, threads)
+        compiled = _load(core, local, threads) if local.is_dir() else None
+        compiled = compiled or _load(core, folder, threads)
         if compiled is None:
             _make(hf_model, tokenizer, source, folder)
             compiled = _load(core, folder, threads)
@@ -229,4 +242,4 @@ def _int8_transformer(config: Any, compiled: dict[int, Any]) -> Any:
     return Int8Transformer()
 
 
-__all__ = ["ENV_CACHE", "cache_root", "use_int8_transformer"]
+__all__ = ["ENV_CACHE", "LOCAL_DIR", "cache_root", "make_int8_copy", "use_int8_transformer"]

@@ -60,6 +60,7 @@ class Candidate:
     losses: tuple[float, ...]
     comparisons: tuple[Comparison, ...]
     seconds: float
+    int8: bool = False  # kept as int8 (text_int8 on): its folder holds the int8 copy, measured with it
     vectors: Space | None = field(default=None, repr=False, compare=False)  # the library under the candidate
 
     @property
@@ -73,7 +74,7 @@ class Candidate:
     def to_json(self) -> dict[str, Any]:
         return {"target": self.target, "base_model": self.base_model, "data_size": self.data_size,
                 "queries": self.queries, "improved": self.improved, "seconds": round(self.seconds, 1),
-                "losses": list(self.losses), **self.metrics_json()}
+                "losses": list(self.losses), "int8": self.int8, **self.metrics_json()}
 
 
 def tune_job(
@@ -125,11 +126,20 @@ def keep_job(lib: Library, candidate: Candidate, *, cancel: CancelToken | None =
 
     version = versions.install(
         lib, space, Path(candidate.folder),
-        name=lib.get_setting("text_model") if space == "text" else lib.get_setting("clip_model"),
+        name=_version_name(lib, candidate),
         base_model=candidate.base_model, dim=candidate.dim, data_size=candidate.data_size,
         metrics=candidate.metrics_json(), weights_file=TOWER_FILE if space == versions.CLIP_TEXT else None,
     )
     return (yield from versions.activate_job(lib, version, cancel=cancel, vectors=candidate.vectors))
+
+
+def _version_name(lib: Library, candidate: Candidate) -> str:
+    if candidate.target != "text":
+        return lib.get_setting("clip_model")
+    from desktop.core.library import INT8_SUFFIX
+
+    # The suffix is what tells text_model_of to run the model in int8, as for the base model.
+    return lib.get_setting("text_model") + (INT8_SUFFIX if candidate.int8 else "")
 
 
 def discard(candidate: Candidate) -> None:

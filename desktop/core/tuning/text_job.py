@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.embed.int8 import LOCAL_DIR, make_int8_copy
 from desktop.core.jobs import CancelToken, Job, Progress
 from desktop.core.tuning.evaluate import Metrics, Space, chunk_inputs, encode_space, stored_space
-from desktop.core.tuning.examples import QueryMarks, triplets
+from desktop.core.tuning.examples import QueryMarks, splits, triplets
 from desktop.core.tuning.job import Candidate, marks_needed, run_folds
 from desktop.core.tuning.text_train import ModelEncoder, TrainSettings, load_model, train_text
 
@@ -28,6 +29,10 @@ def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelT
     ids, texts = chunk_inputs(lib)
     text_of = {int(i): t for i, t in zip(ids, texts, strict=True)}
     sizes: list[int] = []
+    int8 = lib.text_int8_enabled()
+    # With one held-out split, the model measured is the model kept: measured as it will run (int8),
+    # its vectors serve Keep as they are. k-fold rounds train models that are never kept (fp32).
+    measure_int8 = int8 and len(splits(marks)) == 1
 
     def fit(train: list[QueryMarks], mined: dict[str, int], measure: bool = True) -> Job[tuple[Any, Space, Any]]:
         model = load_model(source)
@@ -35,7 +40,9 @@ def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelT
         sizes.append(len(rows))
         yield from train_text(model, rows, settings, cancel, work)
         shutil.rmtree(work / "trainer", ignore_errors=True)
-        wrapped = ModelEncoder(model)
+        wrapped: Any = ModelEncoder(model)
+        if measure and measure_int8:
+            wrapped = yield from _saved_int8(model, work, cancel)
         space = (yield from encode_space(wrapped, ids, texts, cancel, "measuring")) if measure else before
         return model, space, wrapped.encode
 
@@ -52,12 +59,28 @@ def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelT
         after = None
     yield Progress("saving")
     model.save(str(work), create_model_card=False, safe_serialization=True)
+    if int8 and not (work / LOCAL_DIR).is_dir():
+        yield Progress("saving", message="making the fast int8 copy")
+        make_int8_copy(model, work)
     return Candidate(
         target="text", folder=str(work), base_model=lib.get_setting("text_model"), dim=encoder.dim,
         before=Metrics.mean(olds), after=Metrics.mean(news), folds=len(olds), data_size=sizes[-1],
         queries=len(marks), settings=settings, losses=tuple(losses), comparisons=tuple(shown),
-        seconds=time.monotonic() - started, vectors=after,
+        seconds=time.monotonic() - started, int8=int8, vectors=after,
     )
+
+
+def _saved_int8(model: Any, folder: Path, cancel: CancelToken) -> Job[Any]:
+    """The trained model saved in `folder` with its int8 copy beside it, as a loaded TextEncoder."""
+    from desktop.core.embed import TextEncoder
+
+    yield Progress("measuring", message="making the fast int8 copy")
+    model.save(str(folder), create_model_card=False, safe_serialization=True)
+    make_int8_copy(model, folder)
+    cancel.raise_if_cancelled()
+    encoder = TextEncoder(str(folder), int8=True)
+    encoder.load()
+    return encoder
 
 
 def _text(train: list[QueryMarks], query: str, item: int, text_of: dict[int, str]) -> str:

@@ -72,7 +72,11 @@ def versions(lib: Library) -> list[ModelInfo]:
 def _info(row: ModelVersion) -> ModelInfo:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
     if row.space == "text":
-        label = f"documents: tuned {when} from {row.base_model}" if row.base_model else f"documents: base {row.name}"
+        from desktop.core.library import INT8_SUFFIX
+
+        precision = INT8_SUFFIX if row.name.endswith(INT8_SUFFIX) else ""
+        label = f"documents: tuned {when} from {row.base_model}{precision}" if row.base_model else (
+            f"documents: base {row.name}")
     else:
         label = f"photos: tuned CLIP text side {when}"
     return ModelInfo(
