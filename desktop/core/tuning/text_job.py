@@ -60,7 +60,7 @@ def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelT
     yield Progress("saving")
     model.save(str(work), create_model_card=False, safe_serialization=True)
     if int8 and not (work / LOCAL_DIR).is_dir():
-        yield Progress("saving", message="making the fast int8 copy")
+        yield Progress("saving", message="with its fast int8 copy, about 15 s")
         make_int8_copy(model, work)
     return Candidate(
         target="text", folder=str(work), base_model=lib.get_setting("text_model"), dim=encoder.dim,
@@ -74,7 +74,7 @@ def _saved_int8(model: Any, folder: Path, cancel: CancelToken) -> Job[Any]:
     """The trained model saved in `folder` with its int8 copy beside it, as a loaded TextEncoder."""
     from desktop.core.embed import TextEncoder
 
-    yield Progress("measuring", message="making the fast int8 copy")
+    yield Progress("measuring", message="first making its fast int8 copy, about 15 s")
     model.save(str(folder), create_model_card=False, safe_serialization=True)
     make_int8_copy(model, folder)
     cancel.raise_if_cancelled()
