@@ -96,3 +96,22 @@ def test_a_tuned_model_follows_the_int8_setting(marked: Library, capsys: pytest.
 
     marked.set_setting("text_int8", True)  # back to the int8 version, whose vectors are still there
     assert marked.active_version_id("text") == kept["id"] and marked.query_encoder().int8
+
+
+def test_an_int8_copy_that_cannot_be_made_changes_nothing(marked: Library, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.core.errors import ModelUnavailable
+    from desktop.core.tuning import text_job
+
+    def refuse(*_: object) -> None:
+        raise ModelUnavailable("The fast int8 copy of the text model could not be made (boom). "
+                               "Turn off the text_int8 setting to run it at full precision.")
+
+    monkeypatch.setattr(text_job, "make_int8_copy", refuse)
+    before = (marked.active_version_id("text"), [(m.query, m.relevant) for m in marked.marks()])
+    assert main(["--library", str(marked.path), "tune", "--epochs", "1", "--keep"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].startswith("semdesk: The fast int8 copy of the text model could not be made")
+    assert "Turn off the text_int8 setting" in err and "Traceback" not in err
+    assert (marked.active_version_id("text"), [(m.query, m.relevant) for m in marked.marks()]) == before
+    assert models_folder(marked) == []

@@ -74,7 +74,7 @@ def make_int8_copy(model: Any, folder: Path) -> None:
 
 def _cannot(source: str, why: str) -> str:
     return (
-        f"semdesk could not make the fast int8 copy of the text model in {source} ({why}). "
+        f"The fast int8 copy of the text model in {source} could not be made ({why}). "
         "Turn off the text_int8 setting to run it at full precision."
     )
 
