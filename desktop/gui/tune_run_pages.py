@@ -190,8 +190,13 @@ class KeepPage(QWizardPage):
                          "Result ▸ Model Versions. Discarding deletes it; your marks stay either way.")
         self.keep = QPushButton("Keep the New Model")
         self.discard = QPushButton("Discard It")
+        self.stop = QPushButton("Stop")
+        self.stop.setToolTip("Stop switching: search keeps using the current model; the new one stays "
+                             "in Model Versions")
+        self.stop.setVisible(False)
         self.keep.clicked.connect(self.wiz.keep)
         self.discard.clicked.connect(self.wiz.discard)
+        self.stop.clicked.connect(self.wiz.stop_keep)
         self.bar = QProgressBar()
         self.bar.setVisible(False)
         self.status = wrapped()
@@ -200,6 +205,7 @@ class KeepPage(QWizardPage):
         row.addWidget(self.keep)
         row.addWidget(self.discard)
         row.addStretch(1)
+        row.addWidget(self.stop)
         layout = QVBoxLayout(self)
         layout.addWidget(self.advice)
         layout.addLayout(row)
@@ -223,16 +229,20 @@ class KeepPage(QWizardPage):
         self.discard.setEnabled(False)
         self.bar.setVisible(True)
         self.bar.setRange(0, 0)
+        self.stop.setVisible(True)
+        self.stop.setEnabled(True)
         self.status.setText(text)
 
     def show_progress(self, progress: Any) -> None:
         if progress.total:
             self.bar.setRange(0, progress.total)
             self.bar.setValue(progress.done)
-        self.status.setText(progress.describe().capitalize())
+        if self.stop.isEnabled():  # after Stop, "Stopping…" stays until the run has stopped
+            self.status.setText(progress.describe().capitalize())
 
     def show_done(self, text: str) -> None:
         self.bar.setVisible(False)
+        self.stop.setVisible(False)
         self.status.setText(text)
         self.completeChanged.emit()
 

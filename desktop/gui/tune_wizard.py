@@ -57,7 +57,9 @@ def train_all(report: Any, library: Any, targets: list[str], settings: dict[str,
 def keep_all(report: Any, library: Any, candidates: list[Any], token: CancelToken) -> list[Any]:
     from desktop.core.tuning import keep_job
 
-    return [run_job(keep_job(library, c, cancel=token), report) for c in candidates]
+    # Photos first: their switch is instant, so a Stop during the documents' re-embedding keeps them.
+    ordered = sorted(candidates, key=lambda c: c.target == "text")
+    return [run_job(keep_job(library, c, cancel=token), report) for c in ordered]
 
 
 class TuneWizard(QWizard):
@@ -170,12 +172,28 @@ class TuneWizard(QWizard):
         self.keep_page.show_done("The new model is active. Search results already use it.")
         self.model_changed.emit()
 
+    def stop_keep(self) -> None:
+        if self.token is not None:
+            self.token.cancel()
+        self.keep_page.stop.setEnabled(False)
+        self.keep_page.status.setText("Stopping…")
+
     def _keep_failed(self, error: BaseException) -> None:
-        self.keep_page.keep.setEnabled(True)
-        self.keep_page.discard.setEnabled(True)
-        self.keep_page.show_done(user_message(error, "while switching to the new model") +
-                                 " Search keeps using the model it had.")
-        self.state.decided = False
+        # Keep installs a model before re-embedding with it: an installed one is no longer a candidate
+        # to keep or discard here, and choosing it in Model Versions resumes the switch.
+        installed = [c for c in self.state.candidates if not c.undecided]
+        self.state.candidates = [c for c in self.state.candidates if c.undecided]
+        if isinstance(error, Cancelled):
+            text = "Stopped. Documents are still searched with the model they had."
+        else:
+            text = user_message(error, "while switching to the new model") + " Search keeps using the model it had."
+        if installed:
+            text += (" The new model is saved: choose it in Result ▸ Model Versions to finish switching to it.")
+            self.model_changed.emit()  # a photo model kept before the stop is already in use
+        self.state.decided = not self.state.candidates
+        self.keep_page.keep.setEnabled(not self.state.decided)
+        self.keep_page.discard.setEnabled(not self.state.decided)
+        self.keep_page.show_done(text)
 
     def discard(self) -> None:
         self._drop_candidates()

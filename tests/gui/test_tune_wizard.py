@@ -140,3 +140,52 @@ def test_wizard_keep_switches_the_model(qtbot, make_window, marked: Path) -> Non
         qtbot.mouseClick(dialog.base, Qt.MouseButton.LeftButton)
     assert window.library.active_version_id("text") == before
     dialog.close()
+
+
+def test_stopping_keep_leaves_search_on_the_old_model(qtbot, make_window, marked: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop while Keep re-embeds: the old model still searches, the new one waits in Model Versions,
+    and choosing it there finishes the switch."""
+    import threading
+    from importlib import import_module
+
+    from desktop.core.jobs import Progress
+    from desktop.core.tuning import activate_job
+
+    versions = import_module("desktop.core.tuning.versions")  # the package exports a function of that name
+    real = versions._embed_missing
+    started = threading.Event()
+
+    def slow(lib, version_id, model, int8, cancel, vectors):  # the real signature
+        started.set()
+        while True:  # a library far larger than this one: re-embedding goes on until Stop
+            yield Progress("re-embedding passages", 1, 10)
+            cancel.raise_if_cancelled()
+            threading.Event().wait(0.02)
+
+    window = make_window(marked)
+    before = window.library.active_version_id("text")
+    wizard = open_wizard(qtbot, window)
+    train(qtbot, wizard)
+    keep = wizard.keep_page
+    monkeypatch.setattr(versions, "_embed_missing", slow)
+    qtbot.mouseClick(keep.keep, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: started.is_set() and keep.stop.isVisible(), timeout=60000)
+    assert keep.stop.isEnabled() and not keep.keep.isEnabled()
+    shoot(wizard, "keep-stopping")
+    qtbot.mouseClick(keep.stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Stopped" in keep.status.text(), timeout=60000)
+    assert "Model Versions" in keep.status.text() and not keep.stop.isVisible()
+    assert keep.isComplete() and not keep.keep.isEnabled() and not keep.discard.isEnabled()
+    shoot(wizard, "keep-stopped")
+    lib = window.library
+    assert lib.active_version_id("text") == before
+    tuned = [v for v in versions.versions(lib) if v.base_model]
+    assert len(tuned) == 1 and not tuned[0].active
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert len(lib.marks()) == 2 * len(MARKS)
+    assert Path(tuned[0].path).is_dir()  # closing the wizard did not take the saved model away
+
+    monkeypatch.setattr(versions, "_embed_missing", real)
+    run_job(activate_job(lib, tuned[0].id))  # what Model Versions does: the switch completes
+    assert lib.active_version_id("text") == tuned[0].id

@@ -64,6 +64,11 @@ class Candidate:
     vectors: Space | None = field(default=None, repr=False, compare=False)  # the library under the candidate
 
     @property
+    def undecided(self) -> bool:
+        """Neither kept nor discarded yet: Keep moves the folder into the library, Discard deletes it."""
+        return Path(self.folder).is_dir()
+
+    @property
     def improved(self) -> bool:
         return self.after.ndcg > self.before.ndcg
 
@@ -119,7 +124,7 @@ def _disk_error(error: OSError) -> Exception:
 
 def keep_job(lib: Library, candidate: Candidate, *, cancel: CancelToken | None = None) -> Job[versions.ModelInfo]:
     """Install the candidate as a new version and make it active (text: after re-embedding)."""
-    if not Path(candidate.folder).is_dir():
+    if not candidate.undecided:
         raise SemdeskError("This tuned model was already kept or discarded.")
     space = "text" if candidate.target == "text" else versions.CLIP_TEXT
     from desktop.core.tuning.clip_tower import TOWER_FILE
