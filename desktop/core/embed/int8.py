@@ -104,10 +104,9 @@ def _compiled(hf_model: Any, tokenizer: Any, source: str) -> dict[int, Any]:
     import torch
 
     threads = sorted({1, max(1, torch.get_num_threads())})
-    local = Path(source) / LOCAL_DIR
     with _MAKE_LOCK:
-        compiled = _load(core, local, threads) if local.is_dir() else None
-        compiled = compiled or _load(core, folder, threads)
+        # A fine-tuned model's own copy first; _load answers None when a folder has no whole model.
+        compiled = _load(core, Path(source) / LOCAL_DIR, threads) or _load(core, folder, threads)
         if compiled is None:
             _make(hf_model, tokenizer, source, folder)
             compiled = _load(core, folder, threads)

@@ -58,10 +58,11 @@ def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelT
                                               losses, len(olds) + 1, len(olds) + 1)
         after = None
     yield Progress("saving")
-    model.save(str(work), create_model_card=False, safe_serialization=True)
-    if int8 and not (work / LOCAL_DIR).is_dir():
-        yield Progress("saving", message="with its fast int8 copy, about 15 s")
-        make_int8_copy(model, work)
+    if not (work / LOCAL_DIR).is_dir():  # else measuring in int8 already saved this model, copy and all
+        model.save(str(work), create_model_card=False, safe_serialization=True)
+        if int8:
+            yield Progress("saving", message="with its fast int8 copy, about 15 s")
+            make_int8_copy(model, work)
     return Candidate(
         target="text", folder=str(work), base_model=lib.get_setting("text_model"), dim=encoder.dim,
         before=Metrics.mean(olds), after=Metrics.mean(news), folds=len(olds), data_size=sizes[-1],
