@@ -42,9 +42,9 @@ def open_first_library(
 ) -> tuple[object, bool]:
     """The first library that opens, and whether its catalog was just rebuilt (the folders still need
     re-indexing). Each failure is explained; a damaged catalog is offered a rebuild first."""
-    from desktop.core.errors import CatalogDamaged, SemdeskError
+    from desktop.core.common.errors import CatalogDamaged, SemdeskError
     from desktop.core.library import Library, default_library_dir
-    from desktop.core.rebuild import start_rebuild
+    from desktop.core.recovery.rebuild import start_rebuild
 
     for candidate in candidates:
         try:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli_tune import add_tune_commands, cmd_models, cmd_tune
-from desktop.core.errors import Cancelled, SemdeskError
-from desktop.core.jobs import CancelToken, Progress, run_job
+from desktop.core.common.errors import Cancelled, SemdeskError
+from desktop.core.common.jobs import CancelToken, Progress, run_job
 
 log = logging.getLogger("semdesk")
 
@@ -217,7 +217,7 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
 
 
 def cmd_search(library: Any, args: argparse.Namespace) -> int:
-    from desktop.core.search import Filters
+    from desktop.core.retrieval.search import Filters
 
     folder = str(Path(args.folder).expanduser().absolute()) if args.folder else None
     filters = Filters(folder=folder, date_from=args.since, date_to=args.until + 86399 if args.until else None)
@@ -293,7 +293,7 @@ def cmd_marks(library: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_config(library: Any, args: argparse.Namespace) -> int:
-    from desktop.core.settings import SETTINGS
+    from desktop.core.common.settings import SETTINGS
 
     if args.key is not None and args.value is not None:
         library.set_setting(args.key, args.value)

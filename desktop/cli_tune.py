@@ -9,8 +9,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from desktop.core.errors import SemdeskError
-from desktop.core.jobs import CancelToken, run_job
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.jobs import CancelToken, run_job
 
 
 def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], positive: Any) -> None:

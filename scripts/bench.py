@@ -168,7 +168,7 @@ def rss_sampler(interval: float = 0.02) -> Iterator[dict[str, float]]:
 
 
 def index_folder(lib: Any, folder: Path) -> tuple[Any, float]:
-    from desktop.core.jobs import run_job
+    from desktop.core.common.jobs import run_job
 
     t0 = time.perf_counter()
     summary = run_job(lib.index([folder]))
@@ -355,7 +355,7 @@ def measure_photo_folder(lib: Any, encoder: Any, folder: Path) -> dict[str, Any]
     import torch
     from PIL import Image
 
-    from desktop.core.prepare import prepare_file
+    from desktop.core.indexing.loader import prepare_file
 
     with rss_sampler() as memory:  # the pipeline alone: the bare run below holds every tensor at once
         pipeline_s, _, summary = cpu_seconds(lambda: index_folder(lib, folder)[0])
@@ -572,8 +572,8 @@ def bench_photo_scale(report: Report, work: Path, state: dict[str, Any], full: b
 def bench_scale(report: Report, work: Path, state: dict[str, Any], full: bool, sizes: list[int]) -> None:
     import numpy as np
 
-    from desktop.core import search
     from desktop.core.library import Library
+    from desktop.core.retrieval import search
     from desktop.core.vectors import DEFAULT_THREADS
 
     texts = state.get("texts") or [f"passage number {i} about python" for i in range(500)]
@@ -651,9 +651,9 @@ def faq_judgements(lib: Any) -> list[tuple[str, set[int]]]:
 
 
 def bench_quality(report: Report, work: Path, state: dict[str, Any]) -> None:
-    from desktop.core import search
+    from desktop.core.common.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
     from desktop.core.library import Library
-    from desktop.core.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
+    from desktop.core.retrieval import search
 
     faq = DOCS / "faq"
     lib = Library.open(work / "faq-lib")
@@ -791,7 +791,7 @@ def probe_seconds(report: Report, code: str, marker: str, env: dict[str, str], r
 
 
 def first_results_time(report: Report, work: Path, env: dict[str, str], runs: int) -> None:
-    from desktop.core.jobs import run_job
+    from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
 
     docs = work / "launch-docs"

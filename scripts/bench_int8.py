@@ -18,8 +18,8 @@ PASSAGES = 160  # enough for stable batches of 32 at about 12 passages/s fp32 on
 
 def faq_ndcg(lib: Any, judged: list[tuple[str, set[int]]]) -> dict[str, float]:
     """nDCG@10 of dense-only and hybrid (dense + keyword, RRF) rankings on the judged questions."""
-    from desktop.core import search
-    from desktop.core.metrics import ndcg_at_k
+    from desktop.core.common.metrics import ndcg_at_k
+    from desktop.core.retrieval import search
 
     index = lib.ready_index("text")
     encoder = lib.query_encoder()

@@ -22,7 +22,7 @@ NEW_ITEMS = 200
 
 def bench_map(report: Any, work: Path, state: dict[str, Any], sizes: list[int],
               fill: Callable[..., None], vectors_for: Callable[..., Any]) -> None:
-    from desktop.core.jobs import run_job
+    from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
 
     texts = state.get("texts") or [f"passage {i} about {w}" for i, w in

@@ -18,7 +18,7 @@ def bench_tune(report: Any, work: Path, faq: Path, index_folder: Callable[[Any, 
     from sqlalchemy import select
 
     from desktop.core.catalog import Chunk
-    from desktop.core.jobs import run_job
+    from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
     from desktop.core.tuning import keep_job, tune_job
     from desktop.core.tuning.evaluate import evaluate_active

@@ -13,10 +13,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # shared with the CLI subprocesses the tests start, which inherit this).
 os.environ.setdefault("SEMDESK_CACHE", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "semdesk"))
 
+from desktop.core.common.jobs import run_job
+from desktop.core.common.records import IndexSummary
 from desktop.core.embed._offline import go_offline
-from desktop.core.jobs import run_job
 from desktop.core.library import Library
-from desktop.core.results import IndexSummary
 
 go_offline()  # before any test imports a model library directly (openvino's usage reports included)
 

@@ -18,14 +18,14 @@ import platformdirs
 from sqlalchemy import func, select
 
 from desktop.core.catalog import Catalog, FileRecord, FileStatus, Folder, ModelVersion, SettingRow
-from desktop.core.errors import ClipUnavailable, SemdeskError, SkipFile
-from desktop.core.jobs import CancelToken, Job
-from desktop.core.lock import WriteLock
-from desktop.core.results import FolderSummary, Hit, IndexSummary, LibraryStatus, MarkRecord, SkippedFile
-from desktop.core.settings import SETTINGS
+from desktop.core.common.errors import ClipUnavailable, SemdeskError, SkipFile
+from desktop.core.common.jobs import CancelToken, Job
+from desktop.core.common.records import FolderSummary, Hit, IndexSummary, LibraryStatus, MarkRecord, SkippedFile
+from desktop.core.common.settings import SETTINGS
+from desktop.core.workspace.lock import WriteLock
 
 if TYPE_CHECKING:
-    from desktop.core.rebuild import RebuildReport
+    from desktop.core.recovery.rebuild import RebuildReport
 
 ENV_LIBRARY = "SEMDESK_LIBRARY"
 # Marks a text model version whose vectors came from the OpenVINO int8 encoder. (" [int8]" was
@@ -109,7 +109,7 @@ class Library:
     def rebuild(cls, path: Path | str | None = None) -> tuple[Library, RebuildReport, Job[IndexSummary]]:
         """Replace a damaged catalog: moved aside, a fresh one with the folders and marks, and the
         job that re-indexes the folders and ties the marks back to their files (run it to the end)."""
-        from desktop.core.rebuild import rebuild_job, start_rebuild
+        from desktop.core.recovery.rebuild import rebuild_job, start_rebuild
 
         lib, report = start_rebuild(Path(path) if path else default_library_dir())
         return lib, report, rebuild_job(lib)
@@ -397,40 +397,40 @@ class Library:
         self, paths: list[Path] | None = None, *, exclude: list[str] | None = None, cancel: CancelToken | None = None
     ) -> Job[IndexSummary]:
         """Add `paths` as folders (None: all known folders) and bring them up to date."""
-        from desktop.core.pipeline import index_job
+        from desktop.core.indexing.job import index_job
 
         return index_job(self, paths, exclude=exclude or [], cancel=cancel or CancelToken())
 
     def remove(self, path: Path | str) -> int:
         """Forget a folder or file (nothing on disk is touched); returns the number of files dropped."""
-        from desktop.core.pipeline import remove_path
+        from desktop.core.indexing.job import remove_path
 
         return remove_path(self, Path(path))
 
     # ---- search and marks (thin doors to the modules that do the work) ------------------------
 
     def search(self, query: str, *, kind: str = "all", top: int = 20, filters: Any = None) -> list[Hit]:
-        from desktop.core import search
+        from desktop.core.retrieval import search
 
         return search.search(self, query, kind=kind, top=top, filters=filters)
 
     def search_documents(self, query: str, *, top: int = 20, filters: Any = None) -> list[Hit]:
-        from desktop.core import search
+        from desktop.core.retrieval import search
 
         return search.search_documents(self, query, top=top, filters=filters)
 
     def search_photos(self, query: str, *, top: int = 40, filters: Any = None) -> list[Hit]:
-        from desktop.core import search
+        from desktop.core.retrieval import search
 
         return search.search_photos(self, query, top=top, filters=filters)
 
     def similar(self, target: str | Path | int, *, top: int = 20, kind: str = "all") -> list[Hit]:
-        from desktop.core import similar
+        from desktop.core.retrieval import similar
 
         return similar.similar(self, target, top=top, kind=kind)
 
     def similar_passage(self, chunk_id: int, *, top: int = 20) -> list[Hit]:
-        from desktop.core import similar
+        from desktop.core.retrieval import similar
 
         return similar.similar_passage(self, chunk_id, top=top)
 
@@ -450,17 +450,17 @@ class Library:
         return similar_to_selection(self, space, file_ids, top=top)
 
     def mark(self, query: str, target: str | Path | int, relevant: bool, *, chunk_id: int | None = None) -> MarkRecord:
-        from desktop.core import marks
+        from desktop.core.marks import marking as marks
 
         return marks.mark(self, query, target, relevant, chunk_id=chunk_id)
 
     def marks(self, query: str | None = None) -> list[MarkRecord]:
-        from desktop.core import marks
+        from desktop.core.marks import marking as marks
 
         return marks.marks(self, query)
 
     def unmark(self, mark_id: int) -> None:
-        from desktop.core import marks
+        from desktop.core.marks import marking as marks
 
         marks.unmark(self, mark_id)
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from desktop.core.results import Hit, MarkRecord
+from desktop.core.common.records import Hit, MarkRecord
 from desktop.gui.highlight import excerpt, highlight_html, query_terms
 from desktop.gui.results_models import Role, hit_title
 

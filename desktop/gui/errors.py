@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from desktop.core.errors import SemdeskError
+from desktop.core.common.errors import SemdeskError
 
 log = logging.getLogger("semdesk.gui")
 LOG_NAME = "semdesk.log"

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.jobs import CancelToken, Progress, run_job
+from desktop.core.common.jobs import CancelToken, Progress, run_job
 from desktop.gui.workers import Throttle, Workers
 
 
@@ -69,7 +69,7 @@ class Indexer(QObject):
         self._next()
 
     def rebuild(self) -> None:
-        """Finish a catalog rebuild (desktop.core.rebuild): index every folder, tie the marks back."""
+        """Finish a catalog rebuild (desktop.core.recovery.rebuild): index every folder, tie the marks back."""
         self.queue.insert(0, WriteJob("rebuild"))
         self._next()
 
@@ -102,7 +102,7 @@ class Indexer(QObject):
                 return library.remove(job.paths[0])
         elif job.action == "rebuild":
             def work(report: Callable[[Progress], None]) -> Any:
-                from desktop.core.rebuild import rebuild_job
+                from desktop.core.recovery.rebuild import rebuild_job
 
                 return run_job(rebuild_job(library, token), Throttle(report))
         else:

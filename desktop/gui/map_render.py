@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QPalette, QTransform
 from PySide6.QtWidgets import QApplication
 
-from desktop.core.errors import SemdeskError
+from desktop.core.common.errors import SemdeskError
 from desktop.gui.map_paint import MapPicture, paint_map
 
 

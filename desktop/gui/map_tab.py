@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from desktop.core.errors import Cancelled
-from desktop.core.jobs import CancelToken, Progress, run_job
+from desktop.core.common.errors import Cancelled
+from desktop.core.common.jobs import CancelToken, Progress, run_job
 from desktop.gui.map_canvas import MapCanvas
 from desktop.gui.workers import Throttle, Workers
 

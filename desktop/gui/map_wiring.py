@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.results import Hit
+from desktop.core.common.records import Hit
 from desktop.gui.map_tab import MapTab
 from desktop.gui.window_parts import _read_preview
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from desktop.core.errors import SemdeskError
+from desktop.core.common.errors import SemdeskError
 
 if TYPE_CHECKING:
     from desktop.gui.main_window import MainWindow

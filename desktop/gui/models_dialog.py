@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.jobs import run_job
+from desktop.core.common.jobs import run_job
 from desktop.gui.errors import user_message
 from desktop.gui.workers import Workers
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.results import Hit, Passage
+from desktop.core.common.records import Hit, Passage
 from desktop.gui.highlight import query_terms, term_spans
 from desktop.gui.results_models import hit_title
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
-from desktop.core.results import Hit, MarkRecord, Passage
+from desktop.core.common.records import Hit, MarkRecord, Passage
 from desktop.gui.desktop_ops import DesktopOps
 from desktop.gui.results_models import hit_title
 from desktop.gui.search_controller import SearchController

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop.core.results import Hit, MarkRecord, Passage
+from desktop.core.common.records import Hit, MarkRecord, Passage
 from desktop.gui.thumbnails import ThumbnailCache
 
 Index = QModelIndex | QPersistentModelIndex

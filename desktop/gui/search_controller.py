@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.results import Hit, MarkRecord
-from desktop.core.search import Filters
+from desktop.core.common.records import Hit, MarkRecord
+from desktop.core.retrieval.search import Filters
 from desktop.gui.workers import Workers
 
 DEBOUNCE_MS = 150

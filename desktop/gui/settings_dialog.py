@@ -1,4 +1,4 @@
-"""Settings, built from the core's one declarative table (desktop.core.settings.SETTINGS).
+"""Settings, built from the core's one declarative table (desktop.core.common.settings.SETTINGS).
 
 Every setting gets an editor matching its type, with the core's help text under it, so a
 setting added to the core shows up here without GUI changes. Changing a model offers to
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.errors import SemdeskError
-from desktop.core.settings import SETTINGS
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.settings import SETTINGS
 
 SECTIONS = [
     ("Models", ["text_model", "clip_model", "clip_pretrained", "clip_weights"]),

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.results import FolderSummary
+from desktop.core.common.records import FolderSummary
 from desktop.gui.delegates import paint_selection, text_role
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.results import SkippedFile
+from desktop.core.common.records import SkippedFile
 
 STATUS_TEXT = {"skipped": "Skipped", "waiting_model": "Waiting for the photo model"}
 

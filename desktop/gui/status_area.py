@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from desktop.core.jobs import Progress, format_duration
+from desktop.core.common.jobs import Progress, format_duration
 
 
 def describe_progress(progress: Progress) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.core.jobs import format_duration
+from desktop.core.common.jobs import format_duration
 from desktop.core.tuning.report import figures, sentences
 from desktop.gui.loss_curve import LossCurve
 from desktop.gui.tune_pages import wrapped

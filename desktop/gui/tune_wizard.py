@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
-from desktop.core.errors import Cancelled
-from desktop.core.jobs import CancelToken, run_job
+from desktop.core.common.errors import Cancelled
+from desktop.core.common.jobs import CancelToken, run_job
 from desktop.gui.errors import user_message
 from desktop.gui.tune_pages import MarksPage, SettingsPage, TargetPage
 from desktop.gui.tune_run_pages import KeepPage, ResultsPage, TrainingPage

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QTimer
 
-from desktop.core.results import IndexSummary, LibraryStatus, MarkRecord
+from desktop.core.common.records import IndexSummary, LibraryStatus, MarkRecord
 from desktop.gui.indexer import WriteJob
 from desktop.gui.preview import pixel_size
 from desktop.gui.results_models import Role

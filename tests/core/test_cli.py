@@ -118,7 +118,7 @@ def test_killed_index_resumes_to_the_same_catalog(tmp_path: Path) -> None:
     process.wait(timeout=30)
     assert 0 < indexed < 67, "the run should have been killed part-way"
 
-    from desktop.core.jobs import run_job
+    from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
 
     def snapshot(path: Path) -> list[tuple]:

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop.core.common.errors import ClipUnavailable, ModelUnavailable
 from desktop.core.embed import ClipEncoder, TextEncoder, default_text_model_path
 from desktop.core.embed.text import _pieces
-from desktop.core.errors import ClipUnavailable, ModelUnavailable
 from tests.tiny_clip import TINY_CLIP_DIM, make_tiny_clip, tiny_clip_state_dict, write_tiny_clip_config
 
 

@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 from desktop.core.ingest import documents
 from desktop.core.ingest.extract import Extracted, decode_text, extract_text
 from tests.core.ingest_samples import make_docx, make_encrypted_pdf, make_pdf

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageFile
 from PIL.JpegImagePlugin import JpegImageFile
 
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 from desktop.core.ingest.images import Photo, fitted_size, load_photo, make_thumbnail, thumbnail_relpath
 from tests.core.ingest_samples import gradient, image_bytes
 

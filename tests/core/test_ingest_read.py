@@ -6,7 +6,7 @@ from typing import BinaryIO
 
 import pytest
 
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 from desktop.core.ingest import read
 from desktop.core.ingest.read import content_hash, read_stable
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop.core.common.errors import ModelUnavailable
 from desktop.core.embed import TextEncoder, default_text_model_path
 from desktop.core.embed import int8 as int8_module
 from desktop.core.embed.calibration import calibration_texts
-from desktop.core.errors import ModelUnavailable
 from desktop.core.library import INT8_SUFFIX, Library
 from tests.conftest import index
 

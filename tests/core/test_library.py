@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.catalog import FileStatus
-from desktop.core.errors import CatalogTooNew, LibraryBusy, SemdeskError
+from desktop.core.common.errors import CatalogTooNew, LibraryBusy, SemdeskError
 from desktop.core.library import Library
 from tests.conftest import index
 from tests.corpus import write_documents, write_photos
@@ -127,7 +127,7 @@ def test_bad_input_is_recorded_and_skipped(library: Library, tmp_path: Path) -> 
 def test_vanishing_file_is_skipped_not_fatal(library: Library, tmp_path: Path, monkeypatch) -> None:
     docs = tmp_path / "docs"
     write_documents(docs, ["bread.md", "garden.txt"])
-    import desktop.core.prepare as prepare
+    import desktop.core.indexing.loader as prepare
 
     real = prepare.read_stable
 
@@ -145,7 +145,7 @@ def test_vanishing_file_is_skipped_not_fatal(library: Library, tmp_path: Path, m
 def test_unexpected_parser_error_costs_one_file(library: Library, tmp_path: Path, monkeypatch) -> None:
     docs = tmp_path / "docs"
     write_documents(docs, ["bread.md", "garden.txt"])
-    import desktop.core.prepare as prepare
+    import desktop.core.indexing.loader as prepare
 
     real = prepare.extract_text
 
@@ -201,7 +201,7 @@ def test_second_writer_is_told_library_is_busy(tmp_path: Path) -> None:
 
 
 def test_cancel_then_resume_finishes_without_duplicates(library: Library, tmp_path: Path) -> None:
-    from desktop.core.jobs import CancelToken
+    from desktop.core.common.jobs import CancelToken
 
     docs = tmp_path / "docs"
     write_documents(docs)
@@ -291,7 +291,7 @@ def test_waiting_photos_are_indexed_once_weights_arrive(library: Library, tmp_pa
 
 
 def test_filters_by_folder_and_date(library: Library, tmp_path: Path) -> None:
-    from desktop.core.search import Filters
+    from desktop.core.retrieval.search import Filters
 
     write_documents(tmp_path / "home", ["bicycle.txt"])
     write_documents(tmp_path / "work", ["garden.txt", "bread.md"])

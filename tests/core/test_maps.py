@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from desktop.cli import main as cli_main
-from desktop.core.jobs import run_job
+from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from desktop.core.maps import LayoutOptions, MapData, MapKey
 from desktop.core.maps import layout as lay

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.errors import Cancelled
-from desktop.core.jobs import CancelToken, Progress, run_job
+from desktop.core.common.errors import Cancelled
+from desktop.core.common.jobs import CancelToken, Progress, run_job
 from desktop.core.library import Library
 from desktop.core.maps import LayoutOptions
 from desktop.core.maps.job import in_background

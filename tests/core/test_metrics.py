@@ -6,8 +6,8 @@ import doctest
 
 import pytest
 
-from desktop.core import metrics
-from desktop.core.metrics import (
+from desktop.core.common import metrics
+from desktop.core.common.metrics import (
     dcg,
     hit_rate_at_k,
     mrr_at_k,

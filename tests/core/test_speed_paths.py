@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from desktop.core import keywords
 from desktop.core.embed.text import one_torch_thread
 from desktop.core.library import Library
+from desktop.core.retrieval import keywords
 
 # ---- keyword query planning ----------------------------------------------------------------
 

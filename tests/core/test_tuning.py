@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord
+from desktop.core.common.errors import Cancelled, SemdeskError
+from desktop.core.common.jobs import CancelToken, run_job
 from desktop.core.embed.int8 import LOCAL_DIR, _cache_key, cache_root
-from desktop.core.errors import Cancelled, SemdeskError
-from desktop.core.jobs import CancelToken, run_job
 from desktop.core.library import INT8_SUFFIX, Library
 from desktop.core.tuning import TrainProgress, keep_job, tune_job, use_base_job, versions
 from desktop.core.tuning.evaluate import Space, evaluate_active

@@ -100,7 +100,7 @@ def test_a_tuned_model_follows_the_int8_setting(marked: Library, capsys: pytest.
 
 def test_an_int8_copy_that_cannot_be_made_changes_nothing(marked: Library, capsys: pytest.CaptureFixture[str],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop.core.errors import ModelUnavailable
+    from desktop.core.common.errors import ModelUnavailable
     from desktop.core.tuning import text_job
 
     def refuse(*_: object) -> None:

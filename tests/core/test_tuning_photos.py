@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.core.catalog import PhotoVector
-from desktop.core.jobs import run_job
+from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from desktop.core.tuning import keep_job, tune_job, use_base_job, versions
 from tests.conftest import index

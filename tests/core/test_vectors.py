@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from desktop.core.catalog import Catalog, IndexState
-from desktop.core.vectors import VectorIndex, from_blob, hnswfile, normalise, stack_blobs, store, to_blob
+from desktop.core.vectors import VectorIndex, from_blob, hnswfile, normalise, stack_blobs, to_blob
+from desktop.core.vectors import hnsw_index as store
 from desktop.core.vectors.source import VectorSource
 
 DIM = 32

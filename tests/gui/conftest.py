@@ -48,8 +48,8 @@ class FakeDesktop:
 @pytest.fixture(scope="session")
 def text_model_loaded() -> None:
     """Import and load the text model once; later Library objects reuse the warm imports and file cache."""
+    from desktop.core.common.settings import DEFAULT_TEXT_MODEL
     from desktop.core.embed import TextEncoder
-    from desktop.core.settings import DEFAULT_TEXT_MODEL
 
     TextEncoder(DEFAULT_TEXT_MODEL).encode_query("warm up")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from desktop.app import library_candidates
-from desktop.core.results import IndexSummary
+from desktop.core.common.records import IndexSummary
 from tests.gui.conftest import drop, search, wait_idle
 from tests.gui.corpus import write_many
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.core.errors import LibraryBusy
+from desktop.core.common.errors import LibraryBusy
 from desktop.core.library import Library
 from desktop.gui import menus
 from desktop.gui.errors import attach_log_file, install_excepthook, user_message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.app import open_first_library
-from desktop.core.jobs import run_job
+from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from tests.corpus import write_documents
 from tests.damage import garbage_header

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from desktop.core.jobs import run_job
+from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from desktop.gui.main_window import MainWindow
 from tests.gui.corpus import write_documents
@@ -149,7 +149,7 @@ def test_stopping_keep_leaves_search_on_the_old_model(qtbot, make_window, marked
     import threading
     from importlib import import_module
 
-    from desktop.core.jobs import Progress
+    from desktop.core.common.jobs import Progress
     from desktop.core.tuning import activate_job
 
     versions = import_module("desktop.core.tuning.versions")  # the package exports a function of that name

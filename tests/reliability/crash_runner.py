@@ -39,9 +39,11 @@ def _on_nth_call(owner: Any, name: str, n: int, *, before: bool) -> None:
 
 
 def install(point: str, n: int) -> None:
-    from desktop.core import marks, pipeline, store
+    from desktop.core.indexing import commit as store
+    from desktop.core.indexing import job as pipeline
+    from desktop.core.marks import marking as marks
+    from desktop.core.vectors import hnsw_index as vector_store
     from desktop.core.vectors import hnswfile
-    from desktop.core.vectors import store as vector_store
 
     if point == "after-batch-commit":  # catalog committed, HNSW cache not yet saved
         _on_nth_call(pipeline, "store_batch", n, before=False)
@@ -67,7 +69,7 @@ def install(point: str, n: int) -> None:
     elif point == "model-reembedding":  # the kept model's vectors half written, not yet active
         import importlib
 
-        from desktop.core.jobs import RateMeter
+        from desktop.core.common.jobs import RateMeter
 
         # Several batches even for a small library.
         importlib.import_module("desktop.core.tuning.versions").EMBED_BATCH = 4
@@ -102,7 +104,7 @@ def keep_model(library: str, folder: str) -> int:
     """What the wizard's Keep does: tuning.keep_job minus the Candidate (no training needed here)."""
     from pathlib import Path
 
-    from desktop.core.jobs import run_job
+    from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
     from desktop.core.tuning.versions import activate_job, install
 

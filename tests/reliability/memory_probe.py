@@ -54,9 +54,9 @@ def peak_mb() -> float:
 
 def main(argv: list[str]) -> int:
     library, file, max_mb, *flags = argv
-    from desktop.core import prepare
+    from desktop.core.common.jobs import run_job
+    from desktop.core.indexing import loader as prepare
     from desktop.core.ingest.chunk import chunk_spans
-    from desktop.core.jobs import run_job
     from desktop.core.library import Library
 
     fake = FakeEncoder()

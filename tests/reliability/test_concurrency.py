@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.errors import LibraryBusy
-from desktop.core.jobs import run_job
+from desktop.core.common.errors import LibraryBusy
+from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from tests.reliability.helpers import ROOT, env, python, write_corpus
 

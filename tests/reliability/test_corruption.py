@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from desktop.cli import main as cli_main
 from desktop.core.catalog import ModelVersion
-from desktop.core.errors import CatalogDamaged, SemdeskError
-from desktop.core.jobs import run_job
+from desktop.core.common.errors import CatalogDamaged, SemdeskError
+from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from tests.corpus import write_documents, write_photos
 from tests.damage import garbage_header, overwrite_pages, truncate_catalog

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import event
 
 from desktop.cli import main as cli_main
-from desktop.core import marks as marks_module
-from desktop.core.errors import SemdeskError
-from desktop.core.jobs import run_job
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
-from desktop.core.vectors import store as vector_store
+from desktop.core.marks import marking as marks_module
+from desktop.core.vectors import hnsw_index as vector_store
 from tests.corpus import write_documents, write_photos
 
 

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.cli import main as cli_main
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
+from desktop.core.common.jobs import run_job
 from desktop.core.ingest.chunk import chunk_spans, chunk_spans_in_pieces, simple_token_offsets
 from desktop.core.ingest.extract import extract_text
-from desktop.core.jobs import run_job
 from desktop.core.library import Library
 from tests.corpus import write_documents
 

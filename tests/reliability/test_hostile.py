@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import pipeline
+from desktop.core.common.jobs import run_job
+from desktop.core.indexing import job as pipeline
 from desktop.core.ingest import read as read_module
-from desktop.core.jobs import run_job
 from desktop.core.library import Library
 from tests.corpus import write_documents
 from tests.reliability.hostile import write_hostile

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.jobs import run_job
+from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from tests.reliability.helpers import assert_same_catalog, python, snapshot, write_corpus
 

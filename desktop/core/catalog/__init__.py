@@ -1,7 +1,7 @@
 """The catalog: SQLite through SQLAlchemy, the source of truth for everything in a library."""
 
 from desktop.core.catalog.db import SCHEMA_VERSION, Catalog
-from desktop.core.catalog.models import (
+from desktop.core.catalog.tables import (
     Base,
     Chunk,
     ChunkVector,

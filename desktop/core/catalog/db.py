@@ -16,8 +16,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.core.catalog.models import Base
-from desktop.core.errors import CatalogDamaged, CatalogTooNew, SemdeskError
+from desktop.core.catalog.tables import Base
+from desktop.core.common.errors import CatalogDamaged, CatalogTooNew, SemdeskError
 
 SCHEMA_VERSION = 1
 

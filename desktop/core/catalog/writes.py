@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from desktop.core.catalog.models import Chunk, ChunkVector, FileRecord, PhotoVector
+from desktop.core.catalog.tables import Chunk, ChunkVector, FileRecord, PhotoVector
 
 
 def chunk_ids_of(session: Session, file_ids: Sequence[int]) -> list[int]:

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from desktop.core.common.errors import ClipUnavailable
+from desktop.core.common.settings import DEFAULT_CLIP_MODEL, DEFAULT_CLIP_PRETRAINED
 from desktop.core.embed._offline import go_offline, network_allowed
-from desktop.core.errors import ClipUnavailable
-from desktop.core.settings import DEFAULT_CLIP_MODEL, DEFAULT_CLIP_PRETRAINED
 
 if TYPE_CHECKING:
     import torch

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import platformdirs
 
-from desktop.core.errors import ModelUnavailable
+from desktop.core.common.errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from desktop.core.common.errors import ModelUnavailable
+from desktop.core.common.settings import DEFAULT_TEXT_MODEL
 from desktop.core.embed._offline import go_offline
-from desktop.core.errors import ModelUnavailable
-from desktop.core.settings import DEFAULT_TEXT_MODEL
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

@@ -12,7 +12,7 @@ import codecs
 
 from charset_normalizer import from_bytes
 
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 
 _SNIFF = 8192  # bytes looked at for NULs
 _CONTROL_SAMPLE = 65536  # characters looked at for control characters

@@ -8,7 +8,7 @@ import zipfile
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 
 if TYPE_CHECKING:
     from docx.table import Table

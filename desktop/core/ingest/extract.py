@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 from desktop.core.ingest.decode import decode_text
 from desktop.core.ingest.documents import docx_to_text, pdf_to_text
 from desktop.core.ingest.html_text import declared_charset, html_to_text

@@ -13,7 +13,7 @@ from io import BytesIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 from desktop.core.ingest.exif import camera_of, taken_at_of
 
 try:  # HEIC photos are often named .jpg: registering the opener lets Pillow sniff them

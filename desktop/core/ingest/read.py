@@ -11,7 +11,7 @@ import os
 import stat
 from typing import BinaryIO
 
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 
 _MB = 1024 * 1024
 

@@ -3,7 +3,7 @@
 from desktop.core.maps.items import MapKey
 from desktop.core.maps.job import SPACES, map_job
 from desktop.core.maps.layout import LayoutOptions
-from desktop.core.maps.model import COLOUR_BY, ClusterLabel, Colouring, Group, MapData, MapItem
+from desktop.core.maps.map_data import COLOUR_BY, ClusterLabel, Colouring, Group, MapData, MapItem
 
 __all__ = [
     "COLOUR_BY",

@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Folder, PhotoVector
-from desktop.core.vectors.codec import DTYPE, normalise
+from desktop.core.common.vector_codec import DTYPE, normalise
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

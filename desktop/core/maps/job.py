@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from desktop.core.errors import SemdeskError
-from desktop.core.jobs import CancelToken, Job, Progress
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.maps import layout as lay
-from desktop.core.maps import store
+from desktop.core.maps import layout_cache as store
 from desktop.core.maps.items import MapKey, cluster_texts, item_ids, load_facts, load_vectors
 from desktop.core.maps.labels import keyword_labels, photo_labels
-from desktop.core.maps.model import MapData
+from desktop.core.maps.map_data import MapData
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

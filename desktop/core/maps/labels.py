@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.vectors.codec import normalise
+from desktop.core.common.vector_codec import normalise
 
 WORDS_PER_LABEL = 3
 

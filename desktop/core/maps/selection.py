@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from desktop.core.errors import SemdeskError
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.records import Hit
 from desktop.core.maps.items import MapKey, load_vectors
-from desktop.core.results import Hit
-from desktop.core.search import normalise
-from desktop.core.similar import _similar_documents, _similar_photos
+from desktop.core.retrieval.search import normalise
+from desktop.core.retrieval.similar import _similar_documents, _similar_photos
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from desktop.core.common.jobs import CancelToken, Progress
 from desktop.core.embed import ClipEncoder
-from desktop.core.jobs import CancelToken, Progress
 from desktop.core.tuning.evaluate import Space
 from desktop.core.tuning.examples import QueryMarks
 from desktop.core.tuning.text_train import TrainProgress, TrainSettings

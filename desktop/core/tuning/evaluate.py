@@ -16,8 +16,8 @@ import numpy as np
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus
-from desktop.core.jobs import CancelToken, Job, RateMeter
-from desktop.core.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
+from desktop.core.common.jobs import CancelToken, Job, RateMeter
+from desktop.core.common.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
 from desktop.core.tuning.examples import QueryMarks, triplets
 from desktop.core.vectors.source import VectorSource
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus, Mark, PhotoVector
-from desktop.core.errors import SemdeskError
+from desktop.core.common.errors import SemdeskError
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.errors import SemdeskError
-from desktop.core.jobs import CancelToken, Job, Progress
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.tuning.clip_tower import make_clip_encoder, save_tower, train_clip_text
 from desktop.core.tuning.evaluate import Metrics, Space, stored_space
 from desktop.core.tuning.examples import QueryMarks

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from desktop.core.errors import SemdeskError
-from desktop.core.jobs import CancelToken, Job, Progress
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.tuning import versions
 from desktop.core.tuning.evaluate import Metrics, Shown, Space, describe, measure
 from desktop.core.tuning.examples import QueryMarks, check_enough, photo_marks, splits, text_marks

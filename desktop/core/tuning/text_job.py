@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.embed.int8 import LOCAL_DIR, make_int8_copy
-from desktop.core.jobs import CancelToken, Job, Progress
 from desktop.core.tuning.evaluate import Metrics, Space, chunk_inputs, encode_space, stored_space
 from desktop.core.tuning.examples import QueryMarks, splits, triplets
 from desktop.core.tuning.job import Candidate, marks_needed, run_folds

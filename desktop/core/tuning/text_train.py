@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import Cancelled
-from desktop.core.jobs import CancelToken, Progress
-from desktop.core.settings import DEFAULT_TEXT_MODEL
+from desktop.core.common.errors import Cancelled
+from desktop.core.common.jobs import CancelToken, Progress
+from desktop.core.common.settings import DEFAULT_TEXT_MODEL
 
 
 @dataclass(frozen=True)

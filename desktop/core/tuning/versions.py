@@ -20,9 +20,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, ModelVersion
-from desktop.core.errors import SemdeskError
-from desktop.core.jobs import CancelToken, Job, Progress, RateMeter
-from desktop.core.vectors.codec import to_blob
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
+from desktop.core.common.vector_codec import to_blob
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

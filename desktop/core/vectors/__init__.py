@@ -1,9 +1,9 @@
 """Vector indexes: hnswlib graphs per vector space, derived from the vectors in the catalog."""
 
-from desktop.core.vectors.codec import from_blob, normalise, stack_blobs, to_blob
+from desktop.core.common.vector_codec import from_blob, normalise, stack_blobs, to_blob
+from desktop.core.vectors.hnsw_index import DEFAULT_THREADS, Hits, VectorIndex
 from desktop.core.vectors.rwlock import RWLock
 from desktop.core.vectors.source import TABLES, VectorSource
-from desktop.core.vectors.store import DEFAULT_THREADS, Hits, VectorIndex
 
 __all__ = [
     "DEFAULT_THREADS",

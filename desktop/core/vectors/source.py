@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from desktop.core.catalog import Catalog
-from desktop.core.vectors.codec import stack_blobs
+from desktop.core.common.vector_codec import stack_blobs
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import hnswlib
 import numpy as np
 
 from desktop.core.catalog import Catalog, IndexState
-from desktop.core.vectors.codec import normalise
+from desktop.core.common.vector_codec import normalise
 from desktop.core.vectors.hnswfile import header_dim, sha256_file, write_atomically
 from desktop.core.vectors.rwlock import RWLock
 from desktop.core.vectors.source import Signature, VectorSource

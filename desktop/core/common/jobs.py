@@ -12,7 +12,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from desktop.core.errors import Cancelled
+from desktop.core.common.errors import Cancelled
 
 T = TypeVar("T")
 

@@ -14,11 +14,11 @@ import numpy as np
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, PhotoVector
-from desktop.core.errors import SemdeskError
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.records import Hit
+from desktop.core.common.vector_codec import from_blob
 from desktop.core.ingest.kinds import kind_of
-from desktop.core.results import Hit
-from desktop.core.search import _document_hits, _photo_hits, normalise
-from desktop.core.vectors.codec import from_blob
+from desktop.core.retrieval.search import _document_hits, _photo_hits, normalise
 
 if TYPE_CHECKING:
     from desktop.core.library import Library
@@ -114,7 +114,7 @@ def _with_similarity(hit: Hit, similarity: dict[int, float]) -> Hit:
 
 
 def _similar_to_outside_file(lib: Library, path: Path, top: int, kind: str) -> list[Hit]:
-    from desktop.core.prepare import PreparedImage, PreparedText, Skipped, prepare_file
+    from desktop.core.indexing.loader import PreparedImage, PreparedText, Skipped, prepare_file
 
     if not path.is_file():
         raise SemdeskError(f"There is no file at {path}.")

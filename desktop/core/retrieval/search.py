@@ -16,9 +16,9 @@ import numpy as np
 from sqlalchemy import and_, func, select, text
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus, Folder
-from desktop.core.catalog.models import under
-from desktop.core.keywords import ranked_chunk_ids
-from desktop.core.results import Hit, Passage
+from desktop.core.catalog.tables import under
+from desktop.core.common.records import Hit, Passage
+from desktop.core.retrieval.keywords import ranked_chunk_ids
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

@@ -20,16 +20,16 @@ import numpy as np
 from sqlalchemy import select
 
 from desktop.core.catalog import FileRecord, FileStatus, Folder
-from desktop.core.catalog.models import under
+from desktop.core.catalog.tables import under
 from desktop.core.catalog.writes import delete_files
-from desktop.core.errors import SemdeskError
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
+from desktop.core.common.records import IndexSummary, SkippedFile
+from desktop.core.indexing.commit import FileWrite, apply_moves, store_batch
+from desktop.core.indexing.loader import Prepared, PreparedImage, PreparedText, prepare_file
+from desktop.core.indexing.thumbnails import restore_thumbnails
 from desktop.core.ingest.scan import ScanEntry, ScanProblem, scan_folder
-from desktop.core.jobs import CancelToken, Job, Progress, RateMeter
-from desktop.core.prepare import Prepared, PreparedImage, PreparedText, prepare_file
-from desktop.core.rebuild import mirror_folders
-from desktop.core.results import IndexSummary, SkippedFile
-from desktop.core.store import FileWrite, apply_moves, store_batch
-from desktop.core.thumbs import restore_thumbnails
+from desktop.core.recovery.rebuild import mirror_folders
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

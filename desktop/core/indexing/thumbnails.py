@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from desktop.core.catalog import FileRecord, FileStatus
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
+from desktop.core.indexing.loader import MAX_IMAGE_BYTES, write_thumbnail
 from desktop.core.ingest.images import load_photo, make_thumbnail, thumbnail_relpath
 from desktop.core.ingest.read import content_hash, read_stable
-from desktop.core.prepare import MAX_IMAGE_BYTES, write_thumbnail
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

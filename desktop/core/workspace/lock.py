@@ -10,7 +10,7 @@ import os
 import time
 from pathlib import Path
 
-from desktop.core.errors import LibraryBusy
+from desktop.core.common.errors import LibraryBusy
 
 try:
     import fcntl

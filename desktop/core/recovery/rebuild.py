@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus, Mark
-from desktop.core.errors import CatalogDamaged, SemdeskError
-from desktop.core.jobs import CancelToken, Job
-from desktop.core.lock import WriteLock
-from desktop.core.results import IndexSummary
+from desktop.core.common.errors import CatalogDamaged, SemdeskError
+from desktop.core.common.jobs import CancelToken, Job
+from desktop.core.common.records import IndexSummary
+from desktop.core.workspace.lock import WriteLock
 
 if TYPE_CHECKING:
     from desktop.core.library import Library
@@ -83,7 +83,7 @@ def folders_from_damaged(catalog: Path) -> list[str] | None:
 
 
 def read_marks_export(library_dir: Path) -> list[dict[str, Any]]:
-    from desktop.core.marks import EXPORT_NAME
+    from desktop.core.marks.marking import EXPORT_NAME
 
     rows: list[dict[str, Any]] = []
     try:
@@ -149,7 +149,7 @@ def start_rebuild(library_dir: Path) -> tuple[Library, RebuildReport]:
 
 def rebuild_job(lib: Library, cancel: CancelToken | None = None) -> Job[IndexSummary]:
     """Index every folder again, then tie the marks back to their files."""
-    from desktop.core.marks import export
+    from desktop.core.marks.marking import export
 
     try:
         summary = yield from lib.index(None, cancel=cancel)

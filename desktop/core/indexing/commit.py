@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Mark, PhotoVector
 from desktop.core.catalog.writes import add_chunk_keywords, clear_content, delete_files, index_file_name
-from desktop.core.prepare import Prepared, PreparedImage, PreparedText, Skipped
-from desktop.core.results import SkippedFile
-from desktop.core.vectors.codec import to_blob
+from desktop.core.common.records import SkippedFile
+from desktop.core.common.vector_codec import to_blob
+from desktop.core.indexing.loader import Prepared, PreparedImage, PreparedText, Skipped
 
 if TYPE_CHECKING:
     from desktop.core.library import Library

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.catalog.writes import displayable
-from desktop.core.errors import SkipFile
+from desktop.core.common.errors import SkipFile
 from desktop.core.ingest.chunk import Span, chunk_spans_in_pieces
 from desktop.core.ingest.extract import extract_text
 from desktop.core.ingest.images import load_photo, make_thumbnail, thumbnail_relpath

@@ -17,9 +17,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Mark
-from desktop.core.errors import SemdeskError
-from desktop.core.results import MarkRecord
-from desktop.core.vectors.codec import from_blob
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.records import MarkRecord
+from desktop.core.common.vector_codec import from_blob
 
 if TYPE_CHECKING:
     from desktop.core.library import Library
