@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.core.library import Library
 
         if args.command == "rebuild":  # the one command for a catalog that cannot be opened
-            library, report, job = Library.rebuild(args.library)
+            library, report = Library.rebuild(args.library)
+            job = library.finish_rebuild()
             _log_to(library.path / "semdesk.log")
             return cmd_rebuild(library, report, job, args)
         library = Library.open(args.library)
@@ -217,7 +218,7 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
 
 
 def cmd_search(library: Any, args: argparse.Namespace) -> int:
-    from desktop.core.retrieval.search import Filters
+    from desktop.core.common.records import Filters
 
     folder = str(Path(args.folder).expanduser().absolute()) if args.folder else None
     filters = Filters(folder=folder, date_from=args.since, date_to=args.until + 86399 if args.until else None)

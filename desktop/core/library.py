@@ -22,10 +22,13 @@ from desktop.core.common.errors import ClipUnavailable, SemdeskError, SkipFile
 from desktop.core.common.jobs import CancelToken, Job
 from desktop.core.common.records import FolderSummary, Hit, IndexSummary, LibraryStatus, MarkRecord, SkippedFile
 from desktop.core.common.settings import SETTINGS
+from desktop.core.tuning.examples import MIN_QUERIES as MIN_MARKED_QUERIES
 from desktop.core.workspace.lock import WriteLock
 
 if TYPE_CHECKING:
     from desktop.core.recovery.rebuild import RebuildReport
+
+__all__ = ["MIN_MARKED_QUERIES", "Library", "default_library_dir", "tune_defaults", "tuning_report"]
 
 ENV_LIBRARY = "SEMDESK_LIBRARY"
 # Marks a text model version whose vectors came from the OpenVINO int8 encoder. (" [int8]" was
@@ -106,13 +109,19 @@ class Library:
         return cls(Path(path) if path else default_library_dir())
 
     @classmethod
-    def rebuild(cls, path: Path | str | None = None) -> tuple[Library, RebuildReport, Job[IndexSummary]]:
-        """Replace a damaged catalog: moved aside, a fresh one with the folders and marks, and the
-        job that re-indexes the folders and ties the marks back to their files (run it to the end)."""
-        from desktop.core.recovery.rebuild import rebuild_job, start_rebuild
+    def rebuild(cls, path: Path | str | None = None) -> tuple[Library, RebuildReport]:
+        """Replace a damaged catalog: moved aside, a fresh one with the folders and marks. The library
+        returned holds the write lock until `finish_rebuild` has run to the end."""
+        from desktop.core.recovery.rebuild import start_rebuild
 
         lib, report = start_rebuild(Path(path) if path else default_library_dir())
-        return lib, report, rebuild_job(lib)
+        return lib, report
+
+    def finish_rebuild(self, cancel: CancelToken | None = None) -> Job[IndexSummary]:
+        """After `rebuild`: re-index every folder, then tie the marks back to their files."""
+        from desktop.core.recovery.rebuild import rebuild_job
+
+        return rebuild_job(self, cancel)
 
     def close(self) -> None:
         self.catalog.dispose()
@@ -479,3 +488,52 @@ class Library:
             return extract_text(data, os.path.basename(path)).text
         except SkipFile as skip:
             raise SemdeskError(f"Cannot show {os.path.basename(path)}: {skip.reason}.") from None
+
+    # ---- fine-tuning (desktop/core/tuning) ----------------------------------------------------
+
+    def tune(self, target: str = "text", *, settings: Any = None, cancel: CancelToken | None = None) -> Job[Any]:
+        """Train a candidate model on the marks and measure it on held-out marks; nothing changes yet."""
+        from desktop.core.tuning import tune_job
+
+        return tune_job(self, target, settings=settings, cancel=cancel)
+
+    def keep(self, candidate: Any, *, cancel: CancelToken | None = None) -> Job[Any]:
+        """Install a candidate as the active model (re-embeds what it needs, cancellable)."""
+        from desktop.core.tuning import keep_job
+
+        return keep_job(self, candidate, cancel=cancel)
+
+    def discard(self, candidate: Any) -> None:
+        """Throw a candidate away; the active model and the marks are untouched."""
+        from desktop.core.tuning import discard
+
+        discard(candidate)
+
+    def model_versions(self) -> list[Any]:
+        from desktop.core.tuning import versions
+
+        return versions(self)
+
+    def activate_model(self, version_id: int, *, cancel: CancelToken | None = None) -> Job[Any]:
+        from desktop.core.tuning import activate_job
+
+        return activate_job(self, version_id, cancel=cancel)
+
+    def use_base_model(self, target: str = "all", *, cancel: CancelToken | None = None) -> Job[None]:
+        from desktop.core.tuning import use_base_job
+
+        return use_base_job(self, target, cancel=cancel)
+
+
+def tune_defaults() -> dict[str, Any]:
+    """The training settings each target starts from (the wizard's and `semdesk tune`'s defaults)."""
+    from desktop.core.tuning.job import DEFAULTS
+
+    return dict(DEFAULTS)
+
+
+def tuning_report(candidate: Any) -> tuple[list[str], list[tuple[str, float, float]]]:
+    """A candidate's before/after in plain sentences, and as (label, current, new) figures."""
+    from desktop.core.tuning.report import figures, sentences
+
+    return sentences(candidate), figures(candidate)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from desktop.core.retrieval.search import Filters
+from desktop.core.common.records import Filters
 
 DAY = 86400.0
 DATE_CHOICES = [

@@ -15,8 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.common.records import Hit, MarkRecord
-from desktop.core.retrieval.search import Filters
+from desktop.core.common.records import Filters, Hit, MarkRecord
 from desktop.gui.workers import Workers
 
 DEBOUNCE_MS = 150

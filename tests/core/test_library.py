@@ -291,7 +291,7 @@ def test_waiting_photos_are_indexed_once_weights_arrive(library: Library, tmp_pa
 
 
 def test_filters_by_folder_and_date(library: Library, tmp_path: Path) -> None:
-    from desktop.core.retrieval.search import Filters
+    from desktop.core.common.records import Filters
 
     write_documents(tmp_path / "home", ["bicycle.txt"])
     write_documents(tmp_path / "work", ["garden.txt", "bread.md"])

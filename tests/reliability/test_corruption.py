@@ -153,7 +153,8 @@ def test_folder_list_comes_from_the_mirror_when_the_catalog_is_unreadable(tmp_pa
     with Library.open(lib_path) as lib:
         run_job(lib.index([docs, more]))
     (lib_path / "catalog.sqlite").write_bytes(b"not a database at all" * 100)
-    lib, report, job = Library.rebuild(lib_path)
+    lib, report = Library.rebuild(lib_path)
+    job = lib.finish_rebuild()
     with lib:
         assert sorted(report.folders) == sorted([str(docs.resolve()), str(more.resolve())])
         assert run_job(job).indexed == 2

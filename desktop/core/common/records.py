@@ -104,3 +104,14 @@ class MarkRecord:
     passage: str | None = None
     file_id: int | None = None
     chunk_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    folder: str | None = None  # only files under this folder
+    date_from: float | None = None  # photo date taken, else file modification time
+    date_to: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.folder, self.date_from, self.date_to))

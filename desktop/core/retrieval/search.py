@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +16,7 @@ from sqlalchemy import and_, func, select, text
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus, Folder
 from desktop.core.catalog.tables import under
-from desktop.core.common.records import Hit, Passage
+from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.retrieval.keywords import ranked_chunk_ids
 
 if TYPE_CHECKING:
@@ -26,17 +25,6 @@ if TYPE_CHECKING:
 RRF_K = 60
 PASSAGES_PER_FILE = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class Filters:
-    folder: str | None = None  # only files under this folder
-    date_from: float | None = None  # photo date taken, else file modification time
-    date_to: float | None = None
-
-    @property
-    def active(self) -> bool:
-        return any(v is not None for v in (self.folder, self.date_from, self.date_to))
 
 
 def fts_match(query: str) -> str | None:
