@@ -13,11 +13,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.core.catalog.tables import Base
-from desktop.core.common.errors import CatalogDamaged, CatalogTooNew, SemdeskError
+from desktop.core.common.errors import (
+    CatalogDamaged,
+    CatalogTooNew,
+    DiskFull,
+    is_damaged_database,
+    is_disk_full,
+)
 
 SCHEMA_VERSION = 1
 
@@ -33,7 +39,6 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 
 # The window opens right after the library: a cold read of a bigger file could cost seconds.
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
-_MALFORMED = "malformed"  # "database disk image is malformed"
 
 
 def damaged(path: Path, detail: object) -> CatalogDamaged:
@@ -119,15 +124,13 @@ class Catalog:
         try:
             with self._sessions() as session, session.begin():
                 yield session
-        except OperationalError as error:
-            if "disk is full" in str(error.orig):  # SQLITE_FULL: the transaction was rolled back
-                raise SemdeskError(
+        except DatabaseError as error:
+            if is_disk_full(error):  # SQLITE_FULL: the transaction was rolled back
+                raise DiskFull(
                     "The disk is full, so semdesk could not save its work; nothing was lost. "
                     "Free some space and try again."
                 ) from error
-            raise
-        except DatabaseError as error:
-            if _MALFORMED in str(error.orig) or "not a database" in str(error.orig):
+            if is_damaged_database(error):
                 raise damaged(self.path, error.orig) from error
             raise
 

@@ -13,9 +13,39 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Setting:
+    """Everything about one setting, so the dialog, `semdesk config` and the library all follow it."""
+
     key: str
     default: Any
     help: str
+    label: str = ""  # what the Settings dialog calls it
+    section: str = "Advanced"  # the dialog's group; "Advanced" holds the technical ones
+    minimum: int | None = None  # bounds of a number, checked on every write
+    maximum: int | None = None
+    reembeds: bool = False  # changing it changes the vectors: the library must be read again
+    resets: str | None = None  # "text" or "clip": the encoder made from it is made again
+    picks_file: bool = False  # the dialog offers a file chooser
+
+    def check(self, value: Any) -> Any:
+        """`value` as this setting's type, or ValueError with a sentence saying what it takes."""
+        if isinstance(value, str) and not isinstance(self.default, str):
+            value = self.parse(value)
+        if isinstance(self.default, bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.key} takes yes or no, not {value!r}.")
+        elif isinstance(self.default, int):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{self.key} takes a whole number, not {value!r}.")
+            too_low = self.minimum is not None and value < self.minimum
+            if too_low or (self.maximum is not None and value > self.maximum):
+                raise ValueError(f"{self.key} takes a number from {self.minimum} to {self.maximum}, not {value}.")
+        elif isinstance(self.default, list):
+            if not isinstance(value, list | tuple):
+                raise ValueError(f"{self.key} takes a list.")
+            value = [str(v) for v in value]
+        else:
+            value = str(value)
+        return value
 
     def parse(self, text: str) -> Any:
         """Turn what a user typed on the command line into a value of the right type."""
@@ -51,41 +81,72 @@ SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in [
         Setting(
-            "text_model",
-            DEFAULT_TEXT_MODEL,
+            "text_model", DEFAULT_TEXT_MODEL,
             "sentence-transformers model for documents: a name in the local cache or a folder path",
+            label="Text model", section="Models", reembeds=True, resets="text",
         ),
         Setting(
-            "clip_model",
-            DEFAULT_CLIP_MODEL,
+            "clip_model", DEFAULT_CLIP_MODEL,
             "open_clip architecture for photos (e.g. ViT-B-32), or a path to a model config .json",
+            label="Photo model architecture", reembeds=True, resets="clip",
         ),
         Setting(
-            "clip_pretrained",
-            DEFAULT_CLIP_PRETRAINED,
+            "clip_pretrained", DEFAULT_CLIP_PRETRAINED,
             "open_clip pretrained tag looked up in the Hugging Face cache when clip_weights is empty",
+            label="Photo model weights tag", reembeds=True, resets="clip",
         ),
-        Setting("clip_weights", "", "path to a CLIP weights file (.safetensors, .bin or .pt)"),
-        Setting("exclude", [], "glob patterns of files or folders to skip, e.g. *.log,node_modules"),
-        Setting("include_hidden", False, "index hidden files and folders (names starting with a dot)"),
-        Setting("follow_symlinks", False, "follow symbolic links that lead outside the indexed folder"),
-        Setting("max_text_mb", 20, "skip text documents larger than this many megabytes"),
-        Setting("max_image_megapixels", 180, "skip images with more pixels than this (decompression bombs)"),
-        Setting("thumbnail_size", 256, "longest side of cached photo thumbnails, in pixels"),
-        Setting("chunk_overlap_tokens", 32, "tokens shared by neighbouring passages"),
-        Setting("text_batch_size", 16, "passages embedded per batch (16 is fastest for the int8 encoder)"),
         Setting(
-            "text_int8",
-            True,
+            "clip_weights", "", "path to a CLIP weights file (.safetensors, .bin or .pt)",
+            label="Photo model weights file", section="Models", reembeds=True, resets="clip", picks_file=True,
+        ),
+        Setting(
+            "exclude", [], "glob patterns of files or folders to skip, e.g. *.log,node_modules",
+            label="Skip files matching", section="Indexing",
+        ),
+        Setting(
+            "include_hidden", False, "index hidden files and folders (names starting with a dot)",
+            label="Hidden files", section="Indexing",
+        ),
+        Setting(
+            "follow_symlinks", False, "follow symbolic links that lead outside the indexed folder",
+            label="Symbolic links", section="Indexing",
+        ),
+        Setting(
+            "max_text_mb", 20, "skip text documents larger than this many megabytes",
+            label="Largest document (MB)", section="Indexing", minimum=1, maximum=2048,
+        ),
+        Setting(
+            "max_image_megapixels", 180, "skip images with more pixels than this (decompression bombs)",
+            label="Largest photo (megapixels)", section="Indexing", minimum=1, maximum=1000,
+        ),
+        Setting(
+            "thumbnail_size", 256, "longest side of cached photo thumbnails, in pixels",
+            label="Thumbnail size (pixels)", section="Photos", minimum=64, maximum=1024,
+        ),
+        Setting(
+            "chunk_overlap_tokens", 32, "tokens shared by neighbouring passages",
+            label="Passage overlap (tokens)", minimum=0, maximum=256, reembeds=True,
+        ),
+        Setting(
+            "text_batch_size", 16, "passages embedded per batch (16 is fastest for the int8 encoder)",
+            label="Passages per batch", minimum=1, maximum=1024,
+        ),
+        Setting(
+            "text_int8", True,
             "run the text model in int8 (OpenVINO): about 4x faster indexing and queries, nearly "
             "identical results; changing it re-embeds all documents",
+            label="Fast text model", section="Speed", reembeds=True, resets="text",
         ),
-        Setting("image_batch_size", 16, "photos embedded per batch"),
         Setting(
-            "clip_openvino",
-            True,
+            "image_batch_size", 16, "photos embedded per batch", label="Photos per batch", minimum=1, maximum=1024,
+        ),
+        Setting(
+            "clip_openvino", True,
             "run CLIP in OpenVINO: about 4x faster photo indexing and 3x faster photo queries on CPUs "
             "with bf16 units, the same results",
+            label="Fast photo model", section="Speed", resets="clip",
         ),
     ]
 }
+# The dialog's groups, plain ones first; a setting's own `section` puts it in one.
+SECTIONS = ("Models", "Indexing", "Photos", "Speed", "Advanced")

@@ -8,7 +8,6 @@ to it (see versions.py); discarding deletes it.
 
 from __future__ import annotations
 
-import errno
 import shutil
 import tempfile
 import time
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from desktop.core.common.errors import SemdeskError
+from desktop.core.common.errors import DiskFull, SemdeskError, is_disk_full
 from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.tuning import versions
 from desktop.core.tuning.evaluate import Metrics, Shown, Space, describe, measure
@@ -114,8 +113,8 @@ def tune_job(
 
 
 def _disk_error(error: OSError) -> Exception:
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return SemdeskError(
+    if is_disk_full(error):
+        return DiskFull(
             "The disk is full, so the new model could not be saved. Nothing was changed: search keeps "
             "using the current model and all your marks are kept. Free some space and try again."
         )

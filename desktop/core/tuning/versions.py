@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import OperationalError
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, ModelVersion
-from desktop.core.common.errors import SemdeskError
+from desktop.core.common.errors import DiskFull, SemdeskError
 from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
 from desktop.core.common.vector_codec import to_blob
 
@@ -205,11 +204,9 @@ def _embed_missing(
         try:
             with lib.catalog.session() as session:
                 session.execute(insert(ChunkVector).prefix_with("OR IGNORE"), values)
-        except OperationalError as error:
-            if "full" in str(error).lower():
-                raise SemdeskError(
-                    "The disk is full, so the new model's passages could not be stored. Search keeps using "
-                    "the model it had; free some space and keep the model again."
-                ) from error
-            raise
+        except DiskFull as error:  # the catalog classifies SQLITE_FULL by its code
+            raise DiskFull(
+                "The disk is full, so the new model's passages could not be stored. Search keeps using "
+                "the model it had; free some space and keep the model again."
+            ) from error
         yield meter.progress("re-embedding passages", start + len(batch))
