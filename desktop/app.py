@@ -43,8 +43,7 @@ def open_first_library(
     """The first library that opens, and whether its catalog was just rebuilt (the folders still need
     re-indexing). Each failure is explained; a damaged catalog is offered a rebuild first."""
     from desktop.core.common.errors import CatalogDamaged, SemdeskError
-    from desktop.core.library import Library, default_library_dir
-    from desktop.core.recovery.rebuild import start_rebuild
+    from desktop.core.library import Library
 
     for candidate in candidates:
         try:
@@ -52,7 +51,7 @@ def open_first_library(
         except CatalogDamaged as error:
             if ask_rebuild is not None and ask_rebuild(str(error)):
                 try:
-                    return start_rebuild(Path(candidate) if candidate else default_library_dir())[0], True
+                    return Library.rebuild(candidate)[0], True
                 except SemdeskError as failure:
                     show_error(str(failure))
             else:

@@ -200,7 +200,7 @@ def chunk_inputs(lib: Any) -> list[tuple[int, str]]:
 
     from desktop.core.catalog import Chunk, FileRecord
 
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         rows = session.execute(
             select(Chunk.id, FileRecord.title, Chunk.text).join(FileRecord).order_by(Chunk.id)
         ).all()
@@ -222,7 +222,7 @@ def bench_text(report: Report, work: Path, full: bool, state: dict[str, Any]) ->
     report.add("text", "corpus", f"{len(files)} files, {size / 1024:.0f} KiB", "",
                f"corpus: library/*.rst.txt {files[0].name} .. {files[-1].name}")
     lib = Library.open(work / "text-lib")
-    encoder = lib.text_encoder()
+    encoder = lib.workspace.encoders.text()
     t0 = time.perf_counter()
     encoder.load()
     encoder.encode(["warm up " * 50] * 32, batch_size=32)  # first batches are slower (allocations)
@@ -355,7 +355,7 @@ def measure_photo_folder(lib: Any, encoder: Any, folder: Path) -> dict[str, Any]
     import torch
     from PIL import Image
 
-    from desktop.core.indexing.loader import prepare_file
+    from desktop.core.ingest.prepared import prepare_file
 
     with rss_sampler() as memory:  # the pipeline alone: the bare run below holds every tensor at once
         pipeline_s, _, summary = cpu_seconds(lambda: index_folder(lib, folder)[0])
@@ -370,7 +370,11 @@ def measure_photo_folder(lib: Any, encoder: Any, folder: Path) -> dict[str, Any]
     settings = lib.settings()
 
     def prepare_all() -> list[Any]:
-        return [prepare_file(lib, 0, str(p), "image", settings, text_encoder=None, clip_encoder=encoder) for p in paths]
+        ws = lib.workspace
+        return [
+            prepare_file(ws.paths.thumbs, 0, str(p), "image", settings, text_encoder=None, clip_encoder=encoder)
+            for p in paths
+        ]
 
     _, loader_cpu, _ = cpu_seconds(prepare_all)
     return {"n": len(paths), "indexed": summary.indexed, "pipeline_s": pipeline_s,
@@ -412,7 +416,7 @@ def bench_photos(report: Report, work: Path, full: bool, state: dict[str, Any]) 
     lib = Library.open(work / "photo-lib")
     lib.set_setting("clip_model", "ViT-B-32")
     lib.set_setting("clip_weights", str(weights))
-    encoder = lib.clip_encoder()
+    encoder = lib.workspace.encoders.clip()
     t0 = time.perf_counter()
     encoder.load()
     encoder.encode_tensors(torch.zeros((4, 3, 224, 224)))
@@ -458,8 +462,8 @@ def bench_latency(report: Report, state: dict[str, Any], full: bool) -> None:
     reps = 5 if full else 3
     lib = state.get("text_lib")
     if lib is not None:
-        index = lib.ready_index("text")
-        encoder = lib.query_encoder()
+        index = lib.workspace.indexes.ready("text")
+        encoder = lib.workspace.encoders.query()
         report.add("latency", "text_index_vectors", index.count, "vectors", "real text library size")
 
         def dense(q: str) -> Any:
@@ -497,11 +501,11 @@ def synthetic_vectors(n: int, dim: int, seed: int, centres: int = 1000) -> Any:
 
 def fill_synthetic_library(lib: Any, n: int, texts: list[str], vectors: Any) -> None:
     """n chunks (10 per file) with real passage texts (cycled) in the FTS table and synthetic vectors."""
-    from desktop.core.vectors import to_blob
+    from desktop.core.common.vector_codec import to_blob
 
-    mv = lib.active_version_id("text")
+    mv = lib.workspace.versions.active_id("text")
     per_file = 10
-    with lib.catalog.engine.begin() as conn:
+    with lib.workspace.catalog.engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO folders (id, path, added_at) VALUES (1, ?, 0)", (b"/synthetic",))
         conn.exec_driver_sql(
             "INSERT INTO files (id, folder_id, path, kind, size, mtime, status, title, model_version_id) "
@@ -528,11 +532,11 @@ PHOTO_WORDS = ["beach", "sunset", "dog", "cat", "mountain", "birthday", "garden"
 def fill_synthetic_photos(lib: Any, n: int, vectors: Any) -> None:
     """n photo files with synthetic CLIP vectors and camera-like names (IMG_000123 beach.jpg) in the
     file-name keyword table, as the indexer writes them."""
-    from desktop.core.vectors import to_blob
+    from desktop.core.common.vector_codec import to_blob
 
-    mv = lib.active_version_id("image")
+    mv = lib.workspace.versions.active_id("image")
     names = [f"IMG_{f:06d} {PHOTO_WORDS[f % len(PHOTO_WORDS)]}.jpg" for f in range(1, n + 1)]
-    with lib.catalog.engine.begin() as conn:
+    with lib.workspace.catalog.engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO folders (id, path, added_at) VALUES (1, ?, 0)", (b"/photos",))
         conn.exec_driver_sql(
             "INSERT INTO files (id, folder_id, path, kind, size, mtime, status, model_version_id) "
@@ -557,9 +561,9 @@ def bench_photo_scale(report: Report, work: Path, state: dict[str, Any], full: b
         lib.set_setting("clip_model", "ViT-B-32")
         lib.set_setting("clip_weights", str(weights))
         fill_synthetic_photos(lib, n, synthetic_vectors(n, 512, seed=n + 1))
-        lib.clip_encoder().load()
+        lib.workspace.encoders.clip().load()
         t0 = time.perf_counter()
-        index = lib.ready_index("image")
+        index = lib.workspace.indexes.ready("image")
         report.add("scale", f"photo_build_{label}_s", time.perf_counter() - t0, "s", f"{label} photos: HNSW build")
         assert index.count == n, (index.count, n)
         stats = time_calls(lambda q, lib=lib: lib.search_photos(q, top=40), QUERIES, 3 if full else 2)
@@ -588,9 +592,9 @@ def bench_scale(report: Report, work: Path, state: dict[str, Any], full: bool, s
         t0 = time.perf_counter()
         fill_synthetic_library(lib, n, texts, base)
         report.add("scale", f"fill_{label}_s", time.perf_counter() - t0, "s", f"{label}: write catalog rows (setup)")
-        lib.query_encoder().load()
+        lib.workspace.encoders.query().load()
         t0 = time.perf_counter()
-        index = lib.ready_index("text")
+        index = lib.workspace.indexes.ready("text")
         build_s = time.perf_counter() - t0
         report.add("scale", f"build_{label}_s", build_s, "s", f"{label}: HNSW build from catalog")
         assert index.count == n, (index.count, n)
@@ -600,11 +604,11 @@ def bench_scale(report: Report, work: Path, state: dict[str, Any], full: bool, s
         recall = float(np.mean([len(f & set(e.tolist())) / 10 for f, e in zip(found, exact, strict=True)]))
         check = index.exact(queries[0], 10)  # the library's own ground truth agrees with numpy's
         assert [c for c, _ in check] == exact[0].tolist(), "exact search disagrees with numpy"
-        encoder = lib.query_encoder()
+        encoder = lib.workspace.encoders.query()
         reps = 3 if full else 2
         dense = time_calls(lambda q, i=index, e=encoder: i.query(e.encode_query(q), 50), QUERIES, reps)
         hybrid = time_calls(lambda q, lib=lib: lib.search_documents(q, top=20), QUERIES, reps)
-        keyword = time_calls(lambda q, lib=lib: search._keyword_chunks(lib, q, 50, None), QUERIES, reps)
+        keyword = time_calls(lambda q, lib=lib: search._keyword_chunks(lib.workspace, q, 50, None), QUERIES, reps)
         report.data.setdefault("scale", {})[label] = {
             "hnsw": hnsw, "dense": dense, "hybrid": hybrid, "keyword": keyword,
             "recall_at_10": recall, "build_s": build_s,
@@ -630,7 +634,7 @@ def faq_judgements(lib: Any) -> list[tuple[str, set[int]]]:
 
     from desktop.core.catalog import Chunk, FileRecord
 
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         files = session.execute(select(FileRecord.id, FileRecord.path).order_by(FileRecord.path)).all()
         chunks = session.execute(select(Chunk.id, Chunk.file_id, Chunk.start, Chunk.end)).all()
     by_file: dict[int, list[tuple[int, int, int]]] = {}
@@ -661,13 +665,13 @@ def bench_quality(report: Report, work: Path, state: dict[str, Any]) -> None:
     judged = faq_judgements(lib)
     report.add("quality", "faq", f"{summary.indexed} files, {len(judged)} questions", "",
                "Python FAQ (python3.11-doc): files, questions")
-    index = lib.ready_index("text")
-    encoder = lib.query_encoder()
+    index = lib.workspace.indexes.ready("text")
+    encoder = lib.workspace.encoders.query()
     runs: dict[str, list[list[bool]]] = {"dense": [], "keyword": [], "hybrid": []}
     counts = []
     for question, relevant in judged:
         dense = [cid for cid, _ in index.query(encoder.encode_query(question), 50)]
-        keyword = search._keyword_chunks(lib, question, 50, None)
+        keyword = search._keyword_chunks(lib.workspace, question, 50, None)
         fused = search.rrf(dense, keyword)
         hybrid = sorted(fused, key=lambda c: -fused[c])
         for name, ranking in (("dense", dense), ("keyword", keyword), ("hybrid", hybrid)):

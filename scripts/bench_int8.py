@@ -21,12 +21,12 @@ def faq_ndcg(lib: Any, judged: list[tuple[str, set[int]]]) -> dict[str, float]:
     from desktop.core.common.metrics import ndcg_at_k
     from desktop.core.retrieval import search
 
-    index = lib.ready_index("text")
-    encoder = lib.query_encoder()
+    index = lib.workspace.indexes.ready("text")
+    encoder = lib.workspace.encoders.query()
     runs: dict[str, list[list[bool]]] = {"dense": [], "hybrid": []}
     for question, relevant in judged:
         dense = [cid for cid, _ in index.query(encoder.encode_query(question), 50)]
-        fused = search.rrf(dense, search._keyword_chunks(lib, question, 50, None))
+        fused = search.rrf(dense, search._keyword_chunks(lib.workspace, question, 50, None))
         hybrid = sorted(fused, key=lambda c: -fused[c])
         runs["dense"].append([cid in relevant for cid in dense[:10]])
         runs["hybrid"].append([cid in relevant for cid in hybrid[:10]])
@@ -52,7 +52,7 @@ def bench_int8(
         index_folder(lib, faq)
         libs[name] = lib
     texts = [text for _, text in chunk_inputs(libs["fp32"])][: PASSAGES * (2 if full else 1)]
-    encoders = {name: lib.text_encoder() for name, lib in libs.items()}
+    encoders = {name: lib.workspace.encoders.text() for name, lib in libs.items()}
     app_batch = int(libs["fp32"].get_setting("text_batch_size"))
     batches = sorted({8, 16, 32, app_batch})
     for encoder in encoders.values():

@@ -66,10 +66,10 @@ def bench_map(report: Any, work: Path, state: dict[str, Any], sizes: list[int],
 
 def _add_chunks(lib: Any, n: int, vectors: Any) -> None:
     """NEW_ITEMS passages added after the map was made, in a file of their own."""
-    from desktop.core.vectors import to_blob
+    from desktop.core.common.vector_codec import to_blob
 
-    mv = lib.active_version_id("text")
-    with lib.catalog.engine.begin() as conn:
+    mv = lib.workspace.versions.active_id("text")
+    with lib.workspace.catalog.engine.begin() as conn:
         file_id = conn.exec_driver_sql("SELECT max(id) + 1 FROM files").scalar()
         conn.exec_driver_sql(
             "INSERT INTO files (id, folder_id, path, kind, size, mtime, status, title, model_version_id) "

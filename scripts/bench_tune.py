@@ -29,7 +29,7 @@ def bench_tune(report: Any, work: Path, faq: Path, index_folder: Callable[[Any, 
     judged = [QueryMarks(q, tuple(sorted(chunks))) for q, chunks in faq_judgements(lib)]
     random.Random(5).shuffle(judged)
     marked, held_out = judged[: len(judged) // 2], judged[len(judged) // 2 :]
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         file_of = dict(session.execute(select(Chunk.id, Chunk.file_id)).all())
     for item in marked:
         answer = item.positives[0]  # the chunk where the answer section starts

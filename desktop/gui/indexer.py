@@ -102,9 +102,7 @@ class Indexer(QObject):
                 return library.remove(job.paths[0])
         elif job.action == "rebuild":
             def work(report: Callable[[Progress], None]) -> Any:
-                from desktop.core.recovery.rebuild import rebuild_job
-
-                return run_job(rebuild_job(library, token), Throttle(report))
+                return run_job(library.finish_rebuild(token), Throttle(report))
         else:
             def work(report: Callable[[Progress], None]) -> Any:
                 paths = list(job.paths) or None

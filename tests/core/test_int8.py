@@ -12,7 +12,8 @@ from desktop.core.common.errors import ModelUnavailable
 from desktop.core.embed import TextEncoder, default_text_model_path
 from desktop.core.embed import int8 as int8_module
 from desktop.core.embed.calibration import calibration_texts
-from desktop.core.library import INT8_SUFFIX, Library
+from desktop.core.library import Library
+from desktop.core.workspace.versions import INT8_SUFFIX
 from tests.conftest import index
 
 SENTENCES = [
@@ -54,20 +55,20 @@ def test_int8_is_the_default_and_switching_it_off_re_embeds(library: Library, tm
     docs.mkdir()
     (docs / "a.txt").write_text("Sourdough bread needs a lively starter and a long proof.")
     index(library, docs)
-    int8_version = library.active_version_id("text")
-    assert library._active_version_row("text").name.endswith(INT8_SUFFIX)
-    assert library.text_encoder().int8 and library.query_encoder().int8
+    int8_version = library.workspace.versions.active_id("text")
+    assert library.workspace.versions.active("text").name.endswith(INT8_SUFFIX)
+    assert library.workspace.encoders.text().int8 and library.workspace.encoders.query().int8
 
     library.set_setting("text_int8", False)
-    fp32_version = library.active_version_id("text")
+    fp32_version = library.workspace.versions.active_id("text")
     assert fp32_version != int8_version
     assert library._text_model() == (library.get_setting("text_model"), False)
-    assert not library.text_encoder().int8 and not library.query_encoder().int8
+    assert not library.workspace.encoders.text().int8 and not library.workspace.encoders.query().int8
     assert index(library, docs).indexed == 1  # the file's vectors came from the other space
     assert library.search_documents("bread starter")[0].path.endswith("a.txt")
 
     library.set_setting("text_int8", True)
-    assert library.active_version_id("text") == int8_version
+    assert library.workspace.versions.active_id("text") == int8_version
 
 
 def test_without_the_int8_runtime_the_setting_means_full_precision(library: Library, monkeypatch) -> None:
@@ -75,7 +76,7 @@ def test_without_the_int8_runtime_the_setting_means_full_precision(library: Libr
 
     monkeypatch.setattr(text_module, "int8_available", lambda: False)
     assert library.get_setting("text_int8") is True
-    assert library.base_text_version_name() == library.get_setting("text_model")
+    assert library.workspace.versions.base_text_name() == library.get_setting("text_model")
     assert library._text_model()[1] is False
 
 

@@ -127,7 +127,7 @@ def test_bad_input_is_recorded_and_skipped(library: Library, tmp_path: Path) -> 
 def test_vanishing_file_is_skipped_not_fatal(library: Library, tmp_path: Path, monkeypatch) -> None:
     docs = tmp_path / "docs"
     write_documents(docs, ["bread.md", "garden.txt"])
-    import desktop.core.indexing.loader as prepare
+    import desktop.core.ingest.prepared as prepare
 
     real = prepare.read_stable
 
@@ -145,7 +145,7 @@ def test_vanishing_file_is_skipped_not_fatal(library: Library, tmp_path: Path, m
 def test_unexpected_parser_error_costs_one_file(library: Library, tmp_path: Path, monkeypatch) -> None:
     docs = tmp_path / "docs"
     write_documents(docs, ["bread.md", "garden.txt"])
-    import desktop.core.indexing.loader as prepare
+    import desktop.core.ingest.prepared as prepare
 
     real = prepare.extract_text
 
@@ -169,7 +169,7 @@ def test_hnsw_file_deleted_or_corrupted_is_rebuilt(tmp_path: Path) -> None:
     hnsw.write_bytes(os.urandom(hnsw.stat().st_size))  # same size, garbage: must never be loaded
     with Library.open(tmp_path / "lib") as lib:
         assert [h.path for h in lib.search_documents("bicycle repair")] == expected
-        assert lib.vector_index("text").last_load == "rebuilt"
+        assert lib.workspace.indexes.get("text").last_load == "rebuilt"
     hnsw.unlink()
     with Library.open(tmp_path / "lib") as lib:
         assert [h.path for h in lib.search_documents("bicycle repair")] == expected
@@ -191,12 +191,12 @@ def test_own_data_dir_is_never_indexed(tmp_path: Path) -> None:
 def test_second_writer_is_told_library_is_busy(tmp_path: Path) -> None:
     write_documents(tmp_path / "docs", ["bread.md"])
     with Library.open(tmp_path / "lib") as first, Library.open(tmp_path / "lib") as second:
-        first.write_lock.acquire("indexing")
+        first.workspace.write_lock.acquire("indexing")
         try:
             with pytest.raises(LibraryBusy, match="busy"):
                 index(second, tmp_path / "docs")
         finally:
-            first.write_lock.release()
+            first.workspace.write_lock.release()
         assert index(second, tmp_path / "docs").indexed == 1
 
 

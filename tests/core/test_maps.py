@@ -76,7 +76,7 @@ def test_reopening_reads_the_cache(mapped: tuple[Library, MapData, Path], monkey
     again = run_job(lib.map("text", per_chunk=True, options=FAST))
     assert np.array_equal(again.xy, data.xy) and np.array_equal(again.clusters, data.clusters)
     assert again.labels == data.labels and again.placed == 0
-    assert (lib.path / "maps" / f"{MapKey('text', lib.active_version_id('text'), True).name}.npz").is_file()
+    assert (lib.path / "maps" / f"{MapKey('text', lib.workspace.versions.active_id('text'), True).name}.npz").is_file()
 
 
 def test_point_queries(mapped: tuple[Library, MapData, Path]) -> None:

@@ -31,9 +31,9 @@ def test_photo_map_and_clip_word_labels(clip_library: Library, tmp_path: Path) -
     assert len(data) == 14 and data.kind == "image"
     assert all(Path(p).parent.name == "photos" for p in data.facts.paths)
     # Whatever HDBSCAN finds on 14 random-model vectors, naming goes through the CLIP text encoder:
-    vectors = np.stack([clip_library.clip_encoder().encode_query(f"probe {i}") for i in range(6)])
+    vectors = np.stack([clip_library.workspace.encoders.clip().encode_query(f"probe {i}") for i in range(6)])
     halves = np.array([0, 0, 0, 1, 1, 1])
-    labels = photo_labels(vectors, halves, clip_library.clip_encoder().encode_texts)
+    labels = photo_labels(vectors, halves, clip_library.workspace.encoders.clip().encode_texts)
     assert set(labels) == {0, 1}
     for label in labels.values():
         words = label.split(" · ")

@@ -23,7 +23,7 @@ def test_query_words_are_distinct_lowercase_and_inert() -> None:
 
 def _fts(tmp_path: Path, bodies: list[str]) -> Library:
     lib = Library.open(tmp_path / "lib")
-    with lib.catalog.engine.begin() as conn:
+    with lib.workspace.catalog.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO chunk_fts (rowid, title, body) VALUES (?, '', ?)", list(enumerate(bodies, start=1))
         )
@@ -31,7 +31,7 @@ def _fts(tmp_path: Path, bodies: list[str]) -> Library:
 
 
 def _ranked(lib: Library, query: str, limit: int) -> list[int]:
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         return keywords.ranked_chunk_ids(session, query, limit)
 
 
@@ -64,7 +64,7 @@ def test_keyword_ranking_equals_plain_or_on_a_small_library(tmp_path: Path) -> N
     bodies = ["apple pie recipe", "apple tree", "pie chart", "banana bread", "apple pie and pie"]
     lib = _fts(tmp_path, bodies)
     try:
-        with lib.catalog.session() as session:
+        with lib.workspace.catalog.session() as session:
             plain = [
                 int(r)
                 for r in session.execute(

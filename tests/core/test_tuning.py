@@ -19,12 +19,13 @@ from sqlalchemy import select
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord
 from desktop.core.common.errors import Cancelled, SemdeskError
 from desktop.core.common.jobs import CancelToken, run_job
+from desktop.core.common.vector_codec import to_blob
 from desktop.core.embed.int8 import LOCAL_DIR, _cache_key, cache_root
-from desktop.core.library import INT8_SUFFIX, Library
+from desktop.core.library import Library
 from desktop.core.tuning import TrainProgress, keep_job, tune_job, use_base_job, versions
 from desktop.core.tuning.evaluate import Space, evaluate_active
 from desktop.core.tuning.examples import QueryMarks
-from desktop.core.vectors import to_blob
+from desktop.core.workspace.versions import INT8_SUFFIX
 from tests.conftest import PYTHON_FAQ, index
 from tests.core.test_realdata import faq_questions
 
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.realdata
 
 def answer_chunk(lib: Library, question: str, file_name: str) -> int | None:
     """The passage under the question's heading: the one holding the question's text."""
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         rows = session.execute(
             select(Chunk.id, Chunk.text, FileRecord.path).join(FileRecord, FileRecord.id == Chunk.file_id)
             .where(Chunk.text.contains(question[:40])).order_by(Chunk.id)
@@ -55,7 +56,7 @@ def faq(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, list[QueryMa
             judged.append(QueryMarks(question, (chunk,)))
     random.Random(5).shuffle(judged)
     marked, held_out = judged[: len(judged) // 2], judged[len(judged) // 2 :]
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         file_of = dict(session.execute(select(Chunk.id, Chunk.file_id)).all())
     for item in marked:
         lib.mark(item.query, file_of[item.positives[0]], True, chunk_id=item.positives[0])
@@ -68,15 +69,16 @@ def faq(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, list[QueryMa
 def state_of(lib: Library) -> tuple:
     """What a failed run must not change: the active versions, the marks, the model folders."""
     marks = [(m.query, m.path, m.relevant, m.chunk_id) for m in lib.marks()]
-    folders = sorted(p.name for p in (lib.path / "models").iterdir())
-    return [(v.id, v.active) for v in versions(lib)], marks, folders, lib.active_text_model_path()
+    folders = sorted(p.name for p in (lib.workspace.paths.models).iterdir())
+    active = lib.workspace.versions.active_text_model()[0]
+    return [(v.id, v.active) for v in versions(lib.workspace)], marks, folders, active
 
 
 def test_tuning_on_half_the_faq_raises_held_out_ndcg(faq: tuple[Library, list[QueryMarks]]) -> None:
     lib, held_out = faq
-    before = evaluate_active(lib, held_out)
+    before = evaluate_active(lib.workspace, held_out)
     seen_loss = []
-    candidate = run_job(tune_job(lib, "text"),
+    candidate = run_job(tune_job(lib.workspace, "text"),
                         lambda p: seen_loss.append(p.loss) if isinstance(p, TrainProgress) else None)
     assert seen_loss and all(loss is not None for loss in seen_loss)
     assert candidate.folds == 1 and candidate.before.queries >= 3 and candidate.data_size > 0
@@ -85,43 +87,43 @@ def test_tuning_on_half_the_faq_raises_held_out_ndcg(faq: tuple[Library, list[Qu
     # int8 copy travels in its folder, so the first query after Keep does not wait for one.
     assert candidate.int8 and Path(candidate.folder, LOCAL_DIR, "done.json").is_file()
     # Keeping: the new version gets its own vectors; the old version's stay for a rollback.
-    old_version = lib.active_version_id("text")
-    info = run_job(keep_job(lib, candidate))
-    assert info.active and lib.active_version_id("text") == info.id != old_version
+    old_version = lib.workspace.versions.active_id("text")
+    info = run_job(keep_job(lib.workspace, candidate))
+    assert info.active and lib.workspace.versions.active_id("text") == info.id != old_version
     assert Path(info.path, "model.safetensors").is_file() and not Path(candidate.folder).exists()
     assert info.metrics["after"]["queries"] == candidate.after.queries and info.data_size == candidate.data_size
-    after = evaluate_active(lib, held_out)
+    after = evaluate_active(lib.workspace, held_out)
     print(f"\nFAQ tuning: {len(held_out)} held-out questions never marked; nDCG@10 {before.ndcg:.3f} -> "
           f"{after.ndcg:.3f}, MRR@10 {before.mrr:.3f} -> {after.mrr:.3f}, Recall@10 {before.recall:.3f} -> "
           f"{after.recall:.3f}; the run's own split ({candidate.after.queries} queries): nDCG@10 "
           f"{candidate.before.ndcg:.3f} -> {candidate.after.ndcg:.3f}, triplet accuracy "
           f"{candidate.before.triplet_accuracy:.2f} -> {candidate.after.triplet_accuracy:.2f}")
     assert after.ndcg > before.ndcg
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         counts = {v: len(session.scalars(select(ChunkVector.chunk_id).where(ChunkVector.model_version_id == v)).all())
                   for v in (old_version, info.id)}
     assert counts[old_version] == counts[info.id] > 0
-    with lib.catalog.session() as session:  # Keep stored the measured int8 vectors, nothing re-encoded
+    with lib.workspace.catalog.session() as session:  # Keep stored the measured int8 vectors, nothing re-encoded
         stored = dict(session.execute(select(ChunkVector.chunk_id, ChunkVector.vector)
                                       .where(ChunkVector.model_version_id == info.id)).all())
     measured = candidate.vectors
     assert all(stored[int(i)] == to_blob(v) for i, v in zip(measured.ids, measured.vectors, strict=True))
-    encoder = lib.query_encoder()
+    encoder = lib.workspace.encoders.query()
     assert encoder.int8 and encoder.name == info.path and info.label.endswith(INT8_SUFFIX)
     encoder.encode_query("loaded from the copy in the model's folder, not made again in the cache")
     assert not (cache_root() / "int8" / _cache_key(info.path)).exists()
     # Search answers with the tuned model (its index was rebuilt for the new version).
     assert lib.search_documents(held_out[0].query, top=3)
     # Rollback to the base: immediate (its vectors were kept) and exactly the old ranking again.
-    run_job(use_base_job(lib, "text"))
-    assert lib.active_version_id("text") == old_version
-    assert evaluate_active(lib, held_out) == before
+    run_job(use_base_job(lib.workspace, "text"))
+    assert lib.workspace.versions.active_id("text") == old_version
+    assert evaluate_active(lib.workspace, held_out) == before
     # ...and forward again to the tuned version by its id.
     from desktop.core.tuning import activate_job
 
-    run_job(activate_job(lib, info.id))
-    assert evaluate_active(lib, held_out) == after
-    run_job(use_base_job(lib, "text"))
+    run_job(activate_job(lib.workspace, info.id))
+    assert evaluate_active(lib.workspace, held_out) == after
+    run_job(use_base_job(lib.workspace, "text"))
 
 
 def test_training_crash_leaves_everything_as_it_was(faq, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,7 +135,7 @@ def test_training_crash_leaves_everything_as_it_was(faq, monkeypatch: pytest.Mon
 
     monkeypatch.setattr("sentence_transformers.SentenceTransformerTrainer.train", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        run_job(tune_job(lib, "text"))
+        run_job(tune_job(lib.workspace, "text"))
     assert state_of(lib) == before
 
 
@@ -156,7 +158,7 @@ def test_full_disk_while_saving_changes_nothing(faq, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("desktop.core.tuning.text_job.encode_space", no_measuring)
     monkeypatch.setattr("sentence_transformers.SentenceTransformer.save", full)
     with pytest.raises(SemdeskError, match="disk is full"):
-        run_job(tune_job(lib, "text"))
+        run_job(tune_job(lib.workspace, "text"))
     assert state_of(lib) == before
 
 
@@ -164,7 +166,7 @@ def test_cancel_during_training_changes_nothing(faq) -> None:
     lib, _ = faq
     before = state_of(lib)
     cancel = CancelToken()
-    job = tune_job(lib, "text", cancel=cancel)
+    job = tune_job(lib.workspace, "text", cancel=cancel)
     with pytest.raises(Cancelled):
         for progress in job:
             if isinstance(progress, TrainProgress):

@@ -9,7 +9,8 @@ import pytest
 
 from desktop.cli import main
 from desktop.core.embed.int8 import LOCAL_DIR
-from desktop.core.library import INT8_SUFFIX, Library
+from desktop.core.library import Library
+from desktop.core.workspace.versions import INT8_SUFFIX
 from tests.conftest import index
 from tests.corpus import write_documents
 
@@ -31,27 +32,27 @@ def marked(library: Library, tmp_path: Path) -> Library:
 
 
 def models_folder(lib: Library) -> list[str]:
-    return sorted(p.name for p in (lib.path / "models").iterdir())
+    return sorted(p.name for p in (lib.workspace.paths.models).iterdir())
 
 
 def test_tune_without_keep_discards_and_with_keep_switches(marked: Library, capsys: pytest.CaptureFixture[str]) -> None:
     where = ["--library", str(marked.path)]
-    base = marked.active_version_id("text")
+    base = marked.workspace.versions.active_id("text")
     assert main([*where, "tune", "--epochs", "1"]) == 0
     out = capsys.readouterr().out
     assert "Tested on 3 marked searches each left out of training in turn (3 rounds)" in out
     assert "nDCG@10" in out and "was not kept" in out
-    assert models_folder(marked) == [] and marked.active_version_id("text") == base
+    assert models_folder(marked) == [] and marked.workspace.versions.active_id("text") == base
 
     assert main([*where, "tune", "--epochs", "1", "--keep", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["folds"] == 3 and report["after"]["queries"] == 3 and report["kept"]["active"]
     assert report["data_size"] == 3 and len(report["losses"]) == 4  # 3 rounds of 1 step, then the final one
     tuned = report["kept"]["id"]
-    assert marked.active_version_id("text") == tuned
+    assert marked.workspace.versions.active_id("text") == tuned
     # k-fold rounds are measured at full precision; the model kept runs in int8 from its own copy.
     assert report["int8"] and Path(report["kept"]["path"], LOCAL_DIR, "done.json").is_file()
-    assert marked.query_encoder().int8
+    assert marked.workspace.encoders.query().int8
 
     assert main([*where, "models", "--json"]) == 0
     listed = {v["id"]: v for v in json.loads(capsys.readouterr().out)}
@@ -60,10 +61,10 @@ def test_tune_without_keep_discards_and_with_keep_switches(marked: Library, caps
 
     assert main([*where, "models", "--use", "base"]) == 0
     assert "* " in capsys.readouterr().out
-    assert marked.active_version_id("text") == base
+    assert marked.workspace.versions.active_id("text") == base
     assert main([*where, "models", "--use", str(tuned)]) == 0
     capsys.readouterr()
-    assert marked.active_version_id("text") == tuned
+    assert marked.workspace.versions.active_id("text") == tuned
 
 
 def test_models_use_unknown_version_and_too_few_marks(library: Library, capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,9 +85,10 @@ def test_a_tuned_model_follows_the_int8_setting(marked: Library, capsys: pytest.
     int8_top = [h.file_id for h in marked.search_documents(query, top=3)]
 
     marked.set_setting("text_int8", False)  # the same tuned model, at full precision: a version of its own
-    full = marked.active_version_id("text")
+    full = marked.workspace.versions.active_id("text")
     assert full != kept["id"]
-    assert not marked.query_encoder().int8 and marked.active_text_model_path() == kept["path"]
+    ws = marked.workspace
+    assert not ws.encoders.query().int8 and ws.versions.active_text_model()[0] == kept["path"]
     assert main([*where, "index", "--json"]) == 0  # re-embeds every passage with it
     capsys.readouterr()
     assert [h.file_id for h in marked.search_documents(query, top=3)][:1] == int8_top[:1]
@@ -95,7 +97,7 @@ def test_a_tuned_model_follows_the_int8_setting(marked: Library, capsys: pytest.
     assert labels[kept["id"]] == labels[full] + INT8_SUFFIX
 
     marked.set_setting("text_int8", True)  # back to the int8 version, whose vectors are still there
-    assert marked.active_version_id("text") == kept["id"] and marked.query_encoder().int8
+    assert marked.workspace.versions.active_id("text") == kept["id"] and marked.workspace.encoders.query().int8
 
 
 def test_an_int8_copy_that_cannot_be_made_changes_nothing(marked: Library, capsys: pytest.CaptureFixture[str],
@@ -108,10 +110,10 @@ def test_an_int8_copy_that_cannot_be_made_changes_nothing(marked: Library, capsy
                                "Turn off the text_int8 setting to run it at full precision.")
 
     monkeypatch.setattr(text_job, "make_int8_copy", refuse)
-    before = (marked.active_version_id("text"), [(m.query, m.relevant) for m in marked.marks()])
+    before = (marked.workspace.versions.active_id("text"), [(m.query, m.relevant) for m in marked.marks()])
     assert main(["--library", str(marked.path), "tune", "--epochs", "1", "--keep"]) == 1
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1].startswith("semdesk: The fast int8 copy of the text model could not be made")
     assert "Turn off the text_int8 setting" in err and "Traceback" not in err
-    assert (marked.active_version_id("text"), [(m.query, m.relevant) for m in marked.marks()]) == before
+    assert (marked.workspace.versions.active_id("text"), [(m.query, m.relevant) for m in marked.marks()]) == before
     assert models_folder(marked) == []

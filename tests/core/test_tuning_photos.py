@@ -25,7 +25,7 @@ PER_CLASS = 12
 
 
 def photo_vectors(lib: Library) -> dict[int, bytes]:
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         return dict(session.execute(select(PhotoVector.file_id, PhotoVector.vector)).all())
 
 
@@ -64,9 +64,9 @@ def test_photo_marks_lift_unmarked_photos_of_the_same_class(tmp_path: Path, tiny
             unmarked[label] = set(names[1::2])
         before = {label: mean_rank(lib, label, wanted) for label, wanted in unmarked.items()}
 
-        candidate = run_job(tune_job(lib, "image"))
+        candidate = run_job(tune_job(lib.workspace, "image"))
         assert candidate.folds == 3 and candidate.after.queries == len(CLASSES)  # k-fold: few queries
-        info = run_job(keep_job(lib, candidate))
+        info = run_job(keep_job(lib.workspace, candidate))
         assert info.space == "cliptext" and info.active and Path(info.path).is_file()
         after = {label: mean_rank(lib, label, wanted) for label, wanted in unmarked.items()}
         print(f"\nmean rank of the unmarked photos of each class (of {len(stored)}): before {before}, after {after}")
@@ -75,6 +75,6 @@ def test_photo_marks_lift_unmarked_photos_of_the_same_class(tmp_path: Path, tiny
         assert photo_vectors(lib) == stored  # nothing was re-embedded or changed
 
         # Rolling back to CLIP's own text side restores the old ranking exactly.
-        run_job(use_base_job(lib, "image"))
-        assert not any(v.active for v in versions(lib) if v.space == "cliptext")
+        run_job(use_base_job(lib.workspace, "image"))
+        assert not any(v.active for v in versions(lib.workspace) if v.space == "cliptext")
         assert {label: mean_rank(lib, label, wanted) for label, wanted in unmarked.items()} == before

@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 
 from desktop.core.catalog import Catalog, IndexState
-from desktop.core.vectors import VectorIndex, from_blob, hnswfile, normalise, stack_blobs, to_blob
+from desktop.core.catalog.vector_rows import IndexStamps, VectorSource
+from desktop.core.common import atomic
+from desktop.core.common.vector_codec import from_blob, normalise, stack_blobs, to_blob
+from desktop.core.vectors import VectorIndex, hnswfile
 from desktop.core.vectors import hnsw_index as store
-from desktop.core.vectors.source import VectorSource
 
 DIM = 32
 MV = 1
@@ -70,7 +72,8 @@ def stamp(catalog: Catalog, space: str = "text") -> IndexState | None:
 
 
 def make(catalog: Catalog, tmp_path: Path, space: str = "text", **kw) -> VectorIndex:
-    return VectorIndex(catalog, space, tmp_path / "indexes", ef_construction=100, threads=2, **kw)
+    rows, stamps = VectorSource(catalog, space), IndexStamps(catalog)
+    return VectorIndex(rows, stamps, space, tmp_path / "indexes", ef_construction=100, threads=2, **kw)
 
 
 @pytest.fixture
@@ -365,7 +368,7 @@ def test_failed_save_leaves_previous_file_and_stamp(built, catalog, tmp_path, mo
     def disk_full(*_args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(hnswfile.os, "replace", disk_full)
+    monkeypatch.setattr(atomic.os, "replace", disk_full)
     with pytest.raises(OSError) as info:
         index.save()
     assert info.value.errno == errno.ENOSPC

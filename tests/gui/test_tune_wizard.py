@@ -92,7 +92,7 @@ def train(qtbot, wizard: QWizard) -> None:
 
 def test_wizard_remove_mark_cancel_and_discard(qtbot, make_window, marked: Path) -> None:
     window = make_window(marked)
-    before = window.library.active_version_id("text")
+    before = window.library.workspace.versions.active_id("text")
     wizard = open_wizard(qtbot, window)
     page = wizard.marks_page
     shoot(wizard, "marks")
@@ -109,24 +109,24 @@ def test_wizard_remove_mark_cancel_and_discard(qtbot, make_window, marked: Path)
     shoot(wizard, "keep")
     qtbot.mouseClick(keep.discard, Qt.MouseButton.LeftButton)
     assert keep.isComplete() and "discarded" in keep.status.text()
-    assert not folder.exists() and window.library.active_version_id("text") == before
+    assert not folder.exists() and window.library.workspace.versions.active_id("text") == before
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert len(window.library.marks()) == 2 * len(MARKS) - 1  # marks untouched by the whole run
 
 
 def test_wizard_keep_switches_the_model(qtbot, make_window, marked: Path) -> None:
     window = make_window(marked)
-    before = window.library.active_version_id("text")
+    before = window.library.workspace.versions.active_id("text")
     wizard = open_wizard(qtbot, window)
     train(qtbot, wizard)
-    assert window.library.active_version_id("text") == before  # nothing changes before Keep
+    assert window.library.workspace.versions.active_id("text") == before  # nothing changes before Keep
     keep = wizard.keep_page
     with qtbot.waitSignal(wizard.model_changed, timeout=120000):
         qtbot.mouseClick(keep.keep, Qt.MouseButton.LeftButton)
     assert keep.isComplete() and "active" in keep.status.text()
     shoot(wizard, "kept")
-    after = window.library.active_version_id("text")
-    assert after != before and window.library.active_text_model_path() == wizard.state.kept[0].path
+    after = window.library.workspace.versions.active_id("text")
+    assert after != before and window.library.workspace.versions.active_text_model()[0] == wizard.state.kept[0].path
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert len(window.library.marks()) == 2 * len(MARKS)
     # Rollback from Result > Model Versions: back to the base model.
@@ -138,7 +138,7 @@ def test_wizard_keep_switches_the_model(qtbot, make_window, marked: Path) -> Non
         dialog.grab().save(str(Path(SCREENSHOTS) / "wizard-7-versions.png"))
     with qtbot.waitSignal(dialog.model_changed, timeout=120000):
         qtbot.mouseClick(dialog.base, Qt.MouseButton.LeftButton)
-    assert window.library.active_version_id("text") == before
+    assert window.library.workspace.versions.active_id("text") == before
     dialog.close()
 
 
@@ -150,7 +150,6 @@ def test_stopping_keep_leaves_search_on_the_old_model(qtbot, make_window, marked
     from importlib import import_module
 
     from desktop.core.common.jobs import Progress
-    from desktop.core.tuning import activate_job
 
     versions = import_module("desktop.core.tuning.versions")  # the package exports a function of that name
     real = versions._embed_missing
@@ -164,7 +163,7 @@ def test_stopping_keep_leaves_search_on_the_old_model(qtbot, make_window, marked
             threading.Event().wait(0.02)
 
     window = make_window(marked)
-    before = window.library.active_version_id("text")
+    before = window.library.workspace.versions.active_id("text")
     wizard = open_wizard(qtbot, window)
     train(qtbot, wizard)
     keep = wizard.keep_page
@@ -179,13 +178,13 @@ def test_stopping_keep_leaves_search_on_the_old_model(qtbot, make_window, marked
     assert keep.isComplete() and not keep.keep.isEnabled() and not keep.discard.isEnabled()
     shoot(wizard, "keep-stopped")
     lib = window.library
-    assert lib.active_version_id("text") == before
-    tuned = [v for v in versions.versions(lib) if v.base_model]
+    assert lib.workspace.versions.active_id("text") == before
+    tuned = [v for v in lib.model_versions() if v.base_model]
     assert len(tuned) == 1 and not tuned[0].active
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert len(lib.marks()) == 2 * len(MARKS)
     assert Path(tuned[0].path).is_dir()  # closing the wizard did not take the saved model away
 
     monkeypatch.setattr(versions, "_embed_missing", real)
-    run_job(activate_job(lib, tuned[0].id))  # what Model Versions does: the switch completes
-    assert lib.active_version_id("text") == tuned[0].id
+    run_job(lib.activate_model(tuned[0].id))  # what Model Versions does: the switch completes
+    assert lib.workspace.versions.active_id("text") == tuned[0].id

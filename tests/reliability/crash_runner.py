@@ -109,9 +109,9 @@ def keep_model(library: str, folder: str) -> int:
     from desktop.core.tuning.versions import activate_job, install
 
     with Library.open(library) as lib:
-        version = install(lib, "text", Path(folder), name=lib.get_setting("text_model"),
+        version = install(lib.workspace, "text", Path(folder), name=lib.get_setting("text_model"),
                                    base_model=lib.get_setting("text_model"), dim=384, data_size=1, metrics={})
-        run_job(activate_job(lib, version))
+        run_job(activate_job(lib.workspace, version))
     return 0
 
 

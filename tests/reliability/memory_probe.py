@@ -55,13 +55,14 @@ def peak_mb() -> float:
 def main(argv: list[str]) -> int:
     library, file, max_mb, *flags = argv
     from desktop.core.common.jobs import run_job
-    from desktop.core.indexing import loader as prepare
+    from desktop.core.ingest import prepared as prepare
     from desktop.core.ingest.chunk import chunk_spans
     from desktop.core.library import Library
+    from desktop.core.workspace.encoders import Encoders
 
     fake = FakeEncoder()
-    Library.text_encoder = lambda self: fake  # type: ignore[method-assign]
-    Library.query_encoder = lambda self: fake  # type: ignore[method-assign]
+    Encoders.text = lambda self: fake  # type: ignore[method-assign]
+    Encoders.query = lambda self: fake  # type: ignore[method-assign]
     if "--whole" in flags:
         prepare.chunk_spans_in_pieces = chunk_spans  # type: ignore[assignment]
     with Library.open(library) as lib:

@@ -63,22 +63,22 @@ def test_cli_index_beside_a_gui_library(tmp_path: Path) -> None:
         assert searches > 3 and len(seen) > 1  # results grew while the other process indexed
         print(f"\n{searches} searches answered during the CLI index; result counts seen: {sorted(seen)}")
 
-        assert gui.catalog.integrity_problems() == []
+        assert gui.workspace.catalog.integrity_problems() == []
         assert run_job(gui.index([docs])).indexed == 0  # the lock is free again; nothing left to do
         status = gui.status()
         assert status.counts == {"indexed": total}
-        assert gui.ready_index("text").count == status.chunks
+        assert gui.workspace.indexes.ready("text").count == status.chunks
 
 
 def test_gui_writing_makes_the_cli_say_busy(tmp_path: Path) -> None:
     docs = write_corpus(tmp_path / "docs", notes=0)
     lib_path = tmp_path / "lib"
     with Library.open(lib_path) as gui:
-        gui.write_lock.acquire("indexing")  # what the GUI's index worker holds while it runs
+        gui.workspace.write_lock.acquire("indexing")  # what the GUI's index worker holds while it runs
         try:
             result = python("-m", "desktop", "--library", str(lib_path), "index", str(docs))
         finally:
-            gui.write_lock.release()
+            gui.workspace.write_lock.release()
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "The library is busy" in result.stderr
     assert "Searching still works" in result.stderr

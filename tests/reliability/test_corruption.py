@@ -38,7 +38,7 @@ def test_damaged_image_index_is_rebuilt(clip_library: Library, tmp_path: Path, d
     damage(clip_library.path / "indexes" / "image.hnsw")
     with Library.open(clip_library.path) as lib:
         assert [(h.path, round(h.score, 4)) for h in lib.search_photos("a red picture")] == want
-        assert lib.vector_index("image").last_load == "rebuilt"
+        assert lib.workspace.indexes.get("image").last_load == "rebuilt"
 
 
 # ---- thumbnails --------------------------------------------------------------------------
@@ -61,8 +61,8 @@ def test_missing_thumbnail_dir_costs_nothing_and_comes_back(clip_library: Librar
 
 
 def _activate_fine_tuned(lib: Library, folder: Path) -> int:
-    base = lib.active_version_id("text")
-    with lib.catalog.session() as session:
+    base = lib.workspace.versions.active_id("text")
+    with lib.workspace.catalog.session() as session:
         session.get(ModelVersion, base).active = False
         row = ModelVersion(space="text", name="tuned", weights=str(folder), base_model=lib.get_setting("text_model"),
                            active=True)
@@ -75,8 +75,8 @@ def _activate_fine_tuned(lib: Library, folder: Path) -> int:
 def test_broken_fine_tuned_model_falls_back_to_the_base(library: Library, tmp_path: Path, state: str) -> None:
     write_documents(tmp_path / "docs", ["bread.md", "bicycle.txt"])
     run_job(library.index([tmp_path / "docs"]))
-    base = library.active_version_id("text")
-    folder = library.path / "models" / "text-20260101-000000"
+    base = library.workspace.versions.active_id("text")
+    folder = library.workspace.paths.models / "text-20260101-000000"
     if state == "half-written":
         (folder / "0_Transformer").mkdir(parents=True)  # a save killed before config and weights
     tuned = _activate_fine_tuned(library, folder)
@@ -84,21 +84,21 @@ def test_broken_fine_tuned_model_falls_back_to_the_base(library: Library, tmp_pa
     with Library.open(library.path) as lib:
         hits = lib.search_documents("sourdough")
         assert hits and hits[0].path.endswith("bread.md")
-        assert lib.active_version_id("text") == base
+        assert lib.workspace.versions.active_id("text") == base
         assert lib.model_notice and "missing or incomplete" in lib.model_notice and str(folder) in lib.model_notice
         assert run_job(lib.index()).indexed == 0  # the base model's vectors are still there
-        with lib.catalog.session() as session:
+        with lib.workspace.catalog.session() as session:
             assert session.get(ModelVersion, tuned) is not None  # the version is kept, only inactive
 
 
 def test_stray_model_folder_without_a_version_is_ignored(library: Library, tmp_path: Path) -> None:
     write_documents(tmp_path / "docs", ["bread.md"])
     run_job(library.index([tmp_path / "docs"]))
-    (library.path / "models" / "text-20260101-000000" / "0_Transformer").mkdir(parents=True)
-    (library.path / "models" / ".tune-abc").mkdir()  # a training run killed mid-save
+    (library.workspace.paths.models / "text-20260101-000000" / "0_Transformer").mkdir(parents=True)
+    (library.workspace.paths.models / ".tune-abc").mkdir()  # a training run killed mid-save
     with Library.open(library.path) as lib:
         assert lib.search_documents("bread")
-        with lib.catalog.session() as session:
+        with lib.workspace.catalog.session() as session:
             texts = session.scalars(select(ModelVersion).where(ModelVersion.space == "text")).all()
         assert [v.weights for v in texts] == [None]
 
@@ -135,7 +135,7 @@ def test_damaged_catalog_is_detected_and_rebuilt_with_marks(
     assert code == 0 and "1 folders" in out and "2 marks restored" in out
     assert list(lib_path.glob("catalog.damaged-*.sqlite"))  # kept aside, never deleted
     with Library.open(lib_path) as lib:
-        assert lib.catalog.integrity_problems() == []
+        assert lib.workspace.catalog.integrity_problems() == []
         assert [f.path for f in lib.folders()] == [str(docs.resolve())]
         assert [h.path for h in lib.search_documents("fix a bike chain")] == want
         marks = {m.path.rsplit("/", 1)[1]: m for m in lib.marks()}
@@ -158,4 +158,4 @@ def test_folder_list_comes_from_the_mirror_when_the_catalog_is_unreadable(tmp_pa
     with lib:
         assert sorted(report.folders) == sorted([str(docs.resolve()), str(more.resolve())])
         assert run_job(job).indexed == 2
-        assert not lib.write_lock.held
+        assert not lib.workspace.write_lock.held

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import event
 
 from desktop.cli import main as cli_main
+from desktop.core.common import atomic as marks_module  # marks.jsonl is written by common.atomic
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
-from desktop.core.marks import marking as marks_module
 from desktop.core.vectors import hnsw_index as vector_store
 from tests.corpus import write_documents, write_photos
 
@@ -74,15 +74,15 @@ def test_catalog_commit_on_a_full_disk(library: Library, tmp_path: Path) -> None
     def limit(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 8}")
 
-    event.listen(library.catalog.engine, "connect", limit)
-    library.catalog.engine.dispose()  # new connections get the limit
+    event.listen(library.workspace.catalog.engine, "connect", limit)
+    library.workspace.catalog.engine.dispose()  # new connections get the limit
     with pytest.raises(SemdeskError, match="The disk is full") as full:
         run_job(library.index([docs]))
     assert "\n" not in str(full.value)
 
-    event.remove(library.catalog.engine, "connect", limit)
-    library.catalog.engine.dispose()
-    assert library.catalog.integrity_problems() == []
+    event.remove(library.workspace.catalog.engine, "connect", limit)
+    library.workspace.catalog.engine.dispose()
+    assert library.workspace.catalog.integrity_problems() == []
     assert library.search_documents("sourdough")[0].path.endswith("bread.md")  # earlier work intact
     states = library.status().counts
     assert states.get("pending", 0) > 0  # the failed batch is still to do, not half-stored
@@ -102,4 +102,4 @@ def test_index_save_on_a_full_disk(library: Library, tmp_path: Path, monkeypatch
     with Library.open(library.path) as lib:  # the catalog has the work; the cache is rebuilt from it
         assert lib.status().counts == {"indexed": 2}
         assert lib.search_documents("tomatoes")[0].path.endswith("garden.txt")
-        assert lib.vector_index("text").last_load == "rebuilt"
+        assert lib.workspace.indexes.get("text").last_load == "rebuilt"

@@ -11,6 +11,7 @@ import pytest
 
 from desktop.core.common.jobs import run_job
 from desktop.core.indexing import job as pipeline
+from desktop.core.indexing import plan as planning
 from desktop.core.ingest import read as read_module
 from desktop.core.library import Library
 from tests.corpus import write_documents
@@ -22,7 +23,7 @@ def outcomes(lib: Library) -> dict[str, tuple[str, str]]:
 
     from desktop.core.catalog import FileRecord
 
-    with lib.catalog.session() as session:
+    with lib.workspace.catalog.session() as session:
         rows = session.execute(select(FileRecord.path, FileRecord.status, FileRecord.reason)).all()
     return {path: (status, reason or "") for path, status, reason in rows}
 
@@ -67,7 +68,7 @@ def test_file_deleted_after_the_scan_is_skipped_then_forgotten(library: Library,
     write_documents(docs, ["bread.md", "garden.txt"])
     real = pipeline.select_work
 
-    def delete_then_select(lib: Library, plan: pipeline.Plan) -> None:
+    def delete_then_select(lib: Library, plan: planning.Plan) -> None:
         (docs / "garden.txt").unlink()  # gone between the scan and the read
         real(lib, plan)
 
@@ -112,7 +113,7 @@ def test_folder_removed_mid_scan(library: Library, tmp_path: Path, monkeypatch: 
     docs = tmp_path / "docs"
     write_documents(docs / "a", ["bread.md"])
     write_documents(docs / "b", ["garden.txt", "taxes.rst"])
-    real = pipeline.scan_folder
+    real = planning.scan_folder
 
     def scan_then_remove(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         for n, item in enumerate(real(*args, **kwargs)):
@@ -120,7 +121,7 @@ def test_folder_removed_mid_scan(library: Library, tmp_path: Path, monkeypatch: 
                 shutil.rmtree(docs / "b")  # the walker has not listed b yet
             yield item
 
-    monkeypatch.setattr(pipeline, "scan_folder", scan_then_remove)
+    monkeypatch.setattr(planning, "scan_folder", scan_then_remove)
     summary = run_job(library.index([docs]))
     assert summary.indexed == 1 and set(outcomes(library)) == {str(docs / "a" / "bread.md")}
 

@@ -67,14 +67,14 @@ def test_killed_index_resumes_to_the_clean_catalog(
     with sqlite3.connect(lib_path / "catalog.sqlite") as db:
         states = dict(db.execute("SELECT status, count(*) FROM files GROUP BY status").fetchall())
     with Library.open(lib_path) as lib:  # opens cleanly: no CatalogDamaged, no leftover lock
-        assert lib.catalog.integrity_problems() == []
+        assert lib.workspace.catalog.integrity_problems() == []
         summary = run_job(lib.index([corpus]))
         assert summary.indexed == len(want["files"]) - states.get("indexed", 0)
         hits = [[h.path for h in lib.search_documents(q, top=5)] for q in QUERIES]
-        assert lib.vector_index("text").count == len(want["chunks"])
-        lib.write_lock.acquire("saving")  # what the next writer does: the rebuilt index is saved...
-        lib.vector_index("text").save()
-        lib.write_lock.release()
+        assert lib.workspace.indexes.get("text").count == len(want["chunks"])
+        lib.workspace.write_lock.acquire("saving")  # what the next writer does: the rebuilt index is saved...
+        lib.workspace.indexes.get("text").save()
+        lib.workspace.write_lock.release()
     assert not list((lib_path / "indexes").glob(".*.tmp"))  # ...and a temp left by a killed save cleared
     assert hits == want_hits
     assert_same_catalog(snapshot(lib_path), want)
@@ -93,7 +93,7 @@ def test_marks_survive_a_kill_while_marking(point: str, clean: tuple[Path, dict,
     # The old copy is whole (never half-written), and the catalog holds both marks.
     assert before == (lib_path / "marks.jsonl").read_text()
     with Library.open(lib_path) as lib:
-        assert lib.catalog.integrity_problems() == []
+        assert lib.workspace.catalog.integrity_problems() == []
         assert sorted(m.query for m in lib.marks()) == ["first query", "second query"]
         lib.mark("third query", path, False, chunk_id=chunk_id)  # the next write brings the copy up to date
     exported = [json.loads(line) for line in (lib_path / "marks.jsonl").read_text().splitlines()]
@@ -143,19 +143,19 @@ def test_killed_model_keep_never_loses_the_model_or_marks(
     crash(lib_path, point, n, "keep-model", str(lib_path), str(candidate))
 
     with Library.open(lib_path) as lib:
-        assert lib.catalog.integrity_problems() == []
+        assert lib.workspace.catalog.integrity_problems() == []
         assert [m.query for m in lib.marks()] == ["first query"]
-        tuned = [v for v in versions(lib) if v.base_model]
+        tuned = [v for v in versions(lib.workspace) if v.base_model]
         assert len(tuned) == 1 and Path(tuned[0].path, "config.json").is_file()  # the model itself is whole
         if point == "model-installed-not-recorded":
             # Recorded and in place, never activated: listed, whole, and the base model still searches.
-            assert not tuned[0].active and lib.active_text_model_path() != tuned[0].path
+            assert not tuned[0].active and lib.workspace.versions.active_text_model()[0] != tuned[0].path
             assert lib.search_documents("sourdough loaf")
             return
         if point == "model-reembedding":
             assert not tuned[0].active  # still searching with the base model
-            run_job(activate_job(lib, tuned[0].id))  # Keep again: resumes the missing passages
-        assert lib.active_version_id("text") == tuned[0].id
+            run_job(activate_job(lib.workspace, tuned[0].id))  # Keep again: resumes the missing passages
+        assert lib.workspace.versions.active_id("text") == tuned[0].id
         with sqlite3.connect(lib_path / "catalog.sqlite") as db:
             have = db.execute("SELECT count(*) FROM chunk_vectors WHERE model_version_id = ?", (tuned[0].id,))
             assert have.fetchone()[0] == chunks

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from desktop.core.catalog.tables import Chunk, ChunkVector, FileRecord, PhotoVector
+from desktop.core.common.text import displayable
 
 
 def chunk_ids_of(session: Session, file_ids: Sequence[int]) -> list[int]:
@@ -43,11 +44,6 @@ def delete_files(session: Session, file_ids: Sequence[int]) -> list[int]:
         session.execute(text(f"DELETE FROM file_fts WHERE rowid IN ({','.join(str(int(f)) for f in part)})"))
         session.execute(delete(FileRecord).where(FileRecord.id.in_(part)))
     return chunk_ids
-
-
-def displayable(name: str) -> str:
-    """A file name as valid text: undecodable bytes (kept as surrogate escapes in paths) become U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def index_file_name(session: Session, file_id: int, path: str, title: str | None) -> None:

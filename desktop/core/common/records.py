@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -115,3 +116,21 @@ class Filters:
     @property
     def active(self) -> bool:
         return any(v is not None for v in (self.folder, self.date_from, self.date_to))
+
+
+@dataclass(frozen=True)
+class IndexStamp:
+    """What a saved vector index file was made from: a file that disagrees with it is rebuilt."""
+
+    model_version_id: int
+    dim: int
+    count: int
+    sha256: str
+    file_name: str
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    damaged_copy: Path | None  # where the old catalog now lives
+    folders: tuple[str, ...]
+    marks: int  # marks read back from marks.jsonl

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import update
@@ -15,10 +14,8 @@ from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Mar
 from desktop.core.catalog.writes import add_chunk_keywords, clear_content, delete_files, index_file_name
 from desktop.core.common.records import SkippedFile
 from desktop.core.common.vector_codec import to_blob
-from desktop.core.indexing.loader import Prepared, PreparedImage, PreparedText, Skipped
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.ingest.prepared import Prepared, PreparedImage, PreparedText, Skipped
+from desktop.core.workspace import Workspace
 
 
 @dataclass
@@ -54,11 +51,11 @@ class FileWrite:
         return cls(prepared, FileStatus.WAITING_MODEL, clip_problem or "photo search needs CLIP weights")
 
 
-def store_batch(lib: Library, writes: list[FileWrite], *, text_version: int, image_version: int) -> None:
+def store_batch(ws: Workspace, writes: list[FileWrite], *, text_version: int, image_version: int) -> None:
     dropped_chunks: list[int] = []
     new_chunks: list[tuple[list[int], np.ndarray]] = []
     new_photos: list[tuple[int, np.ndarray]] = []
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         for write in writes:
             prepared = write.prepared
             record = session.get(FileRecord, prepared.file_id)
@@ -90,14 +87,14 @@ def store_batch(lib: Library, writes: list[FileWrite], *, text_version: int, ima
                     )
                     new_photos.append((record.id, write.photo_vector))
             index_file_name(session, record.id, record.path, record.title)
-    lib.forget_vectors(
+    ws.indexes.forget(
         chunk_ids=dropped_chunks, photo_ids=[w.prepared.file_id for w in writes if w.prepared.kind == "image"]
     )
     if new_chunks:
         ids = np.array([i for ids, _ in new_chunks for i in ids], dtype=np.int64)
-        lib.vector_index("text").add(ids, np.concatenate([v for _, v in new_chunks]))
+        ws.indexes.get("text").add(ids, np.concatenate([v for _, v in new_chunks]))
     if new_photos:
-        lib.vector_index("image").add(
+        ws.indexes.get("image").add(
             np.array([i for i, _ in new_photos], dtype=np.int64), np.stack([v for _, v in new_photos])
         )
 
@@ -118,9 +115,9 @@ def _add_chunks(session: Session, prepared: PreparedText, vectors: np.ndarray, v
     return [c.id for c in chunks]
 
 
-def apply_moves(lib: Library, moves: list[tuple[int, int]]) -> None:
+def apply_moves(ws: Workspace, moves: list[tuple[int, int]]) -> None:
     """A file that reappeared under a new path with the same content keeps its vectors and marks."""
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         for old_id, new_id in moves:
             new = session.get(FileRecord, new_id)
             old = session.get(FileRecord, old_id)

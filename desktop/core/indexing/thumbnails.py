@@ -7,23 +7,21 @@ the window shows the original).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
 from desktop.core.catalog import FileRecord, FileStatus
 from desktop.core.common.errors import SkipFile
-from desktop.core.indexing.loader import MAX_IMAGE_BYTES, write_thumbnail
 from desktop.core.ingest.images import load_photo, make_thumbnail, thumbnail_relpath
+from desktop.core.ingest.prepared import MAX_IMAGE_BYTES, write_thumbnail
 from desktop.core.ingest.read import content_hash, read_stable
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
 
 
-def restore_thumbnails(lib: Library, settings: dict[str, Any]) -> int:
+def restore_thumbnails(ws: Workspace, settings: dict[str, Any]) -> int:
     """Remake the thumbnail of every photo in the catalog whose file is missing; returns how many."""
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         rows = session.execute(
             select(FileRecord.path, FileRecord.content_hash).where(
                 FileRecord.kind == "image",
@@ -34,7 +32,7 @@ def restore_thumbnails(lib: Library, settings: dict[str, Any]) -> int:
     size = int(settings["thumbnail_size"])
     restored = 0
     for path, digest in rows:
-        target = lib.path / "thumbs" / thumbnail_relpath(digest)
+        target = ws.paths.thumbs / thumbnail_relpath(digest)
         if target.exists():
             continue
         try:

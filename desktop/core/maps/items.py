@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import func, select
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Folder, PhotoVector
 from desktop.core.common.vector_codec import DTYPE, normalise
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
 
 SNIPPET_CHARS = 280
 
@@ -51,10 +48,10 @@ class ItemFacts:
     thumbs: list[str]  # cached thumbnail path of a photo ("" if none yet), for hover previews
 
 
-def item_ids(lib: Library, key: MapKey) -> np.ndarray:
+def item_ids(ws: Workspace, key: MapKey) -> np.ndarray:
     """Sorted ids of every indexed item that has a vector for the key's model version."""
     version = key.model_version
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         if key.space == "image":
             query = (
                 select(PhotoVector.file_id)
@@ -74,12 +71,12 @@ def item_ids(lib: Library, key: MapKey) -> np.ndarray:
         return np.array(sorted(session.scalars(query)), dtype=np.int64)
 
 
-def load_vectors(lib: Library, key: MapKey, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def load_vectors(ws: Workspace, key: MapKey, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(ids that have vectors, their unit vectors), in the order of `ids`. Documents average their
     passages. An id may lack vectors when its file was re-indexed or removed a moment ago."""
     wanted = [int(i) for i in ids]
     rows: list[tuple[int, bytes]] = []
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         for start in range(0, len(wanted), 20_000):  # SQLite caps the parameters of one statement
             part = wanted[start : start + 20_000]
             if key.space == "image":
@@ -110,9 +107,9 @@ def load_vectors(lib: Library, key: MapKey, ids: np.ndarray) -> tuple[np.ndarray
     return found, normalise(sums[np.searchsorted(owners[starts], found)])
 
 
-def load_facts(lib: Library, key: MapKey, ids: np.ndarray) -> ItemFacts:
+def load_facts(ws: Workspace, key: MapKey, ids: np.ndarray) -> ItemFacts:
     """Metadata for every point, in the order of `ids`."""
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         if key.per_chunk:
             rows = session.execute(
                 select(Chunk.id, Chunk.file_id, FileRecord.path, FileRecord.title, Folder.path,
@@ -139,14 +136,14 @@ def load_facts(lib: Library, key: MapKey, ids: np.ndarray) -> ItemFacts:
         groups=[folder_group(r[2], r[4]) for r in picked],
         dates=np.array([r[5] or 0.0 for r in picked], dtype=np.float64),
         snippets=[" ".join((r[6] or "")[: SNIPPET_CHARS * 2].split())[:SNIPPET_CHARS] for r in picked],
-        thumbs=[_thumb(lib, r[7]) if key.space == "image" else "" for r in picked],
+        thumbs=[_thumb(ws, r[7]) if key.space == "image" else "" for r in picked],
     )
 
 
-def _thumb(lib: Library, digest: str | None) -> str:
+def _thumb(ws: Workspace, digest: str | None) -> str:
     from desktop.core.ingest.images import thumbnail_relpath
 
-    path = lib.path / "thumbs" / thumbnail_relpath(digest) if digest else None
+    path = ws.paths.thumbs / thumbnail_relpath(digest) if digest else None
     return str(path) if path is not None and path.exists() else ""
 
 
@@ -163,17 +160,17 @@ def folder_group(path: str, root: str) -> str:
     return f"{name}/{parts[0]}" if len(parts) > 1 else name
 
 
-def cluster_texts(lib: Library, key: MapKey, facts: ItemFacts, passages_per_file: int = 3) -> list[str]:
+def cluster_texts(ws: Workspace, key: MapKey, facts: ItemFacts, passages_per_file: int = 3) -> list[str]:
     """Text per point for keyword labels: the first few passages of a document (enough to name a
     topic, and it keeps 50k documents' worth of text within memory)."""
     if key.space == "image":
         return [f"{t} {os.path.basename(p)}" for t, p in zip(facts.titles, facts.paths, strict=True)]
     if key.per_chunk:
-        with lib.catalog.session() as session:
+        with ws.catalog.session() as session:
             text = dict(session.execute(select(Chunk.id, Chunk.text)).tuples().all())
         return [text.get(int(i), "") for i in facts.ids]
     parts: dict[int, list[str]] = {}
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         for file_id, body in session.execute(
             select(Chunk.file_id, Chunk.text).where(Chunk.seq < passages_per_file)
         ).tuples():

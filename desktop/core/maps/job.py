@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -21,16 +21,14 @@ from desktop.core.maps import layout_cache as store
 from desktop.core.maps.items import MapKey, cluster_texts, item_ids, load_facts, load_vectors
 from desktop.core.maps.labels import keyword_labels, photo_labels
 from desktop.core.maps.map_data import MapData
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
 
 T = TypeVar("T")
 SPACES = ("text", "image")
 
 
 def map_job(
-    lib: Library,
+    ws: Workspace,
     space: str = "text",
     *,
     per_chunk: bool = False,
@@ -42,37 +40,37 @@ def map_job(
         raise SemdeskError(f"There is no {space!r} map; choose documents (text) or photos (image).")
     options = options or lay.LayoutOptions()
     cancel = cancel or CancelToken()
-    key = MapKey(space, lib.active_version_id(space), per_chunk and space == "text")
+    key = MapKey(space, ws.versions.active_id(space), per_chunk and space == "text")
     yield Progress("mapping", message="reading the library")
-    ids = item_ids(lib, key)
-    cached = store.load_layout(lib.path, key)
+    ids = item_ids(ws, key)
+    cached = store.load_layout(ws.path, key)
     cancel.raise_if_cancelled()
     if cached is not None and not rearrange:
-        result = yield from _update(lib, key, ids, cached, cancel)
+        result = yield from _update(ws, key, ids, cached, cancel)
     else:
-        result = yield from _full(lib, key, ids, cached, options, cancel)
+        result = yield from _full(ws, key, ids, cached, options, cancel)
     yield Progress("mapping", len(ids), len(ids), "reading titles and dates")
     order = np.argsort(result.ids)  # facts and points both in id order
     ids_sorted = result.ids[order]
-    facts = load_facts(lib, key, ids_sorted)
+    facts = load_facts(ws, key, ids_sorted)
     return MapData(key, result.xy[order], result.clusters[order], result.labels, facts, result.placed)
 
 
 def _update(
-    lib: Library, key: MapKey, ids: np.ndarray, cached: store.CachedLayout, cancel: CancelToken
+    ws: Workspace, key: MapKey, ids: np.ndarray, cached: store.CachedLayout, cancel: CancelToken
 ) -> Generator[Progress, None, store.CachedLayout]:
     keep = np.isin(cached.ids, ids)  # removed items simply leave; nobody else moves
     new_ids = np.setdiff1d(ids, cached.ids)
     layout = store.CachedLayout(cached.ids[keep], cached.xy[keep], cached.clusters[keep], cached.labels, cached.placed)
     if len(new_ids) == 0:
         if not keep.all():
-            store.save_layout(lib.path, key, layout)
+            store.save_layout(ws.path, key, layout)
         return layout
-    reducer = store.load_reducer(lib.path, key)
+    reducer = store.load_reducer(ws.path, key)
     if reducer is None:  # tiny map (no UMAP) or a lost reducer: lay everything out again
-        return (yield from _full(lib, key, ids, cached, lay.LayoutOptions(), cancel))
+        return (yield from _full(ws, key, ids, cached, lay.LayoutOptions(), cancel))
     yield Progress("mapping", 0, len(new_ids), f"placing {len(new_ids)} new items")
-    new_ids, vectors = load_vectors(lib, key, new_ids)
+    new_ids, vectors = load_vectors(ws, key, new_ids)
     if len(new_ids) == 0:  # their files changed again while we looked
         return layout
     xy = yield from in_background(lambda: lay.place(reducer, vectors), "placing new items", cancel)
@@ -81,39 +79,39 @@ def _update(
         np.concatenate([layout.ids, new_ids]), np.concatenate([layout.xy, xy]),
         np.concatenate([layout.clusters, clusters]), layout.labels, layout.placed + len(new_ids),
     )
-    store.save_layout(lib.path, key, layout)
+    store.save_layout(ws.path, key, layout)
     return layout
 
 
 def _full(
-    lib: Library, key: MapKey, ids: np.ndarray, previous: store.CachedLayout | None,
+    ws: Workspace, key: MapKey, ids: np.ndarray, previous: store.CachedLayout | None,
     options: lay.LayoutOptions, cancel: CancelToken,
 ) -> Generator[Progress, None, store.CachedLayout]:
     total = len(ids)
     yield Progress("mapping", 0, total, f"reading {total} vectors")
-    ids, vectors = load_vectors(lib, key, ids)
+    ids, vectors = load_vectors(ws, key, ids)
     cancel.raise_if_cancelled()
     xy, reducer = yield from in_background(lambda: lay.fit_layout(vectors, options), "laying out", cancel)
     clusters = yield from in_background(lambda: lay.cluster(vectors, options, reducer), "finding clusters", cancel)
     yield Progress("mapping", total, total, "naming clusters")
-    labels = _labels(lib, key, ids, vectors, clusters)
+    labels = _labels(ws, key, ids, vectors, clusters)
     if previous is not None:
         common, new_at, old_at = np.intersect1d(ids, previous.ids, return_indices=True)
         if len(common) >= 3:
             xy = lay.align(xy, new_at, previous.xy[old_at])
     layout = store.CachedLayout(ids, xy, clusters, labels, 0)
     cancel.raise_if_cancelled()
-    store.save_reducer(lib.path, key, reducer)
-    store.save_layout(lib.path, key, layout)
+    store.save_reducer(ws.path, key, reducer)
+    store.save_layout(ws.path, key, layout)
     return layout
 
 
-def _labels(lib: Library, key: MapKey, ids: np.ndarray, vectors: np.ndarray, clusters: np.ndarray) -> dict[int, str]:
+def _labels(ws: Workspace, key: MapKey, ids: np.ndarray, vectors: np.ndarray, clusters: np.ndarray) -> dict[int, str]:
     if key.space == "text":
-        return keyword_labels(cluster_texts(lib, key, load_facts(lib, key, ids)), clusters)
-    if lib.clip_problem() is not None:
+        return keyword_labels(cluster_texts(ws, key, load_facts(ws, key, ids)), clusters)
+    if ws.encoders.clip_problem() is not None:
         return {}  # without real CLIP words, a photo cluster is better unnamed than misnamed
-    return photo_labels(vectors, clusters, lib.clip_encoder().encode_texts)
+    return photo_labels(vectors, clusters, ws.encoders.clip().encode_texts)
 
 
 def in_background(work: Callable[[], T], phase: str, cancel: CancelToken) -> Generator[Progress, None, T]:

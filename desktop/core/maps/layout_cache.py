@@ -9,7 +9,6 @@ is written by semdesk into the library's own data folder and never taken from an
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop.core.common.atomic import write_atomically
 from desktop.core.maps.items import MapKey
 
 log = logging.getLogger("semdesk")
@@ -69,15 +69,16 @@ def save_layout(library_path: Path, key: MapKey, layout: CachedLayout) -> None:
     path.parent.mkdir(exist_ok=True)
     label_ids = sorted(layout.labels)
 
-    def write(handle: Any) -> None:
-        np.savez(
-            handle, format=np.int64(FORMAT), ids=layout.ids, xy=layout.xy, clusters=layout.clusters,
-            label_ids=np.array(label_ids, dtype=np.int64),
-            label_texts=np.array([layout.labels[i] for i in label_ids], dtype=str),
-            placed=np.int64(layout.placed),
-        )
+    def write(temp: str) -> None:
+        with open(temp, "wb") as handle:  # a file object: np.savez would add .npz to a name
+            np.savez(
+                handle, format=np.int64(FORMAT), ids=layout.ids, xy=layout.xy, clusters=layout.clusters,
+                label_ids=np.array(label_ids, dtype=np.int64),
+                label_texts=np.array([layout.labels[i] for i in label_ids], dtype=str),
+                placed=np.int64(layout.placed),
+            )
 
-    _atomic_write(path, write)
+    write_atomically(path, write)
 
 
 def load_reducer(library_path: Path, key: MapKey) -> Any:
@@ -98,14 +99,9 @@ def save_reducer(library_path: Path, key: MapKey, reducer: Any) -> None:
         path.unlink(missing_ok=True)
         return
     path.parent.mkdir(exist_ok=True)
-    _atomic_write(path, lambda handle: pickle.dump(reducer, handle, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomically(path, lambda temp: _pickle_to(temp, reducer))
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    """Temp file, fsync, rename: a crash leaves the old cache or the new one, never half of one."""
-    temp = path.with_name(path.name + ".tmp")
-    with temp.open("wb") as handle:
-        write(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+def _pickle_to(path: str, value: Any) -> None:
+    with open(path, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -13,54 +13,24 @@ import json
 import logging
 import os
 import sqlite3
-import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
-from desktop.core.catalog import Chunk, FileRecord, FileStatus, Mark
+from desktop.core.catalog import Catalog, Chunk, FileRecord, FileStatus, Folder, Mark
 from desktop.core.common.errors import CatalogDamaged, SemdeskError
-from desktop.core.common.jobs import CancelToken, Job
-from desktop.core.common.records import IndexSummary
+from desktop.core.common.records import RebuildReport
+from desktop.core.workspace import LibraryPaths, Workspace
 from desktop.core.workspace.lock import WriteLock
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
 
 log = logging.getLogger(__name__)
 
-FOLDERS_NAME = "folders.json"
-CATALOG_NAME = "catalog.sqlite"
 
-
-@dataclass(frozen=True)
-class RebuildReport:
-    damaged_copy: Path | None  # where the old catalog now lives
-    folders: tuple[str, ...]
-    marks: int  # marks read back from marks.jsonl
-
-
-def mirror_folders(lib: Library) -> None:
-    """Write folders.json: the folder list must survive a catalog that cannot be read.
-
-    Best effort: a full disk here must not fail the indexing that called it.
-    """
-    from desktop.core.catalog import Folder
-
-    with lib.catalog.session() as session:
-        paths = [f.path for f in session.scalars(select(Folder).order_by(Folder.path))]
+def read_folder_mirror(paths: LibraryPaths) -> list[str]:
     try:
-        _write_json_atomically(lib.path / FOLDERS_NAME, {"folders": paths})
-    except OSError as error:
-        log.warning("could not update %s: %s", FOLDERS_NAME, error)
-
-
-def read_folder_mirror(library_dir: Path) -> list[str]:
-    try:
-        data = json.loads((library_dir / FOLDERS_NAME).read_text(encoding="utf-8"))
+        data = json.loads(paths.folders_mirror.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     folders = data.get("folders") if isinstance(data, dict) else None
@@ -82,12 +52,10 @@ def folders_from_damaged(catalog: Path) -> list[str] | None:
     return [os.fsdecode(bytes(p)) if isinstance(p, bytes | memoryview) else str(p) for (p,) in rows]
 
 
-def read_marks_export(library_dir: Path) -> list[dict[str, Any]]:
-    from desktop.core.marks.marking import EXPORT_NAME
-
+def read_marks_export(paths: LibraryPaths) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     try:
-        lines = (library_dir / EXPORT_NAME).read_text(encoding="utf-8").splitlines()
+        lines = paths.marks_mirror.read_text(encoding="utf-8").splitlines()
     except OSError:
         return rows
     for line in lines:
@@ -102,8 +70,6 @@ def read_marks_export(library_dir: Path) -> list[dict[str, Any]]:
 
 def catalog_damaged(catalog: Path) -> bool:
     """Whether SQLite refuses the catalog or finds a damaged page (a full check, whatever the size)."""
-    from desktop.core.catalog import Catalog
-
     try:
         healthy = Catalog(catalog)
     except CatalogDamaged:
@@ -114,56 +80,58 @@ def catalog_damaged(catalog: Path) -> bool:
         healthy.dispose()
 
 
-def start_rebuild(library_dir: Path) -> tuple[Library, RebuildReport]:
-    """Move the damaged catalog aside and open a fresh library holding its folders and marks.
+def start_rebuild(library_dir: Path) -> tuple[Workspace, RebuildReport]:
+    """Move the damaged catalog aside and open a fresh workspace holding its folders and marks.
 
-    The returned library keeps the write lock until `rebuild_job` finishes.
+    The returned workspace keeps the write lock until the caller has re-indexed every folder and
+    run `finish_rebuild` (the facade chains them: recovery does not call indexing).
     """
-    from desktop.core.library import Library
-
-    library_dir = library_dir.expanduser().resolve()
-    catalog = library_dir / CATALOG_NAME
+    paths = LibraryPaths(library_dir.expanduser().resolve())
+    catalog = paths.catalog
     if not catalog.exists():
-        raise SemdeskError(f"There is no library catalog at {library_dir}; nothing to rebuild.")
-    lock = WriteLock(library_dir / "write.lock")
+        raise SemdeskError(f"There is no library catalog at {paths.root}; nothing to rebuild.")
+    lock = WriteLock(paths.write_lock)
     lock.acquire("rebuilding the catalog")
     try:
         if not catalog_damaged(catalog):
             raise SemdeskError(f"The catalog at {catalog} is sound; it needs no rebuild.")
         folders = folders_from_damaged(catalog)
         if folders is None:
-            folders = read_folder_mirror(library_dir)
-        marks = read_marks_export(library_dir)
+            folders = read_folder_mirror(paths)
+        marks = read_marks_export(paths)
         damaged_copy = _move_aside(catalog)
-        lib = Library(library_dir)
+        ws = Workspace(paths.root)
     except BaseException:
         lock.release()
         raise
-    lib.write_lock = lock  # the index job re-enters it; nobody else writes meanwhile
-    with lib.catalog.durable_session() as session:
+    ws.write_lock = lock  # the index job re-enters it; nobody else writes meanwhile
+    with ws.catalog.durable_session() as session:
         for row in marks:  # detached for now: re-linked to files once they are indexed again
             session.add(_mark_from_export(row))
-    _register(lib, folders)
-    return lib, RebuildReport(damaged_copy, tuple(folders), len(marks))
+    _register(ws, folders)
+    return ws, RebuildReport(damaged_copy, tuple(folders), len(marks))
 
 
-def rebuild_job(lib: Library, cancel: CancelToken | None = None) -> Job[IndexSummary]:
-    """Index every folder again, then tie the marks back to their files."""
-    from desktop.core.marks.marking import export
-
+def finish_rebuild(ws: Workspace) -> int:
+    """After every folder was indexed again: tie the marks back to their files, refresh their mirror,
+    and let go of the write lock taken by `start_rebuild`. Returns how many marks were re-linked."""
     try:
-        summary = yield from lib.index(None, cancel=cancel)
-        relink_marks(lib)
-        export(lib)
-        return summary
+        linked = relink_marks(ws)
+        ws.export_marks()
+        return linked
     finally:
-        lib.write_lock.release()
+        ws.write_lock.release()
 
 
-def relink_marks(lib: Library) -> int:
+def release(ws: Workspace) -> None:
+    """Give up a rebuild that stopped before `finish_rebuild` (cancelled, failed)."""
+    ws.write_lock.release()
+
+
+def relink_marks(ws: Workspace) -> int:
     """Point detached marks at the file with the same path and content (or the same content moved)."""
     linked = 0
-    with lib.catalog.durable_session() as session:
+    with ws.catalog.durable_session() as session:
         for mark in session.scalars(select(Mark).where(Mark.file_id.is_(None))):
             record = session.scalars(select(FileRecord).where(FileRecord.path == mark.path)).first()
             if record is not None and mark.content_hash and record.content_hash != mark.content_hash:
@@ -199,13 +167,11 @@ def _mark_from_export(row: dict[str, Any]) -> Mark:
     )
 
 
-def _register(lib: Library, folders: list[str]) -> None:
-    from desktop.core.catalog import Folder
-
-    with lib.catalog.session() as session:
+def _register(ws: Workspace, folders: list[str]) -> None:
+    with ws.catalog.session() as session:
         for path in dict.fromkeys(folders):
             session.add(Folder(path=path))
-    mirror_folders(lib)
+    ws.mirror_folders()
 
 
 def _move_aside(catalog: Path) -> Path | None:
@@ -227,16 +193,3 @@ def _move_aside(catalog: Path) -> Path | None:
     except OSError as error:
         raise SemdeskError(f"Cannot move the damaged catalog aside: {error.strerror}.") from error
     return target
-
-
-def _write_json_atomically(target: Path, data: Any) -> None:
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=True)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

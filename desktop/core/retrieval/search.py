@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import and_, func, select, text
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus, Folder
 from desktop.core.catalog.tables import under
 from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.retrieval.keywords import ranked_chunk_ids
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
 
 RRF_K = 60
 PASSAGES_PER_FILE = 3
@@ -41,7 +37,7 @@ def rrf(*rankings: list[int]) -> dict[int, float]:
     return fused
 
 
-def allowed_files(lib: Library, filters: Filters, kind: str) -> set[int] | None:
+def allowed_files(ws: Workspace, filters: Filters, kind: str) -> set[int] | None:
     if not filters.active:
         return None
     conditions = [FileRecord.kind == kind, FileRecord.status == FileStatus.INDEXED]
@@ -52,17 +48,17 @@ def allowed_files(lib: Library, filters: Filters, kind: str) -> set[int] | None:
         conditions.append(when >= filters.date_from)
     if filters.date_to is not None:
         conditions.append(when <= filters.date_to)
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         return set(session.scalars(select(FileRecord.id).where(and_(*conditions))))
 
 
-def search(lib: Library, query: str, *, kind: str = "all", top: int = 20, filters: Filters | None = None) -> list[Hit]:
+def search(ws: Workspace, query: str, *, kind: str = "all", top: int = 20, filters: Filters | None = None) -> list[Hit]:
     filters = filters or Filters()
     hits: list[Hit] = []
     if kind in ("all", "text"):
-        hits += search_documents(lib, query, top=top, filters=filters)
+        hits += search_documents(ws, query, top=top, filters=filters)
     if kind in ("all", "image"):
-        hits += search_photos(lib, query, top=top, filters=filters)
+        hits += search_photos(ws, query, top=top, filters=filters)
     hits.sort(key=lambda h: -h.score)
     return hits[:top]
 
@@ -73,50 +69,50 @@ def clean_query(query: str) -> str:
     return query.encode("utf-8", "replace").decode("utf-8").strip()
 
 
-def search_documents(lib: Library, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
+def search_documents(ws: Workspace, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
     query = clean_query(query)
     if not query:
         return []
     filters = filters or Filters()
-    files = allowed_files(lib, filters, "text")
-    allowed_chunks = None if files is None else _chunks_of(lib, files)
-    index = lib.ready_index("text")
-    dense = index.query(lib.query_encoder().encode_query(query), max(50, top * 8), allowed=allowed_chunks)
-    keyword = _keyword_chunks(lib, query, 50, allowed_chunks)
-    return _document_hits(lib, dense, keyword, top, exclude_file=None)
+    files = allowed_files(ws, filters, "text")
+    allowed_chunks = None if files is None else _chunks_of(ws, files)
+    index = ws.indexes.ready("text")
+    dense = index.query(ws.encoders.query().encode_query(query), max(50, top * 8), allowed=allowed_chunks)
+    keyword = _keyword_chunks(ws, query, 50, allowed_chunks)
+    return document_hits(ws, dense, keyword, top, exclude_file=None)
 
 
-def search_photos(lib: Library, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
+def search_photos(ws: Workspace, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
     query = clean_query(query)
     if not query:
         return []
     filters = filters or Filters()
-    files = allowed_files(lib, filters, "image")
+    files = allowed_files(ws, filters, "image")
     dense: list[tuple[int, float]] = []
-    if lib.clip_problem() is None:
-        index = lib.ready_index("image")
-        dense = index.query(lib.clip_encoder().encode_query(query), max(50, top * 2), allowed=files)
-    keyword = _keyword_files(lib, query, 50, files)
-    return _photo_hits(lib, dense, keyword, top, exclude_file=None)
+    if ws.encoders.clip_problem() is None:
+        index = ws.indexes.ready("image")
+        dense = index.query(ws.encoders.clip().encode_query(query), max(50, top * 2), allowed=files)
+    keyword = _keyword_files(ws, query, 50, files)
+    return photo_hits(ws, dense, keyword, top, exclude_file=None)
 
 
-def _chunks_of(lib: Library, files: set[int]) -> set[int]:
-    with lib.catalog.session() as session:
+def _chunks_of(ws: Workspace, files: set[int]) -> set[int]:
+    with ws.catalog.session() as session:
         return set(session.scalars(select(Chunk.id).where(Chunk.file_id.in_(files))))
 
 
-def _keyword_chunks(lib: Library, query: str, limit: int, allowed: set[int] | None) -> list[int]:
-    with lib.catalog.session() as session:
+def _keyword_chunks(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:
+    with ws.catalog.session() as session:
         rows = ranked_chunk_ids(session, query, limit * 4 if allowed is not None else limit)
     ids = [r for r in rows if allowed is None or r in allowed]
     return ids[:limit]
 
 
-def _keyword_files(lib: Library, query: str, limit: int, allowed: set[int] | None) -> list[int]:
+def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:
     match = fts_match(query)
     if match is None:
         return []
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         rows = (
             session.execute(
                 text(
@@ -132,15 +128,15 @@ def _keyword_files(lib: Library, query: str, limit: int, allowed: set[int] | Non
     return [int(r) for r in rows if allowed is None or r in allowed]
 
 
-def _document_hits(
-    lib: Library, dense: list[tuple[int, float]], keyword: list[int], top: int, exclude_file: int | None
+def document_hits(
+    ws: Workspace, dense: list[tuple[int, float]], keyword: list[int], top: int, exclude_file: int | None
 ) -> list[Hit]:
     fused = rrf([c for c, _ in dense], keyword)
     if not fused:
         return []
     best_possible = sum(1.0 / (RRF_K + 1) for ranking in (dense, keyword) if ranking)
     similarity = dict(dense)
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         rows = session.execute(
             select(
                 Chunk.id,
@@ -195,8 +191,8 @@ def _document_hits(
     return hits[:top]
 
 
-def _photo_hits(
-    lib: Library, dense: list[tuple[int, float]], keyword: list[int], top: int, exclude_file: int | None
+def photo_hits(
+    ws: Workspace, dense: list[tuple[int, float]], keyword: list[int], top: int, exclude_file: int | None
 ) -> list[Hit]:
     fused = rrf([f for f, _ in dense], keyword)
     fused.pop(exclude_file, None)  # type: ignore[arg-type]
@@ -204,7 +200,7 @@ def _photo_hits(
         return []
     best_possible = sum(1.0 / (RRF_K + 1) for ranking in (dense, keyword) if ranking)
     meaning, keyword_set = {f for f, _ in dense}, set(keyword)
-    records = _file_rows(lib, list(fused))
+    records = _file_rows(ws, list(fused))
     hits = []
     for file_id, score in sorted(fused.items(), key=lambda kv: -kv[1])[:top]:
         record = records.get(file_id)
@@ -215,12 +211,12 @@ def _photo_hits(
             for label, present in (("meaning", file_id in meaning), ("keywords", file_id in keyword_set))
             if present
         )
-        hits.append(photo_hit(lib, record, min(1.0, score / best_possible), why))
+        hits.append(photo_hit(ws, record, min(1.0, score / best_possible), why))
     return hits
 
 
-def _file_rows(lib: Library, ids: list[int]) -> dict[int, tuple]:
-    with lib.catalog.session() as session:
+def _file_rows(ws: Workspace, ids: list[int]) -> dict[int, tuple]:
+    with ws.catalog.session() as session:
         rows = session.execute(
             select(
                 FileRecord.id,
@@ -238,11 +234,11 @@ def _file_rows(lib: Library, ids: list[int]) -> dict[int, tuple]:
     return {row[0]: tuple(row) for row in rows}
 
 
-def photo_hit(lib: Library, record: tuple, score: float, why: str) -> Hit:
+def photo_hit(ws: Workspace, record: tuple, score: float, why: str) -> Hit:
     from desktop.core.ingest.images import thumbnail_relpath
 
     file_id, path, title, mtime, taken_at, camera, digest, folder = record
-    thumb = lib.path / "thumbs" / thumbnail_relpath(digest) if digest else None
+    thumb = ws.paths.thumbs / thumbnail_relpath(digest) if digest else None
     return Hit(
         file_id=file_id,
         path=path,
@@ -256,8 +252,3 @@ def photo_hit(lib: Library, record: tuple, score: float, why: str) -> Hit:
         thumbnail=str(thumb) if thumb and thumb.exists() else None,
         why=why,
     )
-
-
-def normalise(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector

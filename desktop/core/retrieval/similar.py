@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
@@ -16,61 +15,59 @@ from sqlalchemy import select
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, PhotoVector
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.records import Hit
-from desktop.core.common.vector_codec import from_blob
+from desktop.core.common.vector_codec import from_blob, normalise
 from desktop.core.ingest.kinds import kind_of
-from desktop.core.retrieval.search import _document_hits, _photo_hits, normalise
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.retrieval.search import document_hits, photo_hits
+from desktop.core.workspace import Workspace
 
 
-def similar(lib: Library, target: str | Path | int, *, top: int = 20, kind: str = "all") -> list[Hit]:
-    record = _find(lib, target)
+def similar(ws: Workspace, target: str | Path | int, *, top: int = 20, kind: str = "all") -> list[Hit]:
+    record = _find(ws, target)
     if record is not None and record.status == FileStatus.INDEXED:
         if record.kind == "image":
-            return _similar_photos(lib, _photo_vector(lib, record.id), top, exclude=record.id) if kind != "text" else []
+            return similar_photos(ws, _photo_vector(ws, record.id), top, exclude=record.id) if kind != "text" else []
         hits: list[Hit] = []
         if kind in ("all", "text"):
-            hits += _similar_documents(lib, _document_vector(lib, record.id), top, exclude=record.id)
+            hits += similar_documents(ws, _document_vector(ws, record.id), top, exclude=record.id)
         if kind in ("all", "image"):
-            hits += _photos_for_text(lib, _first_passage(lib, record.id), top)
+            hits += _photos_for_text(ws, _first_passage(ws, record.id), top)
         return hits
     if isinstance(target, int):
         raise SemdeskError("That item is not indexed yet.")
-    return _similar_to_outside_file(lib, Path(target), top, kind)
+    return _similar_to_outside_file(ws, Path(target), top, kind)
 
 
-def similar_passage(lib: Library, chunk_id: int, *, top: int = 20) -> list[Hit]:
-    version = lib.active_version_id("text")
-    with lib.catalog.session() as session:
+def similar_passage(ws: Workspace, chunk_id: int, *, top: int = 20) -> list[Hit]:
+    version = ws.versions.active_id("text")
+    with ws.catalog.session() as session:
         row = session.get(ChunkVector, (chunk_id, version))
         if row is None:
             raise SemdeskError("That passage has no vector for the current text model yet.")
         vector = from_blob(row.vector)
-    dense = lib.ready_index("text").query(vector, max(50, top * 8))
-    return _document_hits(lib, [(c, s) for c, s in dense if c != chunk_id], [], top, exclude_file=None)
+    dense = ws.indexes.ready("text").query(vector, max(50, top * 8))
+    return document_hits(ws, [(c, s) for c, s in dense if c != chunk_id], [], top, exclude_file=None)
 
 
-def _find(lib: Library, target: str | Path | int) -> FileRecord | None:
-    with lib.catalog.session() as session:
+def _find(ws: Workspace, target: str | Path | int) -> FileRecord | None:
+    with ws.catalog.session() as session:
         if isinstance(target, int):
             return session.get(FileRecord, target)
         path = str(Path(target).expanduser().absolute())
         return session.scalars(select(FileRecord).where(FileRecord.path == path)).first()
 
 
-def _photo_vector(lib: Library, file_id: int) -> np.ndarray:
-    version = lib.active_version_id("image")
-    with lib.catalog.session() as session:
+def _photo_vector(ws: Workspace, file_id: int) -> np.ndarray:
+    version = ws.versions.active_id("image")
+    with ws.catalog.session() as session:
         row = session.get(PhotoVector, (file_id, version))
     if row is None:
         raise SemdeskError("This photo has no vector yet: photo search needs the CLIP model.")
     return from_blob(row.vector)
 
 
-def _document_vector(lib: Library, file_id: int) -> np.ndarray:
-    version = lib.active_version_id("text")
-    with lib.catalog.session() as session:
+def _document_vector(ws: Workspace, file_id: int) -> np.ndarray:
+    version = ws.versions.active_id("text")
+    with ws.catalog.session() as session:
         blobs = session.scalars(
             select(ChunkVector.vector)
             .join(Chunk, Chunk.id == ChunkVector.chunk_id)
@@ -81,29 +78,29 @@ def _document_vector(lib: Library, file_id: int) -> np.ndarray:
     return normalise(np.mean([from_blob(b) for b in blobs], axis=0))
 
 
-def _first_passage(lib: Library, file_id: int) -> str:
-    with lib.catalog.session() as session:
+def _first_passage(ws: Workspace, file_id: int) -> str:
+    with ws.catalog.session() as session:
         record = session.get(FileRecord, file_id)
         first = session.scalars(select(Chunk.text).where(Chunk.file_id == file_id).order_by(Chunk.seq)).first()
         return f"{record.title or ''} {first or ''}".strip() if record else ""
 
 
-def _similar_photos(lib: Library, vector: np.ndarray, top: int, exclude: int | None) -> list[Hit]:
-    dense = lib.ready_index("image").query(vector, top + 1)
-    hits = _photo_hits(lib, [(f, s) for f, s in dense if f != exclude], [], top, exclude_file=exclude)
+def similar_photos(ws: Workspace, vector: np.ndarray, top: int, exclude: int | None) -> list[Hit]:
+    dense = ws.indexes.ready("image").query(vector, top + 1)
+    hits = photo_hits(ws, [(f, s) for f, s in dense if f != exclude], [], top, exclude_file=exclude)
     return [_with_similarity(h, dict(dense)) for h in hits]
 
 
-def _similar_documents(lib: Library, vector: np.ndarray, top: int, exclude: int | None) -> list[Hit]:
-    dense = lib.ready_index("text").query(vector, max(50, top * 8))
-    return _document_hits(lib, dense, [], top, exclude_file=exclude)
+def similar_documents(ws: Workspace, vector: np.ndarray, top: int, exclude: int | None) -> list[Hit]:
+    dense = ws.indexes.ready("text").query(vector, max(50, top * 8))
+    return document_hits(ws, dense, [], top, exclude_file=exclude)
 
 
-def _photos_for_text(lib: Library, passage: str, top: int) -> list[Hit]:
-    if not passage or lib.clip_problem() is not None:
+def _photos_for_text(ws: Workspace, passage: str, top: int) -> list[Hit]:
+    if not passage or ws.encoders.clip_problem() is not None:
         return []
-    vector = lib.clip_encoder().encode_query(passage[:300])  # CLIP's text side reads ~77 tokens
-    return _similar_photos(lib, vector, top, exclude=None)
+    vector = ws.encoders.clip().encode_query(passage[:300])  # CLIP's text side reads ~77 tokens
+    return similar_photos(ws, vector, top, exclude=None)
 
 
 def _with_similarity(hit: Hit, similarity: dict[int, float]) -> Hit:
@@ -113,33 +110,43 @@ def _with_similarity(hit: Hit, similarity: dict[int, float]) -> Hit:
     return replace(hit, score=max(0.0, min(1.0, similarity.get(hit.file_id, hit.score))), why="looks similar")
 
 
-def _similar_to_outside_file(lib: Library, path: Path, top: int, kind: str) -> list[Hit]:
-    from desktop.core.indexing.loader import PreparedImage, PreparedText, Skipped, prepare_file
+def _similar_to_outside_file(ws: Workspace, path: Path, top: int, kind: str) -> list[Hit]:
+    from desktop.core.ingest.prepared import PreparedImage, PreparedText, Skipped, prepare_file
 
     if not path.is_file():
         raise SemdeskError(f"There is no file at {path}.")
     file_kind = kind_of(path)
     if file_kind is None:
         raise SemdeskError(f"{path.name} is neither a document nor a photo semdesk can read.")
-    settings = lib.settings()
+    settings = ws.settings.all()
     clip = None
     if file_kind == "image":
-        problem = lib.clip_problem()
+        problem = ws.encoders.clip_problem()
         if problem is not None:
             raise SemdeskError(problem)
-        clip = lib.clip_encoder()
-    text_encoder = lib.text_encoder() if file_kind == "text" else None
-    prepared = prepare_file(lib, -1, os.fspath(path), file_kind, settings, text_encoder=text_encoder, clip_encoder=clip)
+        clip = ws.encoders.clip()
+    text_encoder = ws.encoders.text() if file_kind == "text" else None
+    prepared = prepare_file(
+        None, -1, os.fspath(path), file_kind, settings, text_encoder=text_encoder, clip_encoder=clip
+    )
     if isinstance(prepared, Skipped):
         raise SemdeskError(f"Cannot read {path.name}: {prepared.reason}.")
     if isinstance(prepared, PreparedImage):
         import torch
 
         vector = clip.encode_tensors(torch.stack([prepared.tensor]))[0]
-        return _similar_photos(lib, vector, top, exclude=None)
+        return similar_photos(ws, vector, top, exclude=None)
     assert isinstance(prepared, PreparedText)
     vectors = text_encoder.encode([prepared.embedding_input(s) for s in prepared.spans])
-    hits = _similar_documents(lib, normalise(vectors.mean(axis=0)), top, exclude=None) if kind != "image" else []
+    hits = similar_documents(ws, normalise(vectors.mean(axis=0)), top, exclude=None) if kind != "image" else []
     if kind in ("all", "image"):
-        hits += _photos_for_text(lib, prepared.embedding_input(prepared.spans[0]), top)
+        hits += _photos_for_text(ws, prepared.embedding_input(prepared.spans[0]), top)
     return hits
+
+
+def similar_to_vector(ws: Workspace, space: str, vector: np.ndarray, *, top: int, leave_out: set[int]) -> list[Hit]:
+    """Items nearest to `vector` in a space ("text" documents or "image" photos), `leave_out` files
+    not among them (a map selection asks for its neighbours, not for itself)."""
+    wanted = top + len(leave_out)
+    finder = similar_photos if space == "image" else similar_documents
+    return [h for h in finder(ws, vector, wanted, exclude=None) if h.file_id not in leave_out][:top]

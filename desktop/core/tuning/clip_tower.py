@@ -13,57 +13,19 @@ import math
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from desktop.core.common.jobs import CancelToken, Progress
 from desktop.core.embed import ClipEncoder
+from desktop.core.embed.tuned_clip import TOWER_FILE, is_text_param
 from desktop.core.tuning.evaluate import Space
 from desktop.core.tuning.examples import QueryMarks
 from desktop.core.tuning.text_train import TrainProgress, TrainSettings
 
 log = logging.getLogger(__name__)
 
-TOWER_FILE = "text_tower.safetensors"
 MAX_CANDIDATES = 4096  # photos scored per step; a sample beyond this keeps big libraries cheap
-
-
-def is_text_param(name: str) -> bool:
-    """open_clip keeps the image tower under `visual.`; the temperature is not the text side's."""
-    return not name.startswith("visual.") and not name.startswith("logit_")
-
-
-class TunedClipEncoder(ClipEncoder):
-    """A ClipEncoder whose text tower comes from a tuned file; images encode exactly as the base."""
-
-    def __init__(self, tower: str, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.tower = tower
-
-    def _load(self) -> None:
-        super()._load()
-        from safetensors.torch import load_file
-
-        try:
-            state = load_file(self.tower, device="cpu")
-            expected = self._model.state_dict()
-            if not state or any(not is_text_param(k) or expected[k].shape != v.shape for k, v in state.items()):
-                raise ValueError("its tensors do not fit this CLIP model's text side")
-            self._model.load_state_dict(state, strict=False)
-        except Exception as error:  # a damaged tuned file must not take photo search down with it
-            log.warning("tuned CLIP text tower %s not used (%s); using the base model", self.tower, error)
-
-
-def make_clip_encoder(settings: dict[str, Any], tower: str | None) -> ClipEncoder:
-    kwargs = {
-        "pretrained": settings["clip_pretrained"] or None,
-        "weights": settings["clip_weights"] or None,
-        "openvino": bool(settings["clip_openvino"]),
-    }
-    if tower is None:
-        return ClipEncoder(settings["clip_model"], **kwargs)
-    return TunedClipEncoder(tower, settings["clip_model"], **kwargs)
 
 
 def save_tower(encoder: ClipEncoder, folder: Path) -> Path:

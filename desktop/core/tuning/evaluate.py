@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus
+from desktop.core.catalog.vector_rows import VectorSource
+from desktop.core.common.embedding_input import passage_input
 from desktop.core.common.jobs import CancelToken, Job, RateMeter
 from desktop.core.common.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
 from desktop.core.tuning.examples import QueryMarks, triplets
-from desktop.core.vectors.source import VectorSource
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
 
 K = 10
 ENCODE_BATCH = 256
@@ -99,10 +98,10 @@ def measure(space: Space, query_vectors: np.ndarray, tests: list[QueryMarks], mi
     )
 
 
-def stored_space(lib: Library, space: str, version_id: int, dim: int) -> Space:
+def stored_space(ws: Workspace, space: str, version_id: int, dim: int) -> Space:
     """The vectors the catalog holds for a model version (what search uses today)."""
     ids, parts = [], []
-    for labels, vectors in VectorSource(lib.catalog, space).batches(version_id, dim):
+    for labels, vectors in VectorSource(ws.catalog, space).batches(version_id, dim):
         ids.append(labels)
         parts.append(vectors)
     if not ids:
@@ -110,16 +109,16 @@ def stored_space(lib: Library, space: str, version_id: int, dim: int) -> Space:
     return Space(np.concatenate(ids), np.concatenate(parts))
 
 
-def chunk_inputs(lib: Library) -> tuple[np.ndarray, list[str]]:
+def chunk_inputs(ws: Workspace) -> tuple[np.ndarray, list[str]]:
     """Every indexed passage as the text model reads it when indexing (title, newline, passage)."""
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         rows = session.execute(
             select(Chunk.id, FileRecord.title, Chunk.text)
             .join(FileRecord, FileRecord.id == Chunk.file_id)
             .where(FileRecord.status == FileStatus.INDEXED)
             .order_by(Chunk.id)
         ).all()
-    return np.array([r[0] for r in rows], dtype=np.int64), [f"{title}\n{text}" for _, title, text in rows]
+    return np.array([r[0] for r in rows], dtype=np.int64), [passage_input(title, text) for _, title, text in rows]
 
 
 def encode_space(encoder: Any, ids: np.ndarray, texts: list[str], cancel: CancelToken, phase: str) -> Job[Space]:
@@ -142,9 +141,9 @@ class Shown:
     relevant: bool | None  # True 👍, False 👎, None not marked
 
 
-def describe(lib: Library, kind: str, ranking: list[int], marks: QueryMarks, top: int = 5) -> tuple[Shown, ...]:
+def describe(ws: Workspace, kind: str, ranking: list[int], marks: QueryMarks, top: int = 5) -> tuple[Shown, ...]:
     wanted = ranking[:top]
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         if kind == "text":
             rows = session.execute(
                 select(Chunk.id, FileRecord.path, Chunk.text)
@@ -160,8 +159,8 @@ def describe(lib: Library, kind: str, ranking: list[int], marks: QueryMarks, top
     return tuple(Shown(*found[i], verdict.get(i)) for i in wanted if i in found)
 
 
-def evaluate_active(lib: Library, judged: list[QueryMarks]) -> Metrics:
+def evaluate_active(ws: Workspace, judged: list[QueryMarks]) -> Metrics:
     """Documents: how the active text model ranks these judged queries over the whole library."""
-    encoder = lib.query_encoder()
-    space = stored_space(lib, "text", lib.active_version_id("text"), encoder.dim)
+    encoder = ws.encoders.query()
+    space = stored_space(ws, "text", ws.versions.active_id("text"), encoder.dim)
     return measure(space, encoder.encode([j.query for j in judged]), judged, {})

@@ -10,15 +10,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus, Mark, PhotoVector
+from desktop.core.common.embedding_input import passage_input
 from desktop.core.common.errors import SemdeskError
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
 
 SPLIT_AT = 8  # from this many marked queries on, one held-out split; below it, k-fold
 HELD_OUT_SHARE = 0.3
@@ -44,9 +42,9 @@ class Split:
     test: tuple[QueryMarks, ...]
 
 
-def text_marks(lib: Library) -> list[QueryMarks]:
+def text_marks(ws: Workspace) -> list[QueryMarks]:
     """Text marks per query; marks whose passage left the library are dropped (nothing to point at)."""
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         rows = session.execute(
             select(Mark.query, Mark.chunk_id, Mark.relevant, Chunk.text, FileRecord.title)
             .join(Chunk, Chunk.id == Mark.chunk_id)
@@ -54,12 +52,12 @@ def text_marks(lib: Library) -> list[QueryMarks]:
             .where(Mark.kind == "text", FileRecord.status == FileStatus.INDEXED)
             .order_by(Mark.query, Mark.id)
         ).all()
-    return _group((query, chunk_id, relevant, f"{title}\n{text}") for query, chunk_id, relevant, text, title in rows)
+    return _group((q, chunk_id, relevant, passage_input(title, text)) for q, chunk_id, relevant, text, title in rows)
 
 
-def photo_marks(lib: Library, image_version: int) -> list[QueryMarks]:
+def photo_marks(ws: Workspace, image_version: int) -> list[QueryMarks]:
     """Photo marks per query, only photos whose stored vector the training can compare against."""
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         rows = session.execute(
             select(Mark.query, Mark.file_id, Mark.relevant)
             .join(PhotoVector, PhotoVector.file_id == Mark.file_id)

@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.jobs import CancelToken, Job, Progress
-from desktop.core.tuning.clip_tower import make_clip_encoder, save_tower, train_clip_text
+from desktop.core.embed.tuned_clip import make_clip_encoder
+from desktop.core.tuning.clip_tower import save_tower, train_clip_text
 from desktop.core.tuning.evaluate import Metrics, Space, stored_space
 from desktop.core.tuning.examples import QueryMarks
 from desktop.core.tuning.job import Candidate, collect_rounds, marks_needed, run_folds
 from desktop.core.tuning.text_train import TrainSettings
-from desktop.core.tuning.versions import active_clip_tower
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
 
 
-def tune_image(lib: Library, work: Path, settings: TrainSettings, cancel: CancelToken) -> Job[Candidate]:
+def tune_image(ws: Workspace, work: Path, settings: TrainSettings, cancel: CancelToken) -> Job[Candidate]:
     started = time.monotonic()
-    problem = lib.clip_problem()
+    problem = ws.encoders.clip_problem()
     if problem is not None:
         raise SemdeskError(problem)
-    image_version = lib.active_version_id("image")
-    current = lib.clip_encoder()
-    marks = marks_needed(lib, "image")
+    image_version = ws.versions.active_id("image")
+    current = ws.encoders.clip()
+    marks = marks_needed(ws, "image")
     yield Progress("preparing", message="reading your marks and the photo vectors")
-    photos = stored_space(lib, "image", image_version, current.dim)
+    photos = stored_space(ws, "image", image_version, current.dim)
     before_queries = current.encode_texts([m.query for m in marks]) if marks else photos.vectors[:0]
-    clip_settings, tower = lib.settings(), active_clip_tower(lib)
+    clip_settings, tower = ws.settings.all(), ws.versions.active_clip_tower()
     pairs: list[int] = []
 
     def fit(train: list[QueryMarks], mined: dict[str, int]) -> Job[tuple[Any, Space, Any]]:
@@ -43,7 +41,7 @@ def tune_image(lib: Library, work: Path, settings: TrainSettings, cancel: Cancel
         return encoder, photos, encoder.encode_texts
 
     olds, news, shown, losses, encoder, _ = yield from run_folds(
-        lib, "image", marks, photos, before_queries, fit, cancel
+        ws, "image", marks, photos, before_queries, fit, cancel
     )
     if len(olds) > 1:
         yield Progress("training", message="final round on all your marks")

@@ -13,7 +13,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -23,9 +23,8 @@ from desktop.core.tuning import versions
 from desktop.core.tuning.evaluate import Metrics, Shown, Space, describe, measure
 from desktop.core.tuning.examples import QueryMarks, check_enough, photo_marks, splits, text_marks
 from desktop.core.tuning.text_train import TrainProgress, TrainSettings
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
+from desktop.core.workspace.versions import CLIP_TEXT, INT8_SUFFIX
 
 TEMP_PREFIX = ".tune-"
 DEFAULTS = {
@@ -82,13 +81,13 @@ class Candidate:
 
 
 def tune_job(
-    lib: Library, target: str = "text", *, settings: TrainSettings | None = None, cancel: CancelToken | None = None
+    ws: Workspace, target: str = "text", *, settings: TrainSettings | None = None, cancel: CancelToken | None = None
 ) -> Job[Candidate]:
     if target not in DEFAULTS:
         raise SemdeskError(f"Tuning can improve 'text' (documents) or 'image' (photos), not {target!r}.")
     cancel = cancel or CancelToken()
     settings = settings or DEFAULTS[target]
-    models = lib.path / "models"
+    models = ws.paths.models
     for stale in models.glob(f"{TEMP_PREFIX}*"):  # left by a run that was killed
         if time.time() - stale.stat().st_mtime > 24 * 3600:
             shutil.rmtree(stale, ignore_errors=True)
@@ -100,10 +99,10 @@ def tune_job(
         if target == "text":
             from desktop.core.tuning.text_job import tune_text
 
-            return (yield from tune_text(lib, work, settings, cancel))
+            return (yield from tune_text(ws, work, settings, cancel))
         from desktop.core.tuning.image_job import tune_image
 
-        return (yield from tune_image(lib, work, settings, cancel))
+        return (yield from tune_image(ws, work, settings, cancel))
     except OSError as error:
         shutil.rmtree(work, ignore_errors=True)
         raise _disk_error(error) from error
@@ -121,44 +120,42 @@ def _disk_error(error: OSError) -> Exception:
     return SemdeskError(f"The new model could not be saved ({error.strerror or error}). Nothing was changed.")
 
 
-def keep_job(lib: Library, candidate: Candidate, *, cancel: CancelToken | None = None) -> Job[versions.ModelInfo]:
+def keep_job(ws: Workspace, candidate: Candidate, *, cancel: CancelToken | None = None) -> Job[versions.ModelInfo]:
     """Install the candidate as a new version and make it active (text: after re-embedding)."""
     if not candidate.undecided:
         raise SemdeskError("This tuned model was already kept or discarded.")
-    space = "text" if candidate.target == "text" else versions.CLIP_TEXT
-    from desktop.core.tuning.clip_tower import TOWER_FILE
+    space = "text" if candidate.target == "text" else CLIP_TEXT
+    from desktop.core.embed.tuned_clip import TOWER_FILE
 
     version = versions.install(
-        lib, space, Path(candidate.folder),
-        name=_version_name(lib, candidate),
+        ws, space, Path(candidate.folder),
+        name=_version_name(ws, candidate),
         base_model=candidate.base_model, dim=candidate.dim, data_size=candidate.data_size,
-        metrics=candidate.metrics_json(), weights_file=TOWER_FILE if space == versions.CLIP_TEXT else None,
+        metrics=candidate.metrics_json(), weights_file=TOWER_FILE if space == CLIP_TEXT else None,
     )
-    return (yield from versions.activate_job(lib, version, cancel=cancel, vectors=candidate.vectors))
+    return (yield from versions.activate_job(ws, version, cancel=cancel, vectors=candidate.vectors))
 
 
-def _version_name(lib: Library, candidate: Candidate) -> str:
+def _version_name(ws: Workspace, candidate: Candidate) -> str:
     if candidate.target != "text":
-        return lib.get_setting("clip_model")
-    from desktop.core.library import INT8_SUFFIX
-
+        return ws.settings.get("clip_model")
     # The suffix is what tells text_model_of to run the model in int8, as for the base model.
-    return lib.get_setting("text_model") + (INT8_SUFFIX if candidate.int8 else "")
+    return ws.settings.get("text_model") + (INT8_SUFFIX if candidate.int8 else "")
 
 
 def discard(candidate: Candidate) -> None:
     shutil.rmtree(candidate.folder, ignore_errors=True)
 
 
-def marks_needed(lib: Library, target: str) -> list[QueryMarks]:
+def marks_needed(ws: Workspace, target: str) -> list[QueryMarks]:
     """The marked queries a run on `target` would learn from (the wizard's first page)."""
     if target == "text":
-        return text_marks(lib)
-    return photo_marks(lib, lib.active_version_id("image"))
+        return text_marks(ws)
+    return photo_marks(ws, ws.versions.active_id("image"))
 
 
 def run_folds(
-    lib: Library,
+    ws: Workspace,
     kind: str,
     marks: list[QueryMarks],
     before: Space,
@@ -187,7 +184,7 @@ def run_folds(
         olds.append(measure(before, old_q, tests, mined))
         news.append(measure(after, new_q, tests, mined))
         old_rank, new_rank = before.rank(old_q), after.rank(new_q)
-        shown += [Comparison(t.query, describe(lib, kind, old_rank[i], t), describe(lib, kind, new_rank[i], t))
+        shown += [Comparison(t.query, describe(ws, kind, old_rank[i], t), describe(ws, kind, new_rank[i], t))
                   for i, t in enumerate(tests)]
     return olds, news, shown, losses, model, after
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.embed.int8 import LOCAL_DIR, make_int8_copy
@@ -13,23 +13,21 @@ from desktop.core.tuning.evaluate import Metrics, Space, chunk_inputs, encode_sp
 from desktop.core.tuning.examples import QueryMarks, splits, triplets
 from desktop.core.tuning.job import Candidate, marks_needed, run_folds
 from desktop.core.tuning.text_train import ModelEncoder, TrainSettings, load_model, train_text
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
+from desktop.core.workspace import Workspace
 
 
-def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelToken) -> Job[Candidate]:
+def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: CancelToken) -> Job[Candidate]:
     started = time.monotonic()
-    source = lib.active_text_model_path()
-    encoder = lib.query_encoder()
-    marks = marks_needed(lib, "text")
+    source = ws.versions.active_text_model()[0]
+    encoder = ws.encoders.query()
+    marks = marks_needed(ws, "text")
     yield Progress("preparing", message="reading your marks and the library")
-    before = stored_space(lib, "text", lib.active_version_id("text"), encoder.dim)
+    before = stored_space(ws, "text", ws.versions.active_id("text"), encoder.dim)
     before_queries = encoder.encode([m.query for m in marks])
-    ids, texts = chunk_inputs(lib)
+    ids, texts = chunk_inputs(ws)
     text_of = {int(i): t for i, t in zip(ids, texts, strict=True)}
     sizes: list[int] = []
-    int8 = lib.text_int8_enabled()
+    int8 = ws.versions.text_int8_enabled()
     # With one held-out split, the model measured is the model kept: measured as it will run (int8),
     # its vectors serve Keep as they are. k-fold rounds train models that are never kept (fp32).
     measure_int8 = int8 and len(splits(marks)) == 1
@@ -47,7 +45,7 @@ def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelT
         return model, space, wrapped.encode
 
     olds, news, shown, losses, model, after = yield from run_folds(
-        lib, "text", marks, before, before_queries, fit, cancel
+        ws, "text", marks, before, before_queries, fit, cancel
     )
     if len(olds) > 1:
         # k-fold measured how well training on these marks generalises; the model to keep learns from all.
@@ -64,7 +62,7 @@ def tune_text(lib: Library, work: Path, settings: TrainSettings, cancel: CancelT
             yield Progress("saving", message="with its fast int8 copy, about 15 s")
             make_int8_copy(model, work)
     return Candidate(
-        target="text", folder=str(work), base_model=lib.get_setting("text_model"), dim=encoder.dim,
+        target="text", folder=str(work), base_model=ws.settings.get("text_model"), dim=encoder.dim,
         before=Metrics.mean(olds), after=Metrics.mean(news), folds=len(olds), data_size=sizes[-1],
         queries=len(marks), settings=settings, losses=tuple(losses), comparisons=tuple(shown),
         seconds=time.monotonic() - started, int8=int8, vectors=after,

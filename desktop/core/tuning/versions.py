@@ -19,15 +19,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select, update
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, ModelVersion
+from desktop.core.common.embedding_input import passage_input
 from desktop.core.common.errors import DiskFull, SemdeskError
 from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
 from desktop.core.common.vector_codec import to_blob
+from desktop.core.embed.registry import shared_text_encoder
+from desktop.core.workspace import Workspace
+from desktop.core.workspace.versions import CLIP_TEXT, INT8_SUFFIX, text_model_of
 
 if TYPE_CHECKING:
-    from desktop.core.library import Library
     from desktop.core.tuning.evaluate import Space
 
-CLIP_TEXT = "cliptext"  # space of tuned CLIP text towers (queries only)
 EMBED_BATCH = 256
 
 
@@ -47,21 +49,9 @@ class ModelInfo:
         return asdict(self)
 
 
-def active_clip_tower(lib: Library) -> str | None:
-    """The tuned CLIP text tower file for the active photo model, or None for the base one."""
-    image_version = str(lib.active_version_id("image"))
-    with lib.catalog.session() as session:
-        row = session.scalars(
-            select(ModelVersion).where(ModelVersion.space == CLIP_TEXT, ModelVersion.active.is_(True))
-        ).first()
-        if row is None or row.base_model != image_version or not row.weights or not Path(row.weights).is_file():
-            return None
-        return row.weights
-
-
-def versions(lib: Library) -> list[ModelInfo]:
-    lib.active_version_id("text")  # makes sure the base model has its row
-    with lib.catalog.session() as session:
+def versions(ws: Workspace) -> list[ModelInfo]:
+    ws.versions.active_id("text")  # makes sure the base model has its row
+    with ws.catalog.session() as session:
         rows = session.scalars(
             select(ModelVersion).where(ModelVersion.space.in_(["text", CLIP_TEXT])).order_by(ModelVersion.id)
         ).all()
@@ -71,8 +61,6 @@ def versions(lib: Library) -> list[ModelInfo]:
 def _info(row: ModelVersion) -> ModelInfo:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
     if row.space == "text":
-        from desktop.core.library import INT8_SUFFIX
-
         precision = INT8_SUFFIX if row.name.endswith(INT8_SUFFIX) else ""
         label = f"documents: tuned {when} from {row.base_model}{precision}" if row.base_model else (
             f"documents: base {row.name}")
@@ -84,19 +72,19 @@ def _info(row: ModelVersion) -> ModelInfo:
     )
 
 
-def install(lib: Library, space: str, folder: Path, *, name: str, base_model: str, dim: int, data_size: int,
+def install(ws: Workspace, space: str, folder: Path, *, name: str, base_model: str, dim: int, data_size: int,
             metrics: dict[str, Any], weights_file: str | None = None) -> int:
     """Move a finished candidate folder into models/ (a rename: same disk) and record it, inactive."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = lib.path / "models" / f"{space}-{stamp}"
+    target = ws.paths.models / f"{space}-{stamp}"
     n = 1
     while target.exists():
         n += 1
-        target = lib.path / "models" / f"{space}-{stamp}-{n}"
+        target = ws.paths.models / f"{space}-{stamp}-{n}"
     weights = str(target / weights_file) if weights_file else str(target)
     # Record first, then rename: a crash in between leaves a listed version whose folder is missing
     # (refused with a plain message when chosen), never a trained model on disk that nothing lists.
-    with lib.catalog.durable_session() as session:
+    with ws.catalog.durable_session() as session:
         row = ModelVersion(space=space, name=name, weights=weights, base_model=base_model, dim=dim,
                            active=False, metrics=json.dumps(metrics), data_size=data_size)
         session.add(row)
@@ -105,29 +93,27 @@ def install(lib: Library, space: str, folder: Path, *, name: str, base_model: st
     try:
         os.replace(folder, target)
     except OSError:
-        with lib.catalog.durable_session() as session:
+        with ws.catalog.durable_session() as session:
             session.execute(delete(ModelVersion).where(ModelVersion.id == version_id))
         raise
     return version_id
 
 
 def activate_job(
-    lib: Library, version_id: int, *, cancel: CancelToken | None = None, vectors: Space | None = None
+    ws: Workspace, version_id: int, *, cancel: CancelToken | None = None, vectors: Space | None = None
 ) -> Job[ModelInfo]:
     """Make a version active: for text, embed the passages it lacks first (resumable, cancellable)."""
     cancel = cancel or CancelToken()
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         row = session.get(ModelVersion, version_id)
         if row is None or row.space not in ("text", CLIP_TEXT):
             raise SemdeskError(f"There is no model version {version_id}; `semdesk models` lists them.")
-        from desktop.core.library import text_model_of
-
         space, (path, int8) = row.space, text_model_of(row)
-    lib.write_lock.acquire("switching models")
+    ws.write_lock.acquire("switching models")
     try:
         if space == "text":
-            yield from _embed_missing(lib, version_id, path, int8, cancel, vectors)
-        with lib.catalog.durable_session() as session:
+            yield from _embed_missing(ws, version_id, path, int8, cancel, vectors)
+        with ws.catalog.durable_session() as session:
             session.execute(update(ModelVersion).where(ModelVersion.space == space).values(active=False))
             session.execute(update(ModelVersion).where(ModelVersion.id == version_id).values(active=True))
             if space == "text":
@@ -137,24 +123,24 @@ def activate_job(
                     .where(FileRecord.kind == "text", FileRecord.status == FileStatus.INDEXED)
                     .values(model_version_id=version_id)
                 )
-        lib.reset_encoders()
+        ws.encoders.reset()
         if space == "text":
             yield Progress("building the search index")
-            lib.ready_index("text").save()
+            ws.indexes.ready("text").save()
     finally:
-        lib.write_lock.release()
-    return next(v for v in versions(lib) if v.id == version_id)
+        ws.write_lock.release()
+    return next(v for v in versions(ws) if v.id == version_id)
 
 
-def use_base_job(lib: Library, target: str = "all", *, cancel: CancelToken | None = None) -> Job[None]:
+def use_base_job(ws: Workspace, target: str = "all", *, cancel: CancelToken | None = None) -> Job[None]:
     """Roll back to the base models: the `text_model` setting, and CLIP's own text side."""
     if target in ("all", "image"):
-        with lib.catalog.durable_session() as session:
+        with ws.catalog.durable_session() as session:
             session.execute(update(ModelVersion).where(ModelVersion.space == CLIP_TEXT).values(active=False))
-        lib.reset_encoders()
+        ws.encoders.reset()
     if target in ("all", "text"):
-        name = lib.base_text_version_name()
-        with lib.catalog.session() as session:
+        name = ws.versions.base_text_name()
+        with ws.catalog.session() as session:
             base = session.scalars(
                 select(ModelVersion.id).where(
                     ModelVersion.space == "text", ModelVersion.name == name,
@@ -166,15 +152,13 @@ def use_base_job(lib: Library, target: str = "all", *, cancel: CancelToken | Non
                 session.add(row)
                 session.flush()
                 base = row.id
-        yield from activate_job(lib, base, cancel=cancel)
+        yield from activate_job(ws, base, cancel=cancel)
 
 
 def _embed_missing(
-    lib: Library, version_id: int, model: str, int8: bool, cancel: CancelToken, vectors: Space | None
+    ws: Workspace, version_id: int, model: str, int8: bool, cancel: CancelToken, vectors: Space | None
 ) -> Job[None]:
-    from desktop.core.library import shared_text_encoder
-
-    with lib.catalog.session() as session:
+    with ws.catalog.session() as session:
         have = select(ChunkVector.chunk_id).where(ChunkVector.model_version_id == version_id)
         rows = session.execute(
             select(Chunk.id, FileRecord.title, Chunk.text)
@@ -194,7 +178,7 @@ def _embed_missing(
         encoded = {}
         if todo:
             encoder = encoder or shared_text_encoder(model, int8)  # the indexer's copy, not a second load
-            matrix = encoder.encode([f"{title}\n{text}" for _, title, text in todo])
+            matrix = encoder.encode([passage_input(title, text) for _, title, text in todo])
             encoded = {r[0]: matrix[i] for i, r in enumerate(todo)}
         values = [
             {"chunk_id": cid, "model_version_id": version_id,
@@ -202,7 +186,7 @@ def _embed_missing(
             for cid, _, _ in batch
         ]
         try:
-            with lib.catalog.session() as session:
+            with ws.catalog.session() as session:
                 session.execute(insert(ChunkVector).prefix_with("OR IGNORE"), values)
         except DiskFull as error:  # the catalog classifies SQLITE_FULL by its code
             raise DiskFull(

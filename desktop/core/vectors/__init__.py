@@ -1,19 +1,7 @@
-"""Vector indexes: hnswlib graphs per vector space, derived from the vectors in the catalog."""
+"""Vector indexes: hnswlib graphs per vector space, derived from rows the storage holds."""
 
-from desktop.core.common.vector_codec import from_blob, normalise, stack_blobs, to_blob
 from desktop.core.vectors.hnsw_index import DEFAULT_THREADS, Hits, VectorIndex
+from desktop.core.vectors.ports import StampStore, VectorRows
 from desktop.core.vectors.rwlock import RWLock
-from desktop.core.vectors.source import TABLES, VectorSource
 
-__all__ = [
-    "DEFAULT_THREADS",
-    "TABLES",
-    "Hits",
-    "RWLock",
-    "VectorIndex",
-    "VectorSource",
-    "from_blob",
-    "normalise",
-    "stack_blobs",
-    "to_blob",
-]
+__all__ = ["DEFAULT_THREADS", "Hits", "RWLock", "StampStore", "VectorIndex", "VectorRows"]

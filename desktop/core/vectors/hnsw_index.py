@@ -11,18 +11,17 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import hnswlib
 import numpy as np
 
-from desktop.core.catalog import Catalog, IndexState
+from desktop.core.common.records import IndexStamp
 from desktop.core.common.vector_codec import normalise
 from desktop.core.vectors.hnswfile import header_dim, sha256_file, write_atomically
+from desktop.core.vectors.ports import Signature, StampStore, VectorRows
 from desktop.core.vectors.rwlock import RWLock
-from desktop.core.vectors.source import Signature, VectorSource
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,8 @@ Hits = list[tuple[int, float]]
 class VectorIndex:
     def __init__(
         self,
-        catalog: Catalog,
+        rows: VectorRows,
+        stamps: StampStore,
         space: str,
         directory: Path,
         *,
@@ -47,11 +47,11 @@ class VectorIndex:
         ef_search: int = 128,
         threads: int = DEFAULT_THREADS,
     ) -> None:
-        self.catalog = catalog
         self.space = space
         self.directory = Path(directory)
         self.path = self.directory / f"{space}.hnsw"
-        self._source = VectorSource(catalog, space)
+        self._source = rows
+        self._stamps = stamps
         self._ef_construction, self._M, self._ef_search = ef_construction, M, ef_search
         self._threads = max(1, threads)
         self._lock = RWLock()
@@ -126,8 +126,7 @@ class VectorIndex:
         self._needs_rebuild = False
 
     def _load(self, mv: int, dim: int) -> bool:
-        with self.catalog.session() as session:
-            stamp = session.get(IndexState, self.space)
+        stamp = self._stamps.read(self.space)
         if stamp is None or (stamp.model_version_id, stamp.dim, stamp.file_name) != (mv, dim, self.path.name):
             return False
         try:
@@ -259,11 +258,8 @@ class VectorIndex:
             for stale in self.directory.glob(f".{self.path.name}.*.tmp"):
                 stale.unlink(missing_ok=True)
             digest = write_atomically(self.path, self._index.save_index)
-            with self.catalog.session() as session:
-                session.merge(IndexState(
-                    space=self.space, model_version_id=self._mv, dim=self._dim, count=len(self._live),
-                    sha256=digest, file_name=self.path.name, saved_at=time.time(),
-                ))
+            assert self._mv is not None and self._dim is not None
+            self._stamps.write(self.space, IndexStamp(self._mv, self._dim, len(self._live), digest, self.path.name))
             self._dirty = False
 
     # -- reading ---------------------------------------------------------------------------

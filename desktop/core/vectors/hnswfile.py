@@ -9,13 +9,12 @@ the stamp in the catalog and its header agrees on the dimension.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import struct
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from desktop.core.common import atomic
 
 # hnswlib 0.8 header: offsetLevel0, max_elements, cur_element_count, size_data_per_element,
 # label_offset, offsetData (size_t each), then maxlevel (int) ...
@@ -46,38 +45,15 @@ def header_dim(path: Path) -> int | None:
     return data_size // 4
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable; directories cannot be opened this way on Windows.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_atomically(target: Path, write: Callable[[str], None]) -> str:
-    """Have `write(path)` fill a temp file beside `target`, sync it, rename it over `target`.
+    """Have `write(path)` fill a temp file that then replaces `target` (common.atomic); returns the
+    SHA-256 of what was written. On any error `target` is untouched, so its stamp stays valid."""
+    digest = ""
 
-    Returns the SHA-256 of what was written. On any error the temp file is removed and
-    `target` is untouched, so the previous file (and its stamp) stays valid.
-    """
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp_name)
-        with open(tmp, "r+b") as f:
-            os.fsync(f.fileno())
-        digest = sha256_file(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(target.parent)
+    def fill(temp: str) -> None:
+        nonlocal digest
+        write(temp)
+        digest = sha256_file(Path(temp))
+
+    atomic.write_atomically(target, fill)
     return digest

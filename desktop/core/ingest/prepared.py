@@ -1,4 +1,4 @@
-"""Per-file work done on the loader thread: read once, hash, extract and chunk, or decode a photo.
+"""Per-file work done on the indexer's loader threads: read once, hash, extract and chunk, or decode a photo.
 
 Everything that can go wrong with a user's file ends here as `Skipped(reason)`; nothing
 raised by a parser ever reaches the indexing loop.
@@ -10,17 +10,16 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from desktop.core.catalog.writes import displayable
+from desktop.core.common.atomic import write_bytes_atomically
+from desktop.core.common.embedding_input import passage_input
 from desktop.core.common.errors import SkipFile
+from desktop.core.common.text import displayable
 from desktop.core.ingest.chunk import Span, chunk_spans_in_pieces
 from desktop.core.ingest.extract import extract_text
 from desktop.core.ingest.images import load_photo, make_thumbnail, thumbnail_relpath
 from desktop.core.ingest.read import content_hash, read_stable
-
-if TYPE_CHECKING:
-    from desktop.core.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +54,7 @@ class PreparedText(Prepared):
     spans: list[Span] = field(default_factory=list)
 
     def embedding_input(self, span: Span) -> str:
-        # The title gives a passage its context ("Installing" means little alone) - book ch.8.
-        return f"{self.title}\n{self.text[span.start : span.end]}"
+        return passage_input(self.title, self.text[span.start : span.end])
 
 
 @dataclass
@@ -75,7 +73,7 @@ def document_title(extracted_title: str, path: str) -> str:
 
 
 def prepare_file(
-    lib: Library,
+    thumbs: Path | None,
     file_id: int,
     path: str,
     kind: str,
@@ -87,7 +85,7 @@ def prepare_file(
     try:
         if kind == "text":
             return _prepare_text(file_id, path, settings, text_encoder)
-        return _prepare_image(lib, file_id, path, settings, clip_encoder)
+        return _prepare_image(thumbs, file_id, path, settings, clip_encoder)
     except SkipFile as skip:
         return Skipped(file_id, path, kind, reason=skip.reason)
     except MemoryError:
@@ -118,7 +116,9 @@ def _prepare_text(file_id: int, path: str, settings: dict[str, Any], encoder: An
     )
 
 
-def _prepare_image(lib: Library, file_id: int, path: str, settings: dict[str, Any], encoder: Any) -> PreparedImage:
+def _prepare_image(
+    thumbs: Path | None, file_id: int, path: str, settings: dict[str, Any], encoder: Any
+) -> PreparedImage:
     data, stat = read_stable(path, max_bytes=MAX_IMAGE_BYTES)
     digest = content_hash(data)
     size = int(settings["thumbnail_size"])
@@ -128,7 +128,8 @@ def _prepare_image(lib: Library, file_id: int, path: str, settings: dict[str, An
         data, max_pixels=int(settings["max_image_megapixels"]) * 1_000_000, target_size=model_side, longest=size
     )
     del data
-    write_thumbnail(lib.path / "thumbs" / thumbnail_relpath(digest), make_thumbnail(photo.image, size))
+    if thumbs is not None:  # None: a file from outside the library, only embedded
+        write_thumbnail(thumbs / thumbnail_relpath(digest), make_thumbnail(photo.image, size))
     tensor = encoder.preprocess(photo.image) if encoder is not None else None
     return PreparedImage(
         file_id,
@@ -148,12 +149,9 @@ def _prepare_image(lib: Library, file_id: int, path: str, settings: dict[str, An
 def write_thumbnail(target: Path, data: bytes) -> None:
     if target.exists():
         return  # keyed by content hash: an existing thumbnail is the same picture
-    temp = target.with_suffix(f".tmp{os.getpid()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)  # also brings back a deleted thumbs dir
-        temp.write_bytes(data)
-        os.replace(temp, target)
+        write_bytes_atomically(target, data, durable=False)  # a cache: no fsync needed
     except OSError as error:
         # A thumbnail is a cache: a full disk costs the picture in the grid, not the photo's indexing.
         log.warning("could not write thumbnail %s: %s", target, error)
-        temp.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""Reading one vector space's rows from the catalog, the source of truth for every index.
+"""Reading one vector space's rows from the catalog, the source of truth for every index (the
+SQLite side of vectors.ports.VectorRows).
 
 Plain SQL through the engine: these queries run before every search and over every
 vector on a rebuild, where ORM objects would cost more than the work itself.
@@ -7,11 +8,14 @@ vector on a rebuild, where ORM objects would cost more than the work itself.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from desktop.core.catalog import Catalog
+from desktop.core.catalog.db import Catalog
+from desktop.core.catalog.tables import IndexState
+from desktop.core.common.records import IndexStamp
 from desktop.core.common.vector_codec import stack_blobs
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,8 @@ Signature = tuple[int, int]
 
 
 class VectorSource:
+    """One space's vector rows (chunk vectors for "text", photo vectors for "image")."""
+
     def __init__(self, catalog: Catalog, space: str) -> None:
         if space not in TABLES:
             raise ValueError(f"unknown vector space {space!r}; expected one of {sorted(TABLES)}")
@@ -91,3 +97,24 @@ class VectorSource:
                 if good:
                     labels = np.fromiter((r[0] for r in good), dtype=np.int64, count=len(good))
                     yield labels, stack_blobs((r[1] for r in good), dim)
+
+
+class IndexStamps:
+    """Stamps of saved HNSW files in the catalog's index_state table (vectors.ports.StampStore)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def read(self, space: str) -> IndexStamp | None:
+        with self.catalog.session() as session:
+            row = session.get(IndexState, space)
+            if row is None:
+                return None
+            return IndexStamp(row.model_version_id, row.dim, row.count, row.sha256, row.file_name)
+
+    def write(self, space: str, stamp: IndexStamp) -> None:
+        with self.catalog.session() as session:
+            session.merge(IndexState(
+                space=space, model_version_id=stamp.model_version_id, dim=stamp.dim, count=stamp.count,
+                sha256=stamp.sha256, file_name=stamp.file_name, saved_at=time.time(),
+            ))

@@ -1,0 +1,81 @@
+"""The encoders one library uses, made lazily from its settings and active model versions.
+
+Heavy libraries (torch, OpenVINO, open_clip) load only when an encoder is first used, which
+the GUI does off the UI thread. The encoders themselves are shared process-wide (embed.registry).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from desktop.core.common.errors import ClipUnavailable
+from desktop.core.common.settings import SETTINGS, Setting
+from desktop.core.embed.registry import shared_encoder, shared_text_encoder
+from desktop.core.workspace.settings_store import LibrarySettings
+from desktop.core.workspace.versions import ModelVersions
+
+# The settings each encoder is made from, read off the declarations: changing one forgets it.
+CLIP_SETTINGS = tuple(key for key, s in SETTINGS.items() if s.resets == "clip")
+
+
+class Encoders:
+    def __init__(self, settings: LibrarySettings, versions: ModelVersions) -> None:
+        self._settings = settings
+        self._versions = versions
+        self._lock = threading.RLock()
+        self._text: Any = None
+        self._clip: Any = None
+        settings.on_change(self._setting_changed)
+
+    def _setting_changed(self, setting: Setting) -> None:
+        if setting.key == "text_int8":
+            self._versions.follow_precision()
+        if setting.resets == "text":
+            self._text = None
+        elif setting.resets == "clip":
+            self._clip = None
+
+    def text(self) -> Any:
+        """The indexer's text encoder for the active text model version."""
+        with self._lock:
+            if self._text is None:
+                self._text = shared_text_encoder(*self._versions.active_text_model())
+            return self._text
+
+    def query(self) -> Any:
+        """A second copy of the text model for queries: the indexer's copy is busy for seconds per
+        batch, and typing must not wait for it."""
+        with self._lock:
+            return shared_text_encoder(*self._versions.active_text_model(), queries=True)
+
+    def clip(self) -> Any:
+        with self._lock:
+            if self._clip is None:
+                from desktop.core.embed.tuned_clip import make_clip_encoder
+
+                s = self._settings.all()
+                tower = self._versions.active_clip_tower()  # a tuned text side changes queries only
+                key = ("clip", *(s[name] for name in CLIP_SETTINGS), tower)
+                self._clip = shared_encoder(key, lambda: make_clip_encoder(s, tower))
+            return self._clip
+
+    def reset(self) -> None:
+        """Forget the encoders after the active model version changed (tuning, rollback)."""
+        with self._lock:
+            self._text = None
+            self._clip = None
+
+    def clip_problem(self) -> str | None:
+        """None when photo search can work; otherwise a sentence saying what is missing."""
+        try:
+            return self.clip().problem()
+        except ClipUnavailable as error:
+            return str(error)
+
+    def download_clip(self) -> Path:
+        """Fetch CLIP weights into the Hugging Face cache (network, only when the user asks)."""
+        path = self.clip().download()
+        self._clip = None  # the next use resolves the freshly cached weights
+        return path

@@ -1,0 +1,54 @@
+"""Copies kept outside the catalog, so that a catalog that cannot be read loses nothing the user
+made: the folder list (folders.json) and the relevance marks (marks.jsonl). recovery/ reads them."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop.core.catalog import Catalog, Folder, Mark
+from desktop.core.common.atomic import write_text_atomically
+from desktop.core.common.errors import SemdeskError
+
+log = logging.getLogger(__name__)
+
+
+def mirror_folders(catalog: Catalog, target: Path) -> None:
+    """Write the folder list. Best effort: a full disk here must not fail the indexing that called it."""
+    with catalog.session() as session:
+        paths = [f.path for f in session.scalars(select(Folder).order_by(Folder.path))]
+    try:
+        write_text_atomically(target, json.dumps({"folders": paths}, ensure_ascii=True))
+    except OSError as error:
+        log.warning("could not update %s: %s", target.name, error)
+
+
+def export_marks(catalog: Catalog, target: Path) -> Path:
+    """Rewrite the marks mirror: one JSON object per mark, keyed by path and content hash."""
+    with catalog.session() as session:
+        rows = [
+            {
+                "query": m.query,
+                "kind": m.kind,
+                "path": m.path,
+                "content_hash": m.content_hash,
+                "start": m.start,
+                "end": m.end,
+                "passage": m.passage,
+                "relevant": m.relevant,
+                "created_at": m.created_at,
+            }
+            for m in session.scalars(select(Mark).order_by(Mark.id))
+        ]
+    try:
+        write_text_atomically(target, "".join(json.dumps(row, ensure_ascii=True) + "\n" for row in rows))
+    except OSError as error:
+        # The marks themselves are committed in the catalog; only the spare copy is behind.
+        raise SemdeskError(
+            f"Your marks are saved in the library, but their copy in {target.name} could not be "
+            f"updated: {(error.strerror or str(error)).lower()}. Free some space and mark again to refresh it."
+        ) from error
+    return target
