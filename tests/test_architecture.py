@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "desktop"
 HEAVY = {"torch", "sentence_transformers", "open_clip", "umap", "transformers", "openvino", "nncf"}
@@ -46,3 +50,69 @@ def test_heavy_libraries_are_imported_lazily() -> None:
     """Importing torch & co at module level would put seconds between a double-click and the window."""
     offenders = [str(p) for p in ROOT.rglob("*.py") if top_level_imports_of(p) & HEAVY]
     assert offenders == []
+
+
+def _import_cycles() -> list[list[str]]:
+    """Strongly connected groups of desktop's modules, counting every import: top-level, inside
+    functions and under TYPE_CHECKING (each is a dependency a reader has to follow)."""
+    import grimp
+
+    graph = grimp.build_graph("desktop", exclude_type_checking_imports=False)
+    modules = sorted(graph.modules)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's algorithm, on a graph of a few hundred modules
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in sorted(graph.find_modules_directly_imported_by(module)):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for module in modules:
+        if module not in index:
+            visit(module)
+    return groups
+
+
+def test_no_import_cycles() -> None:
+    assert _import_cycles() == []
+
+
+def test_the_cycle_check_sees_function_level_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check itself must find a cycle hidden in a function, or it proves nothing."""
+    package = tmp_path / "desktop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("def f():\n    from desktop import b\n")
+    (package / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from desktop import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [m for m in sys.modules if m == "desktop" or m.startswith("desktop.")]:
+        monkeypatch.delitem(sys.modules, name)
+    assert _import_cycles() == [["desktop.a", "desktop.b"]]
+
+
+def test_import_contracts_hold() -> None:
+    """The layers in pyproject.toml's [tool.importlinter] (ARCHITECTURE.md), checked by import-linter."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
+        cwd=ROOT.parent, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]

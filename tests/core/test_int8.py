@@ -62,7 +62,7 @@ def test_int8_is_the_default_and_switching_it_off_re_embeds(library: Library, tm
     library.set_setting("text_int8", False)
     fp32_version = library.workspace.versions.active_id("text")
     assert fp32_version != int8_version
-    assert library._text_model() == (library.get_setting("text_model"), False)
+    assert library.workspace.versions.active_text_model() == (library.get_setting("text_model"), False)
     assert not library.workspace.encoders.text().int8 and not library.workspace.encoders.query().int8
     assert index(library, docs).indexed == 1  # the file's vectors came from the other space
     assert library.search_documents("bread starter")[0].path.endswith("a.txt")
@@ -77,7 +77,7 @@ def test_without_the_int8_runtime_the_setting_means_full_precision(library: Libr
     monkeypatch.setattr(text_module, "int8_available", lambda: False)
     assert library.get_setting("text_int8") is True
     assert library.workspace.versions.base_text_name() == library.get_setting("text_model")
-    assert library._text_model()[1] is False
+    assert library.workspace.versions.active_text_model()[1] is False
 
 
 def test_the_cached_model_is_reused(int8_pair: tuple[np.ndarray, np.ndarray], monkeypatch) -> None:

@@ -39,11 +39,12 @@ def _on_nth_call(owner: Any, name: str, n: int, *, before: bool) -> None:
 
 
 def install(point: str, n: int) -> None:
+    from desktop.core.common import atomic
     from desktop.core.indexing import commit as store
     from desktop.core.indexing import job as pipeline
-    from desktop.core.marks import marking as marks
     from desktop.core.vectors import hnsw_index as vector_store
     from desktop.core.vectors import hnswfile
+    from desktop.core.workspace import Workspace
 
     if point == "after-batch-commit":  # catalog committed, HNSW cache not yet saved
         _on_nth_call(pipeline, "store_batch", n, before=False)
@@ -59,9 +60,9 @@ def install(point: str, n: int) -> None:
     elif point == "hnsw-renamed-not-stamped":  # new file in place, its stamp still the old one
         _on_nth_call(vector_store, "write_atomically", n, before=False)
     elif point == "marks-export-before-rename":  # marks.jsonl temp written, not yet renamed
-        _on_nth_call(marks.os, "replace", n, before=True)
+        _on_nth_call(atomic.os, "replace", n, before=True)
     elif point == "marks-after-commit":  # the mark is committed, marks.jsonl not yet rewritten
-        _on_nth_call(marks, "export", n, before=True)
+        _on_nth_call(Workspace, "export_marks", n, before=True)
     elif point == "model-installed-not-recorded":  # version row written and tuned folder renamed, not yet activated
         import os
 
@@ -75,9 +76,9 @@ def install(point: str, n: int) -> None:
         importlib.import_module("desktop.core.tuning.versions").EMBED_BATCH = 4
         _on_nth_call(RateMeter, "progress", n, before=False)
     elif point == "model-active-index-unsaved":  # the switch committed, the HNSW cache not yet rebuilt
-        from desktop.core.library import Library
+        from desktop.core.workspace.encoders import Encoders
 
-        _on_nth_call(Library, "reset_encoders", n, before=True)
+        _on_nth_call(Encoders, "reset", n, before=True)
     else:
         raise SystemExit(f"unknown crash point {point!r}")
 
@@ -110,7 +111,7 @@ def keep_model(library: str, folder: str) -> int:
 
     with Library.open(library) as lib:
         version = install(lib.workspace, "text", Path(folder), name=lib.get_setting("text_model"),
-                                   base_model=lib.get_setting("text_model"), dim=384, data_size=1, metrics={})
+                          base_model=lib.get_setting("text_model"), dim=384, data_size=1, metrics={})
         run_job(activate_job(lib.workspace, version))
     return 0
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -18,6 +15,14 @@ import numpy as np
 from desktop.core.common.errors import ClipUnavailable
 from desktop.core.common.settings import DEFAULT_CLIP_MODEL, DEFAULT_CLIP_PRETRAINED
 from desktop.core.embed._offline import go_offline, network_allowed
+from desktop.core.embed.clip_weights import (
+    Unusable,
+    Weights,
+    check_fits,
+    check_reachable,
+    offline_message,
+    read_state_dict,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -29,16 +34,6 @@ KNOWN_HF_HUB = {(DEFAULT_CLIP_MODEL, DEFAULT_CLIP_PRETRAINED): "laion/CLIP-ViT-B
 # open_clip's own file names on the Hub; safetensors first because it cannot carry code.
 HF_FILES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
 _PREPROCESS_KEYS = ("mean", "std", "interpolation", "resize_mode")
-
-
-class _Unusable(Exception):
-    """A weights file was read but is not usable; str() is the plain reason."""
-
-
-@dataclass(frozen=True)
-class _Weights:
-    path: Path
-    from_cache: bool
 
 
 class ClipEncoder:
@@ -98,13 +93,13 @@ class ClipEncoder:
             return repo, [filename.rsplit(".", 1)[0] + ".safetensors", filename]
         return repo, [filename]
 
-    def _resolve(self) -> _Weights:
+    def _resolve(self) -> Weights:
         """The weights file to load, or ClipUnavailable. Touches only the local disk."""
         if self.weights:
             path = Path(self.weights).expanduser()
             if not path.is_file():
                 raise ClipUnavailable(self._file_message(path, "the file does not exist"))
-            return _Weights(path, from_cache=False)
+            return Weights(path, from_cache=False)
         repo, filenames = self._split_hub()
         if repo:
             from huggingface_hub import try_to_load_from_cache
@@ -112,7 +107,7 @@ class ClipEncoder:
             for filename in filenames:
                 found = try_to_load_from_cache(repo, filename, cache_dir=self.cache_dir)
                 if isinstance(found, str) and Path(found).is_file():
-                    return _Weights(Path(found), from_cache=True)
+                    return Weights(Path(found), from_cache=True)
         raise ClipUnavailable(
             f"Photo search needs CLIP weights for {self.arch}, and none are on this computer. Choose a "
             "weights file in Settings (clip_weights), or download them with `semdesk download-clip` "
@@ -155,19 +150,19 @@ class ClipEncoder:
         from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
 
         host = urlsplit(constants.ENDPOINT).hostname or "huggingface.co"
-        _check_reachable(host)
+        check_reachable(host)
         last: Exception | None = None
         with network_allowed():
             for filename in filenames:
                 try:
                     path = Path(hf_hub_download(repo, filename, cache_dir=self.cache_dir))
                 except LocalEntryNotFoundError as error:  # no connection and nothing cached
-                    raise ClipUnavailable(_offline_message(f"could not reach {host}")) from error
+                    raise ClipUnavailable(offline_message(f"could not reach {host}")) from error
                 except EntryNotFoundError as error:  # this repo has the other file format
                     last = error
                     continue
                 except OSError as error:  # connection errors, a full disk
-                    raise ClipUnavailable(_offline_message(str(error) or type(error).__name__)) from error
+                    raise ClipUnavailable(offline_message(str(error) or type(error).__name__)) from error
                 with self._lock:
                     self._error = None
                 return path
@@ -234,10 +229,10 @@ class ClipEncoder:
         finally:
             logging.getLogger().removeFilter(quiet)
         try:
-            state = _read_state_dict(weights.path, torch)
-            _check_fits(model, state)
+            state = read_state_dict(weights.path, torch)
+            check_fits(model, state)
             model.load_state_dict(state, strict=True)
-        except _Unusable as error:
+        except Unusable as error:
             raise ClipUnavailable(self._file_message(weights.path, str(error))) from error
         except (OSError, RuntimeError, ValueError, MemoryError) as error:
             reason = f"it could not be read ({error})"
@@ -333,71 +328,3 @@ class _DropRandomInitWarning(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("No pretrained weights loaded")
-
-
-def _offline_message(reason: str) -> str:
-    return f"Could not download the CLIP weights: you seem to be offline ({reason})."
-
-
-def _check_reachable(host: str) -> None:
-    """Fail in seconds when offline: huggingface_hub would retry with backoff for ~25 s first."""
-    if any(os.environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
-        return  # only the proxy knows the way; let the real request find out
-    try:
-        socket.create_connection((host, 443), timeout=5).close()
-    except OSError as error:
-        raise ClipUnavailable(_offline_message(f"could not reach {host}")) from error
-
-
-def _read_state_dict(path: Path, torch: Any) -> dict[str, Any]:
-    """Tensors only: safetensors, or torch.load(weights_only=True) which refuses pickled code."""
-    if path.suffix == ".safetensors":
-        from safetensors import SafetensorError
-        from safetensors.torch import load_file
-
-        try:
-            loaded: Any = load_file(str(path), device="cpu")
-        except SafetensorError as error:
-            raise _Unusable("it is not a valid safetensors file") from error
-    else:
-        import pickle
-
-        try:
-            loaded = torch.load(str(path), map_location="cpu", weights_only=True)
-        except OSError:
-            raise  # unreadable: the caller reports the system's reason
-        except pickle.UnpicklingError as error:
-            # weights_only refuses anything but tensors and plain containers; we never retry unsafely.
-            if "weights only" in str(error).lower():
-                raise _Unusable("it holds program objects, not just weights, so it was not opened") from error
-            raise _Unusable("it is not a PyTorch weights file, or it is damaged") from error
-        except Exception as error:  # garbage bytes surface as KeyError, EOFError, BadZipFile...
-            raise _Unusable("it is not a PyTorch weights file, or it is damaged") from error
-    if isinstance(loaded, Mapping) and isinstance(loaded.get("state_dict"), Mapping):
-        loaded = loaded["state_dict"]
-    if not isinstance(loaded, Mapping) or not loaded:
-        raise _Unusable("it does not contain a table of model weights")
-    state: dict[str, Any] = {}
-    for key, value in loaded.items():
-        if not isinstance(key, str) or not isinstance(value, torch.Tensor):
-            raise _Unusable("it contains entries that are not model weights")
-        state[key.removeprefix("module.")] = value  # saved from DataParallel/DDP
-    return state
-
-
-def _check_fits(model: Any, state: dict[str, Any]) -> None:
-    """Say in words how the file differs from the model, before load_state_dict says it in code."""
-    expected = model.state_dict()
-    if "logit_scale" in state and state["logit_scale"].ndim != expected["logit_scale"].ndim:
-        state["logit_scale"] = state["logit_scale"].reshape(expected["logit_scale"].shape)
-    state.pop("text.transformer.embeddings.position_ids", None)  # dropped by newer transformers
-    missing = expected.keys() - state.keys()
-    extra = state.keys() - expected.keys()
-    wrong = [k for k in expected.keys() & state.keys() if tuple(expected[k].shape) != tuple(state[k].shape)]
-    if missing or extra or wrong:
-        parts = [
-            f"{len(items)} {label}"
-            for items, label in ((missing, "missing"), (extra, "unexpected"), (wrong, "of the wrong shape"))
-            if items
-        ]
-        raise _Unusable(f"its weights do not fit this model ({', '.join(parts)})")

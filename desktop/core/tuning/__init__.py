@@ -3,7 +3,8 @@
 Importing this package is cheap; torch and sentence-transformers load when a run starts.
 """
 
-from desktop.core.tuning.job import Candidate, Comparison, discard, keep_job, marks_needed, tune_job
+from desktop.core.tuning.job import discard, keep_job, tune_job
+from desktop.core.tuning.rounds import Candidate, Comparison, marks_needed
 from desktop.core.tuning.text_train import TrainProgress, TrainSettings
 from desktop.core.tuning.versions import ModelInfo, activate_job, use_base_job, versions
 

@@ -12,7 +12,7 @@ from desktop.core.embed.tuned_clip import make_clip_encoder
 from desktop.core.tuning.clip_tower import save_tower, train_clip_text
 from desktop.core.tuning.evaluate import Metrics, Space, stored_space
 from desktop.core.tuning.examples import QueryMarks
-from desktop.core.tuning.job import Candidate, collect_rounds, marks_needed, run_folds
+from desktop.core.tuning.rounds import Candidate, collect_rounds, marks_needed, run_folds
 from desktop.core.tuning.text_train import TrainSettings
 from desktop.core.workspace import Workspace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from desktop.core.tuning.job import Candidate
+    from desktop.core.tuning.rounds import Candidate
 
 
 def sentences(candidate: Candidate) -> list[str]:

@@ -11,7 +11,7 @@ from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.embed.int8 import LOCAL_DIR, make_int8_copy
 from desktop.core.tuning.evaluate import Metrics, Space, chunk_inputs, encode_space, stored_space
 from desktop.core.tuning.examples import QueryMarks, splits, triplets
-from desktop.core.tuning.job import Candidate, marks_needed, run_folds
+from desktop.core.tuning.rounds import Candidate, collect_rounds, marks_needed, mine_negatives, run_folds
 from desktop.core.tuning.text_train import ModelEncoder, TrainSettings, load_model, train_text
 from desktop.core.workspace import Workspace
 
@@ -49,11 +49,9 @@ def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: Cancel
     )
     if len(olds) > 1:
         # k-fold measured how well training on these marks generalises; the model to keep learns from all.
-        from desktop.core.tuning.job import collect_rounds, mine_negatives
-
         yield Progress("training", message="final round on all your marks")
         model, after, _ = yield from collect_rounds(fit(marks, mine_negatives(before, before_queries, marks), False),
-                                              losses, len(olds) + 1, len(olds) + 1)
+                                                    losses, len(olds) + 1, len(olds) + 1)
         after = None
     yield Progress("saving")
     if not (work / LOCAL_DIR).is_dir():  # else measuring in int8 already saved this model, copy and all
