@@ -88,9 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     icon_path = _icon_path()
     if icon_path is not None:
         app.setWindowIcon(QIcon.fromTheme(APP_NAME, QIcon(str(icon_path))))
-    from desktop.gui.errors import install_excepthook
-    from desktop.gui.main_window import MainWindow
-    from desktop.gui.style import apply_style
+    from desktop.gui.common.error_log import install_excepthook
+    from desktop.gui.common.style import apply_style
+    from desktop.gui.shell.main_window import MainWindow
 
     apply_style(app)
     state = QSettings()

@@ -87,8 +87,8 @@ def take(work: Path, out: Path) -> int:
 
     from desktop.app import _icon_path
     from desktop.core.library import Library
-    from desktop.gui.main_window import MainWindow
-    from desktop.gui.style import apply_style
+    from desktop.gui.common.style import apply_style
+    from desktop.gui.shell.main_window import MainWindow
     from tests.tiny_clip import make_tiny_clip
 
     app = QApplication([sys.argv[0]])

@@ -1,16 +1,16 @@
-"""`semdesk tune` and `semdesk models`: the fine-tuning wizard's steps, headless.
-
-Kept apart from cli.py so the tuning commands can grow without crowding the others.
-"""
+"""`semdesk tune` and `semdesk models`: the fine-tuning wizard's steps, headless."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from desktop.cli.output import ProgressLine, print_json
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.jobs import CancelToken, run_job
+from desktop.core.library import tune_defaults, tuning_report
 
 
 def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], positive: Any) -> None:
@@ -23,31 +23,25 @@ def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], po
 
 
 def cmd_tune(library: Any, args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from desktop.cli import _print_json, _ProgressLine
-    from desktop.core.tuning import discard, keep_job, tune_job
-    from desktop.core.tuning.job import DEFAULTS
-
-    settings = DEFAULTS[args.target]
+    settings = tune_defaults()[args.target]
     if args.epochs:
         settings = replace(settings, epochs=args.epochs)
     cancel = CancelToken()
-    show = _ProgressLine()
+    show = ProgressLine()
     try:
-        candidate = run_job(tune_job(library, args.target, settings=settings, cancel=cancel), show)
-        kept = run_job(keep_job(library, candidate, cancel=cancel), show) if args.keep else None
+        candidate = run_job(library.tune(args.target, settings=settings, cancel=cancel), show)
+        kept = run_job(library.keep(candidate, cancel=cancel), show) if args.keep else None
     except KeyboardInterrupt:
         cancel.cancel()
         raise
     finally:
         show.finish()
     if kept is None:
-        discard(candidate)
+        library.discard(candidate)
     if args.json:
-        _print_json(candidate.to_json() | ({"kept": kept.to_json()} if kept else {}))
+        print_json(candidate.to_json() | ({"kept": kept.to_json()} if kept else {}))
         return 0
-    print(describe(candidate))
+    print(report_text(candidate))
     if kept is not None:
         print(f"Kept: version {kept.id} is now active ({kept.label}).")
     else:
@@ -55,35 +49,31 @@ def cmd_tune(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def describe(candidate: Any) -> str:
+def report_text(candidate: Any) -> str:
     """The before/after report in words, then in figures."""
-    from desktop.core.tuning.report import figures, sentences
-
-    lines = [*sentences(candidate), f"{'':<18}{'current':>9}{'new':>9}"]
-    lines += [f"{label:<18}{old:>9.3f}{new:>9.3f}" for label, old, new in figures(candidate)]
+    sentences, figures = tuning_report(candidate)
+    lines = [*sentences, f"{'':<18}{'current':>9}{'new':>9}"]
+    lines += [f"{label:<18}{old:>9.3f}{new:>9.3f}" for label, old, new in figures]
     return "\n".join(lines)
 
 
 def cmd_models(library: Any, args: argparse.Namespace) -> int:
-    from desktop.cli import _print_json, _ProgressLine
-    from desktop.core.tuning import activate_job, use_base_job, versions
-
     if args.use is not None:
-        show = _ProgressLine()
+        show = ProgressLine()
         try:
             if args.use == "base":
-                run_job(use_base_job(library), show)
+                run_job(library.use_base_model(), show)
             else:
                 try:
                     version = int(args.use)
                 except ValueError:
                     raise SemdeskError(f"{args.use!r} is not a version id; `semdesk models` lists them.") from None
-                run_job(activate_job(library, version), show)
+                run_job(library.activate_model(version), show)
         finally:
             show.finish()
-    listed = versions(library)
+    listed = library.model_versions()
     if args.json:
-        _print_json([v.to_json() for v in listed])
+        print_json([v.to_json() for v in listed])
         return 0
     for v in listed:
         after = v.metrics.get("after", {})

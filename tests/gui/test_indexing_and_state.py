@@ -98,7 +98,7 @@ def test_search_while_indexing_uses_what_is_there(qtbot, make_window, corpus: Pa
 def test_window_module_does_not_import_models() -> None:
     """The window must be on screen fast: heavy libraries load later, on a worker thread."""
     code = (
-        "import sys; import desktop.app, desktop.gui.main_window, desktop.gui.settings_dialog;"
+        "import sys; import desktop.app, desktop.gui.shell.main_window, desktop.gui.library.settings_dialog;"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'open_clip', 'umap', 'transformers') "
         "if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
     )

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from desktop.core.maps import LayoutOptions
-from desktop.gui.main_window import MainWindow
+from desktop.gui.shell.main_window import MainWindow
 from tests.gui.conftest import search
 
 MAP_TAB = 2
@@ -114,7 +114,7 @@ def test_qt_binding_does_not_leak_none(qtbot) -> None:
     PySide6 below 6.12; this fails if a leaking binding comes back."""
     import sys
 
-    from desktop.gui.map_canvas import MapCanvas
+    from desktop.gui.map.canvas import MapCanvas
 
     canvas = MapCanvas()
     qtbot.addWidget(canvas)

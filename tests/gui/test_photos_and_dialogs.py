@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QSpinBox
 
-from desktop.core.common.errors import LibraryBusy
+from desktop.core.common.errors import LibraryBusy, describe
 from desktop.core.library import Library
-from desktop.gui import menus
-from desktop.gui.errors import attach_log_file, install_excepthook, user_message
-from desktop.gui.settings_dialog import SettingsDialog
-from desktop.gui.skipped_dialog import SkippedDialog
+from desktop.gui.common.error_log import attach_log_file, install_excepthook
+from desktop.gui.library.settings_dialog import SettingsDialog
+from desktop.gui.library.skipped_dialog import SkippedDialog
 from tests.gui.conftest import search, wait_idle
 
 
@@ -51,7 +52,7 @@ def test_banner_choose_weights_indexes_waiting_photos(qtbot, make_window, corpus
     wait_idle(qtbot, window)
     assert not window.banner.isHidden()
     assert window.library.status().counts.get("waiting_model") == 5
-    menus.set_clip_weights(window, str(weights))  # what "Choose weights file…" does with the chosen file
+    window.set_clip_weights(str(weights))  # what "Choose weights file…" does with the chosen file
     qtbot.waitUntil(lambda: window.indexer.running or window.banner.isHidden(), timeout=10000)
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: window.banner.isHidden())
@@ -109,6 +110,37 @@ def test_settings_dialog_saves_and_refuses_bad_values(qtbot, tmp_path: Path, mon
     library.close()
 
 
+def test_settings_numbers_ignore_the_wheel_while_the_form_scrolls(qtbot, tmp_path: Path) -> None:
+    """Scrolling the form over a number field must scroll the form, not change the number."""
+    library = Library.open(tmp_path / "library")
+    dialog = SettingsDialog(library)
+    qtbot.addWidget(dialog)
+    dialog.resize(480, 260)  # short enough for the form to scroll
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    field = dialog.editors["thumbnail_size"]
+    assert isinstance(field, QSpinBox)
+    before = field.value()
+
+    def turn_wheel() -> None:
+        centre = QPointF(field.rect().center())
+        event = QWheelEvent(centre, field.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)
+        QApplication.sendEvent(field, event)
+
+    assert not field.hasFocus()
+    turn_wheel()
+    assert field.value() == before
+    assert field.focusPolicy() == Qt.FocusPolicy.StrongFocus  # a click or Tab focuses it, a wheel turn does not
+    dialog.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    turn_wheel()
+    assert field.value() == before + 1  # once chosen, the wheel steps it
+    library.close()
+
+
 def test_errors_are_plain_sentences_and_tracebacks_go_to_the_log(qtbot, make_window, tmp_path: Path) -> None:
     window = make_window()
     window.report_error(LibraryBusy("The library is busy: another semdesk process is writing to it."), "indexing")
@@ -117,7 +149,7 @@ def test_errors_are_plain_sentences_and_tracebacks_go_to_the_log(qtbot, make_win
     boxes[-1].close()
 
     log_path = attach_log_file(tmp_path)
-    message = user_message(KeyError("chunk 7"), "while searching", log_path)
+    message = describe(KeyError("chunk 7"), "while searching", log_path)
     assert "KeyError" not in message and str(log_path) in message
     shown: list[str] = []
     install_excepthook(shown.append, lambda: log_path)

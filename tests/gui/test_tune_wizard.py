@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWizard
 
 from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
-from desktop.gui.main_window import MainWindow
+from desktop.gui.shell.main_window import MainWindow
 from tests.gui.corpus import write_documents
 
 SCREENSHOTS = os.environ.get("SEMDESK_WIZARD_SHOTS")  # a folder: save each page as wizard-N-name.png

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from desktop.gui.results_models import Role
+from desktop.gui.search.result_models import Role
 from tests.gui.conftest import drop, search, wait_idle
 
 

@@ -1,22 +1,20 @@
-"""Turning exceptions into sentences a person can act on, and keeping tracebacks in a log.
+"""Keeping tracebacks in a log, and uncaught exceptions off the screen.
 
-A SemdeskError's message is already written for the user and is shown as-is. Anything
-else is a bug: its traceback goes to LIBRARY/semdesk.log and the user sees a short,
-calm message saying where the details are. No traceback ever reaches a dialog.
+The sentence a person sees for an error comes from the core's one policy
+(desktop.core.common.errors.describe): a bug's traceback goes to LIBRARY/semdesk.log and the
+user sees a short, calm message saying where the details are. No traceback reaches a dialog.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from desktop.core.common.errors import SemdeskError
+from desktop.core.common.errors import describe
 
-log = logging.getLogger("semdesk.gui")
 LOG_NAME = "semdesk.log"
 
 
@@ -39,20 +37,6 @@ def attach_log_file(directory: Path) -> Path:
     return path
 
 
-def user_message(error: BaseException, doing: str = "", log_path: Path | None = None) -> str:
-    """The sentence to show for `error`; logs the traceback of anything unexpected."""
-    if isinstance(error, SemdeskError):
-        return str(error)
-    if isinstance(error, MemoryError):
-        return f"There was not enough memory {doing or 'to finish'}. Close other programs and try again."
-    if isinstance(error, OSError) and error.strerror:
-        where = f" ({error.filename})" if error.filename else ""
-        return f"Could not finish {doing or 'the task'}: {error.strerror}{where}."
-    log.error("Unexpected error %s:\n%s", doing, "".join(traceback.format_exception(error)))
-    where = f" The details were written to {log_path}." if log_path else ""
-    return f"Something went wrong {doing or 'unexpectedly'}. It is not your fault.{where}"
-
-
 def install_excepthook(show: Callable[[str], None], log_path: Callable[[], Path | None]) -> None:
     """Uncaught exceptions (e.g. in a slot) are logged and summarised, not dumped on screen."""
     showing = False
@@ -62,18 +46,12 @@ def install_excepthook(show: Callable[[str], None], log_path: Callable[[], Path 
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
-        log.error("Uncaught exception:\n%s", "".join(traceback.format_exception(kind, error, tb)))
         sys.__excepthook__(kind, error, tb)  # also on stderr for whoever launched from a terminal
         if showing:
             return  # one dialog at a time, even if the error repeats on every repaint
         showing = True
         try:
-            if isinstance(error, SemdeskError):
-                show(str(error))
-            else:
-                where = log_path()
-                show("Something went wrong. It is not your fault, and semdesk keeps running."
-                     + (f" The details were written to {where}." if where else ""))
+            show(describe(error.with_traceback(tb), log_path=log_path()))  # a bug's traceback goes to the log
         finally:
             showing = False
 

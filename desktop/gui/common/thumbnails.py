@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap, QPixmapCache
 
-from desktop.gui.workers import Workers
+from desktop.gui.common.workers import Workers
 
 # Photos shown in the preview pane are larger; give the cache room for a few hundred thumbnails.
 QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 96 * 1024))

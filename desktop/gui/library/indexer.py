@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.common.jobs import CancelToken, Progress, run_job
-from desktop.gui.workers import Throttle, Workers
+from desktop.gui.common.workers import Throttle, Workers
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,13 @@ class Indexer(QObject):
     @property
     def running(self) -> bool:
         return self.current is not None
+
+    def folders_being_indexed(self) -> set[str] | None:
+        """The folders the running job indexes: None for all of them, an empty set for none."""
+        job = self.current
+        if job is None or job.action != "index":
+            return set()
+        return None if not job.paths else {str(p) for p in job.paths}
 
     def add(self, paths: list[Path]) -> None:
         paths = [Path(p) for p in paths]

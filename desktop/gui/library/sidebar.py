@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.records import FolderSummary
-from desktop.gui.delegates import paint_selection, text_role
+from desktop.gui.common.rows import paint_selection, text_role
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from desktop.gui.map_paint import MapPicture, paint_overlay, paint_points, tooltip_html
+from desktop.gui.map.paint import MapPicture, paint_overlay, paint_points, tooltip_html
 
 CLICK_SLOP = 4  # pixels a press may move and still be a click
 HOVER_PIXELS = 8

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPainter, QPalette, QTransform
 from PySide6.QtWidgets import QApplication
 
 from desktop.core.common.errors import SemdeskError
-from desktop.gui.map_paint import MapPicture, paint_map
+from desktop.gui.map.paint import MapPicture, paint_map
 
 
 def ensure_gui_application() -> QCoreApplication:

@@ -15,11 +15,19 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTool
 
 from desktop.core.common.errors import Cancelled
 from desktop.core.common.jobs import CancelToken, Progress, run_job
-from desktop.gui.map_canvas import MapCanvas
-from desktop.gui.workers import Throttle, Workers
+from desktop.core.common.records import Hit
+from desktop.gui.common.workers import Throttle, Workers
+from desktop.gui.map.canvas import MapCanvas
 
 SPACES = [("Documents", "text"), ("Passages", "passages"), ("Photos", "image")]  # passages: a point each
 COLOURS = [("Cluster", "cluster"), ("Folder", "folder"), ("File type", "kind"), ("Date", "date")]
+
+
+def item_hit(item: Any, kind: str) -> Hit:
+    """A point of the map as a search hit, so it previews and acts like one."""
+    return Hit(file_id=item.file_id, path=item.path, kind=kind, score=0.0, snippet=item.snippet,
+               title=item.title, folder=item.group, mtime=item.date or None,
+               thumbnail=item.thumb or None)
 
 
 class MapTab(QWidget):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.records import Hit, Passage
-from desktop.gui.highlight import query_terms, term_spans
-from desktop.gui.results_models import hit_title
+from desktop.gui.common.hits import hit_title
+from desktop.gui.search.highlight import query_terms, term_spans
 
 PASSAGE_COLOUR = QColor("#fef3c7")  # the passage that matched
 TERM_COLOUR = QColor("#fcd34d")  # the query's words inside it

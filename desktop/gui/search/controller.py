@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.common.records import Filters, Hit, MarkRecord
-from desktop.gui.workers import Workers
+from desktop.gui.common.workers import Workers
 
 DEBOUNCE_MS = 150
 DOCUMENT_TOP = 30

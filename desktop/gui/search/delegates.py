@@ -13,8 +13,10 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetri
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.core.common.records import Hit, MarkRecord
-from desktop.gui.highlight import excerpt, highlight_html, query_terms
-from desktop.gui.results_models import Role, hit_title
+from desktop.gui.common.hits import hit_title
+from desktop.gui.common.rows import paint_selection, text_role
+from desktop.gui.search.highlight import excerpt, highlight_html, query_terms
+from desktop.gui.search.result_models import Role
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 10
@@ -23,17 +25,6 @@ GOOD, BAD = QColor("#15803d"), QColor("#b91c1c")
 
 def _query_of(index: Index) -> str:
     return getattr(index.model(), "query", "") or ""
-
-
-def paint_selection(painter: QPainter, option: QStyleOptionViewItem, widget: QWidget | None) -> None:
-    style = widget.style() if widget else None
-    if style is not None:
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-
-
-def text_role(option: QStyleOptionViewItem) -> QPalette.ColorRole:
-    selected = option.state & QStyle.StateFlag.State_Selected
-    return QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
 
 
 def paint_badge(painter: QPainter, rect: QRect, text: str, colour: QColor) -> None:

@@ -1,7 +1,8 @@
 """What can be done with the selected result: open, reveal, more like this, copy path, mark.
 
 One set of QActions serves the preview's buttons, the context menus, the Result menu and
-the shortcuts, and each is enabled only when it applies to the current selection.
+the shortcuts, and each is enabled only when it applies to the current selection. The same
+things done to several items at once (a selection on the map) are here too.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
 from desktop.core.common.records import Hit, MarkRecord, Passage
-from desktop.gui.desktop_ops import DesktopOps
-from desktop.gui.results_models import hit_title
-from desktop.gui.search_controller import SearchController
-from desktop.gui.workers import Workers
+from desktop.gui.common.desktop_ops import DesktopOps
+from desktop.gui.common.hits import hit_title
+from desktop.gui.common.workers import Workers
+
+MAX_OPEN = 20  # opening hundreds of files at once is never what a click meant
 
 
 class ResultActions(QObject):
     mark_changed = Signal(str, object)  # path, MarkRecord | None
+    similar_requested = Signal(object, str, object)  # file id, label, chunk id | None
     message = Signal(str)  # a short note for the status bar
     error = Signal(object, str)  # exception, what was being done
 
@@ -31,11 +34,10 @@ class ResultActions(QObject):
         parent: QWidget,
         workers: Workers,
         library: Callable[[], Any],
-        search: SearchController,
         desktop: DesktopOps,
     ) -> None:
         super().__init__(parent)
-        self.workers, self.library, self.search, self.desktop = workers, library, search, desktop
+        self.workers, self.library, self.desktop = workers, library, desktop
         self.hit: Hit | None = None
         self.passage: Passage | None = None
         self.query = ""
@@ -118,9 +120,9 @@ class ResultActions(QObject):
         title = hit_title(self.hit)
         is_extra_passage = self.passage is not None and self.hit.passages and self.passage != self.hit.passages[0]
         if is_extra_passage and self.passage is not None:
-            self.search.similar(self.hit.file_id, f"this passage of {title}", chunk_id=self.passage.chunk_id)
+            self.similar_requested.emit(self.hit.file_id, f"this passage of {title}", self.passage.chunk_id)
         else:
-            self.search.similar(self.hit.file_id, title)
+            self.similar_requested.emit(self.hit.file_id, title, None)
 
     def toggle_mark(self, relevant: bool) -> None:
         hit, query, mark = self.hit, self.query, self.current_mark
@@ -155,3 +157,32 @@ class ResultActions(QObject):
     def _failed(self, error: BaseException, previous: MarkRecord | None) -> None:
         self._show_mark(previous)
         self.error.emit(error, "saving the mark")
+
+    # -- several items at once ------------------------------------------------------------
+
+    def open_paths(self, paths: list[str]) -> None:
+        for path in paths[:MAX_OPEN]:
+            self.desktop.open(path)
+        if len(paths) > MAX_OPEN:
+            self.message.emit(f"Opened the first {MAX_OPEN} of {len(paths)} files.")
+
+    def copy_paths(self, paths: list[str]) -> None:
+        self.desktop.copy("\n".join(paths))
+        self.message.emit(f"Copied {len(paths)} path{'s' if len(paths) != 1 else ''}.")
+
+    def mark_items(self, query: str, file_ids: list[int], relevant: bool) -> None:
+        library = self.library()
+        if library is None or not query:
+            return
+
+        def work() -> list[MarkRecord]:
+            return [library.mark(query, file_id, relevant) for file_id in file_ids]
+
+        def done(records: list[MarkRecord]) -> None:
+            for record in records:
+                self._marked(record.path, record)
+            verdict = "relevant" if relevant else "not relevant"
+            self.message.emit(f"Marked {len(records)} items {verdict} for “{query}”.")
+
+        self.workers.submit(self.workers.catalog, work, done=done,
+                            failed=lambda e: self.error.emit(e, "saving the marks"))

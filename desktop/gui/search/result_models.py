@@ -14,7 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.core.common.records import Hit, MarkRecord, Passage
-from desktop.gui.thumbnails import ThumbnailCache
+from desktop.gui.common.hits import hit_title, thumbnail_source
+from desktop.gui.common.thumbnails import ThumbnailCache
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invalid index Qt uses for 'top level'
@@ -26,10 +27,6 @@ class Role(IntEnum):
     MARK = Qt.ItemDataRole.UserRole + 3  # MarkRecord or None
     SCORE = Qt.ItemDataRole.UserRole + 4
     IS_PASSAGE = Qt.ItemDataRole.UserRole + 5
-
-
-def hit_title(hit: Hit) -> str:
-    return hit.title or os.path.basename(hit.path)
 
 
 class _MarksMixin:
@@ -149,13 +146,8 @@ class PhotoResultsModel(_MarksMixin, QAbstractListModel):
         self.hits, self.query, self._marks = list(hits), query, dict(marks)
         self._rows_by_source = {}
         for row, hit in enumerate(self.hits):
-            self._rows_by_source.setdefault(self.source_of(hit), []).append(row)
+            self._rows_by_source.setdefault(thumbnail_source(hit), []).append(row)
         self.endResetModel()
-
-    @staticmethod
-    def source_of(hit: Hit) -> str:
-        # The core's cached JPEG is small and always decodable; the original may be a 40 MP HEIC.
-        return hit.thumbnail or hit.path
 
     def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.hits)
@@ -170,7 +162,7 @@ class PhotoResultsModel(_MarksMixin, QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return hit_title(hit)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self.thumbnails.pixmap(self.source_of(hit))  # None until decoded; the delegate draws a placeholder
+            return self.thumbnails.pixmap(thumbnail_source(hit))  # None until decoded; the delegate draws a placeholder
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.path
         if role == Role.HIT:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QTreeView, QWidget
 
-from desktop.gui.delegates import DocumentDelegate, PhotoDelegate
+from desktop.gui.search.delegates import DocumentDelegate, PhotoDelegate
 
 
 def paint_placeholder(view: QAbstractItemView, title: str, detail: str) -> None:

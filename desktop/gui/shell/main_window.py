@@ -1,52 +1,51 @@
 """The main window: folders on the left, search and results in the middle, preview on the right.
 
-It wires widgets to the controllers (SearchController, Indexer, ResultActions) and keeps
-the library's status on screen. The window owns the Library it shows: it closes it when
-the window closes or another library is opened.
+It is the one place where the parts meet: it makes the panes and controllers, and connects
+their signals; no part knows another. The window owns the Library it shows: it closes it
+when the window closes or another library is opened.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
+from desktop.core.common.errors import describe
+from desktop.core.common.records import Hit, MarkRecord, Passage
 from desktop.core.library import Library
-from desktop.gui import menus
-from desktop.gui.banner import ClipBanner
-from desktop.gui.desktop_ops import DesktopOps
-from desktop.gui.errors import LOG_NAME, attach_log_file, user_message
-from desktop.gui.indexer import Indexer
-from desktop.gui.map_wiring import attach_map
-from desktop.gui.preview import PreviewPane
-from desktop.gui.result_actions import ResultActions
-from desktop.gui.results_models import DocumentResultsModel, PhotoResultsModel
-from desktop.gui.search_bar import FilterBar, SearchBox, local_paths
-from desktop.gui.search_controller import Results, SearchController
-from desktop.gui.sidebar import Sidebar
-from desktop.gui.status_area import JobProgress, ModelsState
-from desktop.gui.thumbnails import ThumbnailCache
-from desktop.gui.views import PhotoGrid, ResultsTree
-from desktop.gui.window_parts import ResultsPresenter, StatusPresenter
-from desktop.gui.workers import Workers
+from desktop.gui.common.desktop_ops import DesktopOps
+from desktop.gui.common.error_log import LOG_NAME, attach_log_file
+from desktop.gui.common.hits import thumbnail_source
+from desktop.gui.common.thumbnails import ThumbnailCache
+from desktop.gui.common.workers import Workers
+from desktop.gui.library.clip_banner import ClipBanner
+from desktop.gui.library.indexer import Indexer
+from desktop.gui.library.photo_model import PhotoModelSetup
+from desktop.gui.library.sidebar import Sidebar
+from desktop.gui.library.status_view import LibraryStatusView
+from desktop.gui.library.status_watcher import StatusWatcher
+from desktop.gui.map.tab import MapTab, item_hit
+from desktop.gui.preview.loader import PreviewLoader
+from desktop.gui.preview.pane import PreviewPane
+from desktop.gui.search.controller import Results, SearchController
+from desktop.gui.search.pane import DOCUMENTS_TAB, PHOTOS_TAB, SearchPane
+from desktop.gui.search.result_actions import ResultActions
+from desktop.gui.shell.commands import WindowCommands
+from desktop.gui.shell.drop_zone import DropZone
+from desktop.gui.shell.menu_bar import build_menus
+from desktop.gui.shell.status_bar import JobProgress, ModelsState
+from desktop.gui.shell.window_state import restore_window, save_window
 
-DOCUMENTS_TAB, PHOTOS_TAB = 0, 1
 
-
-class MainWindow(QMainWindow):
-    def __init__(
-        self,
-        library: Library | None,
-        state: QSettings,
-        *,
-        workers: Workers | None = None,
-        desktop: DesktopOps | None = None,
-        open_library: Callable[[str], Library] = Library.open,
-        warm_up: bool = True,
-    ) -> None:
+class MainWindow(QMainWindow, WindowCommands):
+    def __init__(self, library: Library | None, state: QSettings, *, workers: Workers | None = None,
+                 desktop: DesktopOps | None = None, open_library: Callable[[str], Library] = Library.open,
+                 warm_up: bool = True) -> None:
         super().__init__()
         self.library: Library | None = None
         self.state = state
@@ -55,115 +54,177 @@ class MainWindow(QMainWindow):
         self.open_library = open_library
         self.warm_up_on_open = warm_up
         self.setWindowTitle("semdesk")  # the icon comes from the application (set in app.py)
-        self.setAcceptDrops(True)
+        current = self.current_library
 
-        self.search = SearchController(self.workers, lambda: self.library, self)
-        self.indexer = Indexer(self.workers, lambda: self.library, self)
+        self.search = SearchController(self.workers, current, self)
+        self.indexer = Indexer(self.workers, current, self)
+        self.status = StatusWatcher(self.workers, current, self)
+        self.photo_model = PhotoModelSetup(self.workers, current, self)
         self.thumbnails = ThumbnailCache(self.workers)
-        self.documents = DocumentResultsModel(self)
-        self.photos = PhotoResultsModel(self.thumbnails, self)
-        self.actions_ = ResultActions(self, self.workers, lambda: self.library, self.search, self.desktop)
+        self.actions_ = ResultActions(self, self.workers, current, self.desktop)
         self._build()
-        self.results = ResultsPresenter(self)
-        self.status = StatusPresenter(self)
-        menus.build(self)
-        self.map_tab = attach_map(self)
-        self._connect()
-        self._restore_state()
+        self.preview_loader = PreviewLoader(self.preview, self.workers, current, self)
+        self.library_view = LibraryStatusView(self.sidebar, self.banner, self.status_text, self.job_progress,
+                                              self.indexer, self.status, self.photo_model.can_download, self)
+        self.menu = build_menus(self.menuBar(), self, self.actions_.all, self.actions_.copy)
+        self._connect_search()
+        self._connect_library()
+        self._connect_map()
+        self._connect_menus()
+        restore_window(self.state, self, self.splitter, self.tabs, self.filter_bar.kind)
         if library is not None:
             self.set_library(library)
+
+    def current_library(self) -> Library | None:
+        return self.library
 
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
         self.sidebar = Sidebar()
-        self.search_box = SearchBox()
-        self.filter_bar = FilterBar()
-        self.summary = QLabel()
-        self.summary.setObjectName("resultsSummary")
-        self.filter_bar.layout().addWidget(self.summary)  # type: ignore[union-attr]
-        self.documents_view = ResultsTree()
-        self.documents_view.setModel(self.documents)
-        self.photos_view = PhotoGrid()
-        self.photos_view.setModel(self.photos)
         self.banner = ClipBanner()
-        photos_page = QWidget()
-        photos_layout = QVBoxLayout(photos_page)
-        photos_layout.setContentsMargins(0, 0, 0, 0)
-        photos_layout.setSpacing(0)
-        photos_layout.addWidget(self.banner)
-        photos_layout.addWidget(self.photos_view, 1)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.documents_view, "Documents")
-        self.tabs.addTab(photos_page, "Photos")
-
-        center = QWidget()
-        center.setObjectName("center")
-        layout = QVBoxLayout(center)
-        layout.setContentsMargins(10, 10, 10, 0)
-        layout.setSpacing(8)
-        layout.addWidget(self.search_box)
-        layout.addWidget(self.filter_bar)
-        layout.addWidget(self.tabs, 1)
-
+        self.results = SearchPane(self.thumbnails, self.banner)
+        r = self.results  # the window's short names for the pane's parts
+        self.search_box, self.filter_bar, self.summary, self.tabs = r.search_box, r.filter_bar, r.summary, r.tabs
+        self.documents, self.photos = r.documents, r.photos
+        self.documents_view, self.photos_view = r.documents_view, r.photos_view
+        self.map_tab = MapTab(self.workers, self.current_library, self)
+        self.tabs.addTab(self.map_tab, "Map")
         self.preview = PreviewPane(self.actions_.all)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        for widget, stretch in ((self.sidebar, 0), (center, 1), (self.preview, 0)):
+        for widget, stretch in ((self.sidebar, 0), (self.results, 1), (self.preview, 0)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
-
         self.job_progress = JobProgress()
         self.models_state = ModelsState()
         self.status_text = QLabel()
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.models_state)
         self.statusBar().addPermanentWidget(self.job_progress)
+        self.drop_zone = DropZone(self, self.splitter)
 
-        self.drop_overlay = QLabel("Drop folders or files to add them to your library", self.splitter)
-        self.drop_overlay.setObjectName("dropOverlay")
-        self.drop_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.drop_overlay.hide()
+    # -- wiring: every connection between parts is made here -------------------------------
 
-    def _connect(self) -> None:
+    def _connect_search(self) -> None:
         self.search_box.textChanged.connect(self.search.set_query)
         self.search_box.returnPressed.connect(self.search.run_now)
         self.search_box.file_dropped.connect(self.find_similar_to_file)
-        self.search_box.down_pressed.connect(self.focus_results)
-        self.filter_bar.changed.connect(self._filters_changed)
-        self.sidebar.folder_selected.connect(self._folder_selected)
-        self.sidebar.add_requested.connect(self.menu.add_folder.trigger)
-        self.sidebar.remove_requested.connect(self.remove_folder)
-        self.sidebar.rescan_requested.connect(self.indexer.rescan)
-        self.sidebar.skipped_requested.connect(self.show_skipped)
+        self.results.kind_changed.connect(self._filters_changed)
+        self.results.current_changed.connect(self._result_selected)
         for view in (self.documents_view, self.photos_view):
             view.activated.connect(lambda _index: self.actions_.open_current())
-            view.leave_up.connect(self.focus_search)
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addActions([a for a in self.actions_.all if a is not None])
-            # Only the visible tab drives the preview (both get a current row when results arrive).
-            view.selectionModel().currentChanged.connect(
-                lambda cur, _prev, v=view: self.results.select(cur) if v is self.current_view() else None)
-        self.tabs.currentChanged.connect(lambda _i: self.results.select(self.current_view().currentIndex()))
-        self.search.results.connect(self.results.show)
-        self.search.failed.connect(self.results.failed)
+        self.search.results.connect(self.results.show_results)
+        self.search.results.connect(self.map_tab.show_results)
+        self.search.failed.connect(lambda e: self.results.failed(describe(e, "while searching", self.log_path)))
         self.search.busy.connect(self.results.busy)
+        self.actions_.similar_requested.connect(lambda target, label, chunk: self.search.similar(
+            target, label, chunk_id=chunk))
         self.actions_.mark_changed.connect(self.results.mark_changed)
         self.actions_.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.actions_.error.connect(self.report_error)
-        self.indexer.started.connect(self.status.job_started)
+        self.preview_loader.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    def _connect_library(self) -> None:
+        self.drop_zone.dropped.connect(self.add_paths)
+        self.sidebar.folder_selected.connect(self._folder_selected)
+        self.sidebar.add_requested.connect(self.add_folder_dialog)
+        self.sidebar.remove_requested.connect(self.remove_folder)
+        self.sidebar.rescan_requested.connect(self.indexer.rescan)
+        self.sidebar.skipped_requested.connect(self.show_skipped)
+        self.indexer.started.connect(self.library_view.job_started)
         self.indexer.progress.connect(self.job_progress.update_progress)
-        self.indexer.finished.connect(self.status.job_finished)
-        self.indexer.failed.connect(self.status.job_failed)
+        self.indexer.finished.connect(self.library_view.job_finished)
+        self.indexer.finished.connect(lambda _job, _result: self._library_changed())
+        self.indexer.failed.connect(self.library_view.job_failed)
         self.job_progress.cancel_requested.connect(self.indexer.cancel)
+        self.status.changed.connect(self.library_view.show_status)
+        self.status.changed.connect(lambda status: self.results.set_library_empty(not status.folders))
+        self.status.failed.connect(lambda e: self.report_error(e, "while reading the library"))
         self.banner.choose_weights.connect(self.choose_clip_weights)
         self.banner.download.connect(self.download_clip)
+        self.photo_model.ready.connect(self._photo_model_ready)
+        self.photo_model.problem.connect(self.status.refresh)
+        self.photo_model.problem.connect(self.show_message)
+        self.photo_model.failed.connect(self.report_error)
+        self.library_view.message.connect(self.statusBar().showMessage)
+        self.library_view.error.connect(self.report_error)
 
-    def current_view(self) -> ResultsTree | PhotoGrid:
-        return self.documents_view if self.tabs.currentIndex() == DOCUMENTS_TAB else self.photos_view
+    def _connect_map(self) -> None:
+        tab = self.map_tab
+        tab.clicked.connect(self._map_item_clicked)
+        tab.opened.connect(lambda item: self.actions_.open_paths([item.path]))
+        tab.open_requested.connect(self.actions_.open_paths)
+        tab.copy_requested.connect(self.actions_.copy_paths)
+        tab.mark_requested.connect(lambda ids, relevant: self.actions_.mark_items(tab.query, ids, relevant))
+        tab.similar_requested.connect(self._similar_to_selection)
+        tab.failed.connect(lambda error: self.report_error(error, "while making the map"))
+
+    def _connect_menus(self) -> None:
+        m = self.menu
+        for action, slot in ((m.add_folder, self.add_folder_dialog), (m.rescan, self.indexer.rescan),
+                             (m.open_library, self.open_library_dialog), (m.settings, self.show_settings),
+                             (m.quit, self.close), (m.find, self.results.focus_search),
+                             (m.documents, lambda: self.tabs.setCurrentIndex(DOCUMENTS_TAB)),
+                             (m.photos, lambda: self.tabs.setCurrentIndex(PHOTOS_TAB)),
+                             (m.skipped, self.show_skipped), (m.improve, self.show_tune_wizard),
+                             (m.model_versions, self.show_model_versions), (m.about, self.show_about)):
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())
+
+    # -- what the signals do ----------------------------------------------------------------
+
+    def _result_selected(self, hit: Hit | None, passage: Passage | None, query: str, mark: MarkRecord | None) -> None:
+        self.actions_.set_current(hit, passage, query, mark)
+        thumbnail = self.thumbnails.pixmap(thumbnail_source(hit)) if hit is not None and hit.kind == "image" else None
+        self.preview_loader.show(hit, passage, query, thumbnail)
+
+    def _map_item_clicked(self, item: Any) -> None:
+        """A clicked point shows in the preview pane, with the same actions as a search result."""
+        hit = item_hit(item, self.map_tab.current.kind)
+        self.actions_.set_current(hit, None, self.map_tab.query, None)
+        self.map_tab.select([item.index])
+        self.preview_loader.show(hit, None, self.map_tab.query)
+
+    def _similar_to_selection(self, space: str, file_ids: list[int], label: str) -> None:
+        self.search.show_work(lambda lib: lib.similar_to_selection(space, file_ids), label)
+        self.results.show_tab(space)
+
+    def _filters_changed(self) -> None:
+        self.search.set_filters(self.filter_bar.filters(), self.filter_bar.kind_value())
+
+    def _folder_selected(self, folder: str | None) -> None:
+        self.filter_bar.set_folder(folder)
+        self._filters_changed()
+
+    def _library_changed(self) -> None:
+        self.map_tab.library_changed()  # new items are placed when the map is next shown
+        if self.search.query.strip():
+            self.search.run_now()  # new files may answer the query on screen
+
+    def _photo_model_ready(self) -> None:
+        self.statusBar().showMessage("Photo search is ready. Indexing the photos that were waiting…", 8000)
+        self.status.refresh()
+        self.indexer.rescan()
+
+    def model_changed(self) -> None:
+        """Another active model means other vectors: every view built from the old ones is refreshed."""
+        self.status.refresh()
+        self.search.run_now()
+        self.map_tab.reset()
+
+    def _warm_up(self, library: Library) -> None:
+        def failed(error: BaseException) -> None:
+            message = describe(error, "while loading the search models", self.log_path)
+            self.models_state.problem(message)
+            self.show_message(message)
+
+        self.models_state.loading()
+        self.workers.submit(self.workers.reads, library.warm_up, done=lambda _r: self.models_state.ready(),
+                            failed=failed)
 
     # -- library ----------------------------------------------------------------------------
 
@@ -177,11 +238,12 @@ class MainWindow(QMainWindow):
         attach_log_file(library.path)
         self.setWindowTitle(f"semdesk — {library.path.name}")
         self.search_box.clear()
-        self.results.show(Results("", ""))
+        self.preview_loader.forget()
+        self.results.show_results(Results("", ""))
         self.map_tab.reset()
         self.status.refresh()
         if self.warm_up_on_open:
-            self.status.warm_up()
+            self._warm_up(library)
 
     @property
     def log_path(self) -> Path | None:
@@ -206,36 +268,10 @@ class MainWindow(QMainWindow):
         self.search.query = ""
         self.search.similar(str(path), path.name)
 
-    def _filters_changed(self) -> None:
-        kind = self.filter_bar.kind_value()
-        self.tabs.setTabEnabled(DOCUMENTS_TAB, kind != "image")
-        self.tabs.setTabEnabled(PHOTOS_TAB, kind != "text")
-        if kind == "image":
-            self.tabs.setCurrentIndex(PHOTOS_TAB)
-        elif kind == "text":
-            self.tabs.setCurrentIndex(DOCUMENTS_TAB)
-        self.search.set_filters(self.filter_bar.filters(), kind)
-
-    def _folder_selected(self, folder: str | None) -> None:
-        self.filter_bar.set_folder(folder)
-        self._filters_changed()
-
-    # -- focus ------------------------------------------------------------------------------
-
-    def focus_search(self) -> None:
-        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_box.selectAll()
-
-    def focus_results(self) -> None:
-        view = self.current_view()
-        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if not view.currentIndex().isValid() and view.model().rowCount() > 0:
-            view.setCurrentIndex(view.model().index(0, 0, QModelIndex()))
-
     # -- messages ---------------------------------------------------------------------------
 
     def report_error(self, error: BaseException, doing: str = "") -> None:
-        self.show_message(user_message(error, doing, self.log_path))
+        self.show_message(describe(error, doing, self.log_path))
 
     def show_message(self, text: str, title: str = "semdesk") -> QMessageBox:
         """A non-blocking message box (the window keeps working while it is open)."""
@@ -252,60 +288,10 @@ class MainWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is yes
 
-    # -- dialogs (bodies in menus.py to keep this file about layout and wiring) --------------
-
-    def show_skipped(self) -> None:
-        menus.show_skipped(self)
-
-    def choose_clip_weights(self) -> None:
-        menus.choose_clip_weights(self)
-
-    def download_clip(self) -> None:
-        menus.download_clip(self)
-
-    # -- drag and drop: folders and files dropped anywhere on the window are indexed ---------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(p.exists() for p in local_paths(event)):
-            event.acceptProposedAction()
-            self.drop_overlay.setGeometry(self.splitter.rect())
-            self.drop_overlay.raise_()
-            self.drop_overlay.show()
-        else:
-            event.ignore()
-
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.drop_overlay.hide()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self.drop_overlay.hide()
-        paths = [p for p in local_paths(event) if p.exists()]
-        if not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.add_paths(paths)
-
     # -- state ------------------------------------------------------------------------------
 
-    def _restore_state(self) -> None:
-        geometry = self.state.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        splitter = self.state.value("splitter")
-        if not (isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)):
-            self.splitter.setSizes([230, 650, 400])
-        self.tabs.setCurrentIndex(int(self.state.value("tab", DOCUMENTS_TAB) or 0))
-        kind = self.filter_bar.kind.findData(self.state.value("kind", "all"))
-        self.filter_bar.kind.setCurrentIndex(max(0, kind))
-
     def save_state(self) -> None:
-        self.state.setValue("geometry", self.saveGeometry())
-        self.state.setValue("splitter", self.splitter.saveState())
-        self.state.setValue("tab", self.tabs.currentIndex())
-        self.state.setValue("kind", self.filter_bar.kind_value())
+        save_window(self.state, self, self.splitter, self.tabs, self.filter_bar.kind)
         if self.library is not None:
             self.state.setValue("library", str(self.library.path))
         self.state.sync()
@@ -313,11 +299,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.indexer.cancel()  # what is indexed so far is kept; the rest resumes next time
-        self.status.stop()
+        self.status.tick(False)
         self.map_tab.stop()
         self.workers.wait()
         if self.library is not None:
             self.library.close()
             self.library = None
         event.accept()
-

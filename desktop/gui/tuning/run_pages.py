@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,18 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.jobs import format_duration
-from desktop.core.tuning.report import figures, sentences
-from desktop.gui.loss_curve import LossCurve
-from desktop.gui.tune_pages import wrapped
-
-if TYPE_CHECKING:
-    from desktop.gui.tune_wizard import TuneWizard
+from desktop.core.library import tuning_report
+from desktop.gui.tuning.loss_curve import LossCurve
+from desktop.gui.tuning.setup_pages import wrapped
+from desktop.gui.tuning.state import WizardControl
 
 TITLES = {"text": "Documents", "image": "Photos"}
 
 
 class TrainingPage(QWizardPage):
-    def __init__(self, wizard: TuneWizard) -> None:
+    def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
         self.setTitle("Training")
@@ -103,7 +101,7 @@ class TrainingPage(QWizardPage):
 class ResultsPage(QWizardPage):
     """Before/after in plain words and figures, and a held-out search's results old vs new."""
 
-    def __init__(self, wizard: TuneWizard) -> None:
+    def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
         self.setTitle("Results")
@@ -142,8 +140,9 @@ class ResultsPage(QWizardPage):
         self.query.clear()
         for candidate in self.wiz.state.candidates:
             self.sections.addWidget(QLabel(f"<b>{TITLES[candidate.target]}</b>"))
-            self.sections.addWidget(wrapped(" ".join(sentences(candidate))))
-            self.sections.addWidget(self.table(candidate))
+            words, rows = tuning_report(candidate)
+            self.sections.addWidget(wrapped(" ".join(words)))
+            self.sections.addWidget(self.table(rows))
             for comparison in candidate.comparisons:
                 label = comparison.query if len(self.wiz.state.candidates) == 1 else (
                     f"{TITLES[candidate.target]}: {comparison.query}")
@@ -151,8 +150,8 @@ class ResultsPage(QWizardPage):
         self.query.blockSignals(False)
         self.show_comparison()
 
-    def table(self, candidate: Any) -> QTableWidget:
-        rows = figures(candidate)
+    @staticmethod
+    def table(rows: list[tuple[str, float, float]]) -> QTableWidget:
         table = QTableWidget(len(rows), 3)
         table.setHorizontalHeaderLabels(["Measure", "Current model", "New model"])
         table.verticalHeader().hide()
@@ -182,7 +181,7 @@ class ResultsPage(QWizardPage):
 
 
 class KeepPage(QWizardPage):
-    def __init__(self, wizard: TuneWizard) -> None:
+    def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
         self.setTitle("Keep or discard")

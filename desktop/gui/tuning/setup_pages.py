@@ -1,14 +1,15 @@
 """The first three pages of the tuning wizard: your marks, what to improve, settings.
 
 Pages read and write the wizard's state (`wizard.state`); work that touches the library
-goes through the wizard's workers, never on the UI thread.
+goes through the wizard (desktop.gui.tuning.state.WizardControl), never on the UI thread.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,10 +29,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.core.tuning.examples import MIN_QUERIES
-
-if TYPE_CHECKING:
-    from desktop.gui.tune_wizard import TuneWizard
+from desktop.core.library import MIN_MARKED_QUERIES as MIN_QUERIES
+from desktop.core.library import tune_defaults
+from desktop.gui.tuning.state import WizardControl
 
 GOOD_QUERIES = 10
 KINDS = {"text": "documents", "image": "photos"}
@@ -48,7 +48,7 @@ def wrapped(text: str = "") -> QLabel:
 class MarksPage(QWizardPage):
     """Per search: how many 👍 and 👎; a mark can be removed; guidance when there are too few."""
 
-    def __init__(self, wizard: TuneWizard) -> None:
+    def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
         self.setTitle("Your marks")
@@ -115,7 +115,7 @@ class MarksPage(QWizardPage):
 
 
 class TargetPage(QWizardPage):
-    def __init__(self, wizard: TuneWizard) -> None:
+    def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
         self.setTitle("What to improve")
@@ -168,7 +168,7 @@ class TargetPage(QWizardPage):
 class SettingsPage(QWizardPage):
     """Sensible defaults in front; learning rate and batch size folded away under Advanced."""
 
-    def __init__(self, wizard: TuneWizard) -> None:
+    def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
         self.setTitle("Settings")
@@ -228,12 +228,11 @@ class SettingsPage(QWizardPage):
         self.more.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
 
     def set_defaults(self) -> None:
-        from desktop.core.tuning.job import DEFAULTS
-
+        defaults = tune_defaults()
         for target, spin in self.epochs.items():
-            spin.setValue(DEFAULTS[target].epochs)
-            self.rates[target].setValue(DEFAULTS[target].learning_rate)
-            self.batches[target].setValue(DEFAULTS[target].batch_size)
+            spin.setValue(defaults[target].epochs)
+            self.rates[target].setValue(defaults[target].learning_rate)
+            self.batches[target].setValue(defaults[target].batch_size)
 
     def initializePage(self) -> None:
         for target, widgets in self.columns.items():
@@ -241,12 +240,9 @@ class SettingsPage(QWizardPage):
                 widget.setVisible(self.wiz.state.target in (target, "both"))
 
     def validatePage(self) -> bool:
-        from dataclasses import replace
-
-        from desktop.core.tuning.job import DEFAULTS
-
+        defaults = tune_defaults()
         self.wiz.state.settings = {
-            t: replace(DEFAULTS[t], epochs=self.epochs[t].value(), learning_rate=self.rates[t].value(),
+            t: replace(defaults[t], epochs=self.epochs[t].value(), learning_rate=self.rates[t].value(),
                        batch_size=self.batches[t].value())
             for t in self.epochs
         }

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.common.errors import describe
 from desktop.core.common.jobs import run_job
-from desktop.gui.errors import user_message
-from desktop.gui.workers import Workers
+from desktop.gui.common.workers import Workers
 
 
-def describe(version: Any) -> str:
+def version_text(version: Any) -> str:
     after = version.metrics.get("after", {})
     lines = [("● " if version.active else "   ") + version.label + ("  (in use)" if version.active else "")]
     if version.data_size:
@@ -72,25 +72,21 @@ class ModelsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        from desktop.core.tuning import versions
-
-        self.workers.submit(self.workers.catalog, versions, self.library, done=self.show_versions,
-                            failed=lambda e: self.status.setText(user_message(e, "reading the model versions")))
+        self.workers.submit(self.workers.catalog, self.library.model_versions, done=self.show_versions,
+                            failed=lambda e: self.status.setText(describe(e, "reading the model versions")))
 
     def show_versions(self, listed: list[Any]) -> None:
         self.list.clear()
         for version in listed:
-            item = QListWidgetItem(describe(version))
+            item = QListWidgetItem(version_text(version))
             item.setData(Qt.ItemDataRole.UserRole, version.id)
             self.list.addItem(item)
 
     def switch(self, version_id: int | None) -> None:
-        from desktop.core.tuning import activate_job, use_base_job
-
         library = self.library
 
         def work(report: Any) -> None:
-            job = use_base_job(library) if version_id is None else activate_job(library, version_id)
+            job = library.use_base_model() if version_id is None else library.activate_model(version_id)
             run_job(job, report)
 
         for button in (self.use, self.base):
@@ -114,7 +110,7 @@ class ModelsDialog(QDialog):
             self.status.setText("Done: search now uses the chosen model.")
             self.model_changed.emit()
         else:
-            self.status.setText(user_message(error, "while switching models") + " Search keeps the model it had.")
+            self.status.setText(describe(error, "while switching models") + " Search keeps the model it had.")
         self.refresh()
 
     def done(self, result: int) -> None:

@@ -8,58 +8,38 @@ active model and the marks alone.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
-from desktop.core.common.errors import Cancelled
+from desktop.core.common.errors import Cancelled, describe
 from desktop.core.common.jobs import CancelToken, run_job
-from desktop.gui.errors import user_message
-from desktop.gui.tune_pages import MarksPage, SettingsPage, TargetPage
-from desktop.gui.tune_run_pages import KeepPage, ResultsPage, TrainingPage
-from desktop.gui.workers import Workers
-
-
-@dataclass
-class WizardState:
-    marks: list[Any] = field(default_factory=list)  # MarkRecord
-    clip_problem: str | None = None
-    target: str = "text"  # "text", "image" or "both"
-    settings: dict[str, Any] = field(default_factory=dict)  # target -> TrainSettings
-    candidates: list[Any] = field(default_factory=list)  # Candidate, in training order
-    kept: list[Any] = field(default_factory=list)  # ModelInfo
-    decided: bool = False
-
-    def queries_per_kind(self) -> dict[str, int]:
-        """Searches with at least one 👍, per kind: what training can learn from."""
-        return dict(Counter(kind for kind, _ in {(m.kind, m.query) for m in self.marks if m.relevant}))
+from desktop.gui.common.error_log import LOG_NAME
+from desktop.gui.common.workers import Workers
+from desktop.gui.tuning.run_pages import KeepPage, ResultsPage, TrainingPage
+from desktop.gui.tuning.setup_pages import MarksPage, SettingsPage, TargetPage
+from desktop.gui.tuning.state import WizardState
 
 
 def train_all(report: Any, library: Any, targets: list[str], settings: dict[str, Any], token: CancelToken,
               running: Any) -> list[Any]:
-    from desktop.core.tuning import discard, tune_job
-
     done: list[Any] = []
     try:
         for target in targets:
             running(target)
-            done.append(run_job(tune_job(library, target, settings=settings.get(target), cancel=token), report))
+            done.append(run_job(library.tune(target, settings=settings.get(target), cancel=token), report))
     except BaseException:
         for candidate in done:  # all or nothing: a half-finished "both" leaves no stray model behind
-            discard(candidate)
+            library.discard(candidate)
         raise
     return done
 
 
 def keep_all(report: Any, library: Any, candidates: list[Any], token: CancelToken) -> list[Any]:
-    from desktop.core.tuning import keep_job
-
     # Photos first: their switch is instant, so a Stop during the documents' re-embedding keeps them.
     ordered = sorted(candidates, key=lambda c: c.target == "text")
-    return [run_job(keep_job(library, c, cancel=token), report) for c in ordered]
+    return [run_job(library.keep(c, cancel=token), report) for c in ordered]
 
 
 class TuneWizard(QWizard):
@@ -140,10 +120,8 @@ class TuneWizard(QWizard):
     def _trained(self, candidates: list[Any]) -> None:
         self.training = False
         if self.token is not None and self.token.cancelled:  # Back was pressed as it finished
-            from desktop.core.tuning import discard
-
             for candidate in candidates:
-                discard(candidate)
+                self.library.discard(candidate)
             return
         self.state.candidates = candidates
         self.button(QWizard.WizardButton.BackButton).setEnabled(True)
@@ -155,7 +133,7 @@ class TuneWizard(QWizard):
         if isinstance(error, Cancelled):
             text = "Training was cancelled. Nothing was changed: search uses the same model and your marks are kept."
         else:
-            text = user_message(error, "while training", self.library.path / "semdesk.log") + (
+            text = describe(error, "while training", self.library.path / LOG_NAME) + (
                 " Nothing was changed: search uses the same model and your marks are kept.")
         self.training_page.finished(text, False)
 
@@ -186,7 +164,7 @@ class TuneWizard(QWizard):
         if isinstance(error, Cancelled):
             text = "Stopped. Documents are still searched with the model they had."
         else:
-            text = user_message(error, "while switching to the new model") + " Search keeps using the model it had."
+            text = describe(error, "while switching to the new model") + " Search keeps using the model it had."
         if installed:
             text += (" The new model is saved: choose it in Result ▸ Model Versions to finish switching to it.")
             self.model_changed.emit()  # a photo model kept before the stop is already in use
@@ -203,14 +181,12 @@ class TuneWizard(QWizard):
         self.keep_page.show_done("The new model was discarded. Nothing was changed; your marks are kept.")
 
     def _drop_candidates(self) -> None:
-        from desktop.core.tuning import discard
-
         for candidate in self.state.candidates:
-            discard(candidate)
+            self.library.discard(candidate)
         self.state.candidates = []
 
     def _error(self, doing: str) -> Any:
-        return lambda error: self.marks_page.guidance.setText(user_message(error, doing))
+        return lambda error: self.marks_page.guidance.setText(describe(error, doing))
 
     # -- closing ----------------------------------------------------------------------------
 

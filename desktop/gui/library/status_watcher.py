@@ -1,0 +1,94 @@
+"""Keeps the library's status (folders, counts, skipped files, photo model) fresh on screen.
+
+One read at a time: a refresh asked for while one runs is done once it ends. While a job
+writes to the library the status is read every 1.5 s, so folder counts move as it indexes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.common.records import IndexSummary, LibraryStatus
+from desktop.gui.common.workers import Workers
+
+TICK_MS = 1500
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+class StatusWatcher(QObject):
+    changed = Signal(object)  # LibraryStatus of the library on screen
+    failed = Signal(object)  # exception
+
+    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workers = workers
+        self.library = library
+        self.last: LibraryStatus | None = None
+        self._pending = False
+        self._again = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.refresh)
+
+    def refresh(self) -> None:
+        library = self.library()
+        if library is None:
+            return
+        if self._pending:
+            self._again = True
+            return
+        self._pending = True
+        self.workers.submit(self.workers.catalog, library.status, done=self._status, failed=self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self._pending = False
+        self.failed.emit(error)
+
+    def _status(self, status: LibraryStatus) -> None:
+        self._pending = False
+        if self._again:
+            self._again = False
+            self.refresh()
+        library = self.library()
+        if library is None or str(library.path) != status.path:
+            return  # an answer about a library that was closed meanwhile
+        self.last = status
+        self.changed.emit(status)
+
+    def tick(self, on: bool) -> None:
+        """Read the status every few seconds (on) while a job changes the library."""
+        if on:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+
+def counts_text(status: LibraryStatus) -> str:
+    kinds = status.kinds
+    return (f"{plural(kinds.get('text', 0), 'document')} · {plural(kinds.get('image', 0), 'photo')}"
+            f" · {plural(status.chunks, 'passage')}")
+
+
+def summary_text(s: IndexSummary) -> str:
+    if s.cancelled:
+        return f"Indexing stopped after {plural(s.indexed, 'file')}; the rest continues at the next re-scan."
+    parts = [f"Indexed {plural(s.indexed, 'file')}"]
+    if s.unchanged:
+        parts.append(f"{s.unchanged:,} unchanged")
+    if s.skipped:
+        parts.append(f"{s.skipped:,} skipped")
+    if s.waiting_model:
+        parts.append(f"{plural(s.waiting_model, 'photo')} waiting for the photo model")
+    if s.removed:
+        parts.append(f"{s.removed:,} gone from disk")
+    return " · ".join(parts) + f" ({s.seconds:.0f} s)."
+
+
+def removed_text(count: int) -> str:
+    return f"Removed {plural(count, 'file')} from the library."

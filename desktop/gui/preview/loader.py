@@ -1,0 +1,72 @@
+"""Fills the preview pane for a hit: shown at once, then completed off the UI thread.
+
+A document's full text and a photo at preview size take a moment to read, so the pane first
+shows what the hit already carries, and the loader fills in the rest when a worker has it.
+The last document's text is kept, so moving between its passages does not read it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+from desktop.core.common.records import Hit, Passage
+from desktop.gui.common.thumbnails import read_image
+from desktop.gui.common.workers import Workers
+from desktop.gui.preview.pane import PreviewPane, pixel_size
+
+PREVIEW_SIZE = QSize(1600, 1600)
+
+
+def read_preview(path: str) -> tuple[QImage, int, int]:
+    """A photo decoded at preview size, and its full size in pixels (runs on a worker)."""
+    size = QImageReader(path).size()
+    return read_image(path, PREVIEW_SIZE), size.width(), size.height()
+
+
+class PreviewLoader(QObject):
+    failed = Signal(str)  # a document's text could not be read: a sentence for the status bar
+
+    def __init__(self, pane: PreviewPane, workers: Workers, library: Callable[[], Any],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pane, self.workers, self.library = pane, workers, library
+        self._text_cache: tuple[int, str] | None = None  # the last document's text
+
+    def show(self, hit: Hit | None, passage: Passage | None, query: str, thumbnail: QPixmap | None = None) -> None:
+        if hit is None:
+            self.pane.clear()
+        elif hit.kind == "text":
+            self.pane.show_document(hit, passage, query)
+            self._load_text(hit.file_id)
+        else:
+            self.pane.show_photo(hit, thumbnail)
+            self.workers.submit(self.workers.thumbs, read_preview, hit.path,
+                                done=lambda result, path=hit.path: self._photo_loaded(path, result))
+
+    def forget(self) -> None:
+        """Another library: its documents are other documents."""
+        self._text_cache = None
+
+    def _load_text(self, file_id: int) -> None:
+        if self._text_cache and self._text_cache[0] == file_id:
+            self.pane.set_document_text(file_id, self._text_cache[1])
+            return
+        library = self.library()
+        if library is None:
+            return
+
+        def loaded(text: str) -> None:
+            self._text_cache = (file_id, text)
+            self.pane.set_document_text(file_id, text)
+
+        self.workers.submit(self.workers.catalog, library.document_text, file_id, done=loaded,
+                            failed=lambda error: self.failed.emit(str(error)))
+
+    def _photo_loaded(self, path: str, result: tuple[QImage, int, int]) -> None:
+        image, width, height = result
+        if not image.isNull():
+            self.pane.set_photo(path, QPixmap.fromImage(image), pixel_size(width, height))

@@ -1,0 +1,163 @@
+"""The search pane: the search box, the filter row, and the Documents and Photos tabs.
+
+It shows what the SearchController found (both lists, the counts on the tabs, the summary
+line, a helpful message when a list is empty) and says which result is current through
+`current_changed`; what happens then (preview, actions) is wired by the main window.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from desktop.core.common.records import MarkRecord
+from desktop.gui.common.thumbnails import ThumbnailCache
+from desktop.gui.search.controller import Results
+from desktop.gui.search.result_models import DocumentResultsModel, PhotoResultsModel, Role
+from desktop.gui.search.search_bar import FilterBar, SearchBox
+from desktop.gui.search.views import PhotoGrid, ResultsTree
+
+DOCUMENTS_TAB, PHOTOS_TAB = 0, 1
+
+
+class SearchPane(QWidget):
+    current_changed = Signal(object, object, str, object)  # Hit | None, Passage | None, query, MarkRecord | None
+    kind_changed = Signal()  # the kind or date filter changed
+
+    def __init__(self, thumbnails: ThumbnailCache, photos_header: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("center")
+        self.current = Results("", "")
+        self.empty_library = False
+        self.documents = DocumentResultsModel(self)
+        self.photos = PhotoResultsModel(thumbnails, self)
+        self.search_box = SearchBox()
+        self.filter_bar = FilterBar()
+        self.summary = QLabel()
+        self.summary.setObjectName("resultsSummary")
+        self.filter_bar.layout().addWidget(self.summary)  # type: ignore[union-attr]
+        self.documents_view = ResultsTree()
+        self.documents_view.setModel(self.documents)
+        self.photos_view = PhotoGrid()
+        self.photos_view.setModel(self.photos)
+        photos_page = QWidget()
+        photos_layout = QVBoxLayout(photos_page)
+        photos_layout.setContentsMargins(0, 0, 0, 0)
+        photos_layout.setSpacing(0)
+        photos_layout.addWidget(photos_header)
+        photos_layout.addWidget(self.photos_view, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.documents_view, "Documents")
+        self.tabs.addTab(photos_page, "Photos")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.tabs, 1)
+
+        self.search_box.down_pressed.connect(self.focus_results)
+        self.filter_bar.changed.connect(self._kind_changed)
+        for view in (self.documents_view, self.photos_view):
+            view.leave_up.connect(self.focus_search)
+            # Only the visible tab drives the preview (both get a current row when results arrive).
+            view.selectionModel().currentChanged.connect(
+                lambda cur, _prev, v=view: self.select(cur) if v is self.current_view() else None)
+        self.tabs.currentChanged.connect(lambda _i: self.select(self.current_view().currentIndex()))
+
+    def current_view(self) -> ResultsTree | PhotoGrid:
+        return self.documents_view if self.tabs.currentIndex() == DOCUMENTS_TAB else self.photos_view
+
+    def show_tab(self, space: str) -> None:
+        """The tab that lists a space's results ("text" or "image")."""
+        self.tabs.setCurrentIndex(DOCUMENTS_TAB if space == "text" else PHOTOS_TAB)
+
+    def _kind_changed(self) -> None:
+        kind = self.filter_bar.kind_value()
+        self.tabs.setTabEnabled(DOCUMENTS_TAB, kind != "image")
+        self.tabs.setTabEnabled(PHOTOS_TAB, kind != "text")
+        if kind in ("image", "text"):
+            self.show_tab(kind)
+        self.kind_changed.emit()
+
+    # -- results ------------------------------------------------------------------------------
+
+    def show_results(self, results: Results) -> None:
+        self.current = results
+        self.documents.set_results(results.documents, results.query, results.marks)
+        self.photos.set_results(results.photos, results.query, results.marks)
+        self.tabs.setTabText(DOCUMENTS_TAB, f"Documents  {len(results.documents)}" if results.label else "Documents")
+        self.tabs.setTabText(PHOTOS_TAB, f"Photos  {len(results.photos)}" if results.label else "Photos")
+        self._placeholders(results)
+        self.summary.setText(f"Similar to <b>{html.escape(results.label)}</b>" if results.similar else "")
+        for view, model in ((self.documents_view, self.documents), (self.photos_view, self.photos)):
+            if model.rowCount() > 0:
+                view.setCurrentIndex(model.index(0, 0))  # the best hit previews at once; focus stays in the box
+                view.scrollToTop()
+        self.select(self.current_view().currentIndex())
+
+    def set_library_empty(self, empty: bool) -> None:
+        """An empty library says how to add folders instead of how to search."""
+        if empty != self.empty_library:
+            self.empty_library = empty
+            self._placeholders(self.current)
+
+    def _placeholders(self, results: Results) -> None:
+        documents, photos = self.documents_view, self.photos_view
+        if self.empty_library:
+            title, detail = "Your library is empty", "Drop folders here, or choose File ▸ Add Folder… (Ctrl+O)."
+            documents.set_placeholder(title, detail)
+            photos.set_placeholder(title, detail)
+        elif results.similar:
+            documents.set_placeholder("No similar documents", "")
+            photos.set_placeholder("No similar photos", "Photo similarity needs the photo model.")
+        elif results.label:
+            detail = "Try other words, or widen the folder and date filters."
+            documents.set_placeholder(f"No documents match “{results.label}”", detail)
+            photos.set_placeholder(f"No photos match “{results.label}”", detail)
+        else:
+            documents.set_placeholder(
+                "Search by meaning", "Type what you are looking for — “notes about the boiler service”, "
+                "“how to install packages” — and the best passages appear here as you type.")
+            photos.set_placeholder(
+                "Search your photos", "Describe a picture — “cat on a sofa”, “rocket launch” — to find it.")
+
+    def failed(self, message: str) -> None:
+        self.documents.set_results([], "", {})
+        self.photos.set_results([], "", {})
+        for view in (self.documents_view, self.photos_view):
+            view.set_placeholder("The search did not work", message)
+        self.select(QModelIndex())
+
+    def busy(self, busy: bool) -> None:
+        if busy and not self.current.similar:
+            self.summary.setText("Searching…")
+        elif not busy and self.summary.text() == "Searching…":
+            self.summary.setText("")
+
+    def select(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        hit = index.data(Role.HIT) if index.isValid() and index.model() is not None else None
+        if hit is None:
+            self.current_changed.emit(None, None, "", None)
+            return
+        passage = index.data(Role.PASSAGE) if hit.kind == "text" else None
+        self.current_changed.emit(hit, passage, self.current.query, index.data(Role.MARK))
+
+    def mark_changed(self, path: str, record: MarkRecord | None) -> None:
+        self.documents.set_mark(path, record)
+        self.photos.set_mark(path, record)
+
+    # -- focus ------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def focus_results(self) -> None:
+        view = self.current_view()
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not view.currentIndex().isValid() and view.model().rowCount() > 0:
+            view.setCurrentIndex(view.model().index(0, 0, QModelIndex()))

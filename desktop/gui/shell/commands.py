@@ -1,0 +1,114 @@
+"""The window's commands that open a dialog: add a folder, open a library, settings, skipped files,
+the photo model's weights, improving results, model versions, about.
+
+A part of MainWindow kept in its own file (MainWindow inherits it), so that main_window.py stays
+about making and connecting the parts. The dialogs it opens are kept, one of each kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
+
+from desktop.core.common.errors import SemdeskError
+from desktop.core.library import Library
+from desktop.gui.common.about import AboutDialog
+from desktop.gui.common.workers import Workers
+from desktop.gui.library.indexer import Indexer
+from desktop.gui.library.photo_model import PhotoModelSetup, ask_weights_file
+from desktop.gui.library.settings_dialog import SettingsDialog
+from desktop.gui.library.skipped_dialog import SkippedDialog
+from desktop.gui.library.status_watcher import StatusWatcher
+from desktop.gui.tuning.versions_dialog import ModelsDialog
+from desktop.gui.tuning.wizard import TuneWizard
+
+
+class WindowCommands:
+    # What the commands use of the window (made in MainWindow.__init__).
+    library: Library | None
+    open_library: Callable[[str], Library]
+    workers: Workers
+    indexer: Indexer
+    status: StatusWatcher
+    photo_model: PhotoModelSetup
+    skipped_dialog: SkippedDialog | None = None
+    settings_dialog: SettingsDialog | None = None
+    tune_wizard: TuneWizard | None = None
+    models_dialog: ModelsDialog | None = None
+
+    if TYPE_CHECKING:
+        def statusBar(self) -> QStatusBar: ...
+        def show_message(self, text: str, title: str = "semdesk") -> QMessageBox: ...
+        def set_library(self, library: Library) -> None: ...
+        def add_paths(self, paths: list[Path]) -> None: ...
+        def model_changed(self) -> None: ...
+
+    def _widget(self) -> QWidget:
+        assert isinstance(self, QWidget)
+        return self
+
+    def add_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self._widget(), "Add a folder to the library", str(Path.home()))
+        if folder:
+            self.add_paths([Path(folder)])
+
+    def open_library_dialog(self) -> None:
+        start = str(self.library.path) if self.library is not None else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self._widget(), "Open or create a library folder", start)
+        if folder:
+            self.switch_library(folder)
+
+    def switch_library(self, folder: str) -> None:
+        try:
+            library = self.open_library(folder)
+        except SemdeskError as error:
+            self.show_message(str(error))
+            return
+        self.set_library(library)
+
+    def show_skipped(self) -> None:
+        if self.library is not None:
+            self.skipped_dialog = SkippedDialog(list(self.library.skipped_files()), self._widget())
+            self.skipped_dialog.open()
+
+    def choose_clip_weights(self) -> None:
+        path = ask_weights_file(self._widget(), str(Path.home()))
+        if path:
+            self.set_clip_weights(path)
+
+    def set_clip_weights(self, path: str) -> None:
+        """Use a CLIP weights file; the photos that waited for it are indexed once it works."""
+        self.photo_model.use_weights(path)
+
+    def download_clip(self) -> None:
+        if self.photo_model.download():
+            self.statusBar().showMessage("Downloading the CLIP weights…")
+
+    def show_settings(self) -> None:
+        if self.library is None:
+            return
+        dialog = self.settings_dialog = SettingsDialog(self.library, self._widget())
+        dialog.reindex_requested.connect(self.indexer.rescan)
+        dialog.saved.connect(self.status.refresh)
+        dialog.open()
+
+    def show_about(self) -> None:
+        AboutDialog(self.library.path if self.library is not None else None, self._widget()).open()
+
+    def show_tune_wizard(self) -> None:
+        """The fine-tuning wizard; when a new model is kept, status, results and map refresh."""
+        if self.library is not None:
+            self.tune_wizard = self._open_model_dialog(TuneWizard(self.library, self.workers, self._widget()))
+
+    def show_model_versions(self) -> None:
+        """Kept models and the base ones: switching back is a rollback."""
+        if self.library is not None:
+            self.models_dialog = self._open_model_dialog(ModelsDialog(self.library, self.workers, self._widget()))
+
+    def _open_model_dialog(self, dialog: Any) -> Any:
+        dialog.model_changed.connect(self.model_changed)
+        dialog.open()
+        return dialog

@@ -1,0 +1,75 @@
+"""The menu bar: every command of the window, as QActions with their shortcuts.
+
+The actions are made here and handed back; the main window connects each one to what it does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+
+Shortcut = str | QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class Menus:
+    add_folder: QAction
+    rescan: QAction
+    open_library: QAction
+    settings: QAction
+    quit: QAction
+    find: QAction
+    documents: QAction
+    photos: QAction
+    skipped: QAction
+    improve: QAction
+    model_versions: QAction
+    about: QAction
+
+
+def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | None], copy: QAction) -> Menus:
+    """Fill `bar`; `result_actions` (None: a separator) make up the Result menu, `copy` joins Edit."""
+
+    def action(menu: QMenu, text: str, *shortcuts: Shortcut) -> QAction:
+        act = QAction(text, owner)
+        if shortcuts:
+            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+        menu.addAction(act)
+        return act
+
+    file_menu = bar.addMenu("&File")
+    add_folder = action(file_menu, "&Add Folder…", "Ctrl+O")
+    rescan = action(file_menu, "&Re-scan All Folders", "F5")
+    file_menu.addSeparator()
+    open_library = action(file_menu, "Open &Library…", "Ctrl+Shift+O")
+    file_menu.addSeparator()
+    settings = action(file_menu, "&Settings…", "Ctrl+,")
+    file_menu.addSeparator()
+    quit_ = action(file_menu, "&Quit", QKeySequence.StandardKey.Quit)
+
+    edit = bar.addMenu("&Edit")
+    find = action(edit, "&Find", "Ctrl+F", "Ctrl+L")
+    edit.addAction(copy)
+
+    view = bar.addMenu("&View")
+    documents = action(view, "&Documents", "Ctrl+1")
+    photos = action(view, "&Photos", "Ctrl+2")
+    view.addSeparator()
+    skipped = action(view, "S&kipped Files…")
+
+    result = bar.addMenu("&Result")
+    for act in result_actions:
+        if act is None:
+            result.addSeparator()
+        else:
+            result.addAction(act)
+    result.addSeparator()
+    improve = action(result, "&Improve Results…", "Ctrl+Shift+I")
+    model_versions = action(result, "&Model Versions…")
+
+    help_menu = bar.addMenu("&Help")
+    about = action(help_menu, "&About semdesk")
+    return Menus(add_folder, rescan, open_library, settings, quit_, find, documents, photos, skipped, improve,
+                 model_versions, about)

@@ -1,0 +1,1 @@
+"""Improving results: the fine-tuning wizard and the model versions dialog."""

@@ -1,0 +1,42 @@
+"""What the tuning wizard's pages share: the wizard's state, and the wizard as the pages see it.
+
+Pages read and write the state and ask the wizard to do work; they never import the wizard
+(it imports them), they know it only through `WizardControl`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass
+class WizardState:
+    marks: list[Any] = field(default_factory=list)  # MarkRecord
+    clip_problem: str | None = None
+    target: str = "text"  # "text", "image" or "both"
+    settings: dict[str, Any] = field(default_factory=dict)  # target -> TrainSettings
+    candidates: list[Any] = field(default_factory=list)  # Candidate, in training order
+    kept: list[Any] = field(default_factory=list)  # ModelInfo
+    decided: bool = False
+
+    def queries_per_kind(self) -> dict[str, int]:
+        """Searches with at least one 👍, per kind: what training can learn from."""
+        return dict(Counter(kind for kind, _ in {(m.kind, m.query) for m in self.marks if m.relevant}))
+
+
+class WizardControl(Protocol):
+    """The wizard's side that its pages call; work runs on the wizard's workers, never on the UI thread."""
+
+    state: WizardState
+    training: bool
+    running_target: str | None
+
+    def load_marks(self) -> None: ...
+    def remove_marks(self, mark_ids: list[int]) -> None: ...
+    def start_training(self) -> None: ...
+    def cancel_training(self) -> None: ...
+    def keep(self) -> None: ...
+    def stop_keep(self) -> None: ...
+    def discard(self) -> None: ...
