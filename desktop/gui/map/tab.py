@@ -31,10 +31,10 @@ def item_hit(item: Any, kind: str) -> Hit:
 
 
 class MapTab(QWidget):
-    clicked = Signal(object)  # MapItem
-    opened = Signal(object)  # MapItem
+    clicked = Signal(object, str)  # the point as a Hit, the query on screen (it is selected, too)
+    opened = Signal(list)  # [path] of a double-clicked point
     similar_requested = Signal(str, list, str)  # space, file ids, label
-    mark_requested = Signal(list, bool)  # file ids, relevant
+    mark_requested = Signal(str, list, bool)  # query, file ids, relevant
     open_requested = Signal(list)  # paths
     copy_requested = Signal(list)  # paths
     failed = Signal(object)  # exception
@@ -114,12 +114,12 @@ class MapTab(QWidget):
         self.fit.clicked.connect(self.canvas.fit)
         self.rearrange.clicked.connect(lambda: self.compute(rearrange=True))
         self.cancel.clicked.connect(self.stop_job)
-        self.canvas.clicked.connect(self.clicked)
-        self.canvas.opened.connect(self.opened)
+        self.canvas.clicked.connect(self._clicked)
+        self.canvas.opened.connect(lambda item: self.opened.emit([item.path]))
         self.canvas.lassoed.connect(self.select)
         self.similar.clicked.connect(self._similar)
-        self.relevant.clicked.connect(lambda: self.mark_requested.emit(self.selected_file_ids(), True))
-        self.not_relevant.clicked.connect(lambda: self.mark_requested.emit(self.selected_file_ids(), False))
+        self.relevant.clicked.connect(lambda: self.mark_requested.emit(self.query, self.selected_file_ids(), True))
+        self.not_relevant.clicked.connect(lambda: self.mark_requested.emit(self.query, self.selected_file_ids(), False))
         self.open_all.clicked.connect(lambda: self.open_requested.emit(self.selected_paths()))
         self.copy_paths.clicked.connect(lambda: self.copy_requested.emit(self.selected_paths()))
         self.clear_selection.clicked.connect(lambda: self.select([]))
@@ -281,6 +281,10 @@ class MapTab(QWidget):
             button.setEnabled(bool(self.query))
             button.setToolTip(f"Mark the selection for “{self.query}”" if self.query
                               else "Type a query first: marks belong to a query")
+
+    def _clicked(self, item: Any) -> None:
+        self.select([item.index])
+        self.clicked.emit(item_hit(item, self.current.kind), self.query)
 
     def _similar(self) -> None:
         ids = self.selected_file_ids()

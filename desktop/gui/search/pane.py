@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.core.common.records import MarkRecord
@@ -24,9 +25,16 @@ DOCUMENTS_TAB, PHOTOS_TAB = 0, 1
 
 class SearchPane(QWidget):
     current_changed = Signal(object, object, str, object)  # Hit | None, Passage | None, query, MarkRecord | None
+    activated = Signal()  # Enter or a double-click on the current result
+    query_edited = Signal(str)  # the text in the search box, as it is typed
+    query_entered = Signal()  # Enter in the search box
+    file_dropped = Signal(object)  # Path of a file dropped on the search box: find items like it
     kind_changed = Signal()  # the kind or date filter changed
 
-    def __init__(self, thumbnails: ThumbnailCache, photos_header: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, thumbnails: ThumbnailCache, photos_header: QWidget, actions: list[QAction | None],
+                 parent: QWidget | None = None) -> None:
+        """`photos_header` sits above the photo grid; `actions` (None: a separator) are each result's
+        context menu."""
         super().__init__(parent)
         self.setObjectName("center")
         self.current = Results("", "")
@@ -59,9 +67,15 @@ class SearchPane(QWidget):
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.tabs, 1)
 
+        self.search_box.textChanged.connect(self.query_edited)
+        self.search_box.returnPressed.connect(self.query_entered)
+        self.search_box.file_dropped.connect(self.file_dropped)
         self.search_box.down_pressed.connect(self.focus_results)
         self.filter_bar.changed.connect(self._kind_changed)
         for view in (self.documents_view, self.photos_view):
+            view.activated.connect(lambda _index: self.activated.emit())
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            view.addActions([a for a in actions if a is not None])
             view.leave_up.connect(self.focus_search)
             # Only the visible tab drives the preview (both get a current row when results arrive).
             view.selectionModel().currentChanged.connect(
@@ -151,6 +165,12 @@ class SearchPane(QWidget):
         self.photos.set_mark(path, record)
 
     # -- focus ------------------------------------------------------------------------------
+
+    def clear_query(self) -> None:
+        """An empty search box, without a search for the empty text."""
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
 
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
@@ -29,7 +28,7 @@ from desktop.gui.library.photo_model import PhotoModelSetup
 from desktop.gui.library.sidebar import Sidebar
 from desktop.gui.library.status_view import LibraryStatusView
 from desktop.gui.library.status_watcher import StatusWatcher
-from desktop.gui.map.tab import MapTab, item_hit
+from desktop.gui.map.tab import MapTab
 from desktop.gui.preview.loader import PreviewLoader
 from desktop.gui.preview.pane import PreviewPane
 from desktop.gui.search.controller import Results, SearchController
@@ -83,7 +82,7 @@ class MainWindow(QMainWindow, WindowCommands):
     def _build(self) -> None:
         self.sidebar = Sidebar()
         self.banner = ClipBanner()
-        self.results = SearchPane(self.thumbnails, self.banner)
+        self.results = SearchPane(self.thumbnails, self.banner, self.actions_.all)
         r = self.results  # the window's short names for the pane's parts
         self.search_box, self.filter_bar, self.summary, self.tabs = r.search_box, r.filter_bar, r.summary, r.tabs
         self.documents, self.photos = r.documents, r.photos
@@ -109,15 +108,12 @@ class MainWindow(QMainWindow, WindowCommands):
     # -- wiring: every connection between parts is made here -------------------------------
 
     def _connect_search(self) -> None:
-        self.search_box.textChanged.connect(self.search.set_query)
-        self.search_box.returnPressed.connect(self.search.run_now)
-        self.search_box.file_dropped.connect(self.find_similar_to_file)
+        self.results.query_edited.connect(self.search.set_query)
+        self.results.query_entered.connect(self.search.run_now)
+        self.results.file_dropped.connect(self.find_similar_to_file)
         self.results.kind_changed.connect(self._filters_changed)
         self.results.current_changed.connect(self._result_selected)
-        for view in (self.documents_view, self.photos_view):
-            view.activated.connect(lambda _index: self.actions_.open_current())
-            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            view.addActions([a for a in self.actions_.all if a is not None])
+        self.results.activated.connect(self.actions_.open_current)
         self.search.results.connect(self.results.show_results)
         self.search.results.connect(self.map_tab.show_results)
         self.search.failed.connect(lambda e: self.results.failed(describe(e, "while searching", self.log_path)))
@@ -156,11 +152,11 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def _connect_map(self) -> None:
         tab = self.map_tab
-        tab.clicked.connect(self._map_item_clicked)
-        tab.opened.connect(lambda item: self.actions_.open_paths([item.path]))
+        tab.clicked.connect(self._map_point_clicked)
+        tab.opened.connect(self.actions_.open_paths)
         tab.open_requested.connect(self.actions_.open_paths)
         tab.copy_requested.connect(self.actions_.copy_paths)
-        tab.mark_requested.connect(lambda ids, relevant: self.actions_.mark_items(tab.query, ids, relevant))
+        tab.mark_requested.connect(self.actions_.mark_items)
         tab.similar_requested.connect(self._similar_to_selection)
         tab.failed.connect(lambda error: self.report_error(error, "while making the map"))
 
@@ -182,12 +178,10 @@ class MainWindow(QMainWindow, WindowCommands):
         thumbnail = self.thumbnails.pixmap(thumbnail_source(hit)) if hit is not None and hit.kind == "image" else None
         self.preview_loader.show(hit, passage, query, thumbnail)
 
-    def _map_item_clicked(self, item: Any) -> None:
+    def _map_point_clicked(self, hit: Hit, query: str) -> None:
         """A clicked point shows in the preview pane, with the same actions as a search result."""
-        hit = item_hit(item, self.map_tab.current.kind)
-        self.actions_.set_current(hit, None, self.map_tab.query, None)
-        self.map_tab.select([item.index])
-        self.preview_loader.show(hit, None, self.map_tab.query)
+        self.actions_.set_current(hit, None, query, None)
+        self.preview_loader.show(hit, None, query)
 
     def _similar_to_selection(self, space: str, file_ids: list[int], label: str) -> None:
         self.search.show_work(lambda lib: lib.similar_to_selection(space, file_ids), label)
@@ -262,9 +256,7 @@ class MainWindow(QMainWindow, WindowCommands):
             self.indexer.remove(Path(path))
 
     def find_similar_to_file(self, path: Path) -> None:
-        self.search_box.blockSignals(True)
-        self.search_box.clear()
-        self.search_box.blockSignals(False)
+        self.results.clear_query()
         self.search.query = ""
         self.search.similar(str(path), path.name)
 
