@@ -24,10 +24,11 @@ from desktop.core.common.records import (
     RebuildReport,
     SkippedFile,
 )
+from desktop.core.retrieval.fusion import GOOD_MATCH
 from desktop.core.tuning.examples import MIN_QUERIES as MIN_MARKED_QUERIES
 from desktop.core.workspace import Workspace, default_library_dir
 
-__all__ = ["MIN_MARKED_QUERIES", "Library", "default_library_dir", "tune_defaults", "tuning_report"]
+__all__ = ["GOOD_MATCH", "MIN_MARKED_QUERIES", "Library", "default_library_dir", "tune_defaults", "tuning_report"]
 
 
 class Library:

@@ -15,7 +15,10 @@ from desktop.core.retrieval import keywords
 
 
 def test_query_words_are_distinct_lowercase_and_inert() -> None:
-    assert keywords.query_words('Parse "ARGV" argv a 7 OR NEAR(x') == ["parse", "argv", "7", "or", "near"]
+    assert keywords.query_words('Parse "ARGV" argv a 7 OR NEAR(x') == ["parse", "argv", "7", "near"]
+    # Stop words go, unless the query is nothing else.
+    assert keywords.query_words("how do I read a file") == ["read", "file"]
+    assert keywords.query_words("to be or not to be") == ["to", "be", "or", "not"]
     assert keywords.any_word(["a", "b"]) == '"a" OR "b"'
     assert keywords.all_words(["a", "b"]) == '"a" AND "b"'
     assert keywords.query_words("!!") == []

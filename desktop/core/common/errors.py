@@ -80,19 +80,19 @@ def is_damaged_database(error: BaseException) -> bool:
 def describe(error: BaseException, doing: str = "", log_path: Path | None = None) -> str:
     """The one sentence a person is shown for `error`, in the CLI and in the window alike.
 
-    A SemdeskError's message is already written for people. A full disk, memory or a system
-    error is said in plain words. Anything else is a bug: its traceback goes to the log and the
-    user is told where it is."""
+    `doing` says when it happened, as "while searching". A SemdeskError's message is already
+    written for people. A full disk, memory or a system error is said in plain words. Anything
+    else is a bug: its traceback goes to the log and the user is told where it is."""
+    when = f" {doing}" if doing else ""
     if isinstance(error, SemdeskError):
         return str(error)
     if is_disk_full(error):
-        return (f"The disk is full, so semdesk could not finish {doing or 'its work'}; nothing was lost. "
-                "Free some space and try again.")
+        return f"The disk is full, so semdesk stopped{when}; nothing was lost. Free some space and try again."
     if isinstance(error, MemoryError):
-        return f"There was not enough memory {doing or 'to finish'}. Close other programs and try again."
+        return f"There was not enough memory{when}. Close other programs and try again."
     if isinstance(error, OSError) and error.strerror:
         where = f" ({error.filename})" if error.filename else ""
-        return f"Could not finish {doing or 'the task'}: {error.strerror}{where}."
-    log.error("Unexpected error %s:\n%s", doing, "".join(traceback.format_exception(error)))
+        return f"Something went wrong{when}: {error.strerror}{where}."
+    log.error("Unexpected error%s:\n%s", when, "".join(traceback.format_exception(error)))
     where = f" The details were written to {log_path}." if log_path else ""
-    return f"Something went wrong {doing or 'unexpectedly'}. It is not your fault.{where}"
+    return f"Something went wrong{when or ' unexpectedly'}. It is not your fault.{where}"

@@ -124,6 +124,11 @@ SETTINGS: dict[str, Setting] = {
             label="Thumbnail size (pixels)", section="Photos", minimum=64, maximum=1024,
         ),
         Setting(
+            "passage_tokens", 0,
+            "longest passage in tokens; 0: as long as the text model reads (256 for the default model)",
+            label="Passage length (tokens)", minimum=0, maximum=1024, reembeds=True,
+        ),
+        Setting(
             "chunk_overlap_tokens", 32, "tokens shared by neighbouring passages",
             label="Passage overlap (tokens)", minimum=0, maximum=256, reembeds=True,
         ),

@@ -103,6 +103,8 @@ def _prepare_text(file_id: int, path: str, settings: dict[str, Any], encoder: An
     del data
     title = document_title(extracted.title, path)
     budget = encoder.max_tokens - encoder.special_tokens_count - encoder.count_tokens(title) - 1
+    if int(settings["passage_tokens"]) > 0:  # shorter passages than the model could read, by choice
+        budget = min(budget, int(settings["passage_tokens"]))
     spans = chunk_spans_in_pieces(
         extracted.text,
         encoder.token_offsets,

@@ -28,15 +28,32 @@ RANK_ROWS = 5000  # most rows bm25 is computed for when common words alone must 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 _RANKED = (
-    "SELECT rowid FROM (SELECT rowid, bm25(chunk_fts, 2.0, 1.0) AS score FROM chunk_fts "
+    "SELECT rowid, score FROM (SELECT rowid, bm25(chunk_fts, 2.0, 1.0) AS score FROM chunk_fts "
     "WHERE chunk_fts MATCH :m LIMIT :cap) ORDER BY score LIMIT :n"
 )
+# Words that match nearly every passage and carry no meaning of their own: in a keyword query they
+# pull up passages that share only "how do I" with it (measured: the fused ranking fell below the
+# dense one until they went). A query made of nothing else keeps them.
+STOP_WORDS = frozenset({
+    "a", "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be",
+    "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "down", "during", "each", "few", "for", "from", "further", "get", "got", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
+    "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once",
+    "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
+    "whom", "why", "will", "with", "would", "you", "your", "yours",
+})
 _COUNT = "SELECT count(*) FROM (SELECT 1 FROM chunk_fts WHERE chunk_fts MATCH :m LIMIT :n)"
 
 
 def query_words(query: str) -> list[str]:
-    """Distinct lower-case words; single letters carry nothing but digits might."""
-    return list(dict.fromkeys(w for w in _WORD.findall(query.lower()) if len(w) > 1 or w.isdigit()))
+    """Distinct lower-case words, stop words left out unless nothing else is left; single letters
+    carry nothing but digits might."""
+    words = list(dict.fromkeys(w for w in _WORD.findall(query.lower()) if len(w) > 1 or w.isdigit()))
+    content = [w for w in words if w not in STOP_WORDS]
+    return content or words
 
 
 def phrase(word: str) -> str:
@@ -53,6 +70,12 @@ def any_word(words: list[str]) -> str:
 
 def ranked_chunk_ids(connection: Any, query: str, limit: int) -> list[int]:
     """Chunk ids best first by bm25 (title weighted double), at most `limit`."""
+    return [rowid for rowid, _ in ranked_chunks(connection, query, limit)]
+
+
+def ranked_chunks(connection: Any, query: str, limit: int) -> list[tuple[int, float]]:
+    """(chunk id, bm25 score, higher is better) best first, at most `limit`. Rows holding every
+    word come first; the fill-up's scores are lower than theirs, so the order is the score order."""
     words = query_words(query)
     if not words or limit <= 0:
         return []
@@ -65,25 +88,26 @@ def ranked_chunk_ids(connection: Any, query: str, limit: int) -> list[int]:
     rows = {w: _rows_up_to(connection, w, COMMON_ROWS + 1) for w in words}
     present = [w for w in words if rows[w]]
     rare = [w for w in present if rows[w] <= COMMON_ROWS]
-    seen = set(ranked)
+    seen = {rowid for rowid, _ in ranked}
     # All words common: the OR would touch most rows; what matched them all is the honest answer
     # unless nothing did, then the rarest-looking word (the longest) stands in.
     fill_words = rare or ([max(present, key=len)] if present and not ranked else [])
     if fill_words:
         cap = COMMON_ROWS * len(fill_words) if rare else RANK_ROWS  # rare words: every row they hold
-        for rowid in _ids(connection, any_word(fill_words), limit + len(ranked), cap):
+        ceiling = min((score for _, score in ranked), default=float("inf"))
+        for rowid, score in _ids(connection, any_word(fill_words), limit + len(ranked), cap):
             if rowid not in seen:
                 seen.add(rowid)
-                ranked.append(rowid)
+                ranked.append((rowid, min(score, ceiling)))
                 if len(ranked) >= limit:
                     break
     return ranked
 
 
-def _ids(connection: Any, match: str, limit: int, cap: int) -> list[int]:
+def _ids(connection: Any, match: str, limit: int, cap: int) -> list[tuple[int, float]]:
     """Best `limit` by bm25 among the first `cap` rows (in rowid order) the expression matches."""
     rows = connection.execute(text(_RANKED), {"m": match, "n": limit, "cap": cap})
-    return [int(r) for r in rows.scalars()]
+    return [(int(rowid), -float(score)) for rowid, score in rows]  # FTS5's bm25 is lower-is-better
 
 
 def _rows_up_to(connection: Any, word: str, cap: int) -> int:

@@ -1,8 +1,6 @@
-"""Query -> ranked hits. Dense vectors (HNSW) fused with SQLite FTS5 keyword hits by
-reciprocal rank fusion, grouped per file with the best passage first.
-
-Scores are RRF scores divided by the best score possible for the lists that answered,
-so 1.0 means "first for meaning and first for keywords"; they read as percentages.
+"""Query -> ranked hits. Documents: dense vectors (HNSW) and SQLite FTS5 keyword hits fused by
+score (retrieval/fusion.py), grouped per file with the best passage first; the score is a
+calibrated relevance. Photos: CLIP vectors and file-name keywords by reciprocal rank fusion.
 """
 
 from __future__ import annotations
@@ -10,12 +8,21 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import numpy as np
 from sqlalchemy import and_, func, select, text
 
-from desktop.core.catalog import Chunk, FileRecord, FileStatus, Folder
+from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Folder
 from desktop.core.catalog.tables import under
 from desktop.core.common.records import Filters, Hit, Passage
-from desktop.core.retrieval.keywords import ranked_chunk_ids
+from desktop.core.common.vector_codec import normalise, stack_blobs
+from desktop.core.retrieval.fusion import (
+    PLAIN_KEYWORD_WEIGHT,
+    document_scores,
+    keyword_weight,
+    passage_scores,
+    shown_score,
+)
+from desktop.core.retrieval.keywords import ranked_chunks
 from desktop.core.workspace import Workspace
 
 RRF_K = 60
@@ -77,9 +84,11 @@ def search_documents(ws: Workspace, query: str, *, top: int = 20, filters: Filte
     files = allowed_files(ws, filters, "text")
     allowed_chunks = None if files is None else _chunks_of(ws, files)
     index = ws.indexes.ready("text")
-    dense = index.query(ws.encoders.query().encode_query(query), max(50, top * 8), allowed=allowed_chunks)
-    keyword = _keyword_chunks(ws, query, 50, allowed_chunks)
-    return document_hits(ws, dense, keyword, top, exclude_file=None)
+    vector = ws.encoders.query().encode_query(query)
+    dense = index.query(vector, max(50, top * 8), allowed=allowed_chunks)
+    keyword = keyword_chunks(ws, query, 50, allowed_chunks)
+    return document_hits(ws, dense, keyword, top, exclude_file=None, query_vector=vector,
+                         weight=keyword_weight(query))
 
 
 def search_photos(ws: Workspace, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
@@ -101,11 +110,11 @@ def _chunks_of(ws: Workspace, files: set[int]) -> set[int]:
         return set(session.scalars(select(Chunk.id).where(Chunk.file_id.in_(files))))
 
 
-def _keyword_chunks(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:
+def keyword_chunks(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
+    """(chunk id, bm25) best first, within `allowed` chunks when a filter is on."""
     with ws.catalog.session() as session:
-        rows = ranked_chunk_ids(session, query, limit * 4 if allowed is not None else limit)
-    ids = [r for r in rows if allowed is None or r in allowed]
-    return ids[:limit]
+        rows = ranked_chunks(session, query, limit * 4 if allowed is not None else limit)
+    return [r for r in rows if allowed is None or r[0] in allowed][:limit]
 
 
 def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:
@@ -129,13 +138,23 @@ def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | No
 
 
 def document_hits(
-    ws: Workspace, dense: list[tuple[int, float]], keyword: list[int], top: int, exclude_file: int | None
+    ws: Workspace,
+    dense: list[tuple[int, float]],
+    keyword: list[tuple[int, float]],
+    top: int,
+    exclude_file: int | None,
+    *,
+    query_vector: np.ndarray | None = None,
+    weight: float = PLAIN_KEYWORD_WEIGHT,
 ) -> list[Hit]:
-    fused = rrf([c for c, _ in dense], keyword)
-    if not fused:
+    """Documents ranked by fused passage scores (retrieval/fusion.py), best passages first."""
+    cosines = dict(dense)
+    missing = [cid for cid, _ in keyword if cid not in cosines]
+    if missing and query_vector is not None:
+        cosines.update(_exact_cosines(ws, missing, query_vector))
+    scores = passage_scores(cosines, keyword, weight)
+    if not scores:
         return []
-    best_possible = sum(1.0 / (RRF_K + 1) for ranking in (dense, keyword) if ranking)
-    similarity = dict(dense)
     with ws.catalog.session() as session:
         rows = session.execute(
             select(
@@ -151,31 +170,29 @@ def document_hits(
             )
             .join(FileRecord, FileRecord.id == Chunk.file_id)
             .join(Folder, Folder.id == FileRecord.folder_id)
-            .where(Chunk.id.in_(list(fused)))
+            .where(Chunk.id.in_(list(scores)))
         ).all()
-    per_file: dict[int, list[tuple[float, tuple]]] = defaultdict(list)
-    for row in rows:
-        if row[1] != exclude_file:
-            per_file[row[1]].append((fused[row[0]], row))
-    keyword_set = set(keyword)
+    by_chunk = {row[0]: row for row in rows if row[1] != exclude_file}
+    documents = document_scores(scores, {cid: row[1] for cid, row in by_chunk.items()})
+    keyword_set = {cid for cid, _ in keyword}
     hits = []
-    for file_id, scored in per_file.items():
-        scored.sort(key=lambda s: -s[0])
-        best_score, best = scored[0]
+    for file_id, (score, chunks) in sorted(documents.items(), key=lambda kv: -kv[1][0])[:top]:
+        best = by_chunk[chunks[0]]
         passages = tuple(
-            Passage(r[0], r[2], r[3], r[4], min(1.0, s / best_possible)) for s, r in scored[:PASSAGES_PER_FILE]
+            Passage(c, by_chunk[c][2], by_chunk[c][3], by_chunk[c][4], shown_score(scores[c]))
+            for c in chunks[:PASSAGES_PER_FILE]
         )
         why = " + ".join(
             label
-            for label, present in (("meaning", best[0] in similarity), ("keywords", best[0] in keyword_set))
+            for label, present in (("meaning", best[0] in dict(dense)), ("keywords", best[0] in keyword_set))
             if present
-        )
+        ) or "meaning"
         hits.append(
             Hit(
                 file_id=file_id,
                 path=best[5],
                 kind="text",
-                score=min(1.0, best_score / best_possible),
+                score=shown_score(score),
                 snippet=best[4],
                 start=best[2],
                 end=best[3],
@@ -187,8 +204,27 @@ def document_hits(
                 why=why,
             )
         )
-    hits.sort(key=lambda h: -h.score)
-    return hits[:top]
+    return hits
+
+
+def _exact_cosines(ws: Workspace, chunk_ids: list[int], query_vector: np.ndarray) -> dict[int, float]:
+    """Cosines of keyword-only candidates, from their stored vectors (the truth, not the graph)."""
+    version = ws.versions.active_id("text")
+    with ws.catalog.session() as session:
+        rows = session.execute(
+            select(ChunkVector.chunk_id, ChunkVector.vector).where(
+                ChunkVector.chunk_id.in_(chunk_ids), ChunkVector.model_version_id == version
+            )
+        ).all()
+    if not rows:
+        return {}
+    dim = len(query_vector)
+    good = [(cid, blob) for cid, blob in rows if blob is not None and len(blob) == dim * 4]
+    if not good:
+        return {}
+    matrix = normalise(stack_blobs((blob for _, blob in good), dim))
+    sims = matrix @ normalise(np.asarray(query_vector, dtype=np.float32))
+    return {int(cid): float(sim) for (cid, _), sim in zip(good, sims, strict=True)}
 
 
 def photo_hits(

@@ -73,7 +73,7 @@ class ModelsDialog(QDialog):
 
     def refresh(self) -> None:
         self.workers.submit(self.workers.catalog, self.library.model_versions, done=self.show_versions,
-                            failed=lambda e: self.status.setText(describe(e, "reading the model versions")))
+                            failed=lambda e: self.status.setText(describe(e, "while reading the model versions")))
 
     def show_versions(self, listed: list[Any]) -> None:
         self.list.clear()

@@ -85,7 +85,7 @@ class TuneWizard(QWizard):
             self.state.marks, self.state.clip_problem = result
             self.marks_page.show_marks()
 
-        self.workers.submit(self.workers.catalog, work, done=done, failed=self._error("reading your marks"))
+        self.workers.submit(self.workers.catalog, work, done=done, failed=self._error("while reading your marks"))
 
     def remove_marks(self, mark_ids: list[int]) -> None:
         library = self.library
@@ -95,7 +95,7 @@ class TuneWizard(QWizard):
                 library.unmark(mark_id)
 
         self.workers.submit(self.workers.catalog, work, done=lambda _r: self.load_marks(),
-                            failed=self._error("removing the mark"))
+                            failed=self._error("while removing the mark"))
 
     # -- training ---------------------------------------------------------------------------
 
