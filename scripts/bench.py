@@ -608,7 +608,7 @@ def bench_scale(report: Report, work: Path, state: dict[str, Any], full: bool, s
         reps = 3 if full else 2
         dense = time_calls(lambda q, i=index, e=encoder: i.query(e.encode_query(q), 50), QUERIES, reps)
         hybrid = time_calls(lambda q, lib=lib: lib.search_documents(q, top=20), QUERIES, reps)
-        keyword = time_calls(lambda q, lib=lib: search._keyword_chunks(lib.workspace, q, 50, None), QUERIES, reps)
+        keyword = time_calls(lambda q, lib=lib: search.keyword_chunks(lib.workspace, q, 50, None), QUERIES, reps)
         report.data.setdefault("scale", {})[label] = {
             "hnsw": hnsw, "dense": dense, "hybrid": hybrid, "keyword": keyword,
             "recall_at_10": recall, "build_s": build_s,
@@ -625,7 +625,7 @@ def bench_scale(report: Report, work: Path, state: dict[str, Any], full: bool, s
         lib.close()
 
 
-# ---- d. retrieval quality on the Python FAQ -------------------------------------------------------
+# ---- d. retrieval quality (leak-free sets: bench_quality.py); FAQ chunk judgements for int8/tune ----
 
 
 def faq_judgements(lib: Any) -> list[tuple[str, set[int]]]:
@@ -654,45 +654,9 @@ def faq_judgements(lib: Any) -> list[tuple[str, set[int]]]:
     return judged
 
 
-def bench_quality(report: Report, work: Path, state: dict[str, Any]) -> None:
-    from desktop.core.common.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
-    from desktop.core.library import Library
-    from desktop.core.retrieval import search
-
-    faq = DOCS / "faq"
-    lib = Library.open(work / "faq-lib")
-    summary, _ = index_folder(lib, faq)
-    judged = faq_judgements(lib)
-    report.add("quality", "faq", f"{summary.indexed} files, {len(judged)} questions", "",
-               "Python FAQ (python3.11-doc): files, questions")
-    index = lib.workspace.indexes.ready("text")
-    encoder = lib.workspace.encoders.query()
-    runs: dict[str, list[list[bool]]] = {"dense": [], "keyword": [], "hybrid": []}
-    counts = []
-    for question, relevant in judged:
-        dense = [cid for cid, _ in index.query(encoder.encode_query(question), 50)]
-        keyword = search._keyword_chunks(lib.workspace, question, 50, None)
-        fused = search.rrf(dense, keyword)
-        hybrid = sorted(fused, key=lambda c: -fused[c])
-        for name, ranking in (("dense", dense), ("keyword", keyword), ("hybrid", hybrid)):
-            runs[name].append([cid in relevant for cid in ranking[:10]])
-        counts.append(len(relevant))
-    report.note("quality", "chunk level; relevant = chunks overlapping the question's answer section (heading to "
-                "next heading); R@k = share of relevant chunks in top k; Hit@k = any relevant in top k")
-    for name, ranked in runs.items():
-        figures = {
-            "ndcg@10": ndcg_at_k(ranked, 10, n_relevant=counts),
-            "mrr@10": mrr_at_k(ranked, 10),
-            "r@1": recall_at_k(ranked, 1, n_relevant=counts),
-            "r@10": recall_at_k(ranked, 10, n_relevant=counts),
-            "hit@1": hit_rate_at_k(ranked, 1),
-            "hit@10": hit_rate_at_k(ranked, 10),
-        }
-        report.data.setdefault("quality", {})[name] = figures
-        text = "  ".join(f"{k} {v:.3f}" for k, v in figures.items())
-        report.rows.append(("quality", f"{name:<8}", text))
-        print(f"  quality   {name:<8} {text}", flush=True)
-    lib.close()
+def bench_quality(report: Report, work: Path, full: bool) -> None:
+    """Leak-free quality sets against their baselines (scripts/bench_quality.py)."""
+    __import__("bench_quality").bench_quality(report, work, index_folder, full)
 
 
 # ---- f. start-up ------------------------------------------------------------------------------------
@@ -864,7 +828,7 @@ def main(argv: list[str] | None = None) -> int:
             ("latency", lambda: bench_latency(report, state, args.full)),
             ("scale", lambda: (bench_scale(report, work, state, args.full, sizes),
                                bench_photo_scale(report, work, state, args.full, sizes))),
-            ("quality", lambda: bench_quality(report, work, state)),
+            ("quality", lambda: bench_quality(report, work, args.full)),
             ("int8", lambda: __import__("bench_int8").bench_int8(report, work, DOCS / "faq", args.full, index_folder,
                                                                  faq_judgements, chunk_inputs)),
             ("tune", lambda: __import__("bench_tune").bench_tune(report, work, DOCS / "faq", index_folder,

@@ -17,17 +17,15 @@ PASSAGES = 160  # enough for stable batches of 32 at about 12 passages/s fp32 on
 
 
 def faq_ndcg(lib: Any, judged: list[tuple[str, set[int]]]) -> dict[str, float]:
-    """nDCG@10 of dense-only and hybrid (dense + keyword, RRF) rankings on the judged questions."""
+    """nDCG@10 of dense-only and shipped (fused) passage rankings on the judged questions."""
     from desktop.core.common.metrics import ndcg_at_k
-    from desktop.core.retrieval import search
 
     index = lib.workspace.indexes.ready("text")
     encoder = lib.workspace.encoders.query()
     runs: dict[str, list[list[bool]]] = {"dense": [], "hybrid": []}
     for question, relevant in judged:
         dense = [cid for cid, _ in index.query(encoder.encode_query(question), 50)]
-        fused = search.rrf(dense, search._keyword_chunks(lib.workspace, question, 50, None))
-        hybrid = sorted(fused, key=lambda c: -fused[c])
+        hybrid = [p.chunk_id for h in lib.search_documents(question, top=10) for p in h.passages]
         runs["dense"].append([cid in relevant for cid in dense[:10]])
         runs["hybrid"].append([cid in relevant for cid in hybrid[:10]])
     counts = [len(relevant) for _, relevant in judged]

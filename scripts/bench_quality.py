@@ -1,0 +1,163 @@
+"""Retrieval quality on leak-free sets (scripts/quality_sets.py), file level, in one run:
+
+- semdesk as shipped (hybrid ranking, default encoder), and at full precision (text_int8 off);
+- semdesk's dense list alone and its keyword list alone;
+- the bare model: sentence-transformers fp32 over plain 200-word windows of the same files,
+  brute force, a file scored by its best window;
+- the relevance cut-off: answerable queries that keep their right answer above it, and queries
+  with no answer in the library (FAQ questions against the kernel docs) that show nothing above it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import quality_sets
+
+WINDOW_WORDS = 200
+
+
+def file_order(chunk_ids: list[int], file_of: dict[int, str], k: int = 10) -> list[str]:
+    out: list[str] = []
+    for cid in chunk_ids:
+        name = file_of.get(cid)
+        if name is not None and name not in out:
+            out.append(name)
+            if len(out) == k:
+                break
+    return out
+
+
+def figures(rankings: list[list[str]], relevant: list[set[str]]) -> dict[str, float]:
+    from desktop.core.common.metrics import mrr_at_k, ndcg_at_k, recall_at_k
+
+    hits = [[name in rel for name in ranking[:10]] for ranking, rel in zip(rankings, relevant, strict=True)]
+    counts = [len(rel) for rel in relevant]
+    return {"ndcg@10": ndcg_at_k(hits, 10, n_relevant=counts), "mrr@10": mrr_at_k(hits, 10),
+            "r@1": recall_at_k(hits, 1, n_relevant=counts), "r@10": recall_at_k(hits, 10, n_relevant=counts)}
+
+
+def chunk_files(lib: Any) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from desktop.core.catalog import Chunk, FileRecord
+
+    with lib.workspace.catalog.session() as session:
+        rows = session.execute(select(Chunk.id, FileRecord.path).join(FileRecord, FileRecord.id == Chunk.file_id))
+        return {cid: Path(path).name for cid, path in rows}
+
+
+def semdesk_runs(lib: Any, queries: list[str]) -> dict[str, list[list[str]]]:
+    from desktop.core.retrieval.keywords import ranked_chunk_ids
+
+    ws = lib.workspace
+    file_of = chunk_files(lib)
+    index, encoder = ws.indexes.ready("text"), ws.encoders.query()
+    runs: dict[str, list[list[str]]] = {"shipped": [], "dense": [], "keyword": []}
+    for q in queries:
+        runs["shipped"].append([Path(h.path).name for h in lib.search_documents(q, top=10)])
+        runs["dense"].append(file_order([c for c, _ in index.query(encoder.encode_query(q), 200)], file_of))
+        with ws.catalog.session() as session:
+            runs["keyword"].append(file_order(ranked_chunk_ids(session, q, 200), file_of))
+    return runs
+
+
+def bare_model_run(files: dict[str, str], queries: list[str]) -> list[list[str]]:
+    """The model semdesk wraps, used the plain way: fixed windows, every one scored."""
+    from sentence_transformers import SentenceTransformer
+
+    from desktop.core.embed import default_text_model_path
+
+    model = SentenceTransformer(default_text_model_path(), device="cpu")
+    owners, windows = [], []
+    for name, text in files.items():
+        words = text.split()
+        for start in range(0, max(1, len(words)), WINDOW_WORDS):
+            owners.append(name)
+            windows.append(" ".join(words[start : start + WINDOW_WORDS]))
+    matrix = model.encode(windows, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+    q = model.encode(queries, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+    names = sorted(set(owners))
+    column = {n: i for i, n in enumerate(names)}
+    owner_col = np.array([column[o] for o in owners])
+    out = []
+    for row in q @ matrix.T:
+        best = np.full(len(names), -2.0, dtype=np.float32)
+        np.maximum.at(best, owner_col, row)
+        out.append([names[i] for i in np.argsort(-best)[:10]])
+    return out
+
+
+def cutoff_figures(lib: Any, answerable: list[tuple[str, set[str]]], unanswerable: list[str]) -> dict[str, float]:
+    from desktop.core.library import GOOD_MATCH
+
+    kept = total = 0
+    for q, rel in answerable:
+        hits = lib.search_documents(q, top=10)
+        found = [h for h in hits if Path(h.path).name in rel]
+        if found:
+            total += 1
+            kept += found[0].score >= GOOD_MATCH
+    empty = sum(not any(h.score >= GOOD_MATCH for h in lib.search_documents(q, top=10)) for q in unanswerable)
+    return {"answer_kept": kept / max(1, total), "unanswerable_empty": empty / max(1, len(unanswerable)),
+            "threshold": GOOD_MATCH}
+
+
+def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> None:
+    from desktop.core.library import Library
+
+    have = quality_sets.available()
+    builders = {"faq": quality_sets.faq_set, "kernel": quality_sets.kernel_set, "exact": quality_sets.exact_term_set}
+    sets = [builders[name]() for name, ok in have.items() if ok]
+    for name, ok in have.items():
+        if not ok:
+            report.note("quality", f"set {name} skipped: its Debian package is not installed")
+    libs: dict[str, dict[str, Any]] = {}
+    for s in sets:
+        folder = s.write(work / "quality" / s.name)
+        report.note("quality", f"{s.name}: {len(s.files)} files, {len(s.queries)} queries; {s.why}")
+        queries = [q for q, _ in s.queries]
+        relevant = [rel for _, rel in s.queries]
+        libs[s.name] = {}
+        for precision, int8 in (("int8", True), ("fp32", False)):
+            lib = Library.open(work / "quality" / f"{s.name}-{precision}-lib")
+            lib.set_setting("text_int8", int8)
+            t0 = time.perf_counter()
+            index_folder(lib, folder)
+            report.add("quality", f"{s.name}.{precision}_index_s", round(time.perf_counter() - t0, 1), "s",
+                       f"{s.name}: index ({'default encoder' if int8 else 'text_int8 off'})")
+            libs[s.name][precision] = lib
+            runs = semdesk_runs(lib, queries)
+            methods = {"shipped": runs["shipped"]} if not int8 else runs
+            for method, rankings in methods.items():
+                label = f"{method}" if int8 else f"{method}-fp32"
+                result = figures(rankings, relevant)
+                report.data.setdefault("quality", {}).setdefault(s.name, {})[label] = result
+                text = "  ".join(f"{k} {v:.3f}" for k, v in result.items())
+                report.rows.append(("quality", f"{s.name:<7} {label:<13}", text))
+                print(f"  quality   {s.name:<7} {label:<13} {text}", flush=True)
+        bare = figures(bare_model_run(s.files, queries), relevant)
+        report.data["quality"][s.name]["bare-fp32"] = bare
+        text = "  ".join(f"{k} {v:.3f}" for k, v in bare.items())
+        report.rows.append(("quality", f"{s.name:<7} {'bare-fp32':<13}", text))
+        print(f"  quality   {s.name:<7} {'bare-fp32':<13} {text}", flush=True)
+    if "faq" in libs and "kernel" in libs:
+        faq = next(s for s in sets if s.name == "faq")
+        kernel = next(s for s in sets if s.name == "kernel")
+        for name, answerable in (("faq", faq.queries), ("kernel", kernel.queries)):
+            unanswerable = [q for q, _ in faq.queries] if name == "kernel" else []
+            cut = cutoff_figures(libs[name]["int8"], answerable, unanswerable)
+            report.add("quality", f"cutoff.{name}.answer_kept", round(cut["answer_kept"], 3), "",
+                       f"cut-off {cut['threshold']:.2f}: {name} right answers kept (target >= 0.95)")
+            if name == "kernel":
+                report.add("quality", "cutoff.unanswerable_empty", round(cut["unanswerable_empty"], 3), "",
+                           "FAQ questions on the kernel docs with nothing above it (target >= 0.80)")
+    for per_set in libs.values():
+        for lib in per_set.values():
+            lib.close()
