@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from desktop.core.library import GOOD_MATCH, Library
-from scripts import bench_quality, quality_sets
+from scripts import quality_sets
+from scripts.benchmarks import quality as bench_quality
 from tests.conftest import index
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]

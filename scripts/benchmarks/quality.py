@@ -10,15 +10,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import quality_sets
+from scripts import quality_sets  # the repo root is on sys.path (bench.py puts it there; so does pytest)
 
 WINDOW_WORDS = 200
 
