@@ -40,7 +40,7 @@ sys.exit(desktop.app.main())
 # (models load lazily off the UI thread, so this includes loading the text model).
 FIRST_RESULTS_PROBE = """
 import os, sys, time
-import desktop.gui.main_window as mw
+import desktop.gui.shell.main_window as mw
 _init = mw.MainWindow.__init__
 
 def _patched(self, *args, **kwargs):

@@ -88,7 +88,7 @@ def frame_times(data: Any, frames: int = 40) -> dict[str, list[float]]:
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QApplication
 
-    from desktop.gui.map_canvas import MapCanvas
+    from desktop.gui.map.canvas import MapCanvas
 
     _app = QApplication.instance() or QApplication([])
     canvas = MapCanvas()
