@@ -119,7 +119,8 @@ def test_damaged_catalog_is_detected_and_rebuilt_with_marks(
         run_job(lib.index([docs]))
         lib.mark("bake bread", docs / "bread.md", True)
         lib.mark("bake bread", docs / "taxes.rst", False)
-        want = [h.path for h in lib.search_documents("fix a bike chain")]
+        # taxes.rst is rewritten below, so only the unchanged files must rank as before.
+        want = [h.path for h in lib.search_documents("fix a bike chain") if not h.path.endswith("taxes.rst")]
     (docs / "taxes.rst").write_text("Rewritten since the mark: nothing about taxes any more.\n")
     catalog = lib_path / "catalog.sqlite"
     damage(catalog)
@@ -137,7 +138,8 @@ def test_damaged_catalog_is_detected_and_rebuilt_with_marks(
     with Library.open(lib_path) as lib:
         assert lib.workspace.catalog.integrity_problems() == []
         assert [f.path for f in lib.folders()] == [str(docs.resolve())]
-        assert [h.path for h in lib.search_documents("fix a bike chain")] == want
+        got = [h.path for h in lib.search_documents("fix a bike chain") if not h.path.endswith("taxes.rst")]
+        assert got == want
         marks = {m.path.rsplit("/", 1)[1]: m for m in lib.marks()}
         assert marks["bread.md"].file_id is not None and marks["bread.md"].chunk_id is not None
         assert marks["taxes.rst"].file_id is None  # its file changed: kept, detached, never dropped
