@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from desktop.core.common.records import Hit, Passage
 from desktop.gui.common.hits import hit_title
-from desktop.gui.search.highlight import query_terms, term_spans
+from desktop.gui.search.highlight import query_terms, term_spans, utf16_offsets
 
 PASSAGE_COLOUR = QColor("#fef3c7")  # the passage that matched
 TERM_COLOUR = QColor("#fcd34d")  # the query's words inside it
+MAX_UPSCALE = 2  # small photos are shown at most this many times their size
 
 
 def format_when(timestamp: float | None) -> str:
@@ -59,7 +60,10 @@ class ScaledImage(QLabel):
         if self._pixmap.isNull():
             self.clear()
             return
-        self.setPixmap(self._pixmap.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+        # Small pictures grow at most to twice their size (a 46 x 50 icon is not blown up to fill the
+        # pane); large ones shrink to the area available. Either way the aspect ratio is kept.
+        limit = self._pixmap.size() * MAX_UPSCALE
+        self.setPixmap(self._pixmap.scaled(limit.boundedTo(self.size()), Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))
 
 
@@ -153,16 +157,17 @@ class PreviewPane(QWidget):
         spans = [(p.start, p.end, p is passage) for p in self.hit.passages]
         focus = passage or (self.hit.passages[0] if self.hit.passages else None)
         terms = query_terms(query)
+        qt = utf16_offsets(text)  # the core counts code points, QTextCursor counts UTF-16 units
         for start, end, _main in spans:
-            self._colour(start, end, PASSAGE_COLOUR)
+            self._colour(qt(start), qt(end), PASSAGE_COLOUR)
             for a, b in term_spans(text[start:end], terms):
-                self._colour(start + a, start + b, TERM_COLOUR, bold=True)
+                self._colour(qt(start + a), qt(start + b), TERM_COLOUR, bold=True)
         if focus is not None and 0 <= focus.start <= len(text):
             cursor = QTextCursor(self.text.document())
-            cursor.setPosition(min(len(text), focus.end))
+            cursor.setPosition(qt(min(len(text), focus.end)))
             self.text.setTextCursor(cursor)
             self.text.ensureCursorVisible()
-            cursor.setPosition(focus.start)
+            cursor.setPosition(qt(focus.start))
             self.text.setTextCursor(cursor)  # the passage's start ends up in view, its end too when it fits
             self.text.ensureCursorVisible()
 

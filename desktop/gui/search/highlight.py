@@ -6,8 +6,10 @@ out. Prefix matching ("receipt" lights up "receipts") is enough for the eye.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+from collections.abc import Callable
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP_WORDS = (
@@ -67,3 +69,15 @@ def highlight_html(text: str, terms: list[str], colour: str = "#fde68a") -> str:
 def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     pattern = terms_pattern(terms)
     return [] if pattern is None else [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def utf16_offsets(text: str) -> Callable[[int], int]:
+    """Map code-point offsets into `text` (what the core counts) to UTF-16 positions (what Qt counts).
+
+    Every character outside the Basic Multilingual Plane (emoji, some CJK) takes two UTF-16 units,
+    so each one before an offset pushes Qt's position one further along.
+    """
+    astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+    if not astral:
+        return lambda offset: offset
+    return lambda offset: offset + bisect.bisect_left(astral, offset)

@@ -65,12 +65,16 @@ class ResultActions(QObject):
         self.similar = action("More like this", "Ctrl+M", self.similar_current, SP.SP_FileDialogContentsView,
                               "Find items similar to this one (Ctrl+M)")
         self.copy = action("Copy path", "Ctrl+Shift+C", self.copy_current, None, "Copy the file's path (Ctrl+Shift+C)")
-        self.relevant = action("✓ Relevant", "Alt+Up", lambda: self.toggle_mark(True), None,
+        self.relevant = action("Relevant", "Alt+Up", lambda: self.toggle_mark(True), None,
                                "Relevant to this query (Alt+Up); teaches semdesk what you mean")
-        self.not_relevant = action("✗ Not relevant", "Alt+Down", lambda: self.toggle_mark(False), None,
+        self.not_relevant = action("Not relevant", "Alt+Down", lambda: self.toggle_mark(False), None,
                                    "Not relevant to this query (Alt+Down)")
         for act in (self.relevant, self.not_relevant):
-            act.setCheckable(True)
+            act.setCheckable(True)  # menus show the state with their check box, buttons stay pressed
+        # The glyphs only on the preview's buttons (which use the icon text); in menus they would
+        # repeat the check box.
+        self.relevant.setIconText("✓ Relevant")
+        self.not_relevant.setIconText("✗ Not relevant")
         self.set_current(None)
 
     @property

@@ -230,7 +230,9 @@ class MainWindow(QMainWindow, WindowCommands):
         self.library = library
         self.state.setValue("library", str(library.path))
         attach_log_file(library.path)
-        self.setWindowTitle(f"semdesk — {library.path.name}")
+        # "LIBRARY — semdesk": the platform adds the application name unless the title already ends
+        # with it, so ending with it keeps the name from showing twice.
+        self.setWindowTitle(f"{library.path.name} — semdesk")
         self.search_box.clear()
         self.preview_loader.forget()
         self.results.show_results(Results("", ""))

@@ -1,0 +1,121 @@
+"""Faults a new user met in the first hour (issue 13): preview highlights, tiny photos, title, marks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtWidgets import QApplication, QMenu
+
+from desktop.core.common.records import Hit, Passage
+from desktop.gui.preview.pane import PASSAGE_COLOUR, TERM_COLOUR, PreviewPane
+from desktop.gui.search.highlight import utf16_offsets
+
+
+def highlighted_text(pane: PreviewPane) -> str:
+    """The characters the preview painted with a passage or query-word background."""
+    marked: list[str] = []
+    block = pane.text.document().begin()
+    colours = {PASSAGE_COLOUR.name(), TERM_COLOUR.name()}
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.isValid() and fragment.charFormat().background().color().name() in colours:
+                marked.append(fragment.text())
+            it += 1
+        block = block.next()
+    return "".join(marked)
+
+
+def test_preview_highlight_is_the_passage_after_emoji(qtbot) -> None:
+    passage_text = "balloons and a chocolate cake"
+    text = "Party 🎉🎈 for Sam 🥳!\nWe need " + passage_text + " by Friday.\n"
+    start = text.index(passage_text)
+    passage = Passage(chunk_id=1, start=start, end=start + len(passage_text), text=passage_text, score=0.9)
+    hit = Hit(file_id=7, path="/notes/party.txt", kind="text", score=0.9, snippet=passage_text,
+              start=passage.start, end=passage.end, chunk_id=1, passages=(passage,))
+    pane = PreviewPane([])
+    qtbot.addWidget(pane)
+    pane.show_document(hit, passage, "chocolate cake")
+    pane.set_document_text(hit.file_id, text)
+
+    assert highlighted_text(pane) == passage_text
+    # The view is put at the passage's start, counted the way Qt counts.
+    cursor = pane.text.textCursor()
+    qt = utf16_offsets(text)
+    assert cursor.position() == qt(start)
+
+
+def test_utf16_offsets_count_astral_characters_twice() -> None:
+    text = "a🎉b😀c"
+    qt = utf16_offsets(text)
+    assert [qt(i) for i in range(len(text) + 1)] == [0, 1, 3, 4, 6, 7]
+    assert utf16_offsets("plain")(3) == 3
+
+
+def tiny_photo(path: Path, width: int = 46, height: int = 50) -> Path:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3b82f6"))
+    assert image.save(str(path))
+    return path
+
+
+def test_tiny_photo_is_shown_at_most_twice_its_size(qtbot, tmp_path: Path) -> None:
+    path = tiny_photo(tmp_path / "tiny.png")
+    hit = Hit(file_id=3, path=str(path), kind="image", score=0.8)
+    pane = PreviewPane([])
+    qtbot.addWidget(pane)
+    pane.resize(900, 900)
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.show_photo(hit, None)
+    pane.set_photo(str(path), QPixmap(str(path)), "46 × 50 pixels")
+    qtbot.waitUntil(lambda: not pane.image.pixmap().isNull())
+    assert pane.image.width() > 400 and pane.image.height() > 400  # room to blow it up, if it were
+    shown = pane.image.pixmap().size()
+    assert shown.width() <= 92 and shown.height() <= 100
+    assert shown.width() >= 46 and shown.height() >= 50  # not shrunk either
+
+
+def test_large_photo_still_fits_the_area(qtbot, tmp_path: Path) -> None:
+    path = tiny_photo(tmp_path / "big.png", 2000, 1500)
+    hit = Hit(file_id=4, path=str(path), kind="image", score=0.8)
+    pane = PreviewPane([])
+    qtbot.addWidget(pane)
+    pane.resize(600, 700)
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.show_photo(hit, QPixmap(str(path)))
+    shown = pane.image.pixmap().size()
+    assert shown.boundedTo(pane.image.size()) == shown
+    assert shown.width() == pane.image.width() or shown.height() == pane.image.height()
+    assert shown != QSize(2000, 1500)
+
+
+def test_window_title_names_the_library_then_the_app_once(make_window, tmp_path: Path) -> None:
+    app = QApplication.instance()
+    assert app is not None
+    old = app.applicationDisplayName()
+    app.setApplicationDisplayName("semdesk")
+    try:
+        window = make_window(tmp_path / "lib")
+        title = window.windowTitle()
+        assert title == "lib — semdesk"
+        # Window systems append the display name unless the title already ends with it, so what the
+        # user sees is this title as is: the name appears once.
+        assert title.endswith(app.applicationDisplayName())
+        assert title.count("semdesk") == 1
+    finally:
+        app.setApplicationDisplayName(old)
+
+
+def test_mark_menu_items_show_one_indication(make_window, tmp_path: Path) -> None:
+    window = make_window(tmp_path / "lib")
+    menus = [a.menu() for a in window.menuBar().actions() if isinstance(a.menu(), QMenu)]
+    marks = [a for menu in menus for a in menu.actions() if "relevant" in a.text().lower()]
+    assert len(marks) == 2
+    for act in marks:
+        assert act.isCheckable()
+        assert "✓" not in act.text() and "✗" not in act.text(), act.text()
