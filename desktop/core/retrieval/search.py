@@ -174,7 +174,7 @@ def document_hits(
         ).all()
     by_chunk = {row[0]: row for row in rows if row[1] != exclude_file}
     documents = document_scores(scores, {cid: row[1] for cid, row in by_chunk.items()})
-    keyword_set = {cid for cid, _ in keyword}
+    meaning_set, keyword_set = {cid for cid, _ in dense}, {cid for cid, _ in keyword}
     hits = []
     for file_id, (score, chunks) in sorted(documents.items(), key=lambda kv: -kv[1][0])[:top]:
         best = by_chunk[chunks[0]]
@@ -184,7 +184,7 @@ def document_hits(
         )
         why = " + ".join(
             label
-            for label, present in (("meaning", best[0] in dict(dense)), ("keywords", best[0] in keyword_set))
+            for label, present in (("meaning", best[0] in meaning_set), ("keywords", best[0] in keyword_set))
             if present
         ) or "meaning"
         hits.append(
