@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -24,6 +25,8 @@ from sqlalchemy import (
     or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from desktop.core.catalog.vector_type import VectorBlob
 
 
 class PathType(TypeDecorator[str]):
@@ -76,7 +79,7 @@ class FileRecord(Base):
     folder_id: Mapped[int] = mapped_column(ForeignKey("folders.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(PathType, unique=True)
     kind: Mapped[str] = mapped_column(String(8))
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer().with_variant(BigInteger(), "postgresql"))  # 4 GB+ files
     mtime: Mapped[float] = mapped_column(Float)
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), default=FileStatus.PENDING, index=True)
@@ -123,14 +126,14 @@ class ChunkVector(Base):
     __tablename__ = "chunk_vectors"
     chunk_id: Mapped[int] = mapped_column(ForeignKey("chunks.id", ondelete="CASCADE"), primary_key=True)
     model_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    vector: Mapped[bytes] = mapped_column(VectorBlob)  # float32 blob; pgvector on PostgreSQL
 
 
 class PhotoVector(Base):
     __tablename__ = "photo_vectors"
     file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), primary_key=True)
     model_version_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    vector: Mapped[bytes] = mapped_column(VectorBlob)  # float32 blob; pgvector on PostgreSQL
 
 
 class Mark(Base):
