@@ -17,6 +17,7 @@ from desktop.core.common.jobs import run_job
 from desktop.core.common.records import IndexSummary
 from desktop.core.embed._offline import go_offline
 from desktop.core.library import Library
+from tests.server.pg import pg_server, server_url  # noqa: F401  (fixtures: a real PostgreSQL for server libraries)
 
 go_offline()  # before any test imports a model library directly (openvino's usage reports included)
 
@@ -29,8 +30,18 @@ def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    lib = Library.open(tmp_path / "library")
+def library_kind() -> str:
+    """A library folder ("embedded"); a test marked `both_kinds` runs against a server library too."""
+    return "embedded"
+
+
+both_kinds = pytest.mark.parametrize("library_kind", ["embedded", "server"])
+
+
+@pytest.fixture
+def library(tmp_path: Path, library_kind: str, request: pytest.FixtureRequest) -> Iterator[Library]:
+    where = request.getfixturevalue("server_url") if library_kind == "server" else tmp_path / "library"
+    lib = Library.open(where)
     yield lib
     lib.close()
 

@@ -26,18 +26,19 @@ from desktop.core.common.records import (
 )
 from desktop.core.retrieval.fusion import GOOD_MATCH
 from desktop.core.tuning.examples import MIN_QUERIES as MIN_MARKED_QUERIES
-from desktop.core.workspace import Workspace, default_library_dir
+from desktop.core.workspace import Workspace, default_library_dir, open_workspace, refuse_server
 
 __all__ = ["GOOD_MATCH", "MIN_MARKED_QUERIES", "Library", "default_library_dir", "tune_defaults", "tuning_report"]
 
 
 class Library:
     def __init__(self, path: Path | Workspace) -> None:
-        self.workspace = path if isinstance(path, Workspace) else Workspace(Path(path))
+        self.workspace = path if isinstance(path, Workspace) else open_workspace(path)
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Library:
-        return cls(Path(path) if path else default_library_dir())
+        """A library folder, or a server library's address (postgresql://user@host/dbname)."""
+        return cls(open_workspace(path))
 
     @classmethod
     def rebuild(cls, path: Path | str | None = None) -> tuple[Library, RebuildReport]:
@@ -45,6 +46,7 @@ class Library:
         returned holds the write lock until `finish_rebuild` has run to the end."""
         from desktop.core.recovery.rebuild import start_rebuild
 
+        refuse_server(path, "Rebuilding")
         workspace, report = start_rebuild(Path(path) if path else default_library_dir())
         return cls(workspace), report
 
@@ -122,7 +124,7 @@ class Library:
         settings = ws.settings.all()
         problem = ws.encoders.clip_problem()
         return LibraryStatus(
-            path=str(ws.path),
+            path=ws.location,
             counts=counts,
             kinds=kinds,
             chunks=chunks,

@@ -11,7 +11,7 @@ import pytest
 from desktop.core.catalog import FileStatus
 from desktop.core.common.errors import CatalogTooNew, LibraryBusy, SemdeskError
 from desktop.core.library import Library
-from tests.conftest import index
+from tests.conftest import both_kinds, index
 from tests.corpus import write_documents, write_photos
 
 
@@ -22,14 +22,20 @@ def top_path(lib: Library, query: str) -> str:
 
 
 def chunk_rows(lib: Library) -> list[tuple]:
-    with sqlite3.connect(lib.path / "catalog.sqlite") as db:
-        rows = db.execute(
-            "SELECT f.path, c.seq, c.start, c.end, c.text FROM chunks c JOIN files f ON f.id = c.file_id "
-            "ORDER BY f.path, c.seq"
-        ).fetchall()
-    return [(os.fsdecode(path), *rest) for path, *rest in rows]
+    """(path, seq, start, end, text) of every passage, from either kind of library."""
+    from sqlalchemy import select
+
+    from desktop.core.catalog import Chunk, FileRecord
+
+    with lib.workspace.catalog.session() as session:
+        rows = session.execute(
+            select(FileRecord.path, Chunk.seq, Chunk.start, Chunk.end, Chunk.text)
+            .join(FileRecord, FileRecord.id == Chunk.file_id).order_by(FileRecord.path, Chunk.seq)
+        ).all()
+    return [tuple(row) for row in rows]
 
 
+@both_kinds
 def test_index_and_search_by_meaning(library: Library, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     write_documents(docs)
@@ -45,6 +51,7 @@ def test_index_and_search_by_meaning(library: Library, tmp_path: Path) -> None:
     assert status.counts == {FileStatus.INDEXED: len(os.listdir(docs))}
 
 
+@both_kinds
 def test_passage_offsets_point_into_document_text(library: Library, tmp_path: Path) -> None:
     write_documents(tmp_path / "docs", ["astronomy.html", "garden.txt"])
     index(library, tmp_path / "docs")
@@ -54,6 +61,7 @@ def test_passage_offsets_point_into_document_text(library: Library, tmp_path: Pa
     assert "var x" not in text  # scripts are not text
 
 
+@both_kinds
 def test_keyword_hits_fuse_with_meaning(library: Library, tmp_path: Path) -> None:
     write_documents(tmp_path / "docs")
     index(library, tmp_path / "docs")
@@ -64,6 +72,7 @@ def test_keyword_hits_fuse_with_meaning(library: Library, tmp_path: Path) -> Non
     assert Path(paraphrase.path).name == "garden.txt" and "meaning" in paraphrase.why
 
 
+@both_kinds
 def test_incremental_add_modify_delete_rename(library: Library, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     write_documents(docs, ["bread.md", "bicycle.txt", "taxes.rst"])
@@ -200,6 +209,7 @@ def test_second_writer_is_told_library_is_busy(tmp_path: Path) -> None:
         assert index(second, tmp_path / "docs").indexed == 1
 
 
+@both_kinds
 def test_cancel_then_resume_finishes_without_duplicates(library: Library, tmp_path: Path) -> None:
     from desktop.core.common.jobs import CancelToken
 
@@ -223,6 +233,7 @@ def test_cancel_then_resume_finishes_without_duplicates(library: Library, tmp_pa
     fresh.close()
 
 
+@both_kinds
 def test_remove_folder_forgets_its_files(library: Library, tmp_path: Path) -> None:
     write_documents(tmp_path / "docs", ["bread.md", "garden.txt"])
     index(library, tmp_path / "docs")
@@ -231,6 +242,7 @@ def test_remove_folder_forgets_its_files(library: Library, tmp_path: Path) -> No
     assert (tmp_path / "docs" / "bread.md").exists()
 
 
+@both_kinds
 def test_marks_are_stored_and_exported(library: Library, tmp_path: Path) -> None:
     write_documents(tmp_path / "docs")
     index(library, tmp_path / "docs")
@@ -247,6 +259,7 @@ def test_marks_are_stored_and_exported(library: Library, tmp_path: Path) -> None
     assert len(library.marks()) == 1
 
 
+@both_kinds
 def test_similar_documents_and_outside_file(library: Library, tmp_path: Path) -> None:
     write_documents(tmp_path / "docs")
     index(library, tmp_path / "docs")
@@ -268,6 +281,7 @@ def test_photos_wait_for_clip_weights_while_text_works(library: Library, tmp_pat
     assert library.search_photos("red circle") == [] or all(h.why == "keywords" for h in library.search_photos("photo"))
 
 
+@both_kinds
 def test_tiny_clip_indexes_searches_and_finds_similar_photos(clip_library: Library, tmp_path: Path) -> None:
     photos = write_photos(tmp_path / "photos", 4)
     copy = tmp_path / "photos" / "copy_of_0.png"
@@ -290,6 +304,7 @@ def test_waiting_photos_are_indexed_once_weights_arrive(library: Library, tmp_pa
     assert library.status().counts == {FileStatus.INDEXED: 2}
 
 
+@both_kinds
 def test_filters_by_folder_and_date(library: Library, tmp_path: Path) -> None:
     from desktop.core.common.records import Filters
 
@@ -304,6 +319,7 @@ def test_filters_by_folder_and_date(library: Library, tmp_path: Path) -> None:
     assert [Path(h.path).name for h in old] == ["garden.txt"]
 
 
+@both_kinds
 def test_non_utf8_and_newline_file_names_round_trip(library: Library, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from desktop.core.catalog.tables import Chunk, ChunkVector, FileRecord, PhotoVector
@@ -61,3 +62,15 @@ def add_chunk_keywords(session: Session, rows: Sequence[tuple[int, str, str]]) -
             text("INSERT INTO chunk_fts(rowid, title, body) VALUES (:id, :title, :body)"),
             [{"id": cid, "title": title, "body": body} for cid, title, body in rows],
         )
+
+
+def insert_new(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows, skipping those whose key is already there (an idempotent batch), on either database."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).on_conflict_do_nothing(), rows)
+    else:
+        session.execute(insert(model).prefix_with("OR IGNORE"), rows)

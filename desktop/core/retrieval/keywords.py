@@ -23,6 +23,8 @@ from typing import Any
 
 from sqlalchemy import text
 
+from desktop.core.server import keywords as server_keywords
+
 COMMON_ROWS = 3000  # rows a word may match and still join the OR fill-up (counting is capped there)
 RANK_ROWS = 5000  # most rows bm25 is computed for when common words alone must be ranked
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -79,6 +81,8 @@ def ranked_chunks(connection: Any, query: str, limit: int) -> list[tuple[int, fl
     words = query_words(query)
     if not words or limit <= 0:
         return []
+    if server_keywords.is_postgres(connection):  # a server library: PostgreSQL full-text search, same plan
+        return server_keywords.ranked_chunks(connection, words, limit)
     # When the words are common (a one-word query like "python" in a big Python library) only
     # the first RANK_ROWS rows holding them all are ranked: the bound on latency, paid where the
     # keyword signal is weak anyway.

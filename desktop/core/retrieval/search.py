@@ -22,7 +22,8 @@ from desktop.core.retrieval.fusion import (
     passage_scores,
     shown_score,
 )
-from desktop.core.retrieval.keywords import ranked_chunks
+from desktop.core.retrieval.keywords import query_words, ranked_chunks
+from desktop.core.server import keywords as server_keywords
 from desktop.core.workspace import Workspace
 
 RRF_K = 60
@@ -122,6 +123,9 @@ def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | No
     if match is None:
         return []
     with ws.catalog.session() as session:
+        if server_keywords.is_postgres(session):  # a server library: PostgreSQL full-text search
+            found = server_keywords.ranked_photo_ids(session, query_words(query), limit)
+            return [r for r in found if allowed is None or r in allowed]
         rows = (
             session.execute(
                 text(

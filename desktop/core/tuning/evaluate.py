@@ -16,7 +16,6 @@ import numpy as np
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, FileRecord, FileStatus
-from desktop.core.catalog.vector_rows import VectorSource
 from desktop.core.common.embedding_input import passage_input
 from desktop.core.common.jobs import CancelToken, Job, RateMeter
 from desktop.core.common.metrics import hit_rate_at_k, mrr_at_k, ndcg_at_k, recall_at_k
@@ -101,7 +100,7 @@ def measure(space: Space, query_vectors: np.ndarray, tests: list[QueryMarks], mi
 def stored_space(ws: Workspace, space: str, version_id: int, dim: int) -> Space:
     """The vectors the catalog holds for a model version (what search uses today)."""
     ids, parts = [], []
-    for labels, vectors in VectorSource(ws.catalog, space).batches(version_id, dim):
+    for labels, vectors in ws.indexes.rows(space).batches(version_id, dim):
         ids.append(labels)
         parts.append(vectors)
     if not ids:

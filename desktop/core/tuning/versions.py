@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, ModelVersion
+from desktop.core.catalog.writes import insert_new
 from desktop.core.common.embedding_input import passage_input
 from desktop.core.common.errors import DiskFull, SemdeskError
 from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
@@ -187,7 +188,7 @@ def _embed_missing(
         ]
         try:
             with ws.catalog.session() as session:
-                session.execute(insert(ChunkVector).prefix_with("OR IGNORE"), values)
+                insert_new(session, ChunkVector, values)
         except DiskFull as error:  # the catalog classifies SQLITE_FULL by its code
             raise DiskFull(
                 "The disk is full, so the new model's passages could not be stored. Search keeps using "

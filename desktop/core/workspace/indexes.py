@@ -10,6 +10,7 @@ import numpy as np
 
 from desktop.core.catalog import Catalog
 from desktop.core.catalog.vector_rows import IndexStamps, VectorSource
+from desktop.core.vectors.ports import VectorRows
 from desktop.core.workspace.encoders import Encoders
 from desktop.core.workspace.versions import ModelVersions
 
@@ -33,6 +34,10 @@ class Indexes:
                     VectorSource(self._catalog, space), IndexStamps(self._catalog), space, self._directory
                 )
             return self._indexes[space]
+
+    def rows(self, space: str) -> VectorRows:
+        """The stored vectors of a space, for readers in bulk (the truth the index is made from)."""
+        return VectorSource(self._catalog, space)
 
     def loaded(self) -> list[Any]:
         with self._lock:

@@ -33,6 +33,11 @@ class Workspace:
     def path(self) -> Path:
         return self.paths.root
 
+    @property
+    def location(self) -> str:
+        """Where the library is, as a person reads it: its folder, or a server library's address."""
+        return str(self.paths.root)
+
     def mirror_folders(self) -> None:
         mirror_folders(self.catalog, self.paths.folders_mirror)
 

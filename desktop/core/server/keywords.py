@@ -1,0 +1,72 @@
+"""Keyword ranking on PostgreSQL full-text search: the server side of retrieval/keywords.py.
+
+The same plan as the FTS5 one: passages holding *all* the words first, ranked; then, if that left
+room, passages holding *any* of them, whose scores are held below the all-words ones. `ts_rank`
+with length normalisation stands in for bm25 (title weighted double, as bm25(chunk_fts, 2.0, 1.0));
+fusion divides by the best score of the query, so only the order and the ratios matter.
+Each expression ranks at most `cap` matching rows, the same bound on latency FTS5 has.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B (body), A (title)
+RANK_ROWS = 5000
+
+
+def is_postgres(connection: Any) -> bool:
+    bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
+    return bind.dialect.name == "postgresql"
+
+
+def _tsquery(words: list[str], joiner: str) -> tuple[str, dict[str, str]]:
+    """`plainto_tsquery` per word (user input is data, never tsquery syntax), joined by && or ||."""
+    params = {f"w{i}": word for i, word in enumerate(words)}
+    return f" {joiner} ".join(f"plainto_tsquery('english', :w{i})" for i in range(len(words))), params
+
+
+def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int) -> list[tuple[int, float]]:
+    query, params = _tsquery(words, joiner)
+    sql = (
+        f"WITH q AS (SELECT {query} AS q) "
+        f"SELECT rowid, ts_rank('{WEIGHTS}', tsv, q.q, 1) AS score FROM "
+        "(SELECT rowid, tsv FROM chunk_fts, q WHERE tsv @@ q.q LIMIT :cap) AS m, q "
+        "ORDER BY score DESC, rowid LIMIT :n"
+    )
+    rows = connection.execute(text(sql), {**params, "cap": cap, "n": limit})
+    return [(int(rowid), float(score)) for rowid, score in rows]
+
+
+def ranked_chunks(connection: Any, words: list[str], limit: int) -> list[tuple[int, float]]:
+    """(chunk id, score, higher is better) best first, at most `limit`."""
+    if not words or limit <= 0:
+        return []
+    ranked = _ranked(connection, words, "&&", limit, RANK_ROWS)
+    if len(ranked) >= limit or len(words) == 1:
+        return ranked
+    seen = {rowid for rowid, _ in ranked}
+    ceiling = min((score for _, score in ranked), default=float("inf"))
+    for rowid, score in _ranked(connection, words, "||", limit + len(ranked), RANK_ROWS):
+        if rowid not in seen:
+            seen.add(rowid)
+            ranked.append((rowid, min(score, ceiling)))
+            if len(ranked) >= limit:
+                break
+    return ranked
+
+
+def ranked_photo_ids(connection: Any, words: list[str], limit: int) -> list[int]:
+    """Photos whose file name or title holds any of the words, best first."""
+    if not words:
+        return []
+    query, params = _tsquery(words, "||")
+    sql = (
+        f"WITH q AS (SELECT {query} AS q) "
+        "SELECT file_fts.rowid FROM file_fts JOIN files ON files.id = file_fts.rowid, q "
+        "WHERE file_fts.tsv @@ q.q AND files.kind = 'image' AND files.status IN ('indexed', 'waiting_model') "
+        "ORDER BY ts_rank(file_fts.tsv, q.q, 1) DESC, file_fts.rowid LIMIT :n"
+    )
+    return [int(r) for r in connection.execute(text(sql), {**params, "n": limit}).scalars()]

@@ -1,0 +1,84 @@
+"""A Workspace whose catalog is a server library (PostgreSQL + pgvector): the same parts as an embedded
+one, made from the server room's catalog, write lock and vector indexes. Capabilities cannot tell
+them apart. On this desktop it keeps only caches (thumbnails unless a shared folder is set, map
+layouts, the log) in a folder of the user's cache dir keyed by the library's address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop.core.catalog import ModelVersion
+from desktop.core.server.catalog import ServerCatalog
+from desktop.core.server.desktop_config import DesktopConfig, cache_root
+from desktop.core.server.desktop_config import load as load_desktop_config
+from desktop.core.server.lock import ServerWriteLock
+from desktop.core.server.schema import VERSIONS_LOCK
+from desktop.core.server.vector_index import ServerVectorIndex
+from desktop.core.server.vector_rows import ServerVectorRows
+from desktop.core.workspace.encoders import Encoders
+from desktop.core.workspace.indexes import Indexes
+from desktop.core.workspace.paths import LibraryPaths
+from desktop.core.workspace.settings_store import LibrarySettings
+from desktop.core.workspace.versions import ModelVersions
+from desktop.core.workspace.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ServerPaths(LibraryPaths):
+    """The local cache folder, except what every desktop must see: fine-tuned models (and thumbnails,
+    which then need making only once) live in the shared folder when this desktop has one."""
+
+    shared: Path | None = None
+
+    @property
+    def models(self) -> Path:
+        return self.shared / "models" if self.shared else self.root / "models"
+
+    @property
+    def thumbs(self) -> Path:
+        return self.shared / "thumbs" if self.shared else self.root / "thumbs"
+
+
+class ServerModelVersions(ModelVersions):
+    def active(self, space: str) -> ModelVersion:
+        # Two desktops opening a new library would each make an "active" version row otherwise.
+        with self._catalog.exclusive(VERSIONS_LOCK):  # type: ignore[attr-defined]
+            return super().active(space)
+
+
+class ServerIndexes(Indexes):
+    def __init__(self, catalog: ServerCatalog, directory: Path, versions: ModelVersions, encoders: Encoders,
+                 may_create: Any) -> None:
+        super().__init__(catalog, directory, versions, encoders)  # type: ignore[arg-type]
+        self._may_create = may_create
+
+    def get(self, space: str) -> Any:
+        with self._lock:
+            if space not in self._indexes:
+                self._indexes[space] = ServerVectorIndex(self._catalog, space, self._may_create)  # type: ignore[arg-type]
+            return self._indexes[space]
+
+    def rows(self, space: str) -> Any:
+        return ServerVectorRows(self._catalog, space)  # type: ignore[arg-type]
+
+
+class ServerWorkspace(Workspace):
+    def __init__(self, location: str) -> None:
+        self.catalog = ServerCatalog(location)  # first: a wrong address fails before any folder is made
+        self.desktop: DesktopConfig = load_desktop_config(location)
+        shared = Path(self.desktop.shared_folder).expanduser() if self.desktop.shared_folder else None
+        self.paths = ServerPaths(cache_root(location), shared)
+        self.paths.create()
+        self.address = location
+        self.write_lock = ServerWriteLock(self.catalog)  # type: ignore[assignment]
+        self.settings = LibrarySettings(self.catalog)  # type: ignore[arg-type]
+        self.versions = ServerModelVersions(self.catalog, self.settings)  # type: ignore[arg-type]
+        self.encoders = Encoders(self.settings, self.versions)
+        self.indexes = ServerIndexes(self.catalog, self.paths.indexes, self.versions, self.encoders,
+                                     lambda: self.write_lock.held)
+
+    @property
+    def location(self) -> str:
+        return self.catalog.location
