@@ -39,7 +39,7 @@ def connect_error(error: BaseException, url: URL) -> SemdeskError:
     """The sentence for a failure to open a connection to `url`."""
     target = describe_target(url)
     user = url.username or "your user name"
-    code = sqlstate(error)
+    code = sqlstate(error) or _libpq_code(error)
     if code == INVALID_PASSWORD:
         return ServerRefused(f"The server refused the password for {user} ({target}). "
                              "Check the password in the library address and try again.")
@@ -52,12 +52,34 @@ def connect_error(error: BaseException, url: URL) -> SemdeskError:
     if code in (CANNOT_CONNECT_NOW, ADMIN_SHUTDOWN):
         return ServerUnavailable(f"The server for {target} is starting up or shutting down. Try again in a moment.")
     detail = str(getattr(error, "orig", error)).strip().splitlines()
-    if code is None and detail and "password" in detail[0].lower():
-        # libpq itself says this when the server asks for a password and none was given: no SQLSTATE.
+    if code == NO_PASSWORD:
         return ServerRefused(f"The server asks for a password for {user} ({target}): "
                              "add it to the library address, or to your ~/.pgpass file.")
     return ServerUnavailable(f"Cannot reach the server for {target}: is PostgreSQL running there, and is "
                              f"the address right? ({detail[0] if detail else 'no answer'})")
+
+
+NO_PASSWORD = "no password"
+# A failure while connecting carries no SQLSTATE (libpq has no result to read it from), only libpq's
+# message, which names the server's reason in English unless the server's lc_messages says otherwise.
+_LIBPQ_MESSAGES = (
+    ("password authentication failed", INVALID_PASSWORD),
+    ("no password supplied", NO_PASSWORD),
+    ("does not exist", None),  # database or role: told apart below
+    ("no pg_hba.conf entry", INVALID_AUTHORIZATION),
+    ("the database system is starting up", CANNOT_CONNECT_NOW),
+    ("the database system is shutting down", CANNOT_CONNECT_NOW),
+)
+
+
+def _libpq_code(error: BaseException) -> str | None:
+    message = str(getattr(error, "orig", error)).lower()
+    for text, code in _LIBPQ_MESSAGES:
+        if text in message:
+            if code is None:
+                return UNKNOWN_DATABASE if 'database "' in message else INVALID_AUTHORIZATION
+            return code
+    return None
 
 
 def session_error(error: BaseException, location: str) -> SemdeskError | None:
