@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop.core.common.records import Hit, Passage
 from desktop.gui.preview.pane import PASSAGE_COLOUR, TERM_COLOUR, PreviewPane
+from desktop.gui.search.controller import Results
 from desktop.gui.search.highlight import utf16_offsets
 
 
@@ -119,3 +120,38 @@ def test_mark_menu_items_show_one_indication(make_window, tmp_path: Path) -> Non
     for act in marks:
         assert act.isCheckable()
         assert "✓" not in act.text() and "✗" not in act.text(), act.text()
+
+
+# -- 1: the window fits a 1366 x 768 screen at every moment ------------------------------------------
+
+LONG_NAME = "Quarterly report of the regional water board on the maintenance of the northern canals, final v3.pdf"
+
+
+def test_window_fits_a_small_screen_with_long_labels_and_a_preview(make_window, tmp_path: Path) -> None:
+    window = make_window(tmp_path / "lib")
+    # Everything that once widened the window at the same time: "Similar to <long name>" after a drop
+    # on the search box, a long folder filter, a document preview with its six actions, the map's
+    # progress line and selection bar, and a long indexing line in the status bar.
+    window.results.show_results(Results("", LONG_NAME, similar=True))
+    window.filter_bar.set_folder("/home/sam/" + LONG_NAME.replace(".pdf", ""))
+    hit = Hit(file_id=1, path="/home/sam/Documents/water/" + LONG_NAME, kind="text", score=0.5,
+              snippet="canal", title=LONG_NAME)
+    window.preview.show_document(hit, None, "canal")
+    window.tabs.setCurrentWidget(window.map_tab)
+    window.map_tab.status.setText("Placing 12,345 passages of " + LONG_NAME + " and 400 other documents…")
+    window.map_tab.selection_label.setText("265 passages selected in " + LONG_NAME)
+    window.map_tab.selection_bar.show()
+    window.job_progress.start("Indexing " + LONG_NAME + ", " + LONG_NAME)
+    window.status_text.setText("12,345 documents · 4,567 photos · 123,456 passages · " + LONG_NAME)
+    QApplication.processEvents()
+
+    assert window.minimumSizeHint().width() <= 1366 - 20, window.minimumSizeHint()
+    assert window.minimumSize().width() <= 1366 - 20
+    window.resize(1300, 700)
+    QApplication.processEvents()
+    assert window.width() <= 1300
+    # The preview's actions are still all there: those that do not fit go behind the tool bar's » menu.
+    assert [a.text() for a in window.preview.toolbar.actions() if not a.isSeparator()] == [
+        a.text() for a in window.actions_.all if a is not None]
+    # A shortened label keeps the whole text for its tooltip.
+    assert window.results.summary.text() == f"Similar to “{LONG_NAME}”"

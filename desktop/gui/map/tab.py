@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTool
 from desktop.core.common.errors import Cancelled
 from desktop.core.common.jobs import CancelToken, Progress, run_job
 from desktop.core.common.records import Hit
+from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.workers import Throttle, Workers
 from desktop.gui.map.canvas import MapCanvas
 
@@ -74,7 +75,7 @@ class MapTab(QWidget):
         self.rearrange.setToolTip("Lay the map out again from scratch (new items are otherwise added in place)")
         self.cancel = QPushButton("Cancel")
         self.cancel.hide()
-        self.status = QLabel()
+        self.status = ElidedLabel()  # long progress lines shorten instead of widening the window
         self.status.setObjectName("mapStatus")
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -85,7 +86,7 @@ class MapTab(QWidget):
         top.addWidget(self.rearrange)
 
         self.canvas = MapCanvas()
-        self.selection_label = QLabel()
+        self.selection_label = ElidedLabel()
         self.similar = QPushButton("Find similar")
         self.relevant = QPushButton("✓ Relevant")
         self.not_relevant = QPushButton("✗ Not relevant")

@@ -13,12 +13,11 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QColor, QPixmap, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
     QSizePolicy,
     QStackedWidget,
     QTextBrowser,
-    QToolButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -80,18 +79,19 @@ class PreviewPane(QWidget):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(2)
+        # A tool bar, not a row of buttons: when the pane is narrow the actions that do not fit go
+        # behind its » button instead of widening the window past the screen (issue 13).
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("previewActions")
+        self.toolbar.setMovable(False)
+        self.toolbar.setFloatable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(16, 16))
         for action in actions:
             if action is None:
-                bar.addSpacing(10)
-                continue
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            button.setAutoRaise(True)
-            bar.addWidget(button)
-        bar.addStretch(1)
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(action)
 
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
@@ -112,7 +112,7 @@ class PreviewPane(QWidget):
         header.setContentsMargins(12, 10, 12, 4)
         header.addWidget(self.title)
         header.addWidget(self.details)
-        header.addLayout(bar)
+        header.addWidget(self.toolbar)
         line = QFrame()  # inside the header, so it hides with it
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)

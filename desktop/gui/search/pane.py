@@ -7,13 +7,12 @@ line, a helpful message when a list is empty) and says which result is current t
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop.core.common.records import MarkRecord
+from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.thumbnails import ThumbnailCache
 from desktop.gui.search.controller import Results
 from desktop.gui.search.result_models import DocumentResultsModel, PhotoResultsModel, Role
@@ -43,7 +42,7 @@ class SearchPane(QWidget):
         self.photos = PhotoResultsModel(thumbnails, self)
         self.search_box = SearchBox()
         self.filter_bar = FilterBar()
-        self.summary = QLabel()
+        self.summary = ElidedLabel()  # a long "Similar to <file name>" must not widen the window
         self.summary.setObjectName("resultsSummary")
         self.filter_bar.layout().addWidget(self.summary)  # type: ignore[union-attr]
         self.documents_view = ResultsTree()
@@ -106,7 +105,7 @@ class SearchPane(QWidget):
         self.tabs.setTabText(DOCUMENTS_TAB, f"Documents  {len(results.documents)}" if results.label else "Documents")
         self.tabs.setTabText(PHOTOS_TAB, f"Photos  {len(results.photos)}" if results.label else "Photos")
         self._placeholders(results)
-        self.summary.setText(f"Similar to <b>{html.escape(results.label)}</b>" if results.similar else "")
+        self.summary.setText(f"Similar to “{results.label}”" if results.similar else "")
         for view, model in ((self.documents_view, self.documents), (self.photos_view, self.photos)):
             if model.rowCount() > 0:
                 view.setCurrentIndex(model.index(0, 0))  # the best hit previews at once; focus stays in the box
@@ -149,7 +148,7 @@ class SearchPane(QWidget):
     def busy(self, busy: bool) -> None:
         if busy and not self.current.similar:
             self.summary.setText("Searching…")
-        elif not busy and self.summary.text() == "Searching…":
+        elif not busy and self.summary.full_text() == "Searching…":
             self.summary.setText("")
 
     def select(self, index: QModelIndex | QPersistentModelIndex) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from desktop.core.common.records import Filters
+from desktop.gui.common.elided_label import ElidedLabel
 
 DAY = 86400.0
 DATE_CHOICES = [
@@ -84,7 +85,7 @@ class FilterBar(QWidget):
         self.date.setAccessibleName("Date filter")
         for label, days in DATE_CHOICES:
             self.date.addItem(label, days)
-        self.folder_label = QLabel()
+        self.folder_label = ElidedLabel()  # a long folder name shortens instead of widening the window
         self.folder_label.setObjectName("folderFilter")
         self.folder: str | None = None
         layout = QHBoxLayout(self)
@@ -99,7 +100,7 @@ class FilterBar(QWidget):
 
     def set_folder(self, folder: str | None) -> None:
         self.folder = folder
-        self.folder_label.setText(f"in <b>{Path(folder).name}</b>" if folder else "in all folders")
+        self.folder_label.setText(f"in “{Path(folder).name}”" if folder else "in all folders")
         self.folder_label.setToolTip(folder or "")
 
     def filters(self, now: float | None = None) -> Filters:

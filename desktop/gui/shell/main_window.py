@@ -12,12 +12,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter
 
 from desktop.core.common.errors import describe
 from desktop.core.common.records import Hit, MarkRecord, Passage
 from desktop.core.library import Library
 from desktop.gui.common.desktop_ops import DesktopOps
+from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.error_log import LOG_NAME, attach_log_file
 from desktop.gui.common.hits import thumbnail_source
 from desktop.gui.common.thumbnails import ThumbnailCache
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.setCentralWidget(self.splitter)
         self.job_progress = JobProgress()
         self.models_state = ModelsState()
-        self.status_text = QLabel()
+        self.status_text = ElidedLabel()
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.models_state)
         self.statusBar().addPermanentWidget(self.job_progress)

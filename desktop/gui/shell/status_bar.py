@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.core.common.jobs import Progress, format_duration
+from desktop.gui.common.elided_label import ElidedLabel
 
 
 def describe_progress(progress: Progress) -> str:
@@ -25,7 +26,7 @@ class JobProgress(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel()
+        self.label = ElidedLabel()  # "Indexing <three long names>…" must not widen the window
         self.label.setAccessibleName("Indexing progress")
         self.bar = QProgressBar()
         self.bar.setFixedWidth(180)
