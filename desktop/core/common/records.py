@@ -95,6 +95,25 @@ class IndexSummary:
 
 
 @dataclass(frozen=True)
+class FolderWatch:
+    """Whether a library folder's changes are heard as they happen, and if not, why not."""
+
+    path: str
+    watched: bool  # by the system's change notices; False: by a periodic scan
+    reason: str = ""  # a plain sentence when not watched ("on a network file system ...")
+
+
+@dataclass(frozen=True)
+class WatchReport:
+    """Something the folder watcher did or could not do, for the CLI to print and the window to show."""
+
+    kind: str  # "watching", "caught up", "indexed", "busy", "failed"
+    paths: tuple[str, ...] = ()  # the changed paths of an "indexed" batch
+    summary: IndexSummary | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class MarkRecord:
     mark_id: int
     query: str

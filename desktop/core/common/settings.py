@@ -112,6 +112,21 @@ SETTINGS: dict[str, Setting] = {
             label="Symbolic links", section="Indexing",
         ),
         Setting(
+            "watch_folders", True,
+            "pick up changes in the library's folders while semdesk runs (the window, `semdesk watch`)",
+            label="Watch folders for changes", section="Indexing",
+        ),
+        Setting(
+            "watch_polling", False,
+            "check the folders by a periodic scan instead of the system's change notices (for file "
+            "systems that do not send them)",
+            label="Check folders by scanning",
+        ),
+        Setting(
+            "watch_poll_seconds", 60, "seconds between the scans of folders that cannot be watched",
+            label="Scan unwatched folders every (s)", minimum=1, maximum=3600,
+        ),
+        Setting(
             "max_text_mb", 20, "skip text documents larger than this many megabytes",
             label="Largest document (MB)", section="Indexing", minimum=1, maximum=2048,
         ),
