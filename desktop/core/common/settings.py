@@ -25,6 +25,7 @@ class Setting:
     reembeds: bool = False  # changing it changes the vectors: the library must be read again
     resets: str | None = None  # "text" or "clip": the encoder made from it is made again
     picks_file: bool = False  # the dialog offers a file chooser
+    choices: tuple[str, ...] = ()  # a text setting that takes one of these (the dialog offers a list)
 
     def check(self, value: Any) -> Any:
         """`value` as this setting's type, or ValueError with a sentence saying what it takes."""
@@ -45,6 +46,8 @@ class Setting:
             value = [str(v) for v in value]
         else:
             value = str(value)
+            if self.choices and value not in self.choices:
+                raise ValueError(f"{self.key} takes one of {', '.join(self.choices)}, not {value!r}.")
         return value
 
     def parse(self, text: str) -> Any:
@@ -156,6 +159,13 @@ SETTINGS: dict[str, Setting] = {
             "run the text model in int8 (OpenVINO): about 4x faster indexing and queries, nearly "
             "identical results; changing it re-embeds all documents",
             label="Fast text model", section="Speed", reembeds=True, resets="text",
+        ),
+        Setting(
+            "text_encoder", "auto",
+            "how the text model runs: auto uses the fastest encoder measured on this computer (int8 only "
+            "when Fast text model is on); or always openvino-int8, openvino-fp32, openvino-bf16 or pytorch",
+            label="Text encoder", section="Speed", reembeds=True, resets="text",
+            choices=("auto", "openvino-int8", "openvino-fp32", "openvino-bf16", "pytorch"),
         ),
         Setting(
             "image_batch_size", 16, "photos embedded per batch", label="Photos per batch", minimum=1, maximum=1024,
