@@ -25,10 +25,13 @@ from desktop.core.common.records import (
     SkippedFile,
 )
 from desktop.core.retrieval.fusion import GOOD_MATCH
+from desktop.core.retrieval.query_syntax import Operator, ParsedQuery
+from desktop.core.retrieval.query_syntax import parse as parse_query
 from desktop.core.tuning.examples import MIN_QUERIES as MIN_MARKED_QUERIES
 from desktop.core.workspace import Workspace, default_library_dir, open_workspace, refuse_server
 
-__all__ = ["GOOD_MATCH", "MIN_MARKED_QUERIES", "Library", "default_library_dir", "tune_defaults", "tuning_report"]
+__all__ = ["GOOD_MATCH", "MIN_MARKED_QUERIES", "Library", "Operator", "ParsedQuery", "default_library_dir",
+           "parse_query", "tune_defaults", "tuning_report"]
 
 
 class Library:
@@ -154,20 +157,30 @@ class Library:
 
     # ---- search, similar, documents ---------------------------------------------------------
 
-    def search(self, query: str, *, kind: str = "all", top: int = 20, filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, *, kind: str = "all", top: int = 20, filters: Filters | None = None,
+               like: str | Path | int | None = None) -> list[Hit]:
+        """`query` in the query language (parse_query); `like`: an example file (path or id) to look like."""
         from desktop.core.retrieval import search
 
-        return search.search(self.workspace, query, kind=kind, top=top, filters=filters)
+        return search.search(self.workspace, query, kind=kind, top=top, filters=filters, like=like)
 
-    def search_documents(self, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
+    def search_documents(self, query: str, *, top: int = 20, filters: Filters | None = None,
+                         like: str | Path | int | None = None) -> list[Hit]:
         from desktop.core.retrieval import search
 
-        return search.search_documents(self.workspace, query, top=top, filters=filters)
+        return search.search_documents(self.workspace, query, top=top, filters=filters, like=like)
 
-    def search_photos(self, query: str, *, top: int = 40, filters: Filters | None = None) -> list[Hit]:
+    def search_photos(self, query: str, *, top: int = 40, filters: Filters | None = None,
+                      like: str | Path | int | None = None) -> list[Hit]:
         from desktop.core.retrieval import search
 
-        return search.search_photos(self.workspace, query, top=top, filters=filters)
+        return search.search_photos(self.workspace, query, top=top, filters=filters, like=like)
+
+    def folder_names(self) -> list[str]:
+        """Names of the folders that hold indexed files (what `folder:` completes to)."""
+        from desktop.core.retrieval.folder_names import folder_names
+
+        return folder_names(self.workspace)
 
     def similar(self, target: str | Path | int, *, top: int = 20, kind: str = "all") -> list[Hit]:
         from desktop.core.retrieval import similar

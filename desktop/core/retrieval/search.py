@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import func, select, text
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Folder
-from desktop.core.catalog.tables import under
+from desktop.core.catalog import Chunk, ChunkVector, FileRecord, Folder
 from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.common.vector_codec import normalise, stack_blobs
+from desktop.core.retrieval.constraints import allowed_files, narrows
 from desktop.core.retrieval.fusion import (
     PLAIN_KEYWORD_WEIGHT,
     document_scores,
@@ -23,6 +25,8 @@ from desktop.core.retrieval.fusion import (
     shown_score,
 )
 from desktop.core.retrieval.keywords import query_words, ranked_chunks
+from desktop.core.retrieval.meaning import query_vector
+from desktop.core.retrieval.query_syntax import ParsedQuery, parse
 from desktop.core.server import keywords as server_keywords
 from desktop.core.workspace import Workspace
 
@@ -45,28 +49,18 @@ def rrf(*rankings: list[int]) -> dict[int, float]:
     return fused
 
 
-def allowed_files(ws: Workspace, filters: Filters, kind: str) -> set[int] | None:
-    if not filters.active:
-        return None
-    conditions = [FileRecord.kind == kind, FileRecord.status == FileStatus.INDEXED]
-    if filters.folder:
-        conditions.append(under(FileRecord.path, filters.folder))
-    when = func.coalesce(FileRecord.taken_at, FileRecord.mtime)
-    if filters.date_from is not None:
-        conditions.append(when >= filters.date_from)
-    if filters.date_to is not None:
-        conditions.append(when <= filters.date_to)
-    with ws.catalog.session() as session:
-        return set(session.scalars(select(FileRecord.id).where(and_(*conditions))))
+Like = str | Path | int | None  # an example the results should look like: a file's path or id
 
 
-def search(ws: Workspace, query: str, *, kind: str = "all", top: int = 20, filters: Filters | None = None) -> list[Hit]:
+def search(ws: Workspace, query: str, *, kind: str = "all", top: int = 20, filters: Filters | None = None,
+           like: Like = None) -> list[Hit]:
     filters = filters or Filters()
+    parsed = parse(clean_query(query))
     hits: list[Hit] = []
     if kind in ("all", "text"):
-        hits += search_documents(ws, query, top=top, filters=filters)
+        hits += search_documents(ws, parsed, top=top, filters=filters, like=like)
     if kind in ("all", "image"):
-        hits += search_photos(ws, query, top=top, filters=filters)
+        hits += search_photos(ws, parsed, top=top, filters=filters, like=like)
     hits.sort(key=lambda h: -h.score)
     return hits[:top]
 
@@ -77,33 +71,81 @@ def clean_query(query: str) -> str:
     return query.encode("utf-8", "replace").decode("utf-8").strip()
 
 
-def search_documents(ws: Workspace, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
-    query = clean_query(query)
-    if not query:
-        return []
+def _parsed(query: str | ParsedQuery) -> ParsedQuery:
+    """The query language (retrieval/query_syntax.py): operators out, the words to search for left."""
+    return query if isinstance(query, ParsedQuery) else parse(clean_query(query))
+
+
+def _example(ws: Workspace, like: Like, space: str) -> np.ndarray | None:
+    if like is None:
+        return None
+    from desktop.core.retrieval.like import example_vector
+
+    example_space, vector = example_vector(ws, like)
+    return vector if example_space == space else None  # a photo example steers photos, not documents
+
+
+def search_documents(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, filters: Filters | None = None,
+                     like: Like = None) -> list[Hit]:
+    parsed = _parsed(query)
     filters = filters or Filters()
-    files = allowed_files(ws, filters, "text")
+    if parsed.kind == "image":
+        return []
+    example = _example(ws, like, "text")
+    words = parsed.text
+    if not words and example is None:
+        return listed(ws, parsed, filters, "text", top) if narrows(filters, parsed) else []
+    files = allowed_files(ws, filters, "text", parsed)
     allowed_chunks = None if files is None else _chunks_of(ws, files)
     index = ws.indexes.ready("text")
-    vector = ws.encoders.query().encode_query(query)
-    dense = index.query(vector, max(50, top * 8), allowed=allowed_chunks)
-    keyword = keyword_chunks(ws, query, 50, allowed_chunks)
-    return document_hits(ws, dense, keyword, top, exclude_file=None, query_vector=vector,
-                         weight=keyword_weight(query))
-
-
-def search_photos(ws: Workspace, query: str, *, top: int = 20, filters: Filters | None = None) -> list[Hit]:
-    query = clean_query(query)
-    if not query:
+    vector = query_vector(ws.encoders.query().encode_query, words, parsed.excluded, like=example)
+    if vector is None:
         return []
+    dense = index.query(vector, max(50, top * 8), allowed=allowed_chunks)
+    keyword = keyword_chunks(ws, words, 50, allowed_chunks) if words else []
+    return document_hits(ws, dense, keyword, top, exclude_file=None, query_vector=vector,
+                         weight=keyword_weight(words))
+
+
+def search_photos(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, filters: Filters | None = None,
+                  like: Like = None) -> list[Hit]:
+    parsed = _parsed(query)
     filters = filters or Filters()
-    files = allowed_files(ws, filters, "image")
+    if parsed.kind == "text":
+        return []
+    words = parsed.text
+    if not words and like is None:
+        return listed(ws, parsed, filters, "image", top) if narrows(filters, parsed) else []
+    files = allowed_files(ws, filters, "image", parsed)
     dense: list[tuple[int, float]] = []
     if ws.encoders.clip_problem() is None:
-        index = ws.indexes.ready("image")
-        dense = index.query(ws.encoders.clip().encode_query(query), max(50, top * 2), allowed=files)
-    keyword = _keyword_files(ws, query, 50, files)
+        example = _example(ws, like, "image")
+        if words or example is not None:
+            vector = query_vector(ws.encoders.clip().encode_query, words, parsed.excluded, like=example)
+            if vector is not None:
+                dense = ws.indexes.ready("image").query(vector, max(50, top * 2), allowed=files)
+    keyword = _keyword_files(ws, words, 50, files) if words else []
     return photo_hits(ws, dense, keyword, top, exclude_file=None)
+
+
+def listed(ws: Workspace, parsed: ParsedQuery, filters: Filters, kind: str, top: int) -> list[Hit]:
+    """A query of operators alone ("kind:photo year:2023"): what they allow, newest first."""
+    files = allowed_files(ws, filters, kind, parsed)
+    if not files:
+        return []
+    when = func.coalesce(FileRecord.taken_at, FileRecord.mtime)
+    with ws.catalog.session() as session:
+        newest = list(session.scalars(select(FileRecord.id).where(FileRecord.id.in_(files))
+                                      .order_by(when.desc()).limit(top)))
+        first = {} if kind == "image" else {
+            file_id: chunk_id for file_id, chunk_id in session.execute(
+                select(Chunk.file_id, func.min(Chunk.id)).where(Chunk.file_id.in_(newest)).group_by(Chunk.file_id))}
+    if kind == "image":
+        records = _file_rows(ws, newest)
+        return [photo_hit(ws, records[f], 1.0, "filters") for f in newest if f in records]
+    hits = document_hits(ws, [(c, 1.0) for c in first.values()], [], top, exclude_file=None)
+    order = {f: i for i, f in enumerate(newest)}
+    return sorted((replace(h, why="filters") for h in hits), key=lambda h: order.get(h.file_id, len(order)))
 
 
 def _chunks_of(ws: Workspace, files: set[int]) -> set[int]:

@@ -1,0 +1,80 @@
+"""The vector of an example ("like this photo, but at night"): a library item's stored vector,
+or a file from anywhere encoded on the spot (it is not added to the library)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+
+from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, PhotoVector
+from desktop.core.common.errors import SemdeskError
+from desktop.core.common.vector_codec import from_blob, normalise
+from desktop.core.ingest.kinds import kind_of
+from desktop.core.workspace import Workspace
+
+
+def example_vector(ws: Workspace, target: str | Path | int) -> tuple[str, np.ndarray]:
+    """(space, unit vector) of the example: "image" for a photo, "text" for a document."""
+    record = _record(ws, target)
+    if record is not None and record.status == FileStatus.INDEXED:
+        space = "image" if record.kind == "image" else "text"
+        vector = _stored(ws, record.id, space)
+        if vector is not None:
+            return space, vector
+    if isinstance(target, int):
+        raise SemdeskError("That item is not indexed yet.")
+    return _encode_file(ws, Path(target))
+
+
+def _record(ws: Workspace, target: str | Path | int) -> FileRecord | None:
+    with ws.catalog.session() as session:
+        if isinstance(target, int):
+            return session.get(FileRecord, target)
+        path = str(Path(target).expanduser().absolute())
+        return session.scalars(select(FileRecord).where(FileRecord.path == path)).first()
+
+
+def _stored(ws: Workspace, file_id: int, space: str) -> np.ndarray | None:
+    version = ws.versions.active_id(space)
+    with ws.catalog.session() as session:
+        if space == "image":
+            row = session.get(PhotoVector, (file_id, version))
+            return None if row is None else normalise(from_blob(row.vector))
+        blobs = session.scalars(
+            select(ChunkVector.vector)
+            .join(Chunk, Chunk.id == ChunkVector.chunk_id)
+            .where(Chunk.file_id == file_id, ChunkVector.model_version_id == version)
+        ).all()
+    return normalise(np.mean([from_blob(b) for b in blobs], axis=0)) if blobs else None
+
+
+def _encode_file(ws: Workspace, path: Path) -> tuple[str, np.ndarray]:
+    from desktop.core.ingest.prepared import PreparedImage, PreparedText, Skipped, prepare_file
+
+    if not path.is_file():
+        raise SemdeskError(f"There is no file at {path}.")
+    kind = kind_of(path)
+    if kind is None:
+        raise SemdeskError(f"{path.name} is neither a document nor a photo semdesk can read.")
+    clip = text_encoder = None
+    if kind == "image":
+        problem = ws.encoders.clip_problem()
+        if problem is not None:
+            raise SemdeskError(problem)
+        clip = ws.encoders.clip()
+    else:
+        text_encoder = ws.encoders.text()
+    prepared = prepare_file(None, -1, os.fspath(path), kind, ws.settings.all(), text_encoder=text_encoder,
+                            clip_encoder=clip)
+    if isinstance(prepared, Skipped):
+        raise SemdeskError(f"Cannot read {path.name}: {prepared.reason}.")
+    if isinstance(prepared, PreparedImage):
+        import torch
+
+        return "image", normalise(clip.encode_tensors(torch.stack([prepared.tensor]))[0])
+    assert isinstance(prepared, PreparedText) and text_encoder is not None
+    vectors = text_encoder.encode([prepared.embedding_input(s) for s in prepared.spans])
+    return "text", normalise(vectors.mean(axis=0))
