@@ -11,6 +11,8 @@ from desktop.core.catalog.tables import (
     IndexState,
     Mark,
     ModelVersion,
+    OcrFile,
+    OcrLine,
     PhotoVector,
     SettingRow,
 )
@@ -27,6 +29,8 @@ __all__ = [
     "IndexState",
     "Mark",
     "ModelVersion",
+    "OcrFile",
+    "OcrLine",
     "PhotoVector",
     "SettingRow",
 ]

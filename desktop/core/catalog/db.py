@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.core.catalog.tables import Base
+from desktop.core.catalog.tables import Base, OcrFile, OcrLine
 from desktop.core.common.errors import (
     CatalogDamaged,
     CatalogTooNew,
@@ -25,7 +25,7 @@ from desktop.core.common.errors import (
     is_disk_full,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # FTS5 tables are not ORM models: SQLAlchemy has no DDL for virtual tables.
 _FTS_DDL = [
@@ -35,7 +35,10 @@ _FTS_DDL = [
 ]
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    # 1 -> 2: OCR results (new tables only; nothing existing changes).
+    1: lambda conn: Base.metadata.create_all(conn, tables=[OcrFile.__table__, OcrLine.__table__]),
+}
 
 # The window opens right after the library: a cold read of a bigger file could cost seconds.
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024

@@ -173,5 +173,34 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)  # JSON
 
 
+class OcrFile(Base):
+    """What OCR read in a photo or a scanned PDF (or why it could not). Kept apart from chunks so that
+    re-embedding never re-runs OCR; `size`/`mtime` say which version of the file it read."""
+
+    __tablename__ = "ocr_files"
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    mtime: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(8))  # "text", "none" (no text found) or "failed"
+    reason: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    base: Mapped[int] = mapped_column(Integer, default=0)  # offset of `text` in the document text
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    done_at: Mapped[float] = mapped_column(Float, default=time.time)
+
+
+class OcrLine(Base):
+    """One recognised line: its offsets in the document text and its box (normalised 0..1 corners)."""
+
+    __tablename__ = "ocr_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    page: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    box: Mapped[str] = mapped_column(Text)  # JSON [[x, y] * 4]
+    score: Mapped[float] = mapped_column(Float)
+
+
 Index("ix_marks_query", Mark.query)
 Index("ix_files_folder_status", FileRecord.folder_id, FileRecord.status)
