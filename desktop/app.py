@@ -12,21 +12,20 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from desktop.gui.common.desktop_entry import APP_ID, icon_path
+
 APP_NAME = "semdesk"
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 def _icon_path() -> Path | None:
-    for name in ("semdesk.svg", "semdesk.png"):
-        if (RESOURCES / name).is_file():
-            return RESOURCES / name
-    return None
+    return icon_path()
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="semdesk-gui", description="Search your documents and photos by meaning.")
     parser.add_argument("--library", help="library folder to open (default: the last one used)")
-    parser.add_argument("paths", nargs="*", help="folders or files to add to the library")
+    parser.add_argument("--add-folder", action="store_true", help="ask for a folder to add (the menu's action)")
+    parser.add_argument("paths", nargs="*", help="folders to add to the library; a file: find items like it")
     known, _qt_args = parser.parse_known_args(list(argv))
     return known
 
@@ -76,39 +75,72 @@ def ask_rebuild_dialog(problem: str) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    QGuiApplication.setDesktopFileName(APP_NAME)  # Wayland/X11 match the window to semdesk.desktop
+    from desktop.gui.shell.single_instance import InstanceServer, deliver, request, send_to_running, server_name
+
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    state = QSettings()
+    candidates = library_candidates(args.library, state)
+    # A window already open on this library takes the paths and comes to the front; this launch ends
+    # here, before a display connection, a model or the library is opened.
+    if send_to_running(server_name(_library_dir(candidates[0])), request(args.paths, args.add_folder)):
+        return 0
+
+    QGuiApplication.setDesktopFileName(APP_ID)  # Wayland app id / X11 WM_CLASS: matches the .desktop file
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("semdesk")
-    icon_path = _icon_path()
-    if icon_path is not None:
-        app.setWindowIcon(QIcon.fromTheme(APP_NAME, QIcon(str(icon_path))))
+    icon = _icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(icon))))
     from desktop.gui.common.error_log import install_excepthook
     from desktop.gui.common.style import apply_style
     from desktop.gui.shell.main_window import MainWindow
 
     apply_style(app)
-    state = QSettings()
 
     def message(text: str) -> None:
         QMessageBox.warning(None, "semdesk", text)
 
-    library, rebuilt = open_first_library(library_candidates(args.library, state), message, ask_rebuild_dialog)
+    library, rebuilt = open_first_library(candidates, message, ask_rebuild_dialog)
     if library is None:
         return 1
     window = MainWindow(library, state)  # type: ignore[arg-type]
     install_excepthook(lambda text: window.show_message(text), lambda: window.log_path)
+    server = InstanceServer(window)
+    server.received.connect(lambda request_: deliver(window, request_))
+
+    def listen() -> None:
+        # Follows the window to another library (File › Open Library): the name is the library's.
+        if window.library is not None and not server.listen(server_name(window.library.path)):
+            import logging
+
+            logging.getLogger("semdesk").warning("another window already serves %s", window.library.path)
+
+    listen()
+    window.windowTitleChanged.connect(lambda _title: listen())  # set_library titles the window
     window.show()
     if rebuilt:
         window.indexer.rebuild()
-    if args.paths:
-        window.add_paths([Path(p).expanduser() for p in args.paths])
-    return app.exec()
+    if args.paths or args.add_folder:
+        deliver(window, request(args.paths, args.add_folder))
+    try:
+        return app.exec()
+    finally:
+        server.close()
+
+
+def _library_dir(candidate: str | None) -> Path:
+    if candidate:
+        return Path(candidate)
+    from desktop.core.library import default_library_dir  # the one rule for it; seconds to import
+
+    return default_library_dir()
 
 
 if __name__ == "__main__":
