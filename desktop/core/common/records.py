@@ -138,6 +138,34 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class DuplicateFile:
+    file_id: int
+    path: str
+    kind: str  # "text" or "image"
+    size: int
+    date: float  # photo date taken, else file modification time
+    folder: str
+    width: int | None = None
+    height: int | None = None
+    thumbnail: str | None = None
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Files that are the same ("exact": same bytes), the same picture or text re-saved ("near"),
+    or similar shots ("similar"); `keep` is the one suggested to keep."""
+
+    kind: str  # "exact", "near" or "similar"
+    files: tuple[DuplicateFile, ...]
+    keep: str  # path
+    similarity: float  # the lowest cosine (or 1 - hash distance share) that joined the group
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "files": [f.path for f in self.files], "keep": self.keep,
+                "similarity": round(self.similarity, 4)}
+
+
+@dataclass(frozen=True)
 class IndexStamp:
     """What a saved vector index file was made from: a file that disagrees with it is rebuilt."""
 

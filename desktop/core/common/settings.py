@@ -138,6 +138,11 @@ SETTINGS: dict[str, Setting] = {
             label="Largest photo (megapixels)", section="Indexing", minimum=1, maximum=1000,
         ),
         Setting(
+            "similar_photos_percent", 90,
+            "Find Duplicates: photos this similar (CLIP cosine, in percent) count as similar shots",
+            label="Similar shots from (%)", section="Photos", minimum=50, maximum=99,
+        ),
+        Setting(
             "thumbnail_size", 256, "longest side of cached photo thumbnails, in pixels",
             label="Thumbnail size (pixels)", section="Photos", minimum=64, maximum=1024,
         ),
