@@ -9,11 +9,12 @@ and indexes are made on first use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from desktop.core.catalog.summaries import file_counts, folder_summaries, skipped_files
-from desktop.core.common.jobs import CancelToken, Job
+from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.common.records import (
     Filters,
     FolderSummary,
@@ -23,6 +24,7 @@ from desktop.core.common.records import (
     MarkRecord,
     RebuildReport,
     SkippedFile,
+    WatchReport,
 )
 from desktop.core.retrieval.fusion import GOOD_MATCH
 from desktop.core.retrieval.query_syntax import Operator, ParsedQuery
@@ -154,6 +156,40 @@ class Library:
         from desktop.core.indexing.remove import remove_path
 
         return remove_path(self.workspace, Path(path))
+
+    # ---- watched folders --------------------------------------------------------------------
+
+    def watcher(self, *, settle: float = 0.5, max_hold: float = 30.0) -> Any:
+        """A `watching.FolderWatcher` over every folder (start() it; take() settled change sets)."""
+        from desktop.core.watching import FolderWatcher
+
+        return FolderWatcher(self.workspace, settle=settle, max_hold=max_hold)
+
+    def apply_changes(self, changes: Any, cancel: CancelToken | None = None) -> Job[IndexSummary]:
+        """Index a watcher's change set: only those paths, renames keep their vectors."""
+        from desktop.core.indexing.changes import changes_job
+
+        return changes_job(self.workspace, changes.touched, changes.moves, cancel=cancel or CancelToken())
+
+    def save_indexes(self) -> None:
+        """Write the search-index caches that changed (a watcher does it when changes pause)."""
+        from desktop.core.indexing.changes import save_indexes
+
+        save_indexes(self.workspace)
+
+    def watch(self, stop: CancelToken, report: Callable[[WatchReport], None], *,
+              progress: Callable[[Progress], None] | None = None, settle: float = 0.5) -> None:
+        """Watch every folder until `stop`: first catch up with what changed while nobody watched
+        (the incremental scan), then index each settled batch of changes (`semdesk watch`)."""
+        from desktop.core.watching import run_watch
+
+        watcher = self.watcher(settle=settle)
+        watcher.start()  # before catching up, so a change made meanwhile is not missed
+        try:
+            run_watch(watcher, self.apply_changes, catch_up=lambda cancel: self.index(None, cancel=cancel),
+                      save=self.save_indexes, stop=stop, report=report, progress=progress)
+        finally:
+            watcher.stop()
 
     # ---- search, similar, documents ---------------------------------------------------------
 

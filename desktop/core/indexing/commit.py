@@ -7,13 +7,13 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Mark, PhotoVector
-from desktop.core.catalog.writes import add_chunk_keywords, clear_content, delete_files, index_file_name
+from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, PhotoVector
+from desktop.core.catalog.writes import add_chunk_keywords, clear_content, index_file_name
 from desktop.core.common.records import SkippedFile
 from desktop.core.common.vector_codec import to_blob
+from desktop.core.indexing.moves import repoint
 from desktop.core.ingest.prepared import Prepared, PreparedImage, PreparedText, Skipped
 from desktop.core.workspace import Workspace
 
@@ -124,8 +124,5 @@ def apply_moves(ws: Workspace, moves: list[tuple[int, int]]) -> None:
             if new is None or old is None:
                 continue
             path, folder_id, size, mtime = new.path, new.folder_id, new.size, new.mtime
-            delete_files(session, [new_id])
-            session.flush()
-            old.path, old.folder_id, old.size, old.mtime = path, folder_id, size, mtime
-            session.execute(update(Mark).where(Mark.file_id == old_id).values(path=path))
-            index_file_name(session, old.id, path, old.title)
+            repoint(session, old, path, folder_id)  # drops the new row: it had no content yet
+            old.size, old.mtime = size, mtime

@@ -147,8 +147,9 @@ def record_scan(
                     stored.size, stored.mtime = item.size, item.mtime
 
 
-def select_work(ws: Workspace, plan: Plan) -> None:
-    """Files of the scanned roots that need (re)processing: new, changed, or made by an older model."""
+def select_work(ws: Workspace, plan: Plan, only: set[str] | None = None) -> None:
+    """Files of the scanned roots that need (re)processing: new, changed, or made by an older model.
+    `only`: just these paths (the files a watcher saw change)."""
     text_version = ws.versions.active_id("text")
     image_version = ws.versions.active_id("image")
     clip_ready = ws.encoders.clip_problem() is None
@@ -160,7 +161,7 @@ def select_work(ws: Workspace, plan: Plan) -> None:
             .order_by(FileRecord.kind, FileRecord.path)
         ).all()
     for file_id, path, kind, status, version in rows:
-        if file_id in plan.missing:
+        if file_id in plan.missing or (only is not None and path not in only):
             continue
         wanted = text_version if kind == "text" else image_version
         if (

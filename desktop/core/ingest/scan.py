@@ -60,6 +60,34 @@ def scan_folder(
     yield from walker.walk(root_path, root_stat)
 
 
+def skipped_by_walk(root: str, path: str, *, exclude: Sequence[str] = (), include_hidden: bool = False) -> bool:
+    """Whether a walk of `root` would leave `path` out (hidden, or excluded on the way down).
+
+    The folder watcher asks this of each path it hears about, so it skips what a scan skips.
+    """
+    rel = os.path.relpath(path, root)
+    if rel == os.curdir:
+        return False
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return True  # not under the root at all
+    patterns = _patterns(exclude)
+    so_far = ""
+    for name in rel.split(os.sep):
+        so_far = f"{so_far}/{name}" if so_far else name
+        if (not include_hidden and name.startswith(".")) or _excluded(name, so_far, patterns):
+            return True
+    return False
+
+
+def _patterns(exclude: Sequence[str]) -> list[str]:
+    # "node_modules/" and "node_modules" mean the same to a user.
+    return [p.rstrip("/" + os.sep) for p in exclude if p.strip("/" + os.sep)]
+
+
+def _excluded(name: str, rel: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p) for p in patterns)
+
+
 def _key(st: os.stat_result) -> tuple[int, int]:
     return (st.st_dev, st.st_ino)
 
@@ -78,8 +106,7 @@ class _Walker:
         skip_dirs: Sequence[Path | str],
     ) -> None:
         self.real_root = real_root
-        # "node_modules/" and "node_modules" mean the same to a user.
-        self.patterns = [p.rstrip("/" + os.sep) for p in exclude if p.strip("/" + os.sep)]
+        self.patterns = _patterns(exclude)
         self.include_hidden = include_hidden
         self.follow_symlinks = follow_symlinks
         self.skip_real = [os.path.realpath(os.fspath(d)) for d in skip_dirs]
@@ -93,7 +120,7 @@ class _Walker:
         return any(_is_inside(real_path, s) for s in self.skip_real)
 
     def excluded(self, name: str, rel: str) -> bool:
-        return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p) for p in self.patterns)
+        return _excluded(name, rel, self.patterns)
 
     def walk(self, root_path: str, root_stat: os.stat_result) -> Iterator[ScanEntry | ScanProblem]:
         seen = {_key(root_stat)}  # directories already walked: ends symlink loops
