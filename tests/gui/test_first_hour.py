@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QColor, QImage, QPixmap
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QLabel, QMenu
 
 from desktop.core.common.records import Hit, Passage
+from desktop.core.library import Library
+from desktop.gui.library.sidebar import STATE_ROLE
 from desktop.gui.preview.pane import PASSAGE_COLOUR, TERM_COLOUR, PreviewPane
 from desktop.gui.search.controller import Results
 from desktop.gui.search.highlight import utf16_offsets
+from desktop.gui.shell.main_window import MainWindow
+from tests.conftest import index
+from tests.gui.conftest import FakeDesktop, wait_idle
 
 
 def highlighted_text(pane: PreviewPane) -> str:
@@ -155,3 +160,86 @@ def test_window_fits_a_small_screen_with_long_labels_and_a_preview(make_window, 
         a.text() for a in window.actions_.all if a is not None]
     # A shortened label keeps the whole text for its tooltip.
     assert window.results.summary.text() == f"Similar to “{LONG_NAME}”"
+
+
+# -- 2, 3: the empty-library message and queued folders ---------------------------------------------
+
+def folder_rows(window) -> dict[str, str]:
+    """Sidebar rows as name -> state line, "All folders" included."""
+    rows = {}
+    for row in range(window.sidebar.list.count()):
+        item = window.sidebar.list.item(row)
+        rows[item.text()] = item.data(STATE_ROLE)
+    return rows
+
+
+def test_empty_library_message_goes_as_soon_as_a_folder_is_added(qtbot, make_window, corpus: Path) -> None:
+    window = make_window()
+    assert window.documents_view.placeholder_title == "Your library is empty"
+    window.add_paths([corpus / "notes"])
+    # At once, not when the job has written its first rows: the folder is being indexed.
+    assert window.documents_view.placeholder_title != "Your library is empty"
+    assert window.photos_view.placeholder_title != "Your library is empty"
+    wait_idle(qtbot, window)
+    assert window.library.status().kinds.get("text", 0) > 0
+    assert window.documents_view.placeholder_title != "Your library is empty"
+
+
+def test_a_folder_added_while_another_indexes_shows_at_once_as_waiting(qtbot, make_window, corpus: Path) -> None:
+    window = make_window()
+    window.add_paths([corpus / "notes"])
+    window.add_paths([corpus / "photos"])  # queued behind the first job
+    assert window.indexer.queue, "the second folder should be queued"
+    rows = folder_rows(window)
+    assert rows.get("photos") == "waiting to be indexed", rows
+    assert "notes" in rows
+    assert rows["All folders"] != "drop folders here to add them"
+    wait_idle(qtbot, window)
+    rows = folder_rows(window)
+    assert "waiting to be indexed" not in rows.values(), rows
+    assert set(rows) == {"All folders", "notes", "photos"}
+
+
+def test_reopened_library_never_says_empty_before_its_status_is_read(qtbot, tmp_path: Path, corpus: Path,
+                                                                        text_model_loaded: None) -> None:
+    path = tmp_path / "lib"
+    with Library.open(path) as lib:
+        index(lib, corpus / "notes")
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Library.open(path), state, desktop=FakeDesktop(), warm_up=False)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    try:
+        # Straight after opening, before the status has come back from its worker.
+        assert "drop folders" not in folder_rows(window)["All folders"]
+        assert window.documents_view.placeholder_title != "Your library is empty"
+        qtbot.waitUntil(lambda: window.status.last is not None)
+        qtbot.waitUntil(lambda: "notes" in folder_rows(window))
+        assert window.documents_view.placeholder_title != "Your library is empty"
+    finally:
+        window.close()
+
+
+# -- 4: counts agree -----------------------------------------------------------------------------------
+
+def test_counts_agree_and_waiting_photos_are_not_failures(qtbot, make_window, corpus: Path) -> None:
+    window = make_window()  # no photo model: the photos wait for it
+    window.add_paths([corpus / "notes", corpus / "photos"])
+    wait_idle(qtbot, window)
+    status = window.library.status()
+    assert status.counts.get("waiting_model", 0) >= 5
+    items = int(folder_rows(window)["All folders"].split()[0])
+    shown = window.status_text.text()  # "30 documents · 0 photos · 30 passages"
+    documents, photos = (int(part.split()[0].replace(",", "")) for part in shown.split(" · ")[:2])
+    assert documents + photos == items, (shown, items)
+    failures = sum(1 for s in status.skipped if s.status == "skipped")
+    link = window.sidebar.skipped_button
+    if failures:
+        assert f"{failures} file" in link.text()
+    window.show_skipped()
+    intro = window.skipped_dialog.findChild(QLabel).text()
+    waiting = status.counts["waiting_model"]
+    assert f"{waiting} photos wait for the photo model" in intro
+    assert f"{len(status.skipped)} files could not be indexed" not in intro
+    if failures:
+        assert f"{failures} file{'s' if failures != 1 else ''} could not be indexed" in intro
+    window.skipped_dialog.close()

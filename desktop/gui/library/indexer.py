@@ -58,6 +58,12 @@ class Indexer(QObject):
             return set()
         return None if not job.paths else {str(p) for p in job.paths}
 
+    def waiting_folders(self) -> list[str]:
+        """Folders added by the user that wait in the queue or are being indexed now, in order: the
+        sidebar shows them at once, before the job has written a row for them."""
+        jobs = ([self.current] if self.current is not None else []) + self.queue
+        return list(dict.fromkeys(str(p) for job in jobs if job.action == "index" for p in job.paths))
+
     def add(self, paths: list[Path]) -> None:
         paths = [Path(p) for p in paths]
         # Merge with a queued index job so several drops become one run.

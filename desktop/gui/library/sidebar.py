@@ -133,7 +133,7 @@ class Sidebar(QWidget):
         layout.addWidget(self.skipped_button)
         layout.addLayout(buttons)
         self._summaries: list[FolderSummary] = []
-        self.set_folders([], set())
+        self.show_loading()
 
     @staticmethod
     def _tool(icon: object, tip: str) -> QToolButton:
@@ -144,9 +144,25 @@ class Sidebar(QWidget):
         button.setAutoRaise(True)
         return button
 
-    def set_folders(self, folders: list[FolderSummary], indexing: set[str] | None) -> None:
-        """indexing: paths being indexed now; None when every folder is (a full re-scan)."""
+    def show_loading(self) -> None:
+        """Before the library's first status is read: say nothing about it rather than "empty"."""
+        self.list.blockSignals(True)
+        self.list.clear()
+        item = QListWidgetItem("All folders")
+        item.setData(PATH_ROLE, None)
+        item.setData(STATE_ROLE, "reading the library…")
+        self.list.addItem(item)
+        self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        self.remove_button.setEnabled(False)
+
+    def set_folders(self, folders: list[FolderSummary], indexing: set[str] | None,
+                    waiting: list[str] | None = None) -> None:
+        """indexing: paths being indexed now; None when every folder is (a full re-scan). waiting:
+        folders added by the user, queued or being indexed, that may have no row in the catalog yet."""
         current = self.selected_folder()
+        known = {f.path.rstrip("/") for f in folders}
+        new = [p for p in dict.fromkeys(waiting or []) if p.rstrip("/") not in known]
         self._summaries = list(folders)
         self.list.blockSignals(True)
         self.list.clear()
@@ -154,7 +170,7 @@ class Sidebar(QWidget):
         everything = QListWidgetItem("All folders")
         everything.setData(PATH_ROLE, None)
         items = f"{total} item{'s' if total != 1 else ''}"
-        everything.setData(STATE_ROLE, items if folders else "drop folders here to add them")
+        everything.setData(STATE_ROLE, items if folders or new else "drop folders here to add them")
         self.list.addItem(everything)
         selected = everything
         for summary in folders:
@@ -165,6 +181,15 @@ class Sidebar(QWidget):
             item.setToolTip(summary.path)
             self.list.addItem(item)
             if summary.path == current:
+                selected = item
+        for path in new:  # shown at once, so nobody adds the folder again (issue 13)
+            item = QListWidgetItem(os.path.basename(path.rstrip("/")) or path)
+            item.setData(PATH_ROLE, path)
+            busy = indexing is not None and path in indexing
+            item.setData(STATE_ROLE, "indexing…" if busy else "waiting to be indexed")
+            item.setToolTip(path)
+            self.list.addItem(item)
+            if path == current:
                 selected = item
         self.list.setCurrentItem(selected)
         self.list.blockSignals(False)

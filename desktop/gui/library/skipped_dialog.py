@@ -21,16 +21,29 @@ from desktop.core.common.records import SkippedFile
 STATUS_TEXT = {"skipped": "Skipped", "waiting_model": "Waiting for the photo model"}
 
 
+def intro_text(files: list[SkippedFile]) -> str:
+    """Failures and photos waiting for the photo model counted apart: a waiting photo is not a fault,
+    and the sidebar's "n files skipped" link must agree with the dialog it opens (issue 13)."""
+    failed = sum(1 for f in files if f.status != "waiting_model")
+    waiting = len(files) - failed
+    parts = []
+    if failed:
+        parts.append(f"{failed} file{'s' if failed != 1 else ''} could not be indexed. Nothing was changed on "
+                     "disk; fix the file (or the setting) and re-scan the folder to try again.")
+    if waiting:
+        parts.append(f"{waiting} photo{'s' if waiting != 1 else ''} wait{'s' if waiting == 1 else ''} for the "
+                     "photo model: nothing is wrong with them; they are indexed as soon as the photo model is "
+                     "set up.")
+    return " ".join(parts) or "No files were skipped."
+
+
 class SkippedDialog(QDialog):
     def __init__(self, files: list[SkippedFile], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Skipped files")
         self.resize(860, 440)
         self.files = files
-        intro = QLabel(
-            f"{len(files)} file{'s' if len(files) != 1 else ''} could not be indexed. Nothing was changed on disk; "
-            "fix the file (or the setting) and re-scan the folder to try again."
-        )
+        intro = QLabel(intro_text(files))
         intro.setWordWrap(True)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by name or reason…")

@@ -32,9 +32,18 @@ class LibraryStatusView(QObject):
         super().__init__(parent)
         self.sidebar, self.banner, self.counts, self.job = sidebar, banner, counts, job
         self.indexer, self.status, self.can_download = indexer, status, can_download
+        self.last: LibraryStatus | None = None
+        indexer.queue_changed.connect(lambda _n: self.show_folders())
+
+    def show_folders(self) -> None:
+        """The sidebar from the last status and the indexer's queue (a queued folder shows at once)."""
+        if self.last is not None:
+            self.sidebar.set_folders(list(self.last.folders), self.indexer.folders_being_indexed(),
+                                     self.indexer.waiting_folders())
 
     def show_status(self, status: LibraryStatus) -> None:
-        self.sidebar.set_folders(list(status.folders), self.indexer.folders_being_indexed())
+        self.last = status
+        self.show_folders()
         self.sidebar.set_skipped(sum(1 for s in status.skipped if s.status == "skipped"))
         waiting = status.counts.get("waiting_model", 0)
         self.banner.show_problem(status.clip_problem, waiting, can_download=self.can_download())

@@ -140,7 +140,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.indexer.failed.connect(self.library_view.job_failed)
         self.job_progress.cancel_requested.connect(self.indexer.cancel)
         self.status.changed.connect(self.library_view.show_status)
-        self.status.changed.connect(lambda status: self.results.set_library_empty(not status.folders))
+        self.status.changed.connect(lambda _status: self._update_empty())
+        self.indexer.queue_changed.connect(lambda _n: self._update_empty())
         self.status.failed.connect(lambda e: self.report_error(e, "while reading the library"))
         self.banner.choose_weights.connect(self.choose_clip_weights)
         self.banner.download.connect(self.download_clip)
@@ -200,6 +201,12 @@ class MainWindow(QMainWindow, WindowCommands):
         if self.search.query.strip():
             self.search.run_now()  # new files may answer the query on screen
 
+    def _update_empty(self) -> None:
+        """"Your library is empty" only while it is: no folder, none queued, nothing being indexed."""
+        last = self.status.last
+        idle = not self.indexer.running and not self.indexer.queue
+        self.results.set_library_empty(last is not None and not last.folders and idle)
+
     def _photo_model_ready(self) -> None:
         self.statusBar().showMessage("Photo search is ready. Indexing the photos that were waiting…", 8000)
         self.status.refresh()
@@ -236,6 +243,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.setWindowTitle(f"{library.path.name} — semdesk")
         self.search_box.clear()
         self.preview_loader.forget()
+        self.status.last = self.library_view.last = None  # no word about the new library until it is read
+        self.sidebar.show_loading()
         self.results.show_results(Results("", ""))
         self.map_tab.reset()
         self.status.refresh()
