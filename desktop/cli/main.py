@@ -28,6 +28,7 @@ from desktop.cli.commands import (
     cmd_status,
 )
 from desktop.cli.tune import add_tune_commands, cmd_models, cmd_tune
+from desktop.cli.watch import cmd_watch
 from desktop.core.common.errors import Cancelled, SemdeskError, describe
 from desktop.core.library import Library
 
@@ -47,6 +48,7 @@ COMMANDS = {
     "tune": cmd_tune,
     "models": cmd_models,
     "map": cmd_map,
+    "watch": cmd_watch,
 }
 
 
@@ -97,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     map_.add_argument("--query", help="light up this query's results on the picture")
     map_.add_argument("--rearrange", action="store_true", help="lay out again from scratch (aligned to the old map)")
     map_.add_argument("--per-passage", action="store_true", help="one point per passage instead of per document")
+    command("watch", "keep the library up to date as files change, until Ctrl-C (no display needed)")
     download = command("download-clip", "download the CLIP weights for photo search (needs the internet)")
     download.add_argument("--model", help="open_clip architecture (default: the clip_model setting)")
     add_tune_commands(command, _positive)

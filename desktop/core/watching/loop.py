@@ -46,7 +46,9 @@ def run_watch(
             continue
         report(WatchReport("caught up", summary=summary))
         break
-    report(WatchReport("watching", message=f"{len(watcher.coverage())} folders"))
+    cover = watcher.coverage()
+    report(WatchReport("watching", paths=tuple(w.path for w in cover),
+                       message="\n".join(f"{w.path}: {w.reason}" for w in cover if not w.watched)))
     unsaved_since: float | None = None
     try:
         while not stop.cancelled:
