@@ -65,7 +65,11 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
 def cmd_search(library: Any, args: argparse.Namespace) -> int:
     folder = str(Path(args.folder).expanduser().absolute()) if args.folder else None
     filters = Filters(folder=folder, date_from=args.since, date_to=args.until + 86399 if args.until else None)
-    _print_hits(library.search(args.query, kind=args.kind, top=args.top, filters=filters), args.json)
+    if not args.query.strip() and not args.like:
+        raise SemdeskError("Say what to search for: some words, operators, or --like FILE.")
+    like = str(Path(args.like).expanduser().absolute()) if args.like else None
+    hits = library.search(args.query, kind=args.kind, top=args.top, filters=filters, like=like)
+    _print_hits(hits, args.json)
     problem = library.clip_problem() if args.kind in ("image", "all") else None
     if problem and not args.json:
         print(f"note: {problem}", file=sys.stderr)
@@ -232,3 +236,25 @@ def cmd_map(library: Any, args: argparse.Namespace) -> int:
         if args.out:
             print(f"Picture written to {args.out}.")
     return 0
+
+
+def cmd_duplicates(library: Any, args: argparse.Namespace) -> int:
+    """Print groups of duplicates; nothing is moved or deleted (the window's Find Duplicates does that)."""
+    similar = 1.0 if args.no_similar else (args.similar / 100 if args.similar is not None else None)
+    show = ProgressLine()
+    try:
+        groups = run_job(library.find_duplicates(similar=similar), show)
+    finally:
+        show.finish()
+    if args.json:
+        print_json([g.to_json() for g in groups])
+        return 0
+    if not groups:
+        print("No duplicates found.")
+    for group in groups:
+        print(f"{group.kind} ({len(group.files)} files, {group.similarity:.0%} alike):")
+        for file in group.files:
+            size = f"{file.width}x{file.height}, " if file.width and file.height else ""
+            print(f"  {'keep ' if file.path == group.keep else '     '} {file.path}  ({size}{file.size:,} bytes)")
+    return 0
+

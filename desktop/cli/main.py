@@ -17,6 +17,7 @@ from pathlib import Path
 from desktop.cli.commands import (
     cmd_config,
     cmd_download_clip,
+    cmd_duplicates,
     cmd_index,
     cmd_map,
     cmd_mark,
@@ -49,6 +50,7 @@ COMMANDS = {
     "models": cmd_models,
     "map": cmd_map,
     "watch": cmd_watch,
+    "duplicates": cmd_duplicates,
 }
 
 
@@ -67,7 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching files/folders")
     for name, help_text in (("search", "find documents and photos that match a query"),):
         sub = command(name, help_text)
-        sub.add_argument("query")
+        sub.add_argument("query", nargs="?", default="",
+                         help='words and operators: "exact phrase", -word, kind:photo, type:pdf, folder:NAME, '
+                              "after:/before:/year: DATE (see README)")
+        sub.add_argument("--like", metavar="FILE", help="results like this photo or document, steered by the words")
         sub.add_argument("--kind", choices=["text", "image", "all"], default="all")
         sub.add_argument("--top", type=_positive, default=10, metavar="K")
         sub.add_argument("--folder", help="only results under this folder")
@@ -100,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     map_.add_argument("--rearrange", action="store_true", help="lay out again from scratch (aligned to the old map)")
     map_.add_argument("--per-passage", action="store_true", help="one point per passage instead of per document")
     command("watch", "keep the library up to date as files change, until Ctrl-C (no display needed)")
+    duplicates = command("duplicates", "list exact copies, near copies and similar shots (nothing is moved)")
+    duplicates.add_argument("--similar", type=_percent, metavar="PERCENT",
+                            help="photos this alike (CLIP cosine, 50-99) are similar shots (default: the setting)")
+    duplicates.add_argument("--no-similar", action="store_true", help="only exact and near copies")
     download = command("download-clip", "download the CLIP weights for photo search (needs the internet)")
     download.add_argument("--model", help="open_clip architecture (default: the clip_model setting)")
     add_tune_commands(command, _positive)
@@ -113,6 +122,13 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _percent(text: str) -> int:
+    value = _positive(text)
+    if not 50 <= value <= 99:
+        raise argparse.ArgumentTypeError("takes a percentage from 50 to 99")
     return value
 
 

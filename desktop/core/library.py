@@ -10,12 +10,15 @@ and indexes are made on first use.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from desktop.core.catalog.summaries import file_counts, folder_summaries, skipped_files
+from desktop.core.common.errors import SemdeskError
 from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.common.records import (
+    DuplicateGroup,
     Filters,
     FolderSummary,
     Hit,
@@ -233,6 +236,28 @@ class Library:
         from desktop.core.retrieval.documents import document_text
 
         return document_text(self.workspace, file_id)
+
+    # ---- duplicates ---------------------------------------------------------------------------
+
+    def find_duplicates(self, *, similar: float | None = None, cancel: CancelToken | None = None
+                        ) -> Job[list[DuplicateGroup]]:
+        """Groups of exact copies, near copies and (photos) similar shots; `similar` is the cosine
+        for similar shots (None: the similar_photos_percent setting)."""
+        from desktop.core.duplicates import find_duplicates
+
+        return find_duplicates(self.workspace, similar=similar, cancel=cancel)
+
+    def move_to_trash(self, paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """Move files to the desktop's trash (never delete them) and forget them in the library.
+        Returns (moved, [(path, why not)]). Ask the user first: this is what the caller confirms."""
+        from desktop.core.duplicates import move_to_trash
+        from desktop.core.indexing.remove import remove_path
+
+        report = move_to_trash(paths)
+        for path in report.moved:
+            with suppress(SemdeskError):  # already forgotten (a scan noticed it was gone)
+                remove_path(self.workspace, Path(path))
+        return list(report.moved), list(report.failed)
 
     # ---- the map ----------------------------------------------------------------------------
 
