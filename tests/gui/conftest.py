@@ -44,6 +44,9 @@ class FakeDesktop:
     def copy(self, text: str) -> None:
         self.copied.append(text)
 
+    def copy_paths(self, paths: list[str]) -> None:
+        self.copied.append("\n".join(paths))
+
 
 @pytest.fixture(scope="session")
 def text_model_loaded() -> None:

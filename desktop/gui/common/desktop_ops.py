@@ -1,46 +1,87 @@
-"""Handing files to the rest of the desktop: open in the default app, reveal in the file manager."""
+"""Handing files to the rest of the desktop: open in the default app, reveal in the file manager, copy.
+
+Nothing here waits on another program on the UI thread: Reveal is an asynchronous D-Bus call
+(org.freedesktop.FileManager1.ShowItems, which Nautilus, Dolphin, Nemo, Caja, Thunar and PCManFM-Qt
+implement); only when it fails does semdesk open the file's folder instead (`xdg-open`, started
+and left to run).
+"""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
+from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusPendingCallWatcher
 from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+from desktop.gui.common.desktop_mime import paths_mime_data
+
+log = logging.getLogger("semdesk")
+
+FILE_MANAGER = ("org.freedesktop.FileManager1", "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1")
+SHOW_ITEMS_TIMEOUT_MS = 5000  # a file manager started by D-Bus activation may take a few seconds
 
 
 class DesktopOps:
-    """The real desktop. Tests pass a recording fake with the same three methods."""
+    """The real desktop. Tests pass a recording fake with the same methods.
+
+    `bus` is the D-Bus connection for Reveal (the session bus unless a test gives a private one)."""
+
+    def __init__(self, bus: QDBusConnection | None = None) -> None:
+        self._bus = bus
+        self._calls: set[QDBusPendingCallWatcher] = set()  # kept alive until each call answers
 
     def open(self, path: str) -> bool:
         return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
-    def reveal(self, path: str) -> bool:
-        """Select the file in the file manager when it supports that, else open its folder."""
-        uri = QUrl.fromLocalFile(path).toString()
-        # org.freedesktop.FileManager1.ShowItems: Nautilus, Dolphin, Nemo, Caja, Thunar all implement it.
-        if shutil.which("dbus-send"):
-            command = [
-                "dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.FileManager1",
-                "--type=method_call", "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1.ShowItems",
-                f"array:string:{uri}", "string:",
-            ]
-            try:
-                if subprocess.run(command, capture_output=True, timeout=3).returncode == 0:
-                    return True
-            except (OSError, subprocess.SubprocessError):
-                pass
+    def reveal(self, path: str, done: Callable[[str], None] | None = None) -> bool:
+        """Select the file in the file manager, else open its folder. Returns at once; `done` is told
+        which way it went ("file manager" or "folder") when it is known."""
+        bus = self._bus if self._bus is not None else QDBusConnection.sessionBus()
+        if not bus.isConnected():
+            self._open_folder(path, done)
+            return True
+        message = QDBusMessage.createMethodCall(*FILE_MANAGER, "ShowItems")
+        uri = bytes(QUrl.fromLocalFile(path).toEncoded().data()).decode()  # percent-encoded: a URI, not a path
+        message.setArguments([[uri], ""])  # as: URIs, s: startup id
+        watcher = QDBusPendingCallWatcher(bus.asyncCall(message, SHOW_ITEMS_TIMEOUT_MS))
+        self._calls.add(watcher)
+
+        def answered(call: QDBusPendingCallWatcher) -> None:
+            self._calls.discard(call)
+            if call.isError():
+                log.info("ShowItems failed (%s); opening the folder instead", call.error().name())
+                self._open_folder(path, done)
+            elif done is not None:
+                done("file manager")
+            call.deleteLater()
+
+        watcher.finished.connect(answered)
+        return True
+
+    def _open_folder(self, path: str, done: Callable[[str], None] | None) -> None:
         parent = str(Path(path).parent)
         opener = shutil.which("xdg-open") or shutil.which("gio")
+        opened = False
         if opener:
             args = [opener, parent] if opener.endswith("xdg-open") else [opener, "open", parent]
             try:
                 subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-                return True
+                opened = True
             except OSError:
                 pass
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(parent))
+        if not opened:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(parent))
+        if done is not None:
+            done("folder")
 
     def copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
+
+    def copy_paths(self, paths: Sequence[str]) -> None:
+        """The paths as text (for a terminal or an editor) and as file URLs (a file manager, a mail)."""
+        QGuiApplication.clipboard().setMimeData(paths_mime_data(list(paths)))

@@ -115,7 +115,7 @@ class ResultActions(QObject):
 
     def copy_current(self) -> None:
         if self.hit is not None:
-            self.desktop.copy(self.hit.path)
+            self.desktop.copy_paths([self.hit.path])  # the text and the file's URL
             self.message.emit("Path copied.")
 
     def similar_current(self) -> None:
@@ -171,7 +171,7 @@ class ResultActions(QObject):
             self.message.emit(f"Opened the first {MAX_OPEN} of {len(paths)} files.")
 
     def copy_paths(self, paths: list[str]) -> None:
-        self.desktop.copy("\n".join(paths))
+        self.desktop.copy_paths(paths)
         self.message.emit(f"Copied {len(paths)} path{'s' if len(paths) != 1 else ''}.")
 
     def mark_items(self, query: str, file_ids: list[int], relevant: bool) -> None:

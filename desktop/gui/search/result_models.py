@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.core.common.records import Hit, MarkRecord, Passage
+from desktop.gui.common.desktop_mime import DragOutModel
 from desktop.gui.common.hits import hit_title, thumbnail_source
 from desktop.gui.common.thumbnails import ThumbnailCache
 
@@ -49,7 +50,7 @@ class _MarksMixin:
                 self.dataChanged.emit(index, index, [Role.MARK])  # type: ignore[attr-defined]
 
 
-class DocumentResultsModel(_MarksMixin, QAbstractItemModel):
+class DocumentResultsModel(DragOutModel, _MarksMixin, QAbstractItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.hits: list[Hit] = []
@@ -131,7 +132,7 @@ class DocumentResultsModel(_MarksMixin, QAbstractItemModel):
         return None
 
 
-class PhotoResultsModel(_MarksMixin, QAbstractListModel):
+class PhotoResultsModel(DragOutModel, _MarksMixin, QAbstractListModel):
     def __init__(self, thumbnails: ThumbnailCache, parent: Any = None) -> None:
         super().__init__(parent)
         self.hits: list[Hit] = []

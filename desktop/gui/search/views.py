@@ -10,6 +10,7 @@ from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QTreeView, QWidget
 
+from desktop.gui.common.desktop_mime import DragOutView
 from desktop.gui.search.delegates import DocumentDelegate, PhotoDelegate
 
 
@@ -32,6 +33,13 @@ def paint_placeholder(view: QAbstractItemView, title: str, detail: str) -> None:
     )
 
 
+def drag_out(view: QAbstractItemView) -> None:
+    """Results drag out as files (text/uri-list) onto a file manager, a mail or an editor; nothing drops in."""
+    view.setDragEnabled(True)
+    view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+    view.setDefaultDropAction(Qt.DropAction.CopyAction)
+
+
 class _Placeholder:
     placeholder_title = ""
     placeholder_detail = ""
@@ -47,7 +55,7 @@ class _Placeholder:
             paint_placeholder(self, self.placeholder_title, self.placeholder_detail)
 
 
-class ResultsTree(_Placeholder, QTreeView):
+class ResultsTree(DragOutView, _Placeholder, QTreeView):
     """Documents; Enter opens (via `activated`), Right/Left show and hide more passages."""
 
     leave_up = Signal()  # Up on the first row: give focus back to the search box
@@ -64,6 +72,7 @@ class ResultsTree(_Placeholder, QTreeView):
         self.setAlternatingRowColors(False)
         self.setIndentation(18)
         self.setAccessibleName("Document results")
+        drag_out(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         current = self.currentIndex()
@@ -74,7 +83,7 @@ class ResultsTree(_Placeholder, QTreeView):
         super().keyPressEvent(event)
 
 
-class PhotoGrid(_Placeholder, QListView):
+class PhotoGrid(DragOutView, _Placeholder, QListView):
     """Photos as tiles. Uniform sizes and batched layout keep thousands of items smooth."""
 
     leave_up = Signal()
@@ -96,6 +105,7 @@ class PhotoGrid(_Placeholder, QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.setItemDelegate(PhotoDelegate(tile, self))
         self.setAccessibleName("Photo results")
+        drag_out(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         current = self.currentIndex()
