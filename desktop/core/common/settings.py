@@ -176,6 +176,12 @@ SETTINGS: dict[str, Setting] = {
             "image_batch_size", 16, "photos embedded per batch", label="Photos per batch", minimum=1, maximum=1024,
         ),
         Setting(
+            "ocr", "all",
+            "read the words inside pictures so a search finds them: all photos; screenshots and documents "
+            "only (PDF scans and pictures without a camera's EXIF); or off. It runs after photos are searchable",
+            label="Text in photos (OCR)", section="Photos", choices=("all", "screenshots", "off"),
+        ),
+        Setting(
             "clip_openvino", True,
             "run CLIP in OpenVINO: about 4x faster photo indexing and 3x faster photo queries on CPUs "
             "with bf16 units, the same results",
