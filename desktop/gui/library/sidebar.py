@@ -30,6 +30,7 @@ from desktop.gui.common.rows import paint_selection, text_role
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
+NOT_WATCHED = " · not watched"
 
 
 def folder_state(summary: FolderSummary, indexing: bool) -> str:
@@ -133,6 +134,7 @@ class Sidebar(QWidget):
         layout.addWidget(self.skipped_button)
         layout.addLayout(buttons)
         self._summaries: list[FolderSummary] = []
+        self._watch_notes: dict[str, str] = {}  # folder -> why it is not watched (gui/library/watch.py)
         self.show_loading()
 
     @staticmethod
@@ -179,6 +181,7 @@ class Sidebar(QWidget):
             busy = indexing is None or summary.path in indexing
             item.setData(STATE_ROLE, folder_state(summary, busy))
             item.setToolTip(summary.path)
+            self._note_watch(item)
             self.list.addItem(item)
             if summary.path == current:
                 selected = item
@@ -196,6 +199,21 @@ class Sidebar(QWidget):
         self.remove_button.setEnabled(self.selected_folder() is not None)
         if selected is everything and current is not None:
             self.folder_selected.emit(None)  # the filtered folder went away
+
+    def set_watch_notes(self, notes: dict[str, str]) -> None:
+        """Folders that are not watched for changes, each with the reason (shown under its name)."""
+        self._watch_notes = dict(notes)
+        for row in range(self.list.count()):
+            self._note_watch(self.list.item(row))
+
+    def _note_watch(self, item: QListWidgetItem) -> None:
+        path = item.data(PATH_ROLE)
+        if path is None:
+            return
+        state = (item.data(STATE_ROLE) or "").removesuffix(NOT_WATCHED)
+        note = self._watch_notes.get(path)
+        item.setData(STATE_ROLE, state + NOT_WATCHED if note else state)
+        item.setToolTip(f"{path}\n{note}" if note else path)
 
     def set_skipped(self, count: int) -> None:
         self.skipped_button.setVisible(count > 0)
