@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
 from desktop.core.common.errors import describe
 from desktop.core.common.records import Hit, MarkRecord, Passage
@@ -29,6 +29,7 @@ from desktop.gui.library.photo_model import PhotoModelSetup
 from desktop.gui.library.sidebar import Sidebar
 from desktop.gui.library.status_view import LibraryStatusView
 from desktop.gui.library.status_watcher import StatusWatcher
+from desktop.gui.library.watch import LibraryWatch
 from desktop.gui.map.tab import MapTab
 from desktop.gui.preview.loader import PreviewLoader
 from desktop.gui.preview.pane import PreviewPane
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.search = SearchController(self.workers, current, self)
         self.indexer = Indexer(self.workers, current, self)
         self.status = StatusWatcher(self.workers, current, self)
+        self.watch = LibraryWatch(self.workers, current, lambda: self.indexer.running or bool(self.indexer.queue), self)
         self.photo_model = PhotoModelSetup(self.workers, current, self)
         self.thumbnails = ThumbnailCache(self.workers)
         self.actions_ = ResultActions(self, self.workers, current, self.desktop)
@@ -102,6 +104,9 @@ class MainWindow(QMainWindow, WindowCommands):
         self.models_state = ModelsState()
         self.status_text = ElidedLabel()
         self.statusBar().addWidget(self.status_text, 1)
+        self.watch_state = QLabel()  # "Up to date" / "n changes pending"
+        self.watch_state.setAccessibleName("Watched folders")
+        self.statusBar().addPermanentWidget(self.watch_state)
         self.statusBar().addPermanentWidget(self.models_state)
         self.statusBar().addPermanentWidget(self.job_progress)
         self.drop_zone = DropZone(self, self.splitter)
@@ -151,6 +156,12 @@ class MainWindow(QMainWindow, WindowCommands):
         self.photo_model.failed.connect(self.report_error)
         self.library_view.message.connect(self.statusBar().showMessage)
         self.library_view.error.connect(self.report_error)
+        self.watch.state_changed.connect(self.watch_state.setText)
+        self.watch.notes_changed.connect(self.sidebar.set_watch_notes)
+        self.watch.library_changed.connect(self.status.refresh)
+        self.watch.library_changed.connect(self._library_changed)
+        self.watch.problem.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.indexer.finished.connect(lambda _job, _result: self.watch.folders_changed())
 
     def _connect_map(self) -> None:
         tab = self.map_tab
@@ -232,6 +243,7 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def set_library(self, library: Library) -> None:
         if self.library is not None:
+            self.watch.stop()
             self.indexer.cancel()
             self.workers.wait()
             self.library.close()
@@ -248,6 +260,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.results.show_results(Results("", ""))
         self.map_tab.reset()
         self.status.refresh()
+        self.watch.start()  # catches up with what changed while closed, then follows changes
         if self.warm_up_on_open:
             self._warm_up(library)
 
@@ -304,6 +317,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.save_state()
         self.indexer.cancel()  # what is indexed so far is kept; the rest resumes next time
         self.status.tick(False)
+        self.watch.stop()
         self.map_tab.stop()
         self.workers.wait()
         if self.library is not None:

@@ -1,0 +1,192 @@
+"""Watched folders in the window: the library's folders are watched while it is open.
+
+The core's FolderWatcher listens (its own threads); this object takes each settled batch on a
+timer and indexes it on the `writes` pool, the window's one writer, so a batch never runs
+beside the window's own indexing and the UI thread never waits. On opening a library it first
+catches up (the incremental scan) with what changed while the window was closed. When another
+process holds the library's write lock, the batch goes back into the buffer and is tried again
+a little later. It says "Up to date" / "n changes pending", and which folders are not watched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.common.errors import LibraryBusy, describe
+from desktop.core.common.jobs import CancelToken, run_job
+from desktop.gui.common.workers import Workers
+
+TICK_MS = 300
+RETRY_SECONDS = 2.0  # a library busy in another process is asked again this often
+SAVE_AFTER_IDLE = 60.0  # search-index caches are written once changes pause this long
+
+
+def pending_text(pending: int) -> str:
+    if pending == 0:
+        return "Up to date"
+    return f"{pending:,} change{'s' if pending != 1 else ''} pending"
+
+
+class LibraryWatch(QObject):
+    state_changed = Signal(str)  # the status-bar text
+    notes_changed = Signal(object)  # {folder path: why it is not watched}
+    library_changed = Signal()  # a batch (or the catch-up) changed what search finds
+    problem = Signal(str)  # a sentence, when indexing changes failed for another reason than a busy library
+
+    def __init__(self, workers: Workers, library: Callable[[], Any], busy: Callable[[], bool],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workers, self.library, self.busy = workers, library, busy
+        self.watcher: Any = None
+        self.catching_up = False
+        self.applying: Any = None  # the change set being indexed
+        self._token = CancelToken()
+        self._retry_at = 0.0
+        self._unsaved_since: float | None = None
+        self._text = ""
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.tick)
+
+    # -- life --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Watch the library on screen (if its watch_folders setting is on)."""
+        self.stop()
+        library = self.library()
+        if library is None or not library.get_setting("watch_folders"):
+            self._show("")
+            return
+        self._token = CancelToken()
+        watcher = library.watcher()
+        self.catching_up = True
+        self._show("Catching up…")
+
+        def begin() -> list[Any]:
+            watcher.start()  # schedules a watch per folder: may take a moment on a big tree
+            return list(watcher.coverage())
+
+        def started(coverage: list[Any]) -> None:
+            if self.library() is not library:
+                watcher.stop()  # another library was opened meanwhile
+                return
+            self.watcher = watcher
+            self._notes(coverage)
+            self.timer.start()
+            self._catch_up(library)
+
+        self.workers.submit(self.workers.catalog, begin, done=started,
+                            failed=lambda error: self._failed_to_start(watcher, error))
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._token.cancel()
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
+        self.applying = None
+        self.catching_up = False
+
+    def folders_changed(self) -> None:
+        """A folder was added or removed: watch the library's folders as they are now."""
+        watcher = self.watcher
+        if watcher is None:
+            return
+
+        def sync() -> list[Any]:
+            watcher.sync_folders()
+            return list(watcher.coverage())
+
+        self.workers.submit(self.workers.catalog, sync, done=self._notes)
+
+    @property
+    def pending(self) -> int:
+        if self.watcher is None:
+            return 0
+        return self.watcher.pending() + (len(self.applying) if self.applying is not None else 0)
+
+    # -- the work ----------------------------------------------------------------------------
+
+    def _catch_up(self, library: Any) -> None:
+        if not library.folders():
+            self.catching_up = False
+            self._show(pending_text(self.pending))
+            return
+        token = self._token
+        self.workers.submit(self.workers.writes, lambda: run_job(library.index(None, cancel=token)),
+                            done=lambda _summary: self._caught_up(), failed=self._catch_up_failed)
+
+    def _caught_up(self) -> None:
+        self.catching_up = False
+        self.library_changed.emit()
+        self.tick()
+
+    def _catch_up_failed(self, error: BaseException) -> None:
+        library = self.library()
+        if isinstance(error, LibraryBusy) and library is not None and self.watcher is not None:
+            QTimer.singleShot(int(RETRY_SECONDS * 1000), lambda: self._catch_up(library))
+            self._show("Waiting: another program is writing to the library")
+            return
+        self.catching_up = False
+        if not self._token.cancelled:
+            self.problem.emit(describe(error, "while catching up with changes"))
+
+    def tick(self) -> None:
+        watcher, library = self.watcher, self.library()
+        if watcher is None or library is None:
+            return
+        if self.catching_up or self.applying is not None:
+            self._show("Catching up…" if self.catching_up else pending_text(self.pending))
+            return
+        if self.busy() or time.monotonic() < self._retry_at:
+            self._show(pending_text(self.pending))  # the window's own job runs first; changes wait
+            return
+        changes = watcher.take(timeout=0)
+        if changes is None:
+            self._show(pending_text(self.pending))
+            if self._unsaved_since is not None and time.monotonic() - self._unsaved_since > SAVE_AFTER_IDLE:
+                self._unsaved_since = None
+                self.workers.submit(self.workers.writes, library.save_indexes, failed=lambda _e: None)
+            return
+        self.applying = changes
+        self._show(pending_text(self.pending))
+        token = self._token
+        self.workers.submit(self.workers.writes, lambda: run_job(library.apply_changes(changes, token)),
+                            done=lambda _summary: self._applied(),
+                            failed=lambda error: self._apply_failed(changes, error))
+
+    def _applied(self) -> None:
+        self.applying = None
+        self._unsaved_since = self._unsaved_since or time.monotonic()
+        self.library_changed.emit()
+        self.tick()
+
+    def _apply_failed(self, changes: Any, error: BaseException) -> None:
+        self.applying = None
+        if self.watcher is None:
+            return
+        self.watcher.put_back(changes)  # nothing is dropped: tried again later
+        self._retry_at = time.monotonic() + (RETRY_SECONDS if isinstance(error, LibraryBusy) else 30.0)
+        if not isinstance(error, LibraryBusy):
+            self.problem.emit(describe(error, "while indexing changed files"))
+        self.tick()
+
+    def _failed_to_start(self, watcher: Any, error: BaseException) -> None:
+        watcher.stop()
+        self.catching_up = False
+        self._show("Not watching folders")
+        self.problem.emit(describe(error, "while starting to watch the folders"))
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def _notes(self, coverage: list[Any]) -> None:
+        self.notes_changed.emit({c.path: c.reason for c in coverage if not c.watched})
+
+    def _show(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.state_changed.emit(text)
