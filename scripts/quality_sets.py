@@ -166,6 +166,44 @@ def exact_term_set(pages: int = 60, limit_queries: int = 150, seed: int = 5) -> 
     return result
 
 
+_SEEALSO = re.compile(r"^\.\. seealso::[^\n]*\n(?:(?:[ \t]+[^\n]*)?\n)*", re.M)
+_MOD_REF = re.compile(r":mod:`~?([\w.]+)`")
+
+
+def related_pages_set() -> QualitySet:
+    """'More like this' judged by people: the library reference's `.. seealso::` links.
+
+    Each module page of the library reference is a file page-NNN.txt; a query is one page (its file
+    name) and its answers are the pages of the modules its authors listed under "see also". Every
+    see-also block is cut out of every page, so the judgement is not in the text it judges.
+    """
+    result = QualitySet(
+        "related",
+        "each library-reference module page is a file page-NNN.txt with every `.. seealso::` block removed; "
+        "a page's answers are the module pages its authors linked under 'see also', so the judgement "
+        "is made by the docs' authors and is no longer in the text",
+    )
+    pages: dict[str, tuple[str, str]] = {}  # module -> (file name, text)
+    links: dict[str, set[str]] = {}
+    for page in sorted((PYTHON_DOCS / "library").glob("*.rst.txt")):
+        text = page.read_text(encoding="utf-8")
+        module = _MODULE.search(text)
+        if module is None or module.group(1) in pages:
+            continue
+        name = f"page-{len(pages):03d}.txt"
+        seealso = " ".join(m.group(0) for m in _SEEALSO.finditer(text))
+        links[module.group(1)] = {m for m in _MOD_REF.findall(seealso) if m != module.group(1)}
+        body = _clean(_SEEALSO.sub("", text))
+        if len(body.split()) >= 100:
+            pages[module.group(1)] = (name, body)
+    for module, (name, body) in pages.items():
+        result.files[name] = body
+        answers = {pages[m][0] for m in links.get(module, ()) if m in pages}
+        if answers:
+            result.queries.append((name, answers))
+    return result
+
+
 def available() -> dict[str, bool]:
     return {"faq": (PYTHON_DOCS / "faq").is_dir(), "kernel": KERNEL_DOCS.is_dir(),
-            "exact": (PYTHON_DOCS / "library").is_dir()}
+            "exact": (PYTHON_DOCS / "library").is_dir(), "related": (PYTHON_DOCS / "library").is_dir()}

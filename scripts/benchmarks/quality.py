@@ -112,7 +112,7 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
 
     have = quality_sets.available()
     builders = {"faq": quality_sets.faq_set, "kernel": quality_sets.kernel_set, "exact": quality_sets.exact_term_set}
-    sets = [builders[name]() for name, ok in have.items() if ok]
+    sets = [builders[name]() for name, ok in have.items() if ok and name in builders]
     for name, ok in have.items():
         if not ok:
             report.note("quality", f"set {name} skipped: its Debian package is not installed")

@@ -6,7 +6,8 @@ on the leak-free FAQ set). Scores are fused instead, each list normalised on its
 
 - meaning: the cosine of the passage to the query, exact for every candidate from either list
   (a keyword-only candidate's vector is read from the catalog, not guessed from its rank);
-- keywords: bm25 divided by the best bm25 of this query, in [0, 1];
+- keywords: the evidence of retrieval/keywords.keyword_evidence, in [0, 1]: bm25 divided by the
+  best bm25 of this query, times the idf-weighted share of the query's words the passage holds;
 - the keyword weight depends on the query: small for plain words, where meaning knows better,
   large for identifiers, quoted phrases and code-like words, where the exact term must win.
 
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 PLAIN_KEYWORD_WEIGHT = 0.2
 EXACT_KEYWORD_WEIGHT = 0.3
 SECOND_PASSAGE_WEIGHT = 0.0  # a document-level signal: several good passages over one
-GOOD_MATCH = 0.45  # fused scores below this are hidden behind "show weaker matches"
+GOOD_MATCH = 0.43  # fused scores below this are hidden behind "show weaker matches"
 
 # Identifiers: dotted names, snake_case, CamelCase inside a word, calls, options, quoted text.
 _EXACT = re.compile(r"\w\.\w|\w_\w|[a-z][A-Z]|\w\(|(?:^|\s)--?\w|::|\"[^\"]+\"|`[^`]+`|\b[A-Z]{2,}\w*\b")
@@ -36,11 +37,9 @@ def keyword_weight(query: str) -> float:
 def passage_scores(
     cosines: dict[int, float], keyword: Iterable[tuple[int, float]], weight: float
 ) -> dict[int, float]:
-    """chunk id -> cosine + weight * normalised bm25, for every chunk with a cosine."""
-    keyword = list(keyword)
-    best = max((score for _, score in keyword), default=0.0)
-    normalised = {cid: (score / best if best > 0 else 0.0) for cid, score in keyword}
-    return {cid: cos + weight * normalised.get(cid, 0.0) for cid, cos in cosines.items()}
+    """chunk id -> cosine + weight * keyword evidence, for every chunk with a cosine."""
+    evidence = dict(keyword)
+    return {cid: cos + weight * evidence.get(cid, 0.0) for cid, cos in cosines.items()}
 
 
 def document_scores(passages: dict[int, float], file_of: dict[int, int]) -> dict[int, tuple[float, list[int]]]:

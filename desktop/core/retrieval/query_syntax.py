@@ -141,7 +141,8 @@ def parse(query: str, *, today: dt.date | None = None) -> ParsedQuery:
                     if key == "year":
                         date_to = high if date_to is None else min(date_to, high)
                 continue
-        if neg and value and _has_word(value) and key is None:
+        # "-22 // 10" is a number, not "leave out 22": a minus before a digit stays query text.
+        if neg and value and _has_word(value) and key is None and not value[0].isdigit():
             excluded.append(value)
             operators.append(Operator("not", value, raw, start, end))
             continue

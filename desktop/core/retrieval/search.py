@@ -24,7 +24,7 @@ from desktop.core.retrieval.fusion import (
     passage_scores,
     shown_score,
 )
-from desktop.core.retrieval.keywords import query_words, ranked_chunks
+from desktop.core.retrieval.keywords import keyword_evidence, query_words, ranked_chunks
 from desktop.core.retrieval.meaning import query_vector
 from desktop.core.retrieval.query_syntax import ParsedQuery, parse
 from desktop.core.server import keywords as server_keywords
@@ -154,10 +154,11 @@ def _chunks_of(ws: Workspace, files: set[int]) -> set[int]:
 
 
 def keyword_chunks(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
-    """(chunk id, bm25) best first, within `allowed` chunks when a filter is on."""
+    """(chunk id, keyword evidence in [0, 1]) best first, within `allowed` chunks when a filter is on."""
     with ws.catalog.session() as session:
         rows = ranked_chunks(session, query, limit * 4 if allowed is not None else limit)
-    return [r for r in rows if allowed is None or r[0] in allowed][:limit]
+        rows = [r for r in rows if allowed is None or r[0] in allowed][:limit]
+        return keyword_evidence(session, query, rows)
 
 
 def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:

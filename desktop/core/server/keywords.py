@@ -70,3 +70,20 @@ def ranked_photo_ids(connection: Any, words: list[str], limit: int) -> list[int]
         "ORDER BY ts_rank(file_fts.tsv, q.q, 1) DESC, file_fts.rowid LIMIT :n"
     )
     return [int(r) for r in connection.execute(text(sql), {**params, "n": limit}).scalars()]
+
+
+def word_statistics(
+    connection: Any, words: list[str], chunk_ids: list[int], cap: int
+) -> tuple[int, dict[str, int], dict[str, set[int]]]:
+    """For retrieval/keywords.coverage: passages in all, rows holding each word (counted up to
+    `cap`), and which of `chunk_ids` hold each word."""
+    total = int(connection.execute(text("SELECT coalesce(max(rowid), 0) FROM chunk_fts")).scalar() or 0)
+    frequency, holding = {}, {}
+    for word in words:
+        frequency[word] = int(connection.execute(text(
+            "SELECT count(*) FROM (SELECT 1 FROM chunk_fts WHERE tsv @@ plainto_tsquery('english', :w) LIMIT :cap) s"
+        ), {"w": word, "cap": cap}).scalar() or 0)
+        holding[word] = {int(r) for r in connection.execute(text(
+            "SELECT rowid FROM chunk_fts WHERE rowid = ANY(:ids) AND tsv @@ plainto_tsquery('english', :w)"
+        ), {"w": word, "ids": list(chunk_ids)}).scalars()}
+    return total, frequency, holding

@@ -1,0 +1,53 @@
+"""The keyword evidence that fusion adds to a passage's cosine, on a real FTS5 table."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from desktop.core.retrieval.fusion import passage_scores
+from desktop.core.retrieval.keywords import coverage, keyword_evidence, ranked_chunks
+from desktop.core.retrieval.query_syntax import parse
+
+PASSAGES = {
+    1: "the pipe buffer size can be changed with fcntl",
+    2: "the buffer holds data until it is read",
+    3: "a pipe connects two processes",
+    **{10 + n: f"this passage talks about the buffer number {n}" for n in range(30)},  # "buffer" is common
+}
+
+
+@pytest.fixture()
+def connection():
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE VIRTUAL TABLE chunk_fts USING fts5(title, body, "
+                          "tokenize='porter unicode61 remove_diacritics 2')"))
+        for rowid, body in PASSAGES.items():
+            conn.execute(text("INSERT INTO chunk_fts(rowid, title, body) VALUES (:r, '', :b)"), {"r": rowid, "b": body})
+        yield conn
+
+
+def test_coverage_is_the_idf_weighted_share_of_query_words(connection):
+    share = coverage(connection, "pipe buffer size", [1, 2, 3, 10])
+    assert share[1] == pytest.approx(1.0)  # holds every word
+    assert 0.0 < share[2] < share[3] < share[1]  # "buffer" is common, "pipe" rarer: it weighs more
+    assert share[10] == pytest.approx(share[2])
+    assert coverage(connection, "pipes", [3])[3] == pytest.approx(1.0)  # stemmed as FTS5 stems
+
+
+def test_the_best_keyword_hit_gets_full_marks_only_if_it_holds_the_query(connection):
+    # A query sharing one common word with the library: bm25 relative to the best would give
+    # the best row 1.0; its evidence stays small, so the cut-off can hide it.
+    rows = ranked_chunks(connection, "kernel buffer tuning", 10)
+    evidence = dict(keyword_evidence(connection, "kernel buffer tuning", rows))
+    assert rows and max(evidence.values()) < 0.3
+    full = dict(keyword_evidence(connection, "pipe buffer size", ranked_chunks(connection, "pipe buffer size", 10)))
+    assert full[1] == pytest.approx(1.0)
+    assert passage_scores({1: 0.5, 2: 0.5}, full.items(), 0.2)[1] == pytest.approx(0.7)
+
+
+def test_a_minus_before_a_number_is_not_an_exclusion():
+    parsed = parse("Why does -22 // 10 return -3?")
+    assert parsed.excluded == () and "-22" in parsed.text
+    assert parse("beach -people").excluded == ("people",)
