@@ -82,17 +82,25 @@ def _cannot(source: str, why: str) -> str:
 # ---- the cached OpenVINO model -------------------------------------------------------------
 
 
-def _cache_key(source: str) -> str:
-    """Changes when the model files, OpenVINO, NNCF or the recipe change."""
-    from importlib.metadata import version
-
-    versions = f"{RECIPE}|{version('openvino')}|{version('nncf')}"  # without importing NNCF (seconds)
-    digest = hashlib.sha256(versions.encode())
+def model_files_digest(source: str, prefix: str) -> str:
+    """A key that changes when any file of the model folder (or `prefix`) changes."""
+    digest = hashlib.sha256(prefix.encode())
     folder = Path(source)
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and LOCAL_DIR not in p.relative_to(folder).parts):
         stat = path.stat()
         digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:20]
+
+
+def int8_cache_key(source: str) -> str:
+    """Changes when the model files, OpenVINO, NNCF or the recipe change."""
+    from importlib.metadata import version
+
+    # Versions read without importing NNCF (seconds).
+    return model_files_digest(source, f"{RECIPE}|{version('openvino')}|{version('nncf')}")
+
+
+_cache_key = int8_cache_key
 
 
 def _compiled(hf_model: Any, tokenizer: Any, source: str) -> dict[int, Any]:
@@ -161,7 +169,8 @@ def _make(hf_model: Any, tokenizer: Any, source: str, folder: Path) -> None:
             # NNCF draws progress bars with rich and has no switch for them.
             quantised = nncf.quantize(ov_model, data, model_type=nncf.ModelType.TRANSFORMER, subset_size=len(batches))
         ov.save_model(quantised, str(work / "model.xml"))
-        done = {"source": source, "recipe": RECIPE, "sha256": _sha256(work / "model.bin")}
+        weights = work / "model.bin"
+        done = {"source": source, "recipe": RECIPE, "sha256": _sha256(weights), "size": weights.stat().st_size}
         (work / "done.json").write_text(json.dumps(done))  # written last: marks the model whole
         if folder.exists():
             shutil.rmtree(folder)

@@ -18,9 +18,20 @@ def shared_encoder(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         return _ENCODERS[key]
 
 
-def shared_text_encoder(model: str, int8: bool, *, queries: bool = False) -> Any:
-    """The process's TextEncoder for `model`: the indexer's copy, or the copy that answers queries
-    (its tokenizer is not shareable between threads, and typing must not wait behind a batch)."""
+def make_text_encoder(model: str, runtime: str) -> Any:
+    """An encoder for `model` run by `runtime` (one of encoder_choice.ENCODERS, or "pytorch-int8":
+    sentence-transformers around the int8 transformer, for a model the torch-free path cannot run)."""
+    if runtime.startswith("openvino-"):
+        from desktop.core.embed.ov_text import OvTextEncoder
+
+        return OvTextEncoder(model, runtime.removeprefix("openvino-"))
     from desktop.core.embed.text import TextEncoder
 
-    return shared_encoder(("text-query" if queries else "text", model, int8), lambda: TextEncoder(model, int8=int8))
+    return TextEncoder(model, int8=runtime == "pytorch-int8")
+
+
+def shared_text_encoder(model: str, runtime: str, *, queries: bool = False) -> Any:
+    """The process's text encoder for `model`: the indexer's copy, or the copy that answers queries
+    (its tokenizer is not shareable between threads, and typing must not wait behind a batch)."""
+    key = ("text-query" if queries else "text", model, runtime)
+    return shared_encoder(key, lambda: make_text_encoder(model, runtime))

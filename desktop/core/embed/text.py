@@ -70,6 +70,18 @@ def _not_installed(model: str) -> str:
     )
 
 
+def resolve_source(name: str) -> str:
+    """What to pass to SentenceTransformer: a local folder, or a name in the HF cache."""
+    if name in _DEFAULT_NAMES:
+        return default_text_model_path()
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return str(path)
+    if path.is_absolute() or name.startswith((".", "~")) or path.suffix:
+        raise ModelUnavailable(_not_installed(name))  # a path that is not there
+    return name
+
+
 class TextEncoder:
     """Embeds passages and queries into one L2-normalised float32 space.
 
@@ -95,15 +107,7 @@ class TextEncoder:
     # -- loading -------------------------------------------------------------------------
 
     def _source(self) -> str:
-        """What to pass to SentenceTransformer: a local folder, or a name in the HF cache."""
-        if self.name in _DEFAULT_NAMES:
-            return default_text_model_path()
-        path = Path(self.name).expanduser()
-        if path.is_dir():
-            return str(path)
-        if path.is_absolute() or self.name.startswith((".", "~")) or path.suffix:
-            raise ModelUnavailable(_not_installed(self.name))  # a path that is not there
-        return self.name
+        return resolve_source(self.name)
 
     def load(self) -> None:
         with self._lock:
@@ -191,7 +195,7 @@ class TextEncoder:
         self._ready()
         offsets: list[tuple[int, int]] = []
         with self._offset_lock:
-            for start, piece in _pieces(text, _OFFSET_PIECE_CHARS):
+            for start, piece in pieces(text, _OFFSET_PIECE_CHARS):
                 encoding = self._offset_tokenizer.encode(piece, add_special_tokens=False)
                 offsets.extend((start + a, start + b) for a, b in encoding.offsets)
         return offsets
@@ -229,19 +233,22 @@ class TextEncoder:
             return self.encode([text])[0]
 
 
-def _pieces(text: str, size: int) -> list[tuple[int, str]]:
+def pieces(text: str, size: int) -> list[tuple[int, str]]:
     """Split at whitespace near `size` chars so no token straddles two pieces."""
-    pieces: list[tuple[int, str]] = []
+    parts: list[tuple[int, str]] = []
     start = 0
     while len(text) - start > size:
         cut = start + size
         space = max(text.rfind(" ", start, cut), text.rfind("\n", start, cut))
         if space > start + size // 2:
             cut = space
-        pieces.append((start, text[start:cut]))
+        parts.append((start, text[start:cut]))
         start = cut
-    pieces.append((start, text[start:]))
-    return pieces
+    parts.append((start, text[start:]))
+    return parts
 
 
-__all__ = ["TextEncoder", "default_text_model_path", "int8_available", "set_threads"]
+_pieces = pieces  # the name the tests know
+
+
+__all__ = ["TextEncoder", "default_text_model_path", "int8_available", "pieces", "resolve_source", "set_threads"]

@@ -30,7 +30,7 @@ class Encoders:
         settings.on_change(self._setting_changed)
 
     def _setting_changed(self, setting: Setting) -> None:
-        if setting.key == "text_int8":
+        if setting.key in ("text_int8", "text_encoder"):
             self._versions.follow_precision()
         if setting.resets == "text":
             self._text = None
@@ -41,14 +41,20 @@ class Encoders:
         """The indexer's text encoder for the active text model version."""
         with self._lock:
             if self._text is None:
-                self._text = shared_text_encoder(*self._versions.active_text_model())
+                self._text = shared_text_encoder(*self._text_runtime())
             return self._text
+
+    def _text_runtime(self) -> tuple[str, str]:
+        """(model, runtime) of the active text version: int8 versions run in int8, others on the
+        fastest full-precision encoder measured on this CPU (embed.encoder_choice)."""
+        model, int8 = self._versions.active_text_model()
+        return model, self._versions.text_runtime(model, int8)
 
     def query(self) -> Any:
         """A second copy of the text model for queries: the indexer's copy is busy for seconds per
         batch, and typing must not wait for it."""
         with self._lock:
-            return shared_text_encoder(*self._versions.active_text_model(), queries=True)
+            return shared_text_encoder(*self._text_runtime(), queries=True)
 
     def clip(self) -> Any:
         with self._lock:
@@ -79,3 +85,20 @@ class Encoders:
         path = self.clip().download()
         self._clip = None  # the next use resolves the freshly cached weights
         return path
+
+    def text_encoder_report(self) -> str:
+        """Plain lines: the text encoders measured on this CPU, their speed and quality, the one in use.
+        Reads the record only: never measures (that happens on first use)."""
+        from desktop.core.common.errors import ModelUnavailable
+        from desktop.core.embed.encoder_choice import describe_record, read_record
+        from desktop.core.embed.text import resolve_source
+
+        try:
+            source = resolve_source(self._settings.get("text_model"))
+        except ModelUnavailable as error:
+            return str(error)
+        report = describe_record(read_record(source))
+        setting = self._settings.get("text_encoder")
+        if setting != "auto":
+            report += f"\nThe Text encoder setting fixes it to {setting}."
+        return report

@@ -49,10 +49,33 @@ class ModelVersions:
         self.notice: str | None = None  # a plain sentence when a model had to be replaced
 
     def text_int8_enabled(self) -> bool:
-        """The text_int8 setting, when the int8 runtime is installed (else it means full precision)."""
-        from desktop.core.embed.text import int8_available
+        """True when the settings' text model runs in int8: text_encoder names it, or (auto) it measured
+        fastest on this CPU while text_int8 allows it; needs the int8 runtime (else full precision)."""
+        from desktop.core.common.errors import ModelUnavailable
+        from desktop.core.embed.encoder_choice import INT8, resolve
+        from desktop.core.embed.text import int8_available, resolve_source
 
-        return bool(self._settings.get("text_int8")) and int8_available()
+        if not int8_available():
+            return False
+        try:
+            source = resolve_source(self._settings.get("text_model"))
+        except ModelUnavailable:  # the encoder says so, in its own words, when first used
+            return False
+        allow = bool(self._settings.get("text_int8"))
+        return resolve(source, self._settings.get("text_encoder"), allow_int8=allow) == INT8
+
+    def text_runtime(self, model: str, int8: bool) -> str:
+        """What runs `model` (a version's model, int8 or not): see encoder_choice.runtime_for."""
+        from desktop.core.common.errors import ModelUnavailable
+        from desktop.core.embed.encoder_choice import runtime_for
+        from desktop.core.embed.text import resolve_source
+
+        try:
+            source = resolve_source(model)
+        except ModelUnavailable:
+            return "pytorch-int8" if int8 else "pytorch"  # which says what is missing, when loaded
+        allow = bool(self._settings.get("text_int8"))
+        return runtime_for(source, self._settings.get("text_encoder"), int8_version=int8, allow_int8=allow)
 
     def base_text_name(self) -> str:
         """The version name of the settings' text model: int8 vectors are another space than fp32
