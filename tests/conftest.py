@@ -12,6 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The int8 text model is made once and cached; keep the tests' copy out of the user's cache (and
 # shared with the CLI subprocesses the tests start, which inherit this).
 os.environ.setdefault("SEMDESK_CACHE", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "semdesk"))
+# "auto" text encoder: pinned to int8 instead of measured (a minute per CPU), so tests see the same
+# vector space on every machine; tests/core/test_torch_free_choice.py measures for real.
+os.environ.setdefault("SEMDESK_TEXT_ENCODER", "openvino-int8")
 
 from desktop.core.common.jobs import run_job
 from desktop.core.common.records import IndexSummary
