@@ -100,6 +100,10 @@ class Library:
     def set_setting(self, key: str, value: Any) -> None:
         self.workspace.settings.set(key, value)
 
+    def text_encoder_report(self) -> str:
+        """The text encoders measured on this CPU (speed, quality) and the one in use, as plain lines."""
+        return self.workspace.encoders.text_encoder_report()
+
     def clip_problem(self) -> str | None:
         """None when photo search can work; otherwise a sentence saying what is missing."""
         return self.workspace.encoders.clip_problem()
