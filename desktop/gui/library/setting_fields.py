@@ -1,8 +1,8 @@
 """One editor per setting, chosen from its declaration (desktop.core.common.settings.Setting).
 
 A yes/no setting is a checkbox, a number a spin box bounded by the setting's minimum and maximum,
-a list or a text a line; a setting that names a file gets a Browse button. Each carries the
-setting's help as its tooltip and caption.
+a setting with choices a list to pick from, a list or a text a line; a setting that names a file
+gets a Browse button. Each carries the setting's help as its tooltip and caption.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -53,6 +54,10 @@ def make_editor(setting: Setting, value: Any) -> QWidget:
         check_text = setting.help.partition(": ")[0]
         editor: QWidget = QCheckBox(check_text[:1].upper() + check_text[1:])
         editor.setChecked(bool(value))
+    elif setting.choices:
+        editor = QComboBox()
+        editor.addItems(list(setting.choices))
+        editor.setCurrentText(str(value))
     elif isinstance(default, int):
         editor = NumberField()
         editor.setRange(setting.minimum if setting.minimum is not None else 0,
@@ -72,6 +77,8 @@ def editor_value(setting: Setting, editor: QWidget) -> Any:
         return editor.isChecked()
     if isinstance(editor, QSpinBox):
         return editor.value()
+    if isinstance(editor, QComboBox):
+        return editor.currentText()
     assert isinstance(editor, QLineEdit)
     text = editor.text().strip()
     if isinstance(setting.default, list):
@@ -84,6 +91,8 @@ def show_value(editor: QWidget, value: Any) -> None:
         editor.setChecked(bool(value))
     elif isinstance(editor, QSpinBox):
         editor.setValue(int(value))
+    elif isinstance(editor, QComboBox):
+        editor.setCurrentText(str(value))
     elif isinstance(editor, QLineEdit):
         editor.setText(", ".join(value) if isinstance(value, list) else str(value))
 

@@ -54,6 +54,8 @@ class SettingsDialog(QDialog):
             for key in keys:
                 editor = self.editors[key] = make_editor(SETTINGS[key], self.values.get(key, SETTINGS[key].default))
                 form.addRow(label_of(SETTINGS[key]), field_row(SETTINGS[key], editor))
+            if section == "Speed":
+                form.addRow(self._encoder_figures())
             if section == ADVANCED:
                 column.addWidget(self._fold(box))
             column.addWidget(box)
@@ -77,6 +79,15 @@ class SettingsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _encoder_figures(self) -> QLabel:
+        """What the text encoders measured on this computer, and which one runs (read, not measured)."""
+        figures = QLabel(self.library.text_encoder_report())
+        figures.setObjectName("encoderFigures")
+        figures.setWordWrap(True)
+        figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        figures.setStyleSheet("font-family: monospace; color: palette(mid);")
+        return figures
 
     def _fold(self, box: QGroupBox) -> QToolButton:
         """The Advanced group starts folded; its heading opens it."""
