@@ -32,12 +32,23 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 # After the environment above, so that a section importing a model library at its top still sees it.
-from scripts.benchmarks import int8, latency, launch, map_layout, photos, quality, scale, text, tune  # noqa: E402
+from scripts.benchmarks import (  # noqa: E402
+    int8,
+    latency,
+    launch,
+    map_layout,
+    photos,
+    quality,
+    scale,
+    text,
+    tune,
+    watch,
+)
 from scripts.benchmarks.common import DOCS, Report, chunk_inputs, index_folder, maxrss_mb  # noqa: E402
 from scripts.benchmarks.faq import faq_judgements  # noqa: E402
 from scripts.benchmarks.synthetic import fill_synthetic_library, synthetic_vectors  # noqa: E402
 
-SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune")
+SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             ("launch", lambda: launch.bench_launch(report, work, args.full)),
             ("map", lambda: map_layout.bench_map(report, work, state, [10_000, 50_000], fill_synthetic_library,
                                                  synthetic_vectors)),
+            ("watch", lambda: watch.bench_watch(report, work, args.full)),
         ]
         for name, step in steps:
             if name in only:
