@@ -49,6 +49,7 @@ class SearchController(QObject):
         self.filters = Filters()
         self.kind = "all"  # "all", "text" or "image"
         self.query = ""
+        self.like: str | None = None  # an example file the results should look like (dropped on the box)
         self._generation = 0
         self._running = 0
         self._timer = QTimer(self)
@@ -73,12 +74,12 @@ class SearchController(QObject):
     def run_now(self) -> None:
         self._timer.stop()
         query = " ".join(self.query.split())
-        if not query:
+        if not query and self.like is None:
             self._generation += 1
             self.results.emit(Results("", ""))
             return
-        filters, kind = self.filters, self.kind
-        self._submit(lambda lib: self._search(lib, query, filters, kind), query)
+        filters, kind, like = self.filters, self.kind, self.like
+        self._submit(lambda lib: self._search(lib, query, filters, kind, like), query)
 
     def similar(self, target: str | int, label: str, *, chunk_id: int | None = None) -> None:
         """'More like this' for a library item (file id), a passage, or any file on disk (path)."""
@@ -130,9 +131,10 @@ class SearchController(QObject):
         )
 
     @staticmethod
-    def _search(lib: Any, query: str, filters: Filters, kind: str) -> Results:
-        documents = lib.search_documents(query, top=DOCUMENT_TOP, filters=filters) if kind in ("all", "text") else []
-        photos = lib.search_photos(query, top=PHOTO_TOP, filters=filters) if kind in ("all", "image") else []
+    def _search(lib: Any, query: str, filters: Filters, kind: str, like: str | None = None) -> Results:
+        documents = lib.search_documents(query, top=DOCUMENT_TOP, filters=filters, like=like) \
+            if kind in ("all", "text") else []
+        photos = lib.search_photos(query, top=PHOTO_TOP, filters=filters, like=like) if kind in ("all", "image") else []
         marks = {m.path: m for m in lib.marks(query)}
         return Results(query, query, documents, photos, marks)
 

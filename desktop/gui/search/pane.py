@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from desktop.core.common.records import MarkRecord
 from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.thumbnails import ThumbnailCache
+from desktop.gui.search.chips import QueryChips
 from desktop.gui.search.controller import Results
 from desktop.gui.search.result_models import DocumentResultsModel, PhotoResultsModel, Role
 from desktop.gui.search.search_bar import FilterBar, SearchBox
@@ -41,6 +42,7 @@ class SearchPane(QWidget):
         self.documents = DocumentResultsModel(self)
         self.photos = PhotoResultsModel(thumbnails, self)
         self.search_box = SearchBox()
+        self.chips = QueryChips(self.search_box)  # the query's operators, removable; folder: completion
         self.filter_bar = FilterBar()
         self.summary = ElidedLabel()  # a long "Similar to <file name>" must not widen the window
         self.summary.setObjectName("resultsSummary")
@@ -63,6 +65,7 @@ class SearchPane(QWidget):
         layout.setContentsMargins(10, 10, 10, 0)
         layout.setSpacing(8)
         layout.addWidget(self.search_box)
+        layout.addWidget(self.chips)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.tabs, 1)
 
@@ -170,6 +173,7 @@ class SearchPane(QWidget):
         self.search_box.blockSignals(True)
         self.search_box.clear()
         self.search_box.blockSignals(False)
+        self.chips.show_query("")
 
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -103,6 +103,16 @@ class WindowCommands:
         if self.library is not None:
             self.tune_wizard = self._open_model_dialog(TuneWizard(self.library, self.workers, self._widget()))
 
+    def show_duplicates(self) -> None:
+        """Photos ▸ Find Duplicates: a window of its own; what it moves to the trash leaves the results."""
+        from desktop.gui.duplicates.window import DuplicatesWindow
+
+        if self.library is not None:
+            self.duplicates_window = DuplicatesWindow(self.workers, self.current_library, self._widget())
+            self.duplicates_window.trashed.connect(lambda _paths: self._library_changed())
+            self.duplicates_window.show()
+            self.duplicates_window.find()
+
     def show_model_versions(self) -> None:
         """Kept models and the base ones: switching back is a rollback."""
         if self.library is not None:

@@ -146,6 +146,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.job_progress.cancel_requested.connect(self.indexer.cancel)
         self.status.changed.connect(self.library_view.show_status)
         self.status.changed.connect(lambda _status: self._update_empty())
+        self.status.changed.connect(lambda _status: self._load_folder_names())
+        self.results.chips.like_removed.connect(self._like_removed)
         self.indexer.queue_changed.connect(lambda _n: self._update_empty())
         self.status.failed.connect(lambda e: self.report_error(e, "while reading the library"))
         self.banner.choose_weights.connect(self.choose_clip_weights)
@@ -181,7 +183,8 @@ class MainWindow(QMainWindow, WindowCommands):
                              (m.documents, lambda: self.tabs.setCurrentIndex(DOCUMENTS_TAB)),
                              (m.photos, lambda: self.tabs.setCurrentIndex(PHOTOS_TAB)),
                              (m.skipped, self.show_skipped), (m.improve, self.show_tune_wizard),
-                             (m.model_versions, self.show_model_versions), (m.about, self.show_about)):
+                             (m.model_versions, self.show_model_versions), (m.about, self.show_about),
+                             (m.duplicates, self.show_duplicates)):
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
 
     # -- what the signals do ----------------------------------------------------------------
@@ -254,6 +257,8 @@ class MainWindow(QMainWindow, WindowCommands):
         # with it, so ending with it keeps the name from showing twice.
         self.setWindowTitle(f"{library.path.name} — semdesk")
         self.search_box.clear()
+        self.search.like = None
+        self.results.chips.set_like(None)
         self.preview_loader.forget()
         self.status.last = self.library_view.last = None  # no word about the new library until it is read
         self.sidebar.show_loading()
@@ -281,9 +286,21 @@ class MainWindow(QMainWindow, WindowCommands):
             self.indexer.remove(Path(path))
 
     def find_similar_to_file(self, path: Path) -> None:
+        """Items like the dropped file; words typed next steer them ("like this, but at night")."""
         self.results.clear_query()
         self.search.query = ""
+        self.search.like = str(path)
+        self.results.chips.set_like(str(path))
         self.search.similar(str(path), path.name)
+
+    def _like_removed(self) -> None:
+        self.search.like = None
+        self.search.run_now()
+
+    def _load_folder_names(self) -> None:
+        library = self.library
+        if library is not None:
+            self.workers.submit(self.workers.catalog, library.folder_names, done=self.results.chips.set_folder_names)
 
     # -- messages ---------------------------------------------------------------------------
 

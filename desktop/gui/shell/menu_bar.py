@@ -27,6 +27,7 @@ class Menus:
     improve: QAction
     model_versions: QAction
     about: QAction
+    duplicates: QAction | None = None
 
 
 def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | None], copy: QAction) -> Menus:
@@ -59,6 +60,9 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
     view.addSeparator()
     skipped = action(view, "S&kipped Files…")
 
+    photos_menu = bar.addMenu("&Photos")
+    duplicates = action(photos_menu, "Find &Duplicates…")
+
     result = bar.addMenu("&Result")
     for act in result_actions:
         if act is None:
@@ -72,4 +76,4 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
     help_menu = bar.addMenu("&Help")
     about = action(help_menu, "&About semdesk")
     return Menus(add_folder, rescan, open_library, settings, quit_, find, documents, photos, skipped, improve,
-                 model_versions, about)
+                 model_versions, about, duplicates)

@@ -1,0 +1,194 @@
+"""Photos ▸ Find Duplicates: each group side by side (picture, size, resolution, date, folder),
+the best one to keep marked, the others ticked for the trash. Files go to the desktop's trash
+only after the user confirms, never deleted outright, and the library forgets them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.common.errors import describe
+from desktop.core.common.records import DuplicateFile, DuplicateGroup
+from desktop.gui.common.workers import Workers
+from desktop.gui.duplicates.card import FileCard
+
+TITLES = {"exact": "Exact copies", "near": "The same picture or text, saved again", "similar": "Similar shots"}
+DETAILS = {"exact": "the same bytes", "near": "resized, re-encoded, cropped or turned",
+           "similar": "look alike: check before removing"}
+
+
+def ask(parent: QWidget, question: str, detail: str, confirm: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, "Find Duplicates", question, QMessageBox.StandardButton.Cancel,
+                      parent)
+    box.setObjectName("trashConfirmation")
+    box.setInformativeText(detail)
+    yes = box.addButton(confirm, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter does not trash anything
+    box.exec()
+    return box.clickedButton() is yes
+
+
+class DuplicatesWindow(QDialog):
+    trashed = Signal(list)  # paths moved to the trash
+
+    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QWidget | None = None, *,
+                 confirm: Callable[[QWidget, str, str, str], bool] = ask) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Find Duplicates")
+        self.setObjectName("duplicatesWindow")
+        self.resize(1000, 680)
+        self.workers, self.library, self.confirm = workers, library, confirm
+        self.groups: list[DuplicateGroup] = []
+        self.cards: list[FileCard] = []
+        self.include_similar = QCheckBox("Similar shots from")
+        self.include_similar.setChecked(True)
+        self.threshold = QSpinBox()
+        self.threshold.setRange(50, 99)
+        self.threshold.setSuffix(" %")
+        self.threshold.setAccessibleName("Similarity for similar shots")
+        self.threshold.setToolTip("How alike two photos must look (CLIP cosine) to count as similar shots")
+        self.find_button = QPushButton("Find")
+        self.find_button.clicked.connect(self.find)
+        self.summary = QLabel("")
+        self.summary.setObjectName("duplicatesSummary")
+        top = QHBoxLayout()
+        for widget in (self.include_similar, self.threshold, self.find_button, self.summary):
+            top.addWidget(widget)
+        top.addStretch(1)
+        self.body = QWidget()
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.body)
+        self.trash_button = QPushButton("Move to Trash…")
+        self.trash_button.setObjectName("moveToTrash")
+        self.trash_button.clicked.connect(self.trash_checked)
+        self.trash_button.setEnabled(False)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Ticked files go to the desktop's trash, where they can be restored."))
+        bottom.addStretch(1)
+        bottom.addWidget(self.trash_button)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bottom)
+        library_now = library()
+        self.threshold.setValue(int(library_now.get_setting("similar_photos_percent")) if library_now else 90)
+
+    # -- finding --------------------------------------------------------------------------------
+
+    def find(self) -> None:
+        library = self.library()
+        if library is None:
+            return
+        if library.get_setting("similar_photos_percent") != self.threshold.value():
+            library.set_setting("similar_photos_percent", self.threshold.value())
+        similar = self.threshold.value() / 100 if self.include_similar.isChecked() else 1.0
+        self.find_button.setEnabled(False)
+        self.summary.setText("Looking for duplicates…")
+
+        def work(report: Callable[[Any], None]) -> list[DuplicateGroup]:
+            job = library.find_duplicates(similar=similar)
+            try:
+                while True:
+                    report(next(job))
+            except StopIteration as stop:
+                return stop.value
+
+        self.workers.submit(self.workers.reads, work, done=self.show_groups, failed=self._failed,
+                            progress=lambda p: self.summary.setText(p.describe()))
+
+    def _failed(self, error: BaseException) -> None:
+        self.find_button.setEnabled(True)
+        self.summary.setText(describe(error, "while looking for duplicates"))
+
+    def show_groups(self, groups: list[DuplicateGroup]) -> None:
+        self.find_button.setEnabled(True)
+        self.groups = groups
+        while self.body_layout.count() > 1:
+            item = self.body_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.cards = []
+        for group in groups:
+            self.body_layout.insertWidget(self.body_layout.count() - 1, self._group_box(group))
+        counts = {kind: sum(1 for g in groups if g.kind == kind) for kind in TITLES}
+        self.summary.setText(
+            "No duplicates found." if not groups else
+            ", ".join(f"{n} {TITLES[k].lower() if k != 'near' else 'near copies'}" for k, n in counts.items() if n))
+        self._update_button()
+
+    def _group_box(self, group: DuplicateGroup) -> QGroupBox:
+        box = QGroupBox(f"{TITLES[group.kind]} — {len(group.files)} files, {DETAILS[group.kind]}")
+        box.setObjectName(f"group_{group.kind}")
+        row = QHBoxLayout(box)
+        for file in group.files:
+            card = FileCard(file, keep=file.path == group.keep, default_trash=group.kind != "similar"
+                            and file.path != group.keep)
+            card.changed.connect(self._update_button)
+            self.cards.append(card)
+            row.addWidget(card)
+        row.addStretch(1)
+        return box
+
+    def checked(self) -> list[DuplicateFile]:
+        return [card.file for card in self.cards if card.trash.isChecked()]
+
+    def _update_button(self) -> None:
+        count = len(self.checked())
+        self.trash_button.setEnabled(count > 0)
+        self.trash_button.setText(f"Move {count} to Trash…" if count else "Move to Trash…")
+
+    # -- trash -----------------------------------------------------------------------------------
+
+    def trash_checked(self) -> None:
+        files = self.checked()
+        library = self.library()
+        if not files or library is None:
+            return
+        names = "\n".join(Path(f.path).name for f in files[:8]) + ("\n…" if len(files) > 8 else "")
+        if not self.confirm(self, f"Move {len(files)} file{'s' if len(files) > 1 else ''} to the Trash?",
+                            f"{names}\n\nYou can restore them from the desktop's trash. semdesk forgets them.",
+                            "Move to Trash"):
+            return  # nothing is touched
+        paths = [f.path for f in files]
+        self.trash_button.setEnabled(False)
+        self.workers.submit(self.workers.writes, library.move_to_trash, paths, done=self._trashed,
+                            failed=self._failed)
+
+    def _trashed(self, result: tuple[list[str], list[tuple[str, str]]]) -> None:
+        moved, failed = result
+        self.summary.setText(f"Moved {len(moved)} to the Trash at {time.strftime('%H:%M')}."
+                             + (f" {len(failed)} could not be moved: {failed[0][1]}." if failed else ""))
+        gone = set(moved)
+        remaining = []
+        for group in self.groups:
+            left = tuple(f for f in group.files if f.path not in gone)
+            if len(left) > 1:
+                remaining.append(DuplicateGroup(group.kind, left, group.keep if group.keep not in gone
+                                                else left[0].path, group.similarity))
+        message = self.summary.text()
+        self.show_groups(remaining)
+        self.summary.setText(message)
+        self.trashed.emit(moved)
