@@ -16,7 +16,7 @@ from desktop.gui.search.controller import Results
 from desktop.gui.search.highlight import utf16_offsets
 from desktop.gui.shell.main_window import MainWindow
 from tests.conftest import index
-from tests.gui.conftest import FakeDesktop, wait_idle
+from tests.gui.conftest import FakeDesktop, search, wait_idle
 
 
 def highlighted_text(pane: PreviewPane) -> str:
@@ -243,3 +243,23 @@ def test_counts_agree_and_waiting_photos_are_not_failures(qtbot, make_window, co
     if failures:
         assert f"{failures} file{'s' if failures != 1 else ''} could not be indexed" in intro
     window.skipped_dialog.close()
+
+
+# -- 7: the folder filter keeps photos -----------------------------------------------------------------
+
+def test_folder_filter_keeps_the_photos_it_holds(qtbot, make_window, corpus: Path) -> None:
+    window = make_window()  # no photo model: the photos are found by their names only
+    window.add_paths([corpus / "notes", corpus / "photos"])
+    wait_idle(qtbot, window)
+    search(qtbot, window, "sunset")
+    everywhere = [Path(h.path).name for h in window.photos.hits]
+    assert "red-sunset.png" in everywhere
+    rows = [window.sidebar.list.item(i).text() for i in range(window.sidebar.list.count())]
+    window.sidebar.list.setCurrentRow(rows.index("photos"))
+    qtbot.waitUntil(lambda: window.search.filters.folder is not None)
+    qtbot.waitUntil(lambda: not window.search._running, timeout=20000)
+    assert [Path(h.path).name for h in window.photos.hits] == everywhere
+    window.sidebar.list.setCurrentRow(rows.index("notes"))
+    qtbot.waitUntil(lambda: window.search.filters.folder is not None and "notes" in window.search.filters.folder)
+    qtbot.waitUntil(lambda: not window.search._running, timeout=20000)
+    assert window.photos.hits == []  # the filter still filters

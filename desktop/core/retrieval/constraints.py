@@ -24,7 +24,11 @@ def narrows(filters: Filters, parsed: ParsedQuery | None) -> bool:
 def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuery | None = None) -> set[int] | None:
     if not narrows(filters, parsed):
         return None
-    conditions = [FileRecord.kind == kind, FileRecord.status == FileStatus.INDEXED]
+    # A photo waiting for the photo model is found by its name and caption (keywords) with no filter
+    # on, so a filter must let it through too: "apple" found 7 photos under All folders and none in
+    # Pictures, the folder that held them (issue 13).
+    statuses = [FileStatus.INDEXED] + ([FileStatus.WAITING_MODEL] if kind == "image" else [])
+    conditions = [FileRecord.kind == kind, FileRecord.status.in_(statuses)]
     if filters.folder:
         conditions.append(under(FileRecord.path, filters.folder))
     when = func.coalesce(FileRecord.taken_at, FileRecord.mtime)  # the photo's own date when it has one
