@@ -92,6 +92,7 @@ class IndexSummary:
     cancelled: bool = False
     seconds: float = 0.0
     problems: tuple[SkippedFile, ...] = ()
+    text_in_pictures: int = 0  # photos and scanned PDFs in which OCR found words this run
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import numpy as np
 from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
 from desktop.core.common.records import IndexSummary
 from desktop.core.indexing.commit import FileWrite, apply_moves, store_batch
+from desktop.core.indexing.ocr_phase import OcrCounts, ocr_phase
 from desktop.core.indexing.plan import Plan, register_roots, scan_root, select_work
 from desktop.core.indexing.remove import remove_missing
 from desktop.core.indexing.thumbnails import restore_thumbnails
@@ -45,8 +46,11 @@ def index_job(ws: Workspace, paths: list[Path] | None, *, exclude: list[str], ca
         counts: dict[str, int] = {"indexed": 0, "skipped": 0, "waiting_model": 0, "moved": 0}
         yield from process(ws, plan, settings, cancel, counts)
         removed = 0 if cancel.cancelled else remove_missing(ws, plan)
+        ocr = OcrCounts()
         if not cancel.cancelled:
             restore_thumbnails(ws, settings)
+            # Last: photos are searchable by CLIP before OCR starts reading them.
+            ocr = yield from ocr_phase(ws, [folder_id for folder_id, _ in plan.roots], settings, cancel)
         return IndexSummary(
             scanned=plan.scanned,
             indexed=counts["indexed"],
@@ -57,7 +61,8 @@ def index_job(ws: Workspace, paths: list[Path] | None, *, exclude: list[str], ca
             moved=counts["moved"],
             cancelled=cancel.cancelled,
             seconds=time.monotonic() - started,
-            problems=tuple(plan.problems),
+            problems=(*(p for p in plan.problems if p.path not in ocr.rescued), *ocr.problems),
+            text_in_pictures=ocr.with_text,
         )
     finally:
         for index in ws.indexes.loaded():

@@ -1,0 +1,99 @@
+"""The OCR engine: a cheap text detector as the gate, then the full detect -> orient -> recognise pass
+only for pictures where the gate saw text. Runs inside the worker process (worker.py).
+
+Gate: PP-OCRv4's detector on the picture shrunk to GATE_SIDE on its long side. Holiday photos
+mostly hold no text, and the gate costs a fraction of a full pass (scripts/benchmarks/ocr.py).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from desktop.core.ocr.records import Line, Reading
+from desktop.core.ocr.spaces import restore_spaces
+
+GATE_SIDE = 640  # long side the gate's detector sees; smaller loses small print in screenshots
+MIN_SIDE = 24  # pictures smaller than this (icons, spacers) hold no readable text
+MIN_LONG_SIDE = 64
+MIN_SCORE = 0.6  # recognised lines below this confidence are mostly noise in textures
+
+
+def thread_count(cpus: int | None) -> int:
+    """ONNX Runtime threads: leave one core to the window and the loaders, use at most four."""
+    return max(1, min(4, (cpus or 1) - 1))
+
+
+def too_small(width: int, height: int) -> bool:
+    return min(width, height) < MIN_SIDE or max(width, height) < MIN_LONG_SIDE
+
+
+class Engine:
+    def __init__(self, threads: int = 1) -> None:
+        from rapidocr_onnxruntime import RapidOCR  # lazy: onnxruntime and cv2
+        from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
+        from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+        from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
+        from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+
+        threads_kw = {"intra_op_num_threads": threads, "inter_op_num_threads": 1}
+        # "max": rapidocr scales the long side to 960, 1500 or 2000 by the picture's size ("min", its
+        # default, blows a small screenshot up to 736 px on its *short* side: 10x the work).
+        self.ocr = RapidOCR(**threads_kw, det_limit_type="max")
+        for part in (self.ocr.text_det, self.ocr.text_cls, self.ocr.text_rec):
+            _check_threads(part, threads)
+        det = dict(update_model_path(read_yaml(str(DEFAULT_CFG_PATH)))["Det"])
+        det.update(threads_kw, limit_side_len=GATE_SIDE, limit_type="max")
+        self.gate = TextDetector(det)
+        # The detector picks its own size for "max" (never below 960); the gate must stay small.
+        gate_pre = DetPreProcess(GATE_SIDE, "max", det["mean"], det["std"])
+        self.gate.get_preprocess = lambda _long_side: gate_pre  # type: ignore[method-assign]
+
+    def sees_text(self, image: np.ndarray) -> bool:
+        boxes, _ = self.gate(image)
+        return boxes is not None and len(boxes) > 0
+
+    def read(self, image: np.ndarray) -> Reading:
+        """`image`: H x W x 3 uint8, BGR (OpenCV's order, which the models were trained on)."""
+        started = time.perf_counter()
+        height, width = image.shape[:2]
+        if too_small(width, height) or not self.sees_text(image):
+            return Reading(gated_out=True, seconds=time.perf_counter() - started)
+        gate_done = time.perf_counter()
+        lines = self._recognise(image)
+        now = time.perf_counter()
+        return Reading(
+            lines=tuple(lines), seconds=now - started,
+            timings={"gate": gate_done - started, "recognise": now - gate_done},
+        )
+
+    def _recognise(self, image: np.ndarray) -> list[Line]:
+        ocr = self.ocr
+        raw_h, raw_w = image.shape[:2]
+        scaled, ratio_h, ratio_w = ocr.preprocess(image)
+        record: dict[str, Any] = {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}}
+        scaled, record = ocr.maybe_add_letterbox(scaled, record)
+        boxes, _ = ocr.auto_text_det(scaled)
+        if boxes is None:
+            return []
+        crops = ocr.get_crop_img_list(scaled, boxes)
+        crops, _, _ = ocr.text_cls(crops)
+        recognised, _ = ocr.text_rec(crops, True)
+        corners = ocr._get_origin_points(boxes, record, raw_h, raw_w)
+        lines: list[Line] = []
+        for box, crop, (text, score, info) in zip(corners, crops, recognised, strict=True):
+            text = " ".join(restore_spaces(text, info, crop).split())
+            if float(score) < MIN_SCORE or not text:
+                continue
+            points = tuple((float(x) / raw_w, float(y) / raw_h) for x, y in box)
+            lines.append(Line(text, points, float(score)))  # type: ignore[arg-type]
+        return lines
+
+
+def _check_threads(part: Any, threads: int) -> None:
+    """rapidocr ignores a thread count it dislikes; a session on every core would starve the window."""
+    session = getattr(getattr(part, "infer", None) or getattr(part, "session", None), "session", None)
+    if session is not None and session.get_session_options().intra_op_num_threads not in (0, threads):
+        raise RuntimeError("OCR did not take its thread count")
