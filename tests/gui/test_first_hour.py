@@ -263,3 +263,24 @@ def test_folder_filter_keeps_the_photos_it_holds(qtbot, make_window, corpus: Pat
     qtbot.waitUntil(lambda: window.search.filters.folder is not None and "notes" in window.search.filters.folder)
     qtbot.waitUntil(lambda: not window.search._running, timeout=20000)
     assert window.photos.hits == []  # the filter still filters
+
+
+# -- 8: "More like this" on a photo without a CLIP vector --------------------------------------------
+
+def test_more_like_this_is_disabled_with_the_reason_on_a_photo_without_vectors(qtbot, make_window,
+                                                                               corpus: Path) -> None:
+    window = make_window()  # no photo model
+    window.add_paths([corpus / "notes", corpus / "photos"])
+    wait_idle(qtbot, window)
+    search(qtbot, window, "sunset")
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.actions_.hit is not None and window.actions_.hit.kind == "image")
+    similar = window.actions_.similar
+    assert not similar.isEnabled()
+    assert "photo model" in similar.toolTip()
+    shown = window.results.current
+    similar.trigger()  # the shortcut or a stale button does nothing harmful either
+    assert window.results.current is shown and window.photos.rowCount() > 0
+    window.tabs.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: window.actions_.hit is not None and window.actions_.hit.kind == "text")
+    assert similar.isEnabled() and "photo model" not in similar.toolTip()

@@ -15,12 +15,15 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
-from desktop.core.common.records import Hit, MarkRecord, Passage
+from desktop.core.common.records import Hit, LibraryStatus, MarkRecord, Passage
 from desktop.gui.common.desktop_ops import DesktopOps
 from desktop.gui.common.hits import hit_title
 from desktop.gui.common.workers import Workers
 
 MAX_OPEN = 20  # opening hundreds of files at once is never what a click meant
+SIMILAR_TIP = "Find items similar to this one (Ctrl+M)"
+NO_PHOTO_VECTOR = ("More like this needs the photo model: this photo waits for it (set it up from the banner "
+                   "above the photos).")
 
 
 class ResultActions(QObject):
@@ -42,6 +45,8 @@ class ResultActions(QObject):
         self.passage: Passage | None = None
         self.query = ""
         self.current_mark: MarkRecord | None = None
+        self.photo_model_ready = True
+        self.waiting_photos: set[str] = set()  # photos with no CLIP vector yet
         style = parent.style()
 
         def action(
@@ -63,7 +68,7 @@ class ResultActions(QObject):
         self.reveal = action("Reveal", "Ctrl+Shift+R", self.reveal_current, SP.SP_DirOpenIcon,
                              "Show it in the file manager (Ctrl+Shift+R)")
         self.similar = action("More like this", "Ctrl+M", self.similar_current, SP.SP_FileDialogContentsView,
-                              "Find items similar to this one (Ctrl+M)")
+                              SIMILAR_TIP)
         self.copy = action("Copy path", "Ctrl+Shift+C", self.copy_current, None, "Copy the file's path (Ctrl+Shift+C)")
         self.relevant = action("Relevant", "Alt+Up", lambda: self.toggle_mark(True), None,
                                "Relevant to this query (Alt+Up); teaches semdesk what you mean")
@@ -86,12 +91,31 @@ class ResultActions(QObject):
         self.hit, self.passage, self.query, self.current_mark = hit, passage, query, mark
         for act in (self.open, self.reveal, self.similar, self.copy):
             act.setEnabled(hit is not None)
+        reason = self.similar_problem(hit)
+        if reason:  # disabled with the reason, rather than an empty grid and "not indexed yet" (issue 13)
+            self.similar.setEnabled(False)
+        self.similar.setToolTip(reason or SIMILAR_TIP)
+        self.similar.setStatusTip(reason or "")
         can_mark = hit is not None and bool(query)
         for act in (self.relevant, self.not_relevant):
             act.setEnabled(can_mark)
         if hit is not None and not query:
             self.relevant.setToolTip("Marks belong to a typed query; 'more like this' results cannot be marked")
         self._show_mark(mark)
+
+    def set_library_status(self, status: LibraryStatus) -> None:
+        """Which photos have a CLIP vector to compare: none without the photo model, and not those
+        waiting for it."""
+        self.photo_model_ready = status.clip_ready
+        self.waiting_photos = {s.path for s in status.skipped if s.status == "waiting_model"}
+        self.set_current(self.hit, self.passage, self.query, self.current_mark)
+
+    def similar_problem(self, hit: Hit | None) -> str | None:
+        if hit is None or hit.kind != "image":
+            return None
+        if not self.photo_model_ready or hit.path in self.waiting_photos:
+            return NO_PHOTO_VECTOR
+        return None
 
     def _show_mark(self, mark: MarkRecord | None) -> None:
         self.current_mark = mark
@@ -120,6 +144,10 @@ class ResultActions(QObject):
 
     def similar_current(self) -> None:
         if self.hit is None:
+            return
+        problem = self.similar_problem(self.hit)
+        if problem:
+            self.message.emit(problem)
             return
         title = hit_title(self.hit)
         is_extra_passage = self.passage is not None and self.hit.passages and self.passage != self.hit.passages[0]

@@ -146,6 +146,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.job_progress.cancel_requested.connect(self.indexer.cancel)
         self.status.changed.connect(self.library_view.show_status)
         self.status.changed.connect(lambda _status: self._update_empty())
+        self.status.changed.connect(self.actions_.set_library_status)
         self.status.changed.connect(lambda _status: self._load_folder_names())
         self.results.chips.like_removed.connect(self._like_removed)
         self.indexer.queue_changed.connect(lambda _n: self._update_empty())
