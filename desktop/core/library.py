@@ -25,6 +25,7 @@ from desktop.core.common.records import (
     IndexSummary,
     LibraryStatus,
     MarkRecord,
+    PictureLine,
     RebuildReport,
     SkippedFile,
     WatchReport,
@@ -262,6 +263,12 @@ class Library:
             with suppress(SemdeskError):  # already forgotten (a scan noticed it was gone)
                 remove_path(self.workspace, Path(path))
         return list(report.moved), list(report.failed)
+
+    def picture_lines(self, file_id: int) -> list[PictureLine]:
+        """The lines OCR read in a photo or scanned PDF, with their boxes (the preview outlines them)."""
+        from desktop.core.retrieval.documents import picture_lines
+
+        return picture_lines(self.workspace, file_id)
 
     # ---- the map ----------------------------------------------------------------------------
 

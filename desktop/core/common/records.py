@@ -36,6 +36,7 @@ class Hit:
     taken_at: float | None = None
     camera: str | None = None
     why: str = ""  # "meaning", "keywords" or "meaning + keywords"
+    found_in: str = ""  # "text in photo" / "text in scan": the passage was read by OCR
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract: {path, kind, score, snippet, start, end} plus a few extras."""
@@ -43,7 +44,20 @@ class Hit:
         data["score"] = round(self.score, 4)
         data["title"] = self.title
         data["why"] = self.why
+        if self.found_in:
+            data["found_in"] = self.found_in
         return data
+
+
+@dataclass(frozen=True)
+class PictureLine:
+    """A line OCR read: where it is in the document text and where on the picture (page 0: a photo)."""
+
+    page: int
+    start: int
+    end: int
+    box: tuple[tuple[float, float], ...]  # four corners, 0..1 of the picture's width and height
+    score: float
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ def mark(
                 Mark.chunk_id.is_(chunk_id) if chunk_id is None else Mark.chunk_id == chunk_id,
             )
         ).first()
-        row = existing or Mark(query=query, kind=record.kind, file_id=record.id, path=record.path)
+        # A passage OCR read in a photo is marked as text: text tuning learns from it like any passage.
+        kind = "text" if chunk is not None else record.kind
+        row = existing or Mark(query=query, kind=kind, file_id=record.id, path=record.path)
         row.chunk_id = chunk_id
         row.content_hash = record.content_hash
         row.start, row.end = (chunk.start, chunk.end) if chunk else (None, None)

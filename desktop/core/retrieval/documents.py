@@ -1,11 +1,16 @@
-"""A document's extracted text, as the passages' offsets refer to it (previews read it)."""
+"""A document's extracted text, as the passages' offsets refer to it (previews read it), and the
+lines OCR read in a picture with their boxes (the preview outlines them)."""
 
 from __future__ import annotations
 
+import json
 import os
 
-from desktop.core.catalog import FileRecord
+from sqlalchemy import select
+
+from desktop.core.catalog import FileRecord, OcrFile, OcrLine
 from desktop.core.common.errors import SemdeskError, SkipFile
+from desktop.core.common.records import PictureLine
 from desktop.core.ingest.extract import extract_text
 from desktop.core.ingest.read import read_stable
 from desktop.core.workspace import Workspace
@@ -16,9 +21,30 @@ def document_text(ws: Workspace, file_id: int) -> str:
         record = session.get(FileRecord, file_id)
         if record is None:
             raise SemdeskError("That file is no longer in the library.")
-        path = record.path
+        path, kind = record.path, record.kind
+        ocr = session.get(OcrFile, file_id)
+        ocr_text, ocr_base = (ocr.text, ocr.base) if ocr is not None and ocr.status == "text" else (None, 0)
+    if kind == "image" or (ocr_text is not None and ocr_base == 0):
+        return ocr_text or ""  # a photo's or a scan's text is what OCR read (its offsets start at 0)
     try:
         data, _ = read_stable(path, max_bytes=int(ws.settings.get("max_text_mb")) * 1024 * 1024)
-        return extract_text(data, os.path.basename(path)).text
+        text = extract_text(data, os.path.basename(path)).text
     except SkipFile as skip:
         raise SemdeskError(f"Cannot show {os.path.basename(path)}: {skip.reason}.") from None
+    if ocr_text is not None and len(text) + 2 == ocr_base:
+        return f"{text}\n\n{ocr_text}"  # a PDF with scanned pages: OCR's text follows its own
+    return text
+
+
+def picture_lines(ws: Workspace, file_id: int) -> list[PictureLine]:
+    """Every line OCR read in a file, in reading order (empty when OCR found none)."""
+    with ws.catalog.session() as session:
+        rows = session.execute(
+            select(OcrLine.page, OcrLine.start, OcrLine.end, OcrLine.box, OcrLine.score)
+            .where(OcrLine.file_id == file_id)
+            .order_by(OcrLine.start)
+        ).all()
+    return [
+        PictureLine(page, start, end, tuple((float(x), float(y)) for x, y in json.loads(box)), score)
+        for page, start, end, box, score in rows
+    ]

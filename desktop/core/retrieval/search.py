@@ -11,9 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, select, text
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, Folder
+from desktop.core.catalog import Chunk, ChunkVector, FileRecord, Folder, OcrFile
 from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.common.vector_codec import normalise, stack_blobs
 from desktop.core.retrieval.constraints import allowed_files, narrows
@@ -96,6 +96,8 @@ def search_documents(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, 
     if not words and example is None:
         return listed(ws, parsed, filters, "text", top) if narrows(filters, parsed) else []
     files = allowed_files(ws, filters, "text", parsed)
+    if files is not None:  # the words OCR read in photos are passages too: a filter lets them through
+        files |= allowed_files(ws, filters, "image", parsed) or set()
     allowed_chunks = None if files is None else _chunks_of(ws, files)
     index = ws.indexes.ready("text")
     vector = query_vector(ws.encoders.query().encode_query, words, parsed.excluded, like=example)
@@ -214,9 +216,12 @@ def document_hits(
                 FileRecord.title,
                 FileRecord.mtime,
                 Folder.path,
+                FileRecord.kind,
+                OcrFile.base,
             )
             .join(FileRecord, FileRecord.id == Chunk.file_id)
             .join(Folder, Folder.id == FileRecord.folder_id)
+            .outerjoin(OcrFile, and_(OcrFile.file_id == Chunk.file_id, OcrFile.status == "text"))
             .where(Chunk.id.in_(list(scores)))
         ).all()
     by_chunk = {row[0]: row for row in rows if row[1] != exclude_file}
@@ -249,9 +254,17 @@ def document_hits(
                 passages=passages,
                 mtime=best[7],
                 why=why,
+                found_in=found_in(best[9], best[10], best[2]),
             )
         )
     return hits
+
+
+def found_in(kind: str, ocr_base: int | None, start: int) -> str:
+    """What a passage OCR read says about itself: the words were in a picture, not in a text."""
+    if kind == "image":
+        return "text in photo"
+    return "text in scan" if ocr_base is not None and start >= ocr_base else ""
 
 
 def _exact_cosines(ws: Workspace, chunk_ids: list[int], query_vector: np.ndarray) -> dict[int, float]:
