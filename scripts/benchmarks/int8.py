@@ -32,6 +32,36 @@ def faq_ndcg(lib: Any, judged: list[tuple[str, set[int]]]) -> dict[str, float]:
     return {name: ndcg_at_k(ranked, 10, n_relevant=counts) for name, ranked in runs.items()}
 
 
+def bench_encoder_choice(report: Any, full: bool) -> None:
+    """The text encoders timed on this CPU as semdesk's first use times them (a child process that
+    also makes any missing OpenVINO model), the choice, and the table Settings shows."""
+    import os
+    import subprocess
+    import sys
+
+    from desktop.core.embed import encoder_choice
+    from desktop.core.embed.text import default_text_model_path
+
+    source = default_text_model_path()
+    env = {k: v for k, v in os.environ.items() if k != encoder_choice.ENV_PIN}
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "desktop.core.embed.ov_prepare", source, "--measure"],
+                   env=env, check=True, capture_output=True)
+    seconds = time.perf_counter() - t0
+    encoder_choice._MEMO.clear()
+    record = encoder_choice.read_record(source)
+    assert record is not None
+    report.add("int8", "choice_seconds", seconds, "s", "measuring the encoders (child process, models cached)")
+    for figure in record["figures"]:
+        name = figure["encoder"]
+        report.add("int8", f"{name}_choice_per_s", figure["passages_per_second"], "passages/s",
+                   f"{name}: {record['passages']} fixed passages, batch {record['batch']}")
+        report.add("int8", f"{name}_choice_cosine", figure["mean_cosine"], "",
+                   f"{name}: mean cosine to fp32 (min {figure['min_cosine']:.4f})")
+    report.add("int8", "chosen", record["chosen"], "", f"encoder chosen on {record['cpu']}")
+    print(encoder_choice.describe_record(record), flush=True)
+
+
 def bench_int8(
     report: Any,
     work: Path,
@@ -43,10 +73,13 @@ def bench_int8(
 ) -> None:
     from desktop.core.library import Library
 
+    bench_encoder_choice(report, full)
     libs = {}
+    # fp32 is sentence-transformers (PyTorch), the path the int8 default replaced.
     for name, int8 in (("fp32", False), ("int8", True)):
         lib = Library.open(work / f"int8-faq-{name}")
         lib.set_setting("text_int8", int8)
+        lib.set_setting("text_encoder", "openvino-int8" if int8 else "pytorch")
         index_folder(lib, faq)
         libs[name] = lib
     texts = [text for _, text in chunk_inputs(libs["fp32"])][: PASSAGES * (2 if full else 1)]

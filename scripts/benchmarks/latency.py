@@ -33,3 +33,92 @@ def bench_latency(report: Report, state: dict[str, Any], full: bool) -> None:
         report.data.setdefault("latency", {})["photo_search"] = stats
         report.add("latency", "photo_p50", stats["p50"], "ms", "search_photos p50 (ViT-B-32 text side)")
         report.add("latency", "photo_p95", stats["p95"], "ms", "search_photos p95 (ViT-B-32 text side)")
+    bench_process(report, state, full)
+
+
+# The bare torch-free query process of issue 14: tokenizers, the cached OpenVINO model (through
+# its CACHE_DIR), the HNSW file, one query; nothing of semdesk. `semdesk search` is held to it.
+BARE_QUERY = r"""
+import sys, numpy as np, hnswlib, openvino as ov
+from tokenizers import Tokenizer
+xml, tokenizer_json, index_path, dim, cache, hint, query = sys.argv[1:8]
+tok = Tokenizer.from_file(tokenizer_json)
+tok.enable_truncation(max_length=256)
+core = ov.Core()
+core.set_property({"CACHE_DIR": cache})
+config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_NUM_THREADS": 1}
+if hint:
+    config["INFERENCE_PRECISION_HINT"] = hint
+model = core.compile_model(xml, "CPU", config)
+e = tok.encode(query)
+feed = {"input_ids": np.array([e.ids]), "attention_mask": np.array([e.attention_mask]),
+        "token_type_ids": np.array([e.type_ids])}
+hidden = model({p.get_any_name(): feed[p.get_any_name()] for p in model.inputs})[model.outputs[0]]
+vector = hidden[0].mean(axis=0)
+vector /= np.linalg.norm(vector)
+index = hnswlib.Index(space="cosine", dim=int(dim))
+index.load_index(index_path)
+labels, _ = index.knn_query(vector, k=min(50, index.get_current_count()))
+print(len(labels[0]))
+"""
+
+
+def _timed(command: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Wall, CPU (user + system) seconds and peak RSS of one whole process, by /usr/bin/time."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        subprocess.run(["/usr/bin/time", "-o", out.name, "-f", "%e %U %S %M", *command],
+                       env=env, check=True, capture_output=True)
+        wall, user, system, rss = out.read().split()[-4:]
+    return {"wall": float(wall), "cpu": float(user) + float(system), "rss_mb": int(rss) / 1024}
+
+
+def bench_process(report: Report, state: dict[str, Any], full: bool) -> None:
+    """`semdesk search` as a whole process against the bare torch-free query process, alternating."""
+    import os
+    import shutil
+    import statistics
+    import sys
+
+    from scripts.benchmarks.common import ROOT
+
+    lib = state.get("text_lib")
+    if lib is None or not shutil.which("/usr/bin/time"):
+        report.note("latency", "whole-process figures need the text section's library and /usr/bin/time")
+        return
+    from desktop.core.embed.int8 import cache_root
+    from desktop.core.embed.ov_text import OvTextEncoder, ir_folder
+
+    encoder = lib.workspace.encoders.query()
+    if not isinstance(encoder, OvTextEncoder):
+        report.note("latency", f"the library's text encoder is {type(encoder).__name__}: no bare OpenVINO twin")
+        return
+    index = lib.workspace.indexes.ready("text")
+    lib.workspace.indexes.save()
+    xml = ir_folder(encoder.source(), encoder.precision) / "model.xml"
+    tokenizer = encoder._ready().layout.folder / "tokenizer.json"
+    hint = {"fp32": "f32", "bf16": "bf16"}.get(encoder.precision, "")
+    query = "how do I read a file line by line"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    commands = {
+        "semdesk_search": [sys.executable, "-m", "desktop", "--library", str(lib.path), "search", query],
+        "bare_query": [sys.executable, "-c", BARE_QUERY, str(xml), str(tokenizer), str(index.path), str(index.dim),
+                       str(cache_root() / "openvino-compiled"), hint, query],
+    }
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+    for command in commands.values():
+        _timed(command, env)  # warm: disk cache and OpenVINO's compiled-model cache
+    for _ in range(5 if full else 3):
+        for name, command in commands.items():
+            runs[name].append(_timed(command, env))
+    median = {name: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "rss_mb")}
+              for name, rs in runs.items()}
+    report.data.setdefault("latency", {})["processes"] = runs
+    for name, figures in median.items():
+        report.add("latency", f"{name}_wall", figures["wall"], "s", f"{name}: whole process, wall (median)")
+        report.add("latency", f"{name}_cpu", figures["cpu"], "s", f"{name}: whole process, CPU user+sys")
+        report.add("latency", f"{name}_rss", figures["rss_mb"], "MB", f"{name}: whole process, peak RSS")
+    report.add("latency", "search_vs_bare_cpu", median["semdesk_search"]["cpu"] / median["bare_query"]["cpu"], "x",
+               f"semdesk search CPU / bare torch-free query CPU ({encoder.precision}; bar: <= 1.5x)")
