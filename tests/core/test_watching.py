@@ -191,30 +191,61 @@ def test_nothing_is_lost_when_semdesk_watch_is_killed_with_changes_pending(libra
                "--library", str(library.path), "watch"]
     watcher = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                cwd=Path(__file__).resolve().parents[2])
+    names = [f"late{i}.txt" for i in range(5)]
+    other = WriteLock(library.workspace.paths.write_lock)
     try:
-        lines: list[str] = []
         assert watcher.stdout is not None
-        while not any(line.startswith("Watching") for line in lines):
-            line = watcher.stdout.readline()
-            assert line, f"semdesk watch ended early: {lines}"
-            lines.append(line)
-        names = [f"late{i}.txt" for i in range(5)]
+        lines: list[str] = []
+
+        def read_until(prefix: str) -> None:
+            while not any(line.startswith(prefix) for line in lines):
+                line = watcher.stdout.readline()  # type: ignore[union-attr]
+                assert line, f"semdesk watch ended early: {lines}"
+                lines.append(line)
+
+        read_until("Watching")
+        other.acquire("indexing")  # another writer: the watcher must hold the changes, pending
         for i, name in enumerate(names):
             (docs / name).write_text(f"Late note {i}: the dentist appointment moved to Thursday.")
-        os.kill(watcher.pid, signal.SIGKILL)  # within the settle time: the changes are still pending
+        read_until("Waiting")  # it heard them and could not write them yet
+        os.kill(watcher.pid, signal.SIGKILL)
         watcher.wait(10)
     finally:
+        other.release()
         if watcher.poll() is None:
             watcher.kill()
     assert watcher.returncode == -signal.SIGKILL
+    assert all(Path(p).name not in names for p in _indexed(library))  # they really were pending
     w, end = start_watching(library, docs)  # the next start catches up
     try:
         caught = next(r for r in w.reports if r.kind == "caught up")
-        assert caught.summary is not None
-        with library.workspace.catalog.session() as session:
-            indexed = {Path(p).name for p in session.scalars(select(FileRecord.path).where(
-                FileRecord.status == "indexed"))}
-        assert set(names) <= indexed
+        assert caught.summary is not None and caught.summary.indexed == len(names)
+        assert set(names) <= {Path(p).name for p in _indexed(library)}
+    finally:
+        end()
+
+
+def _indexed(library: Library) -> list[str]:
+    with library.workspace.catalog.session() as session:
+        return list(session.scalars(select(FileRecord.path).where(FileRecord.status == "indexed")))
+
+
+def test_a_file_moved_to_another_library_folder_keeps_its_vectors(library: Library, docs: Path,
+                                                                   tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    index(library, docs, archive)
+    w, end = start_watching(library, docs)
+    try:
+        before = w.row(docs / "garden.txt")
+        os.rename(docs / "garden.txt", archive / "garden.txt")
+        # Two folders are two watches: the move may come as a deletion and a creation, and the content
+        # hash then ties the new path to the old row (as a full scan would).
+        wait_for(lambda: (w.row(archive / "garden.txt") or (0, []))[1], 5, "the row to follow to the other folder")
+        assert w.row(archive / "garden.txt") == before
+        assert all(r.summary is not None and r.summary.indexed == 0 for r in w.batches())
+        hits = library.search_documents("tomatoes garden", top=1, filters=None)
+        assert hits and hits[0].path == str(archive / "garden.txt") and hits[0].folder == str(archive)
     finally:
         end()
 

@@ -119,7 +119,33 @@ def _look_at(
         for path, record in known.items():
             if path not in here:
                 plan.missing[record.id] = (record.kind, record.content_hash)
+        new = [e for e in entries if isinstance(e, ScanEntry) and e.path not in known]
+        _vanished_like(ws, plan, roots, new)
     return found_files
+
+
+def _vanished_like(ws: Workspace, plan: Plan, roots: list[tuple[int, Path]], new: list[ScanEntry]) -> None:
+    """Rows of the same kind and size as a new file whose own file is gone from disk.
+
+    A move between two watched folders can reach us as a creation now and a deletion in a later
+    batch; counting such rows as missing lets `process` match the content hash and re-point the
+    row (no re-embedding) instead of embedding the file again and dropping the old row later.
+    A row under a folder that is not there (an unplugged drive) is left alone."""
+    sizes = sorted({e.size for e in new})
+    kinds = sorted({e.kind for e in new})
+    for start in range(0, len(sizes), 500):
+        with ws.catalog.session() as session:
+            rows = session.execute(
+                select(FileRecord.id, FileRecord.path, FileRecord.kind, FileRecord.content_hash).where(
+                    FileRecord.size.in_(sizes[start : start + 500]), FileRecord.kind.in_(kinds),
+                    FileRecord.content_hash.is_not(None))
+            ).all()
+        for file_id, path, kind, digest in rows:
+            if file_id in plan.missing or os.path.lexists(path):
+                continue
+            root = root_of(roots, path)
+            if root is not None and root[1].exists():
+                plan.missing[file_id] = (kind, digest)
 
 
 def _entries(
