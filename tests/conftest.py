@@ -57,6 +57,11 @@ def clip_library(library: Library, tiny_clip: tuple[Path, Path]) -> Library:
     return library
 
 
+def library_address(lib: Library) -> str:
+    """What `--library` takes to open this library again: its folder, or its server address."""
+    return getattr(lib.workspace, "address", None) or str(lib.path)
+
+
 def index(lib: Library, *paths: Path, **kwargs: object) -> IndexSummary:
     return run_job(lib.index(list(paths) if paths else None, **kwargs))  # type: ignore[arg-type]
 

@@ -20,20 +20,24 @@ from desktop.core.library import Library
 from desktop.core.maps import LayoutOptions, MapData, MapKey
 from desktop.core.maps import layout as lay
 from desktop.core.maps.items import ItemFacts
-from tests.conftest import PYTHON_FAQ, index
+from tests.conftest import PYTHON_FAQ, index, library_address
 
 pytestmark = pytest.mark.skipif(not PYTHON_FAQ.is_dir(), reason="needs Debian's python3.11-doc")
 FAST = LayoutOptions(n_epochs=60, random_state=7)
 FIRST = ["windows.rst.txt", "extending.rst.txt", "gui.rst.txt"]
 
 
-@pytest.fixture(scope="module")
-def mapped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, MapData, Path]:
+@pytest.fixture(scope="module", params=["embedded", "server"])
+def mapped(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> tuple[Library, MapData, Path]:
     docs = tmp_path_factory.mktemp("faq") / "faq"
     docs.mkdir()
     for name in FIRST:
         shutil.copy(PYTHON_FAQ / name, docs / name)
-    lib = Library.open(tmp_path_factory.mktemp("maplib") / "library")
+    if request.param == "server":
+        pg = request.getfixturevalue("pg_server")
+        lib = Library.open(pg.url(pg.new_database()))
+    else:
+        lib = Library.open(tmp_path_factory.mktemp("maplib") / "library")
     index(lib, docs)
     data = run_job(lib.map("text", per_chunk=True, options=FAST))
     yield lib, data, docs
@@ -105,7 +109,7 @@ def test_cli_map_json_and_picture(mapped: tuple[Library, MapData, Path], tmp_pat
                                   capsys: pytest.CaptureFixture[str]) -> None:
     lib, data, _docs = mapped
     out = tmp_path / "map.png"
-    assert cli_main(["--library", str(lib.path), "map", "--per-passage", "--json", "--out", str(out)]) == 0
+    assert cli_main(["--library", library_address(lib), "map", "--per-passage", "--json", "--out", str(out)]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert len(printed["points"]) == len(data)
     assert {p["cluster"] for p in printed["points"]} == set(data.clusters.tolist())

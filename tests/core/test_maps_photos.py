@@ -18,12 +18,13 @@ from desktop.core.library import Library
 from desktop.core.maps import LayoutOptions
 from desktop.core.maps.job import in_background
 from desktop.core.maps.labels import PHOTO_VOCABULARY, photo_labels
-from tests.conftest import index
+from tests.conftest import both_kinds, index
 from tests.corpus import write_photos
 
 FAST = LayoutOptions(n_epochs=30, random_state=3)
 
 
+@both_kinds
 def test_photo_map_and_clip_word_labels(clip_library: Library, tmp_path: Path) -> None:
     write_photos(tmp_path / "photos", count=14)
     index(clip_library, tmp_path / "photos")

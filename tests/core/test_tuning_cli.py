@@ -11,7 +11,7 @@ from desktop.cli import main
 from desktop.core.embed.int8 import LOCAL_DIR
 from desktop.core.library import Library
 from desktop.core.workspace.versions import INT8_SUFFIX
-from tests.conftest import index
+from tests.conftest import both_kinds, index, library_address
 from tests.corpus import write_documents
 
 MARKS = [  # (query, right document, wrong document)
@@ -36,7 +36,7 @@ def models_folder(lib: Library) -> list[str]:
 
 
 def test_tune_without_keep_discards_and_with_keep_switches(marked: Library, capsys: pytest.CaptureFixture[str]) -> None:
-    where = ["--library", str(marked.path)]
+    where = ["--library", library_address(marked)]
     base = marked.workspace.versions.active_id("text")
     assert main([*where, "tune", "--epochs", "1"]) == 0
     out = capsys.readouterr().out
@@ -67,8 +67,9 @@ def test_tune_without_keep_discards_and_with_keep_switches(marked: Library, caps
     assert marked.workspace.versions.active_id("text") == tuned
 
 
+@both_kinds
 def test_models_use_unknown_version_and_too_few_marks(library: Library, capsys: pytest.CaptureFixture[str]) -> None:
-    where = ["--library", str(library.path)]
+    where = ["--library", library_address(library)]
     assert main([*where, "models", "--use", "999999"]) == 1
     assert "no model version 999999" in capsys.readouterr().err
     assert main([*where, "models", "--use", "newest"]) == 1

@@ -17,7 +17,7 @@ from desktop.core.catalog import PhotoVector
 from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from desktop.core.tuning import keep_job, tune_job, use_base_job, versions
-from tests.conftest import index
+from tests.conftest import both_kinds, index
 
 STAMPS = Path("/usr/share/tuxpaint/stamps")
 CLASSES = {"bird": "animals/birds", "fruit": "food/fruit", "road sign": "town/roadsigns", "flower": "plants/flowers"}
@@ -37,7 +37,9 @@ def mean_rank(lib: Library, query: str, wanted: set[str]) -> float:
     return sum(ranks) / len(ranks)
 
 
-def test_photo_marks_lift_unmarked_photos_of_the_same_class(tmp_path: Path, tiny_clip: tuple[Path, Path]) -> None:
+@both_kinds
+def test_photo_marks_lift_unmarked_photos_of_the_same_class(library: Library, tmp_path: Path,
+                                                         tiny_clip: tuple[Path, Path]) -> None:
     if not STAMPS.is_dir():
         pytest.skip("Debian package tuxpaint-stamps-default is not installed")
     photos = tmp_path / "photos"
@@ -49,7 +51,7 @@ def test_photo_marks_lift_unmarked_photos_of_the_same_class(tmp_path: Path, tiny
         for source, name in zip(sorted((STAMPS / folder).rglob("*.png")), names, strict=False):
             shutil.copy(source, photos / name)
         classes[label] = names
-    with Library.open(tmp_path / "lib") as lib:
+    with library as lib:
         lib.set_setting("clip_model", str(tiny_clip[0]))
         lib.set_setting("clip_weights", str(tiny_clip[1]))
         index(lib, photos)

@@ -19,7 +19,7 @@ from tests.server.pg import PgServer
 
 
 def test_server_down_is_said_so(tmp_path: Path) -> None:
-    with pytest.raises(ServerUnavailable, match="Cannot reach the server for database lib .*is PostgreSQL running"):
+    with pytest.raises(ServerUnavailable, match=r"Cannot reach the server for database lib .*is PostgreSQL running"):
         Library.open(f"postgresql://me@/lib?host={tmp_path}")
 
 
@@ -33,7 +33,7 @@ def test_wrong_password_and_unknown_database(pg_server: PgServer) -> None:
         Library.open(pg_server.url("postgres", "pwuser", "wrong"))
     with pytest.raises(ServerRefused, match="asks for a password for pwuser"):
         Library.open(pg_server.url("postgres", "pwuser"))
-    with pytest.raises(ServerRefused, match="There is no database nosuchdb .*createdb nosuchdb"):
+    with pytest.raises(ServerRefused, match=r"There is no database nosuchdb .*createdb nosuchdb"):
         Library.open(pg_server.url("nosuchdb"))
 
 
@@ -41,7 +41,7 @@ def test_pgvector_not_enabled_and_not_ours_to_enable(pg_server: PgServer) -> Non
     name = pg_server.new_database(with_vector=False)
     pg_server.sql("DO $$BEGIN CREATE ROLE plain LOGIN; EXCEPTION WHEN duplicate_object THEN END$$")
     pg_server.sql("GRANT ALL ON SCHEMA public TO plain", database=name)
-    with pytest.raises(PgvectorMissing, match="not enabled in database .*CREATE EXTENSION vector;"):
+    with pytest.raises(PgvectorMissing, match=r"not enabled in database .*CREATE EXTENSION vector;"):
         Library.open(pg_server.url(name, "plain"))
     Library.open(pg_server.url(name)).close()  # its owner (a superuser here) may: the library is made
 
@@ -50,7 +50,7 @@ def test_newer_and_older_schemas(server_url: str, monkeypatch: pytest.MonkeyPatc
     Library.open(server_url).close()
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute("UPDATE semdesk_schema SET version = 99")
-    with pytest.raises(CatalogTooNew, match="newer version of semdesk .*schema 99"):
+    with pytest.raises(CatalogTooNew, match=r"newer version of semdesk .*schema 99"):
         Library.open(server_url)
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute("UPDATE semdesk_schema SET version = 0")
