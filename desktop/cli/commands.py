@@ -37,10 +37,13 @@ def cmd_index(library: Any, args: argparse.Namespace) -> int:
             f"Indexed {summary.indexed} files, {summary.unchanged} unchanged, {summary.skipped} skipped, "
             f"{summary.waiting_model} waiting for the photo model, {summary.removed} removed, "
             f"{summary.moved} moved ({summary.seconds:.1f} s)."
+            + (f" Text read in {summary.text_in_pictures} photos and scans." if summary.text_in_pictures else "")
         )
         skipped = [p for p in summary.problems if p.status != "waiting_model"]
         for problem in skipped[:20]:
-            print(f"  skipped {problem.path}: {problem.reason}")
+            # An OCR problem leaves the file indexed (a photo stays searchable by CLIP): only its words are missing.
+            verb = "could not read the text in" if problem.status == "ocr_skipped" else "skipped"
+            print(f"  {verb} {problem.path}: {problem.reason}")
         if len(skipped) > 20:
             print(f"  ... and {len(skipped) - 20} more (see `semdesk status`)")
         if summary.waiting_model:

@@ -39,6 +39,9 @@ class PreviewLoader(QObject):
     def show(self, hit: Hit | None, passage: Passage | None, query: str, thumbnail: QPixmap | None = None) -> None:
         if hit is None:
             self.pane.clear()
+        elif hit.found_in == "text in photo":
+            self.pane.show_picture_text(hit, passage, thumbnail)
+            self._load_picture_text(hit)
         elif hit.kind == "text":
             self.pane.show_document(hit, passage, query)
             self._load_text(hit.file_id)
@@ -65,6 +68,26 @@ class PreviewLoader(QObject):
 
         self.workers.submit(self.workers.catalog, library.document_text, file_id, done=loaded,
                             failed=lambda error: self.failed.emit(str(error)))
+
+    def _load_picture_text(self, hit: Hit) -> None:
+        library = self.library()
+        if library is None:
+            return
+        file_id, path = hit.file_id, hit.path
+
+        def read() -> tuple[str, list[Any]]:
+            return library.document_text(file_id), library.picture_lines(file_id)
+
+        def loaded(result: tuple[str, list[Any]]) -> None:
+            if self.pane.hit is not None and self.pane.hit.file_id == file_id:
+                self.pane.picture_text.set_text(*result)
+
+        def pictured(result: tuple[QImage, int, int]) -> None:
+            if self.pane.hit is not None and self.pane.hit.file_id == file_id and not result[0].isNull():
+                self.pane.picture_text.set_picture(QPixmap.fromImage(result[0]))
+
+        self.workers.submit(self.workers.catalog, read, done=loaded, failed=lambda error: self.failed.emit(str(error)))
+        self.workers.submit(self.workers.thumbs, read_preview, path, done=pictured)
 
     def _photo_loaded(self, path: str, result: tuple[QImage, int, int]) -> None:
         image, width, height = result

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.common.records import Hit, Passage
 from desktop.gui.common.hits import hit_title
+from desktop.gui.preview.ocr_view import PictureTextView
 from desktop.gui.search.highlight import query_terms, term_spans, utf16_offsets
 
 PASSAGE_COLOUR = QColor("#fef3c7")  # the passage that matched
@@ -104,7 +105,8 @@ class PreviewPane(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
-        for page in (self.empty, self.text, self.image):
+        self.picture_text = PictureTextView()  # a photo whose words matched (OCR)
+        for page in (self.empty, self.text, self.image, self.picture_text):
             self.stack.addWidget(page)
 
         self.header = QWidget()
@@ -192,6 +194,13 @@ class PreviewPane(QWidget):
         self._show_header(hit, lines)
         self.image.set_image(pixmap or QPixmap())
         self.stack.setCurrentWidget(self.image)
+
+    def show_picture_text(self, hit: Hit, passage: Passage | None, thumbnail: QPixmap | None) -> None:
+        """A photo whose words matched: the picture with those lines outlined, and the text OCR read."""
+        self._show_header(hit, [_escape(hit.path), f"Text in photo, matched by {hit.why}" if hit.why else ""])
+        spans = [(p.start, p.end) for p in ([passage] if passage else hit.passages)]
+        self.picture_text.show_passages(spans or [(hit.start or 0, hit.end or 0)], thumbnail)
+        self.stack.setCurrentWidget(self.picture_text)
 
     def set_photo(self, path: str, pixmap: QPixmap, size_text: str = "") -> None:
         if self.hit is None or self.hit.path != path:

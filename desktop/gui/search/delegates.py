@@ -91,7 +91,7 @@ class DocumentDelegate(QStyledItemDelegate):
         small = QFontMetrics(option.font)
         folder = hit.folder or os.path.dirname(hit.path)
         relative = os.path.relpath(os.path.dirname(hit.path), os.path.dirname(folder)) if hit.folder else folder
-        where = f"{relative}  ·  {hit.why}" if hit.why else relative
+        where = "  ·  ".join(part for part in (relative, hit.found_in, hit.why) if part)  # "text in photo": OCR
         colour = palette.color(text_role(option))
         colour.setAlphaF(0.6)
         painter.setPen(colour)
