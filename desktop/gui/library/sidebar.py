@@ -30,7 +30,7 @@ from desktop.gui.common.rows import paint_selection, text_role
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
-NOT_WATCHED = " · not watched"
+NOT_WATCHED = "not watched · "
 
 
 def folder_state(summary: FolderSummary, indexing: bool) -> str:
@@ -210,9 +210,9 @@ class Sidebar(QWidget):
         path = item.data(PATH_ROLE)
         if path is None:
             return
-        state = (item.data(STATE_ROLE) or "").removesuffix(NOT_WATCHED)
+        state = (item.data(STATE_ROLE) or "").removeprefix(NOT_WATCHED)
         note = self._watch_notes.get(path)
-        item.setData(STATE_ROLE, state + NOT_WATCHED if note else state)
+        item.setData(STATE_ROLE, NOT_WATCHED + state if note else state)  # first: a narrow sidebar elides the end
         item.setToolTip(f"{path}\n{note}" if note else path)
 
     def set_skipped(self, count: int) -> None:

@@ -25,6 +25,9 @@ RETRY_SECONDS = 2.0  # a library busy in another process is asked again this oft
 SAVE_AFTER_IDLE = 60.0  # search-index caches are written once changes pause this long
 
 
+WIDEST_TEXT = "99,999 changes pending"  # the status label keeps this width, so the bar does not jump
+
+
 def pending_text(pending: int) -> str:
     if pending == 0:
         return "Up to date"
