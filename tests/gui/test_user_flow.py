@@ -72,6 +72,7 @@ def test_keyboard_navigation_and_open(qtbot, make_window, corpus: Path) -> None:
     wait_idle(qtbot, window)
     search(qtbot, window, "baking bread overnight")
     assert Path(window.documents.hits[0].path).stem == "sourdough"
+    window.results.show_weaker.click()  # the rows below the one good match are weaker ones
 
     window.documents_view.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from desktop.core.common.records import MarkRecord
+from desktop.core.common.records import Hit, MarkRecord
+from desktop.core.library import GOOD_MATCH
 from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.thumbnails import ThumbnailCache
 from desktop.gui.search.chips import QueryChips
@@ -49,6 +50,21 @@ class SearchPane(QWidget):
         self.filter_bar.layout().addWidget(self.summary)  # type: ignore[union-attr]
         self.documents_view = ResultsTree()
         self.documents_view.setModel(self.documents)
+        # Hits under the core's relevance cut-off wait behind this button, so a query does not always
+        # fill 30 rows with the top one looking certain whatever it is (issue 13).
+        self.weaker: list[Hit] = []
+        self.show_weaker = QPushButton()
+        self.show_weaker.setObjectName("showWeaker")
+        self.show_weaker.setFlat(True)
+        self.show_weaker.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.show_weaker.clicked.connect(self.reveal_weaker)
+        self.show_weaker.hide()
+        documents_page = QWidget()
+        documents_layout = QVBoxLayout(documents_page)
+        documents_layout.setContentsMargins(0, 0, 0, 0)
+        documents_layout.setSpacing(0)
+        documents_layout.addWidget(self.documents_view, 1)
+        documents_layout.addWidget(self.show_weaker)
         self.photos_view = PhotoGrid()
         self.photos_view.setModel(self.photos)
         photos_page = QWidget()
@@ -59,7 +75,7 @@ class SearchPane(QWidget):
         photos_layout.addWidget(self.photos_view, 1)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.documents_view, "Documents")
+        self.tabs.addTab(documents_page, "Documents")
         self.tabs.addTab(photos_page, "Photos")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 0)
@@ -103,9 +119,11 @@ class SearchPane(QWidget):
 
     def show_results(self, results: Results) -> None:
         self.current = results
-        self.documents.set_results(results.documents, results.query, results.marks)
+        shown, self.weaker = good_and_weaker(results)
+        self.documents.set_results(shown, results.query, results.marks)
         self.photos.set_results(results.photos, results.query, results.marks)
-        self.tabs.setTabText(DOCUMENTS_TAB, f"Documents  {len(results.documents)}" if results.label else "Documents")
+        self._show_weaker_button()
+        self.tabs.setTabText(DOCUMENTS_TAB, f"Documents  {len(shown)}" if results.label else "Documents")
         self.tabs.setTabText(PHOTOS_TAB, f"Photos  {len(results.photos)}" if results.label else "Photos")
         self._placeholders(results)
         self.summary.setText(f"Similar to “{results.label}”" if results.similar else "")
@@ -114,6 +132,24 @@ class SearchPane(QWidget):
                 view.setCurrentIndex(model.index(0, 0))  # the best hit previews at once; focus stays in the box
                 view.scrollToTop()
         self.select(self.current_view().currentIndex())
+
+    def _show_weaker_button(self) -> None:
+        n = len(self.weaker)
+        self.show_weaker.setVisible(n > 0)
+        self.show_weaker.setText(f"Show {n} weaker match{'es' if n != 1 else ''}")
+
+    def reveal_weaker(self) -> None:
+        """Every hit the search found, the weak ones after the good ones."""
+        if not self.weaker:
+            return
+        results = self.current
+        self.weaker = []
+        current = self.documents_view.currentIndex().row()
+        self.documents.set_results(results.documents, results.query, results.marks)
+        self._show_weaker_button()
+        self.tabs.setTabText(DOCUMENTS_TAB, f"Documents  {len(results.documents)}")
+        if self.documents.rowCount():
+            self.documents_view.setCurrentIndex(self.documents.index(max(0, current), 0))
 
     def set_library_empty(self, empty: bool) -> None:
         """An empty library says how to add folders instead of how to search."""
@@ -130,6 +166,11 @@ class SearchPane(QWidget):
         elif results.similar:
             documents.set_placeholder("No similar documents", "")
             photos.set_placeholder("No similar photos", "Photo similarity needs the photo model.")
+        elif results.label and self.weaker:
+            documents.set_placeholder(f"No good matches for “{results.label}”",
+                                      "The closest documents are weak matches: show them with the button below.")
+            photos.set_placeholder(f"No photos match “{results.label}”",
+                                   "Try other words, or widen the folder and date filters.")
         elif results.label:
             detail = "Try other words, or widen the folder and date filters."
             documents.set_placeholder(f"No documents match “{results.label}”", detail)
@@ -184,3 +225,12 @@ class SearchPane(QWidget):
         view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if not view.currentIndex().isValid() and view.model().rowCount() > 0:
             view.setCurrentIndex(view.model().index(0, 0, QModelIndex()))
+
+
+def good_and_weaker(results: Results) -> tuple[list[Hit], list[Hit]]:
+    """A typed query's documents split at the core's cut-off (GOOD_MATCH, on the score the core
+    gives). "More like this" lists are not cut: their scores are similarities, not relevance."""
+    if results.similar or not results.query:
+        return list(results.documents), []
+    good = [h for h in results.documents if h.score >= GOOD_MATCH]
+    return good, [h for h in results.documents if h.score < GOOD_MATCH]
