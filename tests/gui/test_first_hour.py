@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPixmap
-from PySide6.QtWidgets import QApplication, QLabel, QMenu
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QWizard
 
+from desktop.core.common.jobs import CancelToken
 from desktop.core.common.records import Hit, Passage
-from desktop.core.library import Library
+from desktop.core.library import GOOD_MATCH, Library
 from desktop.gui.library.sidebar import STATE_ROLE
 from desktop.gui.preview.pane import PASSAGE_COLOUR, TERM_COLOUR, PreviewPane
 from desktop.gui.search.controller import Results
@@ -284,3 +285,81 @@ def test_more_like_this_is_disabled_with_the_reason_on_a_photo_without_vectors(q
     window.tabs.setCurrentIndex(0)
     qtbot.waitUntil(lambda: window.actions_.hit is not None and window.actions_.hit.kind == "text")
     assert similar.isEnabled() and "photo model" not in similar.toolTip()
+
+
+# -- 11: weak hits behind "show n weaker matches" ----------------------------------------------------
+
+def test_weak_hits_wait_behind_show_weaker_matches(qtbot, make_window, corpus: Path) -> None:
+    window = make_window()
+    window.add_paths([corpus / "notes"])
+    wait_idle(qtbot, window)
+    search(qtbot, window, "baking sourdough bread in a dutch oven")
+    found = window.results.current.documents
+    shown = window.documents.hits
+    assert shown and all(h.score >= GOOD_MATCH for h in shown)
+    assert Path(shown[0].path).stem == "sourdough"
+    weaker = [h for h in found if h.score < GOOD_MATCH]
+    assert weaker, "the small corpus has unrelated notes, which must score under the cut-off"
+    button = window.results.show_weaker
+    assert button.isVisibleTo(window) and button.text() == f"Show {len(weaker)} weaker matches"
+    assert window.tabs.tabText(0) == f"Documents  {len(shown)}"
+    button.click()
+    assert window.documents.rowCount() == len(found)
+    assert not button.isVisibleTo(window)
+    # "More like this" is not cut.
+    window.actions_.similar.trigger()
+    qtbot.waitUntil(lambda: window.results.current.similar, timeout=20000)
+    assert window.documents.rowCount() == len(window.results.current.documents)
+
+
+# -- 12: the wizard is not modal and never throws training away on a stray key -----------------------
+
+def test_wizard_is_not_modal_and_cancel_asks_first(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window(tmp_path / "lib")
+    window.menu.improve.trigger()
+    wizard = window.tune_wizard
+    qtbot.waitExposed(wizard)
+    assert not wizard.isModal() and wizard.windowModality() == Qt.WindowModality.NonModal
+    assert QApplication.activeModalWidget() is None  # the main window still takes the keys typed in it
+    cancel = wizard.training_page.cancel
+    assert cancel.focusPolicy() == Qt.FocusPolicy.NoFocus and not cancel.autoDefault() and not cancel.isDefault()
+    assert not wizard.button(QWizard.WizardButton.CancelButton).autoDefault()
+
+    # A run in progress (the real training is exercised in test_tune_wizard).
+    asked: list[bool] = []
+    answer = [False]
+
+    def ask() -> bool:
+        asked.append(True)
+        return answer[0]
+
+    wizard.ask_stop = ask
+    wizard.training, wizard.token = True, CancelToken()
+    cancel.setEnabled(True)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert asked and not wizard.token.cancelled  # "Keep Training" is the default answer
+    wizard.reject()  # Esc or the window's close button: asks too
+    assert len(asked) == 2 and wizard.isVisible() and not wizard.token.cancelled
+    answer[0] = True
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert wizard.token.cancelled
+    wizard.training = False
+    wizard.reject()
+    assert not wizard.isVisible()
+
+
+def test_stop_training_question_defaults_to_keep_training(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window(tmp_path / "lib")
+    window.menu.improve.trigger()
+    wizard = window.tune_wizard
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.defaultButton().text())
+        box.defaultButton().click()
+
+    QTimer.singleShot(200, answer)
+    assert wizard.ask_stop() is False
+    assert seen == ["Keep Training"]

@@ -74,6 +74,7 @@ def train(qtbot, wizard: QWizard) -> None:
     shoot(wizard, "settings")
     next_page(qtbot, wizard)
     training = wizard.training_page
+    wizard.ask_stop = lambda: True  # "Stop training?" answered Stop (the question is tested in test_first_hour)
     qtbot.mouseClick(training.cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "cancelled" in training.outcome.text(), timeout=120000)
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()

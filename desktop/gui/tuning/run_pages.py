@@ -44,7 +44,12 @@ class TrainingPage(QWizardPage):
         self.eta.setObjectName("resultsSummary")
         self.curve = LossCurve()
         self.cancel = QPushButton("Cancel Training")
-        self.cancel.clicked.connect(self.wiz.cancel_training)
+        # Never the default or the focused button: Enter or a space meant for the main window threw
+        # 3.5 minutes of training away (issue 13). It asks before stopping, too.
+        self.cancel.setAutoDefault(False)
+        self.cancel.setDefault(False)
+        self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel.clicked.connect(self.wiz.confirm_cancel_training)
         self.outcome = wrapped()
         row = QHBoxLayout()
         row.addWidget(self.eta, 1)

@@ -8,10 +8,11 @@ active model and the marks alone.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from desktop.core.common.errors import Cancelled, describe
 from desktop.core.common.jobs import CancelToken, run_job
@@ -55,7 +56,12 @@ class TuneWizard(QWizard):
         self.token: CancelToken | None = None
         self.training = False
         self.running_target: str | None = None
+        self.started_at = 0.0
         self.setWindowTitle("Improve Results")
+        # Not modal: training takes minutes and the training page says "keep searching in the main
+        # window"; a modal wizard took the keys typed there (a space pressed its Cancel; issue 13).
+        self.setModal(False)
+        self.setWindowModality(Qt.WindowModality.NonModal)
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
@@ -72,6 +78,34 @@ class TuneWizard(QWizard):
         self.training_page.setCommitPage(False)
         self.results_page.setCommitPage(True)  # past Results there is no going back: keep or discard
         self.results_page.setButtonText(QWizard.WizardButton.CommitButton, "Continue >")
+        cancel = self.button(QWizard.WizardButton.CancelButton)
+        cancel.setAutoDefault(False)  # Enter or a stray space never throws training away
+        cancel.setDefault(False)
+
+    def open(self) -> None:  # type: ignore[override]
+        """Shown beside the main window, not over it (QDialog.open would make it window-modal)."""
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def ask_stop(self) -> bool:
+        """Training runs: does the user really want it thrown away? No is the default answer."""
+        minutes = (time.monotonic() - self.started_at) / 60
+        spent = f"{minutes:.0f} minute{'s' if round(minutes) != 1 else ''}" if minutes >= 1 else "less than a minute"
+        box = QMessageBox(QMessageBox.Icon.Question, "Stop training?",
+                          f"Stop training? The {spent} of training so far will be lost.",
+                          QMessageBox.StandardButton.NoButton, self)
+        stop = box.addButton("Stop Training", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep Training", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is stop
+
+    def confirm_cancel_training(self) -> None:
+        """The training page's Cancel: asks first."""
+        if self.training and self.ask_stop():
+            self.cancel_training()
 
     # -- marks ------------------------------------------------------------------------------
 
@@ -104,6 +138,7 @@ class TuneWizard(QWizard):
         targets = ["text", "image"] if self.state.target == "both" else [self.state.target]
         self.token = token = CancelToken()
         self.training = True
+        self.started_at = time.monotonic()
         self.button(QWizard.WizardButton.BackButton).setEnabled(False)
         self.workers.submit(
             self.pool, train_all, self.library, targets, self.state.settings, token, self._set_running,
@@ -191,7 +226,10 @@ class TuneWizard(QWizard):
     # -- closing ----------------------------------------------------------------------------
 
     def done(self, result: int) -> None:
-        """Closing the wizard at any point: stop a run, wait for it, drop an undecided candidate."""
+        """Closing the wizard at any point: stop a run (after asking), wait for it, drop an undecided
+        candidate."""
+        if self.training and not self.ask_stop():
+            return  # the user keeps training: the wizard stays open
         self.cancel_training()
         self.pool.waitForDone()
         if not self.state.decided:
