@@ -330,6 +330,18 @@ class Library:
 
         return versions(self.workspace)
 
+    def rename_model(self, version_id: int, name: str) -> Any:
+        """Name a tuned model version ("" restores its dated label); returns its ModelInfo."""
+        from desktop.core.tuning import rename_version
+
+        return rename_version(self.workspace, version_id, name)
+
+    def delete_model(self, version_id: int) -> None:
+        """Delete a tuned model version that is not in use (its vectors and folder go too)."""
+        from desktop.core.tuning import delete_version
+
+        delete_version(self.workspace, version_id)
+
     def activate_model(self, version_id: int, *, cancel: CancelToken | None = None) -> Job[Any]:
         from desktop.core.tuning import activate_job
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -59,9 +60,16 @@ def versions(ws: Workspace) -> list[ModelInfo]:
         return [_info(r) for r in rows]
 
 
+NAME_KEY = "user_name"  # a name the user gave a version, kept in its metrics JSON (no schema change)
+
+
 def _info(row: ModelVersion) -> ModelInfo:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created_at))
-    if row.space == "text":
+    metrics = json.loads(row.metrics) if row.metrics else {}
+    named = metrics.get(NAME_KEY)
+    if named:
+        label = f"{'documents' if row.space == 'text' else 'photos'}: {named}"
+    elif row.space == "text":
         precision = INT8_SUFFIX if row.name.endswith(INT8_SUFFIX) else ""
         label = f"documents: tuned {when} from {row.base_model}{precision}" if row.base_model else (
             f"documents: base {row.name}")
@@ -69,8 +77,54 @@ def _info(row: ModelVersion) -> ModelInfo:
         label = f"photos: tuned CLIP text side {when}"
     return ModelInfo(
         row.id, row.space, label, row.created_at, bool(row.active), row.base_model, row.data_size,
-        json.loads(row.metrics) if row.metrics else {}, row.weights,
+        metrics, row.weights,
     )
+
+
+def _tuned_row(session: Any, version_id: int) -> ModelVersion:
+    row = session.get(ModelVersion, version_id)
+    if row is None or row.space not in ("text", CLIP_TEXT):
+        raise SemdeskError(f"There is no model version {version_id}; `semdesk models` lists them.")
+    if not row.base_model:
+        raise SemdeskError("The base models come with semdesk; they cannot be renamed or deleted.")
+    return row
+
+
+def rename_version(ws: Workspace, version_id: int, name: str) -> ModelInfo:
+    """Give a tuned version a name of the user's choosing ("" goes back to the dated label)."""
+    name = " ".join(name.split())[:80]
+    with ws.catalog.durable_session() as session:
+        row = _tuned_row(session, version_id)
+        metrics = json.loads(row.metrics) if row.metrics else {}
+        if name:
+            metrics[NAME_KEY] = name
+        else:
+            metrics.pop(NAME_KEY, None)
+        row.metrics = json.dumps(metrics)
+        session.flush()
+        return _info(row)
+
+
+def delete_version(ws: Workspace, version_id: int) -> None:
+    """Forget a tuned version that is not in use: its row, its vectors and its folder on disk."""
+    ws.write_lock.acquire("deleting a model version")
+    try:
+        with ws.catalog.durable_session() as session:
+            row = _tuned_row(session, version_id)
+            if row.active:
+                raise SemdeskError("That model is in use. Switch to another version (or the base models) first, "
+                                   "then delete it.")
+            weights = Path(row.weights) if row.weights else None
+            session.execute(delete(ChunkVector).where(ChunkVector.model_version_id == version_id))
+            session.delete(row)
+        # The folder goes after the rows: a crash in between leaves an unlisted folder, never a
+        # listed version without its files. Only folders semdesk made under models/ are removed.
+        folder = weights if weights is None or weights.is_dir() else weights.parent
+        models = ws.paths.models.resolve()
+        if folder is not None and folder.exists() and folder.resolve().parent == models:
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        ws.write_lock.release()
 
 
 def install(ws: Workspace, space: str, folder: Path, *, name: str, base_model: str, dim: int, data_size: int,
