@@ -37,7 +37,7 @@ from desktop.core.tuning.examples import MIN_QUERIES as MIN_MARKED_QUERIES
 from desktop.core.workspace import Workspace, default_library_dir, open_workspace, refuse_server
 
 __all__ = ["GOOD_MATCH", "MIN_MARKED_QUERIES", "Library", "Operator", "ParsedQuery", "default_library_dir",
-           "parse_query", "tune_defaults", "tuning_report"]
+           "parse_query", "tune_defaults", "tuning_outcome", "tuning_report"]
 
 
 class Library:
@@ -358,6 +358,13 @@ def tune_defaults() -> dict[str, Any]:
     from desktop.core.tuning.job import DEFAULTS
 
     return dict(DEFAULTS)
+
+
+def tuning_outcome(candidate: Any) -> str:
+    """"better", "worse" or "same" (the verdict that the report's first sentence states)."""
+    from desktop.core.tuning.report import outcome
+
+    return outcome(candidate)
 
 
 def tuning_report(candidate: Any) -> tuple[list[str], list[tuple[str, float, float]]]:

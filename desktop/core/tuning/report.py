@@ -8,7 +8,33 @@ if TYPE_CHECKING:
     from desktop.core.tuning.rounds import Candidate
 
 
+MARGIN = 0.005  # nDCG@10 differences smaller than this are noise on a handful of held-out searches
+
+
+def outcome(candidate: Candidate) -> str:
+    """"better", "worse" or "same": the one judgement every sentence and button follows."""
+    b, a = candidate.before, candidate.after
+    if a.ndcg > b.ndcg + MARGIN and a.top3 >= b.top3:
+        return "better"
+    if a.ndcg < b.ndcg - MARGIN or a.top3 < b.top3:
+        return "worse"
+    return "same"
+
+
+VERDICTS = {
+    "better": "Better: the new model ranks the right results higher. Keep the new model.",
+    "worse": "Worse: the new model ranks the right results lower. Keep the current model.",
+    "same": "No measurable change: keep the current model.",
+}
+
+
+def verdict(candidate: Candidate) -> str:
+    return VERDICTS[outcome(candidate)]
+
+
 def sentences(candidate: Candidate) -> list[str]:
+    """The verdict first, in one sentence; then the numbers it rests on (issue 13: the page read as
+    several verdicts that contradicted each other)."""
     b, a = candidate.before, candidate.after
     what = "searches" if candidate.queries != 1 else "search"
     how = (
@@ -16,20 +42,13 @@ def sentences(candidate: Candidate) -> list[str]:
         if candidate.folds == 1
         else f"each left out of training in turn ({candidate.folds} rounds)"
     )
-    change = "up from" if a.top3 > b.top3 else "down from" if a.top3 < b.top3 else "the same as"
-    verdict = (
-        "The new model ranks the right results higher: keeping it should help."
-        if a.ndcg > b.ndcg + 0.005
-        else "The new model ranks the right results lower: discarding it is wiser."
-        if a.ndcg < b.ndcg - 0.005
-        else "The new model ranks about as well as the current one."
-    )
+    tested = "search" if a.queries == 1 else "searches"
     return [
+        verdict(candidate),
+        f"Tested on {a.queries} marked {tested} {how}: the right result is in the top 3 for {a.top3} of "
+        f"{a.queries} with the new model and {b.top3} of {a.queries} with the current one.",
         f"Learned from {candidate.data_size} examples made from your marks on {candidate.queries} {what}, "
         f"in {candidate.seconds:.0f} seconds.",
-        f"Tested on {a.queries} marked searches {how}.",
-        f"The right result is in the top 3 for {a.top3} of {a.queries} of them, {change} {b.top3}.",
-        verdict,
     ]
 
 
