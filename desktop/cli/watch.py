@@ -7,12 +7,13 @@ of changes it indexes. When another process is writing to the library it waits a
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 from typing import Any
 
-from desktop.cli.output import ProgressLine, print_json
+from desktop.cli.output import ProgressLine
 from desktop.core.common.jobs import CancelToken
 from desktop.core.common.records import WatchReport
 
@@ -28,9 +29,10 @@ def cmd_watch(library: Any, args: argparse.Namespace) -> int:
         nonlocal busy
         show.finish()
         if args.json:
-            print_json({"event": event.kind, "paths": list(event.paths), "message": event.message,
-                        "summary": None if event.summary is None else
-                        {k: v for k, v in event.summary.__dict__.items() if k != "problems"}})
+            print(json.dumps({"event": event.kind, "paths": list(event.paths), "message": event.message,
+                              "summary": None if event.summary is None else
+                              {k: v for k, v in event.summary.__dict__.items() if k != "problems"}},
+                             ensure_ascii=True))  # one JSON object a line, as the events come
         elif event.kind == "busy":
             if not busy:
                 print(f"Waiting: {event.message}")
@@ -39,6 +41,9 @@ def cmd_watch(library: Any, args: argparse.Namespace) -> int:
         busy = event.kind == "busy"
         sys.stdout.flush()
 
+    if not library.folders():
+        print("semdesk: the library has no folders to watch; add one with `semdesk index FOLDER`.", file=sys.stderr)
+        return 1
     if not args.json:
         print("Catching up with changes made while nothing watched...", flush=True)
     try:

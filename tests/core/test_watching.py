@@ -304,3 +304,10 @@ def test_watcher_stops_quickly_and_says_why_a_folder_is_not_watched(library: Lib
         watcher.stop()
         assert time.monotonic() - started < 5
 
+
+
+def test_semdesk_watch_says_when_there_is_nothing_to_watch(library: Library, capsys: pytest.CaptureFixture) -> None:
+    from desktop.cli import main
+
+    assert main(["--library", str(library.path), "watch"]) == 1
+    assert "no folders to watch" in capsys.readouterr().err
