@@ -1,3 +1,10 @@
 """semdesk: search your own folders of documents and photos by meaning."""
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    # The version lives in pyproject.toml only; this reads the installed package's metadata.
+    if name == "__version__":
+        from desktop.core.common.version import app_version
+
+        return app_version()
+    raise AttributeError(name)

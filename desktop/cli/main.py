@@ -2,8 +2,9 @@
 
 `semdesk` with no arguments opens the window; a subcommand runs here. An error is one plain
 line on stderr (the core's one wording, desktop.core.common.errors.describe) and a non-zero
-exit: 1 for a problem the user can act on, 2 for a bug (its traceback goes to the library's
-log file), 130 when stopped.
+exit (desktop/cli/conventions.py, README "Command line"): 1 for an error (a bug's traceback goes
+to the library's log file), 2 for a command line that was not understood, 3 when another
+process is writing to the library, 130 when stopped.
 """
 
 from __future__ import annotations
@@ -28,9 +29,17 @@ from desktop.cli.commands import (
     cmd_similar,
     cmd_status,
 )
+from desktop.cli.conventions import (
+    EXIT_BUSY,
+    EXIT_ERROR,
+    EXIT_STOPPED,
+    EXIT_USAGE,
+    global_options_parent,
+    top_parser,
+)
 from desktop.cli.tune import add_tune_commands, cmd_models, cmd_tune
 from desktop.cli.watch import cmd_watch
-from desktop.core.common.errors import Cancelled, SemdeskError, describe
+from desktop.core.common.errors import Cancelled, LibraryBusy, SemdeskError, describe
 from desktop.core.library import Library
 
 log = logging.getLogger("semdesk")
@@ -55,14 +64,13 @@ COMMANDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="semdesk", description="Search your documents and photos by meaning.")
-    parser.add_argument("--library", metavar="DIR", help="library folder (default: $SEMDESK_LIBRARY or your data dir)")
+    parser = top_parser()  # --version, --library, --json and the examples
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    global_options = global_options_parent()
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--json", action="store_true", help="print machine-readable JSON")
-        return sub
+        # The global options again, so that they may come after the subcommand too.
+        return commands.add_parser(name, help=help_text, description=help_text, parents=[global_options])
 
     index = command("index", "add folders or files to the library and bring them up to date")
     index.add_argument("paths", nargs="*", metavar="PATH", help="folders or files (none: re-scan every folder)")
@@ -140,7 +148,10 @@ def _date(text: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help and --version (0), or a command line not understood (2)
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     if args.command is None:
         from desktop.app import main as gui_main
 
@@ -159,29 +170,38 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](library, args)
     except KeyboardInterrupt:
         print("semdesk: stopped.", file=sys.stderr)
-        return 130
+        return EXIT_STOPPED
     except Cancelled:
         print("semdesk: cancelled.", file=sys.stderr)
-        return 130
+        return EXIT_STOPPED
+    except LibraryBusy as error:  # scripts may wait and retry on this one
+        print(f"semdesk: {describe(error)}", file=sys.stderr)
+        return EXIT_BUSY
     except (SemdeskError, OSError, MemoryError) as error:  # the user can act on these
         if isinstance(error, OSError):
             log.warning("system error in %s: %s", args.command, error)
         print(f"semdesk: {describe(error)}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     except Exception as error:  # a bug: one line for the user, the traceback in the log
         print(f"semdesk: {describe(error, log_path=library.path / LOG_NAME if library else None)}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     finally:
         if library is not None:
             library.close()
 
 
 def _log_to(path: Path) -> None:
-    if not log.handlers:
-        try:
-            handler = logging.FileHandler(path, encoding="utf-8")
-        except OSError:
-            return
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
+    """The log file of the library in use (a process that runs several commands moves it along)."""
+    for old in list(log.handlers):
+        if isinstance(old, logging.FileHandler):
+            if Path(old.baseFilename) == path.absolute():
+                return
+            log.removeHandler(old)
+            old.close()
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)

@@ -79,6 +79,6 @@ def test_gui_writing_makes_the_cli_say_busy(tmp_path: Path) -> None:
             result = python("-m", "desktop", "--library", str(lib_path), "index", str(docs))
         finally:
             gui.workspace.write_lock.release()
-    assert result.returncode == 1 and result.stdout == ""
+    assert result.returncode == 3 and result.stdout == ""  # 3: busy (desktop/cli/conventions.py)
     assert result.stderr.count("\n") == 1 and "The library is busy" in result.stderr
     assert "Searching still works" in result.stderr

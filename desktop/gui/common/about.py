@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import html
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-
-def app_version() -> str:
-    try:
-        return metadata.version("semdesk")
-    except metadata.PackageNotFoundError:
-        return "development"
+from desktop.core.common.version import app_version
 
 
 class AboutDialog(QDialog):
