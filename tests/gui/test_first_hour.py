@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPixmap
@@ -11,11 +12,18 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QWizard
 from desktop.core.common.jobs import CancelToken
 from desktop.core.common.records import Hit, Passage
 from desktop.core.library import GOOD_MATCH, Library
+from desktop.core.tuning import Candidate, TrainSettings
+from desktop.core.tuning.evaluate import Metrics
+from desktop.core.tuning.versions import install
+from desktop.gui.common.workers import Workers
 from desktop.gui.library.sidebar import STATE_ROLE
 from desktop.gui.preview.pane import PASSAGE_COLOUR, TERM_COLOUR, PreviewPane
 from desktop.gui.search.controller import Results
 from desktop.gui.search.highlight import utf16_offsets
 from desktop.gui.shell.main_window import MainWindow
+from desktop.gui.tuning.run_pages import KeepPage, ResultsPage
+from desktop.gui.tuning.state import WizardState
+from desktop.gui.tuning.versions_dialog import ModelsDialog
 from tests.conftest import index
 from tests.gui.conftest import FakeDesktop, search, wait_idle
 
@@ -363,3 +371,75 @@ def test_stop_training_question_defaults_to_keep_training(qtbot, make_window, tm
     QTimer.singleShot(200, answer)
     assert wizard.ask_stop() is False
     assert seen == ["Keep Training"]
+
+
+# -- 14: one plain verdict; Model Versions renames and deletes ------------------------------------
+
+def candidate(tmp_path: Path, before: Metrics, after: Metrics) -> Candidate:
+    return Candidate(target="text", folder=str(tmp_path / "candidate"), base_model="base", dim=384, before=before,
+                     after=after, folds=1, data_size=8, queries=8, settings=TrainSettings(), losses=(),
+                     comparisons=(), seconds=12.0)
+
+
+def test_results_page_states_one_verdict_and_the_numbers_below(qtbot, tmp_path: Path) -> None:
+    # The case the issue quotes: 8 examples, 3 held out, top 3 for 2 of 3 before and after.
+    same = candidate(tmp_path, Metrics(0.5, 0.610, 0.7, 2, 3), Metrics(0.52, 0.612, 0.7, 2, 3))
+    wizard = SimpleNamespace(state=WizardState(candidates=[same]), keep=lambda: None, discard=lambda: None,
+                             stop_keep=lambda: None)
+    page = ResultsPage(wizard)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.initializePage()
+    labels = [w.text() for w in page.body.findChildren(QLabel)]
+    verdicts = [w for w in page.body.findChildren(QLabel) if w.objectName() == "tuningVerdict"]
+    assert len(verdicts) == 1
+    assert "No measurable change: keep the current model." in verdicts[0].text()
+    others = " ".join(t for t in labels if t != verdicts[0].text()).lower()
+    assert "keep" not in others and "discard" not in others and "help" not in others  # no second verdict
+    assert "2 of 3 with the new model and 2 of 3 with the current one" in others
+    keep = KeepPage(wizard)  # type: ignore[arg-type]
+    qtbot.addWidget(keep)
+    keep.initializePage()
+    assert "No measurable change" in keep.advice.text() and keep.discard.isDefault()
+    # A real gain says so, once.
+    better = candidate(tmp_path, Metrics(0.5, 0.6, 0.7, 1, 3), Metrics(0.7, 0.8, 0.9, 3, 3))
+    wizard.state.candidates = [better]
+    page.initializePage()
+    verdicts = [w for w in page.body.findChildren(QLabel) if w.objectName() == "tuningVerdict"]
+    assert "Keep the new model." in verdicts[-1].text()
+
+
+def test_model_versions_renames_and_deletes_a_kept_version(qtbot, tmp_path: Path, text_model_loaded: None) -> None:
+    library = Library.open(tmp_path / "lib")
+    folder = tmp_path / "trained"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}", encoding="utf-8")
+    version_id = install(library.workspace, "text", folder, name="tuned", base_model="base-model", dim=384,
+                         data_size=8, metrics={})
+    workers = Workers()
+    dialog = ModelsDialog(library, workers)
+    qtbot.addWidget(dialog)
+    try:
+        qtbot.waitUntil(lambda: dialog.list.count() == 2)
+        base = next(r for r in range(2) if dialog.list.item(r).data(Qt.ItemDataRole.UserRole) != version_id)
+        dialog.list.setCurrentRow(base)  # the base model: cannot be renamed or deleted
+        assert not dialog.rename.isEnabled() and not dialog.delete.isEnabled()
+        row = next(r for r in range(2) if dialog.list.item(r).data(Qt.ItemDataRole.UserRole) == version_id)
+        dialog.list.setCurrentRow(row)
+        assert dialog.rename.isEnabled() and dialog.delete.isEnabled()
+        dialog.ask_name = lambda current: "Cooking notes"
+        dialog.rename.click()
+        qtbot.waitUntil(lambda: any("Cooking notes" in dialog.list.item(r).text() for r in range(dialog.list.count())))
+        assert any(v.label == "documents: Cooking notes" for v in library.model_versions())
+        kept = Path(next(v.path for v in library.model_versions() if v.id == version_id))
+        assert kept.is_dir()
+        row = next(r for r in range(2) if dialog.list.item(r).data(Qt.ItemDataRole.UserRole) == version_id)
+        dialog.list.setCurrentRow(row)
+        dialog.confirm_delete = lambda label: True
+        dialog.delete.click()
+        qtbot.waitUntil(lambda: dialog.list.count() == 1)
+        assert [v.id for v in library.model_versions() if v.id == version_id] == []
+        assert not kept.exists()
+    finally:
+        dialog.done(0)
+        workers.wait()
+        library.close()

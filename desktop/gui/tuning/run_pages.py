@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.jobs import format_duration
-from desktop.core.library import tuning_report
+from desktop.core.library import tuning_outcome, tuning_report
 from desktop.gui.tuning.loss_curve import LossCurve
 from desktop.gui.tuning.setup_pages import wrapped
 from desktop.gui.tuning.state import WizardControl
@@ -144,9 +144,16 @@ class ResultsPage(QWizardPage):
         self.query.blockSignals(True)
         self.query.clear()
         for candidate in self.wiz.state.candidates:
-            self.sections.addWidget(QLabel(f"<b>{TITLES[candidate.target]}</b>"))
             words, rows = tuning_report(candidate)
-            self.sections.addWidget(wrapped(" ".join(words)))
+            # One plain verdict per model, big; the figures it rests on below it, small.
+            verdict = QLabel(f"<b>{TITLES[candidate.target]}: {words[0]}</b>")
+            verdict.setObjectName("tuningVerdict")
+            verdict.setWordWrap(True)
+            font = verdict.font()
+            font.setPointSizeF(font.pointSizeF() * 1.2)
+            verdict.setFont(font)
+            self.sections.addWidget(verdict)
+            self.sections.addWidget(wrapped(" ".join(words[1:])))
             self.sections.addWidget(self.table(rows))
             for comparison in candidate.comparisons:
                 label = comparison.query if len(self.wiz.state.candidates) == 1 else (
@@ -219,12 +226,13 @@ class KeepPage(QWizardPage):
 
     def initializePage(self) -> None:
         candidates = self.wiz.state.candidates
-        better = all(c.improved for c in candidates)
-        worse = any(c.after.ndcg < c.before.ndcg for c in candidates)
+        outcomes = [tuning_outcome(c) for c in candidates]  # the verdict the Results page stated
+        better = bool(outcomes) and all(o == "better" for o in outcomes)
+        worse = "worse" in outcomes
         self.advice.setText(
             "The new model did better on your held-out searches: keeping it should help." if better else
             "The new model did worse on some held-out searches: discarding it is wiser." if worse else
-            "The new model did as well as the current one on your held-out searches; keeping it changes little.")
+            "No measurable change on your held-out searches: discarding it keeps the current model.")
         (self.keep if better else self.discard).setDefault(True)
         self.status.clear()
 

@@ -1,5 +1,6 @@
 """Model versions: every kept model with its date, data size and test figures; switch to any of
-them or back to the base models (a rollback). Switching runs on a worker with progress."""
+them or back to the base models (a rollback), rename a kept one, or delete one not in use.
+Switching runs on a worker with progress."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -52,9 +55,15 @@ class ModelsDialog(QDialog):
         self.list.setWordWrap(True)
         self.use = QPushButton("Use This Version")
         self.base = QPushButton("Use the Base Models")
+        self.rename = QPushButton("Rename…")
+        self.delete = QPushButton("Delete")
         self.use.setEnabled(False)
-        self.list.currentItemChanged.connect(lambda item, _old: self.use.setEnabled(item is not None))
-        self.use.clicked.connect(lambda: self.switch(self.list.currentItem().data(Qt.ItemDataRole.UserRole)))
+        self.rename.setEnabled(False)
+        self.delete.setEnabled(False)
+        self.list.currentItemChanged.connect(lambda _item, _old: self._enable())
+        self.use.clicked.connect(lambda: self.switch(self.current_id()))
+        self.rename.clicked.connect(self.rename_current)
+        self.delete.clicked.connect(self.delete_current)
         self.base.clicked.connect(lambda: self.switch(None))
         self.bar = QProgressBar()
         self.bar.hide()
@@ -63,6 +72,8 @@ class ModelsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.use, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.base, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.rename, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.delete, QDialogButtonBox.ButtonRole.DestructiveRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
@@ -76,11 +87,62 @@ class ModelsDialog(QDialog):
                             failed=lambda e: self.status.setText(describe(e, "while reading the model versions")))
 
     def show_versions(self, listed: list[Any]) -> None:
+        self.versions = {v.id: v for v in listed}
         self.list.clear()
         for version in listed:
             item = QListWidgetItem(version_text(version))
             item.setData(Qt.ItemDataRole.UserRole, version.id)
             self.list.addItem(item)
+        self._enable()
+
+    def current_id(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _enable(self) -> None:
+        version = getattr(self, "versions", {}).get(self.current_id())
+        tuned = version is not None and bool(version.base_model)
+        self.use.setEnabled(version is not None)
+        self.rename.setEnabled(tuned)
+        self.delete.setEnabled(tuned and not version.active)
+        self.delete.setToolTip("" if version is None or not version.active else
+                               "In use: switch to another version first, then delete this one")
+
+    # -- rename and delete (quick catalog writes; the questions are methods so tests can answer) --
+
+    def ask_name(self, current: str) -> str | None:
+        text, ok = QInputDialog.getText(self, "Rename model", "Name:", text=current)
+        return text if ok else None
+
+    def confirm_delete(self, label: str) -> bool:
+        answer = QMessageBox.question(self, "Delete model", f"Delete “{label}”? Its files are removed from the "
+                                      "library folder; your marks are kept.",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def rename_current(self) -> None:
+        version = self.versions.get(self.current_id())
+        if version is None:
+            return
+        name = self.ask_name(version.metrics.get("user_name", ""))
+        if name is None:
+            return
+        self.workers.submit(self.workers.catalog, self.library.rename_model, version.id, name,
+                            done=lambda _info: self.refresh(),
+                            failed=lambda e: self.status.setText(describe(e, "while renaming the model")))
+
+    def delete_current(self) -> None:
+        version = self.versions.get(self.current_id())
+        if version is None or not self.confirm_delete(version.label):
+            return
+        self.workers.submit(self.workers.catalog, self.library.delete_model, version.id,
+                            done=lambda _r: self._deleted(version.label),
+                            failed=lambda e: self.status.setText(describe(e, "while deleting the model")))
+
+    def _deleted(self, label: str) -> None:
+        self.status.setText(f"Deleted “{label}”.")
+        self.refresh()
 
     def switch(self, version_id: int | None) -> None:
         library = self.library
@@ -105,7 +167,7 @@ class ModelsDialog(QDialog):
     def switched(self, error: BaseException | None) -> None:
         self.bar.hide()
         self.base.setEnabled(True)
-        self.use.setEnabled(self.list.currentItem() is not None)
+        self._enable()
         if error is None:
             self.status.setText("Done: search now uses the chosen model.")
             self.model_changed.emit()
