@@ -49,8 +49,10 @@ def test_a_folder_that_is_not_watched_says_why_in_the_sidebar(qtbot, make_window
     (docs / "garden.txt").write_text("Tomatoes grow best in the sunny corner of the garden.")
     library = Library.open(tmp_path / "library")
     run_job(library.index([docs]))
-    library.set_setting("watch_polling", True)
     window = make_window(library)
+    qtbot.waitUntil(lambda: window.watch_state.text() == "Up to date", timeout=20000)
+    library.set_setting("watch_polling", True)  # what the Settings dialog saves, then says it saved
+    window.watch.settings_saved()
     qtbot.waitUntil(lambda: "not watched" in (folder_item(window, docs).data(STATE_ROLE) or ""), timeout=20000)
     tip = folder_item(window, docs).toolTip()
     assert "Not watched" in tip and "checked every 60 s" in tip

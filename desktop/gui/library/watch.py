@@ -21,6 +21,9 @@ from desktop.core.common.jobs import CancelToken, run_job
 from desktop.gui.common.workers import Workers
 
 TICK_MS = 300
+# Settings that change what is watched or how: a change restarts the watching.
+WATCH_SETTINGS = ("watch_folders", "watch_polling", "watch_poll_seconds", "exclude", "include_hidden",
+                  "follow_symlinks")
 RETRY_SECONDS = 2.0  # a library busy in another process is asked again this often
 SAVE_AFTER_IDLE = 60.0  # search-index caches are written once changes pause this long
 
@@ -51,6 +54,7 @@ class LibraryWatch(QObject):
         self._retry_at = 0.0
         self._unsaved_since: float | None = None
         self._text = ""
+        self._settings: tuple[Any, ...] | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
@@ -61,6 +65,7 @@ class LibraryWatch(QObject):
         """Watch the library on screen (if its watch_folders setting is on)."""
         self.stop()
         library = self.library()
+        self._settings = None if library is None else self._watch_settings(library)
         if library is None or not library.get_setting("watch_folders"):
             self._show("")
             return
@@ -93,6 +98,17 @@ class LibraryWatch(QObject):
             self.watcher = None
         self.applying = None
         self.catching_up = False
+
+    def settings_saved(self) -> None:
+        """The Settings dialog saved: start again if what is watched, or how, has changed."""
+        library = self.library()
+        if library is not None and self._watch_settings(library) != self._settings:
+            self.start()
+
+    @staticmethod
+    def _watch_settings(library: Any) -> tuple[Any, ...]:
+        settings = library.settings()
+        return tuple(str(settings.get(key)) for key in WATCH_SETTINGS)
 
     def folders_changed(self) -> None:
         """A folder was added or removed: watch the library's folders as they are now."""

@@ -22,6 +22,7 @@ from desktop.gui.library.photo_model import PhotoModelSetup, ask_weights_file
 from desktop.gui.library.settings_dialog import SettingsDialog
 from desktop.gui.library.skipped_dialog import SkippedDialog
 from desktop.gui.library.status_watcher import StatusWatcher
+from desktop.gui.library.watch import LibraryWatch
 from desktop.gui.tuning.versions_dialog import ModelsDialog
 from desktop.gui.tuning.wizard import TuneWizard
 
@@ -33,6 +34,7 @@ class WindowCommands:
     workers: Workers
     indexer: Indexer
     status: StatusWatcher
+    watch: LibraryWatch
     photo_model: PhotoModelSetup
     skipped_dialog: SkippedDialog | None = None
     settings_dialog: SettingsDialog | None = None
@@ -93,6 +95,7 @@ class WindowCommands:
         dialog = self.settings_dialog = SettingsDialog(self.library, self._widget())
         dialog.reindex_requested.connect(self.indexer.rescan)
         dialog.saved.connect(self.status.refresh)
+        dialog.saved.connect(self.watch.settings_saved)
         dialog.open()
 
     def show_about(self) -> None:
