@@ -169,13 +169,14 @@ def test_openvino_clip_gives_the_same_photo_and_query_vectors(tiny: tuple[Path, 
     assert (fast.encode_texts(texts) * torch_side.encode_texts(texts)).sum(axis=1).min() > 0.999
 
 
-def test_image_side_falls_back_to_pytorch_when_openvino_cannot_compile(tiny: tuple[Path, Path], monkeypatch) -> None:
-    import openvino
+def test_image_side_falls_back_to_pytorch_when_openvino_cannot_compile(
+    tiny: tuple[Path, Path], monkeypatch, tmp_path: Path
+) -> None:
+    from desktop.core.embed import ov_clip
 
-    def refuse(*_: object, **__: object) -> None:
-        raise RuntimeError("unsupported operation")
-
-    monkeypatch.setattr(openvino, "convert_model", refuse)
+    # No cached OpenVINO copy, and the conversion (a child process) fails.
+    monkeypatch.setenv("SEMDESK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(ov_clip, "convert_in_child", lambda spec: False)
     config, weights = tiny
     fast = ClipEncoder(str(config), pretrained=None, weights=str(weights), openvino=True)
     vectors = fast.encode_images(_images())

@@ -24,6 +24,8 @@ from desktop.core.embed.clip_weights import (
     read_state_dict,
 )
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     import torch
     from PIL import Image
@@ -64,8 +66,10 @@ class ClipEncoder:
         self._model: Any = None
         self._preprocess: Any = None
         self._tokenizer: Any = None
-        self._fast_images: Any = None  # OpenVINO-compiled sides, when asked for and possible
+        # OpenVINO sides, when asked for and possible: (n, 3, h, w) floats -> features, texts -> features
+        self._fast_images: Any = None
         self._fast_texts: Any = None
+        self._ov: Any = None  # the torch-free CLIP (ov_clip.OvClip); then no open_clip model at all
         self._error: ClipUnavailable | None = None  # remembered so a bad file is not re-read per batch
 
     # -- where the weights are -----------------------------------------------------------
@@ -124,7 +128,7 @@ class ClipEncoder:
         """Why photo search cannot work, in plain words, or None. Cheap: loads no model."""
         if self._error is not None:
             return str(self._error)
-        if self._model is not None:
+        if self._model is not None or self._ov is not None:
             return None
         try:
             if self._config_path is not None and not self._config_path.is_file():
@@ -183,23 +187,49 @@ class ClipEncoder:
 
     def load(self) -> None:
         with self._lock:
-            if self._model is not None:
+            if self._model is not None or self._ov is not None:
                 return
             if self._error is not None:
                 raise self._error
             try:
+                if self.openvino and self._load_openvino():
+                    return
                 self._load()
             except ClipUnavailable as error:
                 self._error = error
                 raise
-            if self.openvino:  # after _load: a subclass may have changed the weights there
-                self._compile_fast()
 
-    def _compile_fast(self) -> None:
-        from desktop.core.embed.fast_clip import compile_image_side, compile_text_side
+    def spec(self) -> dict[str, Any]:
+        """What makes this model's OpenVINO copy (ov_clip's cache key); checks the weights exist."""
+        weights = self._resolve()
+        return {"model": self.model, "pretrained": self.pretrained, "weights": self.weights,
+                "tower": getattr(self, "tower", None), "resolved_weights": str(weights.path)}
 
-        self._fast_images = compile_image_side(self._model, _image_size(self._model))
-        self._fast_texts = compile_text_side(self._model, self._tokenizer(["a photo"]))
+    def _ov_folder(self) -> Path | None:
+        from desktop.core.embed import ov_clip
+
+        try:
+            folder = ov_clip.folder_of(self.spec())
+        except ClipUnavailable:
+            return None
+        return folder if ov_clip.ready(folder) else None
+
+    def _load_openvino(self) -> bool:
+        """Both sides from the cached OpenVINO models (converted first, once, in a child process);
+        False when that cannot be done, and PyTorch does the work."""
+        from desktop.core.embed import ov_clip
+        from desktop.core.embed.ov_text import _threads
+
+        spec = self.spec()
+        if not ov_clip.ready(ov_clip.folder_of(spec)) and not ov_clip.convert_in_child(spec):
+            return False
+        try:
+            self._ov = ov_clip.OvClip(ov_clip.folder_of(spec), _threads())
+        except Exception as error:  # a damaged cache or an unusual model: PyTorch instead
+            log.warning("CLIP %s not run in OpenVINO (%s); using PyTorch", self.name, error)
+            return False
+        self._fast_images, self._fast_texts = self._ov.images, self._ov.texts
+        return True
 
     def _load(self) -> None:
         self._register()
@@ -244,10 +274,10 @@ class ClipEncoder:
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self._model is not None or self._ov is not None
 
     def _ready(self) -> Any:
-        if self._model is None:
+        if not self.loaded:
             self.load()
         return self._model
 
@@ -258,6 +288,11 @@ class ClipEncoder:
     @property
     def dim(self) -> int:
         """Vector length, read from the model config: works even when no weights are present."""
+        if self._ov is not None:
+            return int(self._ov.dim)
+        folder = self._ov_folder() if self.openvino else None
+        if folder is not None:  # without importing open_clip (and torch)
+            return int(json.loads((folder / "meta.json").read_text(encoding="utf-8"))["embed_dim"])
         if self._config_path is not None and self._config_path.is_file():
             return int(json.loads(self._config_path.read_text(encoding="utf-8"))["embed_dim"])
         go_offline()
@@ -271,41 +306,50 @@ class ClipEncoder:
     @property
     def input_size(self) -> int:
         """The side of the square the image model sees; photos are decoded no larger than needed."""
-        return _image_size(self._ready())
+        model = self._ready()
+        return int(self._ov.input_size) if self._ov is not None else _image_size(model)
 
-    def preprocess(self, image: Image.Image) -> torch.Tensor:
-        """Resize/crop/normalise one image: cheap enough for a loader thread to run ahead."""
+    def preprocess(self, image: Image.Image) -> torch.Tensor | np.ndarray:
+        """Resize/crop/normalise one image: cheap enough for a loader thread to run ahead. A numpy
+        (3, h, w) array on the torch-free path, else a torch tensor."""
         self._ready()
+        if self._ov is not None:
+            return self._ov.preprocess(image)
         return self._preprocess(image)
 
-    def encode_tensors(self, batch: torch.Tensor) -> np.ndarray:
+    def encode_batch(self, items: list[Any]) -> np.ndarray:
+        """Vectors of preprocessed images (what preprocess gave), stacked the way they were made."""
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if isinstance(items[0], np.ndarray):
+            return self.encode_tensors(np.stack(items))
         import torch
 
+        return self.encode_tensors(torch.stack(items))
+
+    def encode_tensors(self, batch: Any) -> np.ndarray:
         model = self._ready()
         if self._fast_images is not None:
-            features = self._fast_images(batch.numpy())
+            features = self._fast_images(batch if isinstance(batch, np.ndarray) else batch.numpy())
             return _unit_rows(features)
+        import torch
+
         with torch.inference_mode():
             features = model.encode_image(batch, normalize=True)
         return np.ascontiguousarray(features.float().cpu().numpy(), dtype=np.float32)
 
     def encode_images(self, images: list[Image.Image]) -> np.ndarray:
-        if not images:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        import torch
-
-        return self.encode_tensors(torch.stack([self.preprocess(image) for image in images]))
+        return self.encode_batch([self.preprocess(image) for image in images])
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._ready()
+        if self._fast_texts is not None:
+            return _unit_rows(self._fast_texts(list(texts)))
         import torch
 
-        model = self._ready()
         tokens = self._tokenizer(list(texts))
-        if self._fast_texts is not None:
-            features = self._fast_texts(tokens.numpy())
-            return _unit_rows(features)
         with torch.inference_mode():
             features = model.encode_text(tokens, normalize=True)
         return np.ascontiguousarray(features.float().cpu().numpy(), dtype=np.float32)

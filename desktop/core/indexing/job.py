@@ -207,7 +207,5 @@ def encode_texts(
 
 
 def encode_images(batch: list[PreparedImage], encoder: Any, settings: dict[str, Any]) -> list[FileWrite]:
-    import torch
-
-    vectors = encoder.encode_tensors(torch.stack([p.tensor for p in batch]))
+    vectors = encoder.encode_batch([p.tensor for p in batch])  # numpy on the torch-free path
     return [FileWrite.from_image(p, vectors[i]) for i, p in enumerate(batch)]

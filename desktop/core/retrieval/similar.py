@@ -132,9 +132,7 @@ def _similar_to_outside_file(ws: Workspace, path: Path, top: int, kind: str) -> 
     if isinstance(prepared, Skipped):
         raise SemdeskError(f"Cannot read {path.name}: {prepared.reason}.")
     if isinstance(prepared, PreparedImage):
-        import torch
-
-        vector = clip.encode_tensors(torch.stack([prepared.tensor]))[0]
+        vector = clip.encode_batch([prepared.tensor])[0]
         return similar_photos(ws, vector, top, exclude=None)
     assert isinstance(prepared, PreparedText)
     vectors = text_encoder.encode([prepared.embedding_input(s) for s in prepared.spans])

@@ -1,0 +1,376 @@
+"""CLIP without torch: both sides as saved OpenVINO models, open_clip's preprocessing in Pillow +
+numpy and its BPE tokenizer in plain Python (its vocabulary file, read without importing
+open_clip, whose package imports torch).
+
+The models are converted once per CLIP model (architecture, weights file, tuned text tower) by a
+child process (`python -m desktop.core.embed.ov_clip SPEC`, which imports torch and open_clip)
+and kept in the user's cache with what preprocessing and tokenising need (meta.json), so a
+process that searches or indexes photos imports neither. tests/core/test_torch_free_clip.py
+checks the vectors against open_clip's (cosine >= 0.9999).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import html
+import importlib.util
+import itertools
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import warnings
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop.core.embed.int8 import cache_root
+
+log = logging.getLogger(__name__)
+
+RECIPE = 1
+_LOCK = threading.Lock()
+
+
+class NotConvertible(Exception):
+    """This CLIP model cannot run without torch; str() says why."""
+
+
+# ---- where a model's files are ---------------------------------------------------------------
+
+
+def _file_id(path: str | None) -> str:
+    if not path:
+        return ""
+    p = Path(path).expanduser()
+    try:
+        stat = p.stat()
+    except OSError:
+        return f"{p}|missing"
+    return f"{p.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+
+
+def spec_key(spec: dict[str, Any]) -> str:
+    """Changes with the architecture (or its config file), weights, tuned tower, open_clip, OpenVINO."""
+    parts = [str(RECIPE), version("openvino"), version("open_clip_torch"), spec["model"], spec.get("pretrained") or ""]
+    parts += [_file_id(spec.get(name)) for name in ("weights", "tower", "resolved_weights")]
+    if str(spec["model"]).endswith(".json"):
+        parts.append(_file_id(spec["model"]))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def folder_of(spec: dict[str, Any]) -> Path:
+    return cache_root() / "openvino-clip" / spec_key(spec)
+
+
+def ready(folder: Path) -> bool:
+    done = folder / "done.json"
+    if not done.is_file():
+        return False
+    try:
+        sizes = json.loads(done.read_text())["sizes"]
+        return all((folder / name).is_file() and (folder / name).stat().st_size == n for name, n in sizes.items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def convert_in_child(spec: dict[str, Any]) -> bool:
+    """Make the models of `spec` in a child process; False (logged) when that failed."""
+    if importlib.util.find_spec("openvino") is None:
+        return False
+    with _LOCK:
+        if ready(folder_of(spec)):
+            return True
+        root = str(Path(__file__).resolve().parents[3])
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        log.info("converting CLIP %s to OpenVINO (once per model)", spec["model"])
+        done = subprocess.run([sys.executable, "-m", "desktop.core.embed.ov_clip", json.dumps(spec)],
+                              capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            log.warning("CLIP %s not converted to OpenVINO (%s); using PyTorch", spec["model"], tail)
+            return False
+        return ready(folder_of(spec))
+
+
+# ---- open_clip's tokenizer, without torch -------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _bytes_to_unicode() -> dict[int, str]:
+    """GPT-2's byte -> printable character table, which CLIP's vocabulary is written in."""
+    keep = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    chars = keep[:]
+    extra = 0
+    for byte in range(256):
+        if byte not in keep:
+            keep.append(byte)
+            chars.append(256 + extra)
+            extra += 1
+    return dict(zip(keep, (chr(c) for c in chars), strict=True))
+
+
+def bpe_file() -> Path:
+    """open_clip's vocabulary file, found without importing open_clip (its package imports torch)."""
+    spec = importlib.util.find_spec("open_clip")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        path = Path(location) / "bpe_simple_vocab_16e6.txt.gz"
+        if path.is_file():
+            return path
+    raise NotConvertible("open_clip's BPE vocabulary file is not installed")
+
+
+class ClipTokenizer:
+    """open_clip's SimpleTokenizer (clean: lower / whitespace), giving int64 numpy arrays."""
+
+    def __init__(self, context_length: int = 77, clean: str = "lower") -> None:
+        import regex
+
+        if clean not in ("lower", "whitespace"):
+            raise NotConvertible(f"the tokenizer's {clean!r} cleaning is not reproduced without torch")
+        with gzip.open(bpe_file()) as file:
+            merges = file.read().decode("utf-8").split("\n")[1 : 49152 - 256 - 2 + 1]
+        pairs = [tuple(merge.split()) for merge in merges]
+        vocab = list(_bytes_to_unicode().values())
+        vocab += [v + "</w>" for v in vocab] + ["".join(pair) for pair in pairs]
+        vocab += ["<start_of_text>", "<end_of_text>"]
+        self.encoder = {token: i for i, token in enumerate(vocab)}
+        self.ranks = {pair: i for i, pair in enumerate(pairs)}
+        self.sot, self.eot = self.encoder["<start_of_text>"], self.encoder["<end_of_text>"]
+        self.context_length = context_length
+        self.lower = clean == "lower"
+        self._pattern = regex.compile(
+            r"""<start_of_text>|<end_of_text>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+""",
+            regex.IGNORECASE,
+        )
+        self._cache: dict[str, list[str]] = {}
+        self._bytes = _bytes_to_unicode()
+
+    def _clean(self, text: str) -> str:
+        import ftfy
+
+        text = html.unescape(html.unescape(ftfy.fix_text(text))).strip()
+        text = " ".join(text.split()).strip()
+        return text.lower() if self.lower else text
+
+    def _bpe(self, token: str) -> list[str]:
+        if token in self._cache:
+            return self._cache[token]
+        word = [*token[:-1], token[-1] + "</w>"]
+        while len(word) > 1:
+            ranked = [(self.ranks.get(pair, 1 << 30), i) for i, pair in enumerate(itertools.pairwise(word))]
+            rank, _ = min(ranked)
+            if rank == 1 << 30:
+                break
+            first, second = word[min(ranked)[1]], word[min(ranked)[1] + 1]
+            merged: list[str] = []
+            i = 0
+            while i < len(word):  # every occurrence of the pair, left to right, as CLIP's loop does
+                if i < len(word) - 1 and word[i] == first and word[i + 1] == second:
+                    merged.append(first + second)
+                    i += 2
+                else:
+                    merged.append(word[i])
+                    i += 1
+            word = merged
+        self._cache[token] = word
+        return word
+
+    def encode(self, text: str) -> list[int]:
+        ids: list[int] = []
+        for token in self._pattern.findall(self._clean(text)):
+            if token in ("<start_of_text>", "<end_of_text>"):
+                ids.append(self.encoder[token])
+                continue
+            token = "".join(self._bytes[b] for b in token.encode("utf-8"))
+            ids.extend(self.encoder[piece] for piece in self._bpe(token))
+        return ids
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.context_length), dtype=np.int64)
+        for row, text in enumerate(texts):
+            tokens = [self.sot, *self.encode(text), self.eot]
+            if len(tokens) > self.context_length:
+                tokens = tokens[: self.context_length]
+                tokens[-1] = self.eot
+            out[row, : len(tokens)] = tokens
+        return out
+
+
+# ---- open_clip's preprocessing, without torch -----------------------------------------------------
+
+
+class ClipPreprocess:
+    """Resize (shortest side, or squash), centre-crop, RGB, scale to [0, 1], normalise: (3, h, w) float32."""
+
+    def __init__(self, meta: dict[str, Any]) -> None:
+        self.size = int(meta["image_size"])
+        self.mode = meta["resize_mode"]
+        self.bicubic = meta["interpolation"] != "bilinear"
+        self.mean = np.array(meta["mean"], dtype=np.float32).reshape(3, 1, 1)
+        self.std = np.array(meta["std"], dtype=np.float32).reshape(3, 1, 1)
+
+    def __call__(self, image: Any) -> np.ndarray:
+        from PIL import Image
+
+        method = Image.Resampling.BICUBIC if self.bicubic else Image.Resampling.BILINEAR
+        size = self.size
+        width, height = image.size
+        if self.mode == "squash":
+            image = image.resize((size, size), method)
+        else:  # torchvision's Resize(int): the short side to `size`, the long side truncated
+            new = (size, int(size * height / width)) if width <= height else (int(size * width / height), size)
+            if new != (width, height):
+                image = image.resize(new, method)
+        image = _center_crop(image, size)
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+        pixels = np.asarray(image, dtype=np.float32).transpose(2, 0, 1) / 255.0
+        return np.ascontiguousarray((pixels - self.mean) / self.std, dtype=np.float32)
+
+
+def _center_crop(image: Any, size: int) -> Any:
+    """torchvision's center_crop on a PIL image: pad with black when smaller, then crop."""
+    from PIL import Image
+
+    width, height = image.size
+    if width < size or height < size:
+        padded = Image.new(image.mode, (max(width, size), max(height, size)))
+        left, top = (max(size - width, 0)) // 2, (max(size - height, 0)) // 2
+        padded.paste(image, (left, top))
+        image = padded
+        width, height = image.size
+    top = round((height - size) / 2.0)
+    left = round((width - size) / 2.0)
+    return image.crop((left, top, left + size, top + size))
+
+
+# ---- the runtime -----------------------------------------------------------------------------------
+
+
+class OvClip:
+    """Both CLIP sides compiled by OpenVINO from the cached models, with their meta.json."""
+
+    def __init__(self, folder: Path, threads: int) -> None:
+        from desktop.core.embed.ov_text import compile_ir
+
+        self.meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        self.dim = int(self.meta["embed_dim"])
+        self.input_size = int(self.meta["image_size"])
+        self.preprocess = ClipPreprocess(self.meta)
+        self.tokenizer = ClipTokenizer(int(self.meta["context_length"]), self.meta["clean"])
+        # Default precision: bf16 where the CPU has bf16 units (cosine 0.9999 to fp32, as before).
+        self._image = compile_ir(folder / "image.xml", "default", threads)
+        self._text = compile_ir(folder / "text.xml", "default", 1)
+        self._locks = (threading.Lock(), threading.Lock())  # one infer request each
+
+    def images(self, batch: np.ndarray) -> np.ndarray:
+        with self._locks[0]:
+            return np.array(self._image(np.ascontiguousarray(batch, dtype=np.float32))[self._image.outputs[0]])
+
+    def texts(self, texts: list[str]) -> np.ndarray:
+        tokens = self.tokenizer(texts)
+        with self._locks[1]:
+            return np.array(self._text(tokens)[self._text.outputs[0]], dtype=np.float32)
+
+
+# ---- the conversion (child process: torch and open_clip) ---------------------------------------------
+
+
+def _describe(encoder: Any) -> dict[str, Any]:
+    """What preprocessing and tokenising need, read off open_clip's objects; NotConvertible if unusual."""
+    from open_clip.tokenizer import SimpleTokenizer, _clean_lower, _clean_whitespace
+    from torchvision import transforms as T
+
+    tokenizer = encoder._tokenizer
+    if type(tokenizer) is not SimpleTokenizer or tokenizer.reduction_fn is not None:
+        raise NotConvertible(f"its tokenizer is {type(tokenizer).__name__}")
+    clean = {_clean_lower: "lower", _clean_whitespace: "whitespace"}.get(tokenizer.clean_fn)
+    if clean is None or len(tokenizer.all_special_ids) != 2:
+        raise NotConvertible("its tokenizer is configured in a way not reproduced here")
+    steps = list(encoder._preprocess.transforms)
+    names = [type(step).__name__ for step in steps]
+    if names != ["Resize", "CenterCrop", "MaybeConvertMode", "MaybeToTensor", "Normalize"]:
+        raise NotConvertible(f"its preprocessing is {', '.join(names)}")
+    resize, crop, normalize = steps[0], steps[1], steps[4]
+    size = crop.size[0] if isinstance(crop.size, list | tuple) else crop.size
+    squash = isinstance(resize.size, list | tuple) and len(resize.size) == 2
+    if squash and tuple(resize.size) != (size, size):
+        raise NotConvertible("its preprocessing is not square")
+    interpolation = "bilinear" if resize.interpolation == T.InterpolationMode.BILINEAR else "bicubic"
+    return {
+        "embed_dim": int(encoder.dim), "image_size": int(size), "resize_mode": "squash" if squash else "shortest",
+        "interpolation": interpolation, "mean": [float(v) for v in normalize.mean],
+        "std": [float(v) for v in normalize.std], "context_length": int(tokenizer.context_length), "clean": clean,
+    }
+
+
+def convert(spec: dict[str, Any], folder: Path) -> None:
+    """Load the CLIP model of `spec` with open_clip, save both sides and meta.json into `folder`."""
+    import openvino as ov
+    import torch
+
+    from desktop.core.embed.tuned_clip import make_clip_encoder
+
+    settings = {"clip_model": spec["model"], "clip_pretrained": spec.get("pretrained") or "",
+                "clip_weights": spec.get("weights") or "", "clip_openvino": False}
+    encoder = make_clip_encoder(settings, spec.get("tower"))
+    encoder.load()
+    meta = _describe(encoder)
+    model = encoder._model
+
+    class TextSide(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.clip = model
+
+        def forward(self, tokens: Any) -> Any:
+            return self.clip.encode_text(tokens)
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".making-", dir=folder.parent))
+    try:
+        sides = {
+            "image": (model.visual, torch.zeros(1, 3, meta["image_size"], meta["image_size"])),
+            "text": (TextSide(), torch.zeros(1, meta["context_length"], dtype=torch.long)),
+        }
+        for name, (module, example) in sides.items():
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # tracer notices about Python branches on shapes
+                # Traced without the trace check: open_clip's modules re-trace to renamed classes.
+                traced = torch.jit.trace(module.eval(), example, check_trace=False)
+                ov_model = ov.convert_model(traced)
+            ov_model.reshape({0: [-1, *example.shape[1:]]})  # any batch size
+            ov.save_model(ov_model, str(work / f"{name}.xml"), compress_to_fp16=False)
+        (work / "meta.json").write_text(json.dumps(meta))
+        sizes = {p.name: p.stat().st_size for p in work.iterdir()}
+        (work / "done.json").write_text(json.dumps({"spec": spec, "sizes": sizes}))  # last: the models are whole
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(work, folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    spec = json.loads((argv or sys.argv[1:])[0])
+    try:
+        convert(spec, folder_of(spec))
+    except Exception as error:  # the parent falls back to PyTorch and logs this line
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
