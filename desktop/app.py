@@ -98,11 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     icon = _icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(icon))))
+    from desktop.gui.common.desktop_theme import follow_colour_scheme
     from desktop.gui.common.error_log import install_excepthook
     from desktop.gui.common.style import apply_style
     from desktop.gui.shell.main_window import MainWindow
 
     apply_style(app)
+    follow_colour_scheme(app, lambda: apply_style(app))  # a light/dark switch restyles the open window
 
     def message(text: str) -> None:
         QMessageBox.warning(None, "semdesk", text)

@@ -9,7 +9,7 @@ thousands of photos costs what a screenful costs.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader, QPixmap, QPixmapCache
+from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap, QPixmapCache
 
 from desktop.gui.common.workers import Workers
 
@@ -44,8 +44,14 @@ class ThumbnailCache(QObject):
         self._pending: set[str] = set()
         self._failed: set[str] = set()
 
+    @staticmethod
+    def ratio() -> float:
+        """The sharpest screen's device pixel ratio: a 2x screen gets thumbnails with twice the pixels."""
+        app = QGuiApplication.instance()
+        return max(1.0, app.devicePixelRatio()) if isinstance(app, QGuiApplication) else 1.0
+
     def key(self, source: str) -> str:
-        return f"thumb:{self.size.width()}:{source}"
+        return f"thumb:{self.size.width()}@{self.ratio():g}:{source}"
 
     def pixmap(self, source: str) -> QPixmap | None:
         cached = QPixmapCache.find(self.key(source))
@@ -54,7 +60,7 @@ class ThumbnailCache(QObject):
         if source not in self._pending and source not in self._failed:
             self._pending.add(source)
             self.workers.submit(
-                self.pool, read_image, source, QSize(self.size),
+                self.pool, read_image, source, QSize(self.size) * self.ratio(),
                 done=lambda image, s=source: self._loaded(s, image),
                 failed=lambda _error, s=source: self._loaded(s, QImage()),
             )
@@ -69,7 +75,9 @@ class ThumbnailCache(QObject):
             self._failed.add(source)
         else:
             # QPixmap belongs to the UI thread: workers hand over a QImage, the conversion happens here.
-            QPixmapCache.insert(self.key(source), QPixmap.fromImage(image))
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(self.ratio())  # same size on screen, every device pixel drawn
+            QPixmapCache.insert(self.key(source), pixmap)
         self.ready.emit(source)
 
     def clear(self) -> None:

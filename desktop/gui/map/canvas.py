@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -26,7 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from desktop.gui.map.paint import MapPicture, paint_overlay, paint_points, tooltip_html
+from desktop.gui.map.paint import MapPicture, accent, ink, paint_overlay, paint_points, tooltip_html
 
 CLICK_SLOP = 4  # pixels a press may move and still be a click
 HOVER_PIXELS = 8
@@ -127,6 +126,12 @@ class MapCanvas(QWidget):
         self._layer = None
         self.update()
 
+    def changeEvent(self, event: QEvent) -> None:
+        # A light/dark switch changes the background and the ink the cached layer was drawn with.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.StyleChange):
+            self.redraw()
+        super().changeEvent(event)
+
     def _draw_layer(self) -> None:
         width, height = self.width(), self.height()
         ratio = self.devicePixelRatioF()
@@ -168,8 +173,8 @@ class MapCanvas(QWidget):
         paint_overlay(painter, rect, view, self.picture, self._hover)
         if len(self._lasso) > 1:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(QPen(QColor(30, 30, 30), 1.5, Qt.PenStyle.DashLine))
-            painter.setBrush(QColor(80, 120, 255, 40))
+            painter.setPen(QPen(ink(), 1.5, Qt.PenStyle.DashLine))
+            painter.setBrush(accent(40))
             painter.drawPolygon(QPolygonF(self._lasso))
         painter.end()
 

@@ -12,7 +12,17 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QPolygonF, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
 
 # Distinct, colour-blind-friendly hues (Tableau 10 + 2), then grey for "other" and noise.
 QUALITATIVE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
@@ -116,15 +126,15 @@ def paint_points(painter: QPainter, transform: QTransform, picture: MapPicture) 
         painter.setPen(pen)
         painter.drawPoints(polygon)
     for colour, polygon in picture.highlight or []:
-        for width, pen_colour in ((size + 5, QColor(20, 20, 20)), (size + 2, colour)):
+        for width, pen_colour in ((size + 5, ink()), (size + 2, colour)):
             pen = QPen(pen_colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.drawPoints(polygon)
     if not picture.selection.isEmpty():
-        pen = QPen(QColor(255, 255, 255), size + 1, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        pen = QPen(paper(), size + 1, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         pen.setCosmetic(True)
-        ring = QPen(QColor(0, 90, 255), size + 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        ring = QPen(accent(), size + 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         ring.setCosmetic(True)
         for each in (ring, pen):
             painter.setPen(each)
@@ -141,11 +151,31 @@ def paint_overlay(painter: QPainter, rect: QRectF, transform: QTransform, pictur
         xs, ys = data.xs_ys([hover])
         centre = transform.map(QPointF(xs[0], ys[0]))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(20, 20, 20), 2))
+        painter.setPen(QPen(ink(), 2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawEllipse(centre, size + 3, size + 3)
     legend = _paint_legend(painter, rect, picture)
     _paint_labels(painter, rect, transform, picture, legend)
+
+
+def ink(alpha: int = 255) -> QColor:
+    """Outlines and text over the map: the palette's text colour (light on a dark theme)."""
+    colour = QGuiApplication.palette().color(QPalette.ColorRole.Text)
+    colour.setAlpha(alpha)
+    return colour
+
+
+def paper(alpha: int = 255) -> QColor:
+    """Backgrounds of labels and the legend: the map's own background colour."""
+    colour = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    colour.setAlpha(alpha)
+    return colour
+
+
+def accent(alpha: int = 255) -> QColor:
+    colour = QGuiApplication.palette().color(QPalette.ColorRole.Highlight)
+    colour.setAlpha(alpha)
+    return colour
 
 
 def _faded(colour: QColor) -> QColor:
@@ -174,9 +204,9 @@ def _paint_labels(painter: QPainter, rect: QRectF, transform: QTransform, pictur
             continue
         taken.append(box)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 215))
+        painter.setBrush(paper(215))
         painter.drawRoundedRect(box, 4, 4)
-        painter.setPen(QColor(25, 25, 25))
+        painter.setPen(ink())
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label.label)
 
 
@@ -195,15 +225,15 @@ def _paint_legend(painter: QPainter, rect: QRectF, picture: MapPicture) -> QRect
     width = max(metrics.horizontalAdvance(text) for text, _ in rows) + 34
     box = QRectF(rect.right() - width - 12, rect.top() + 12, width, line * len(rows) + 12)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor(0, 0, 0, 40))
-    painter.setBrush(QColor(255, 255, 255, 225))
+    painter.setPen(ink(40))
+    painter.setBrush(paper(225))
     painter.drawRoundedRect(box, 6, 6)
     for row, (text, colour) in enumerate(rows):
         top = box.top() + 6 + row * line
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawEllipse(QPointF(box.left() + 14, top + line / 2), 5, 5)
-        painter.setPen(QColor(30, 30, 30))
+        painter.setPen(ink())
         painter.drawText(QRectF(box.left() + 26, top, width - 28, line), Qt.AlignmentFlag.AlignVCenter, text)
     return box
 

@@ -62,9 +62,13 @@ class ScaledImage(QLabel):
             return
         # Small pictures grow at most to twice their size (a 46 x 50 icon is not blown up to fill the
         # pane); large ones shrink to the area available. Either way the aspect ratio is kept.
-        limit = self._pixmap.size() * MAX_UPSCALE
-        self.setPixmap(self._pixmap.scaled(limit.boundedTo(self.size()), Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.SmoothTransformation))
+        # Sizes in device pixels, so a 2x screen shows every pixel of the picture it has.
+        ratio = self.devicePixelRatioF()
+        limit = self._pixmap.deviceIndependentSize().toSize() * MAX_UPSCALE
+        fitted = self._pixmap.scaled(limit.boundedTo(self.size()) * ratio, Qt.AspectRatioMode.KeepAspectRatio,
+                                     Qt.TransformationMode.SmoothTransformation)
+        fitted.setDevicePixelRatio(ratio)
+        self.setPixmap(fitted)
 
 
 class PreviewPane(QWidget):
@@ -195,11 +199,11 @@ class PreviewPane(QWidget):
         self.image.set_image(pixmap or QPixmap())
         self.stack.setCurrentWidget(self.image)
 
-    def show_picture_text(self, hit: Hit, passage: Passage | None, thumbnail: QPixmap | None) -> None:
+    def show_picture_text(self, hit: Hit, passage: Passage | None, query: str, thumbnail: QPixmap | None) -> None:
         """A photo whose words matched: the picture with those lines outlined, and the text OCR read."""
         self._show_header(hit, [_escape(hit.path), f"Text in photo, matched by {hit.why}" if hit.why else ""])
         spans = [(p.start, p.end) for p in ([passage] if passage else hit.passages)]
-        self.picture_text.show_passages(spans or [(hit.start or 0, hit.end or 0)], thumbnail)
+        self.picture_text.show_passages(spans or [(hit.start or 0, hit.end or 0)], query, thumbnail)
         self.stack.setCurrentWidget(self.picture_text)
 
     def set_photo(self, path: str, pixmap: QPixmap, size_text: str = "") -> None:

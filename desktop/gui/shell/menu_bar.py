@@ -36,22 +36,28 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
     def action(menu: QMenu, text: str, *shortcuts: Shortcut) -> QAction:
         act = QAction(text, owner)
         if shortcuts:
-            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+            # The platform's own keys first (StandardKey), then semdesk's; empty and repeated ones dropped.
+            keys: list[QKeySequence] = []
+            for shortcut in shortcuts:
+                found = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) \
+                    else [QKeySequence(shortcut)]
+                keys += [k for k in found if not k.isEmpty() and k not in keys]
+            act.setShortcuts(keys)
         menu.addAction(act)
         return act
 
     file_menu = bar.addMenu("&File")
-    add_folder = action(file_menu, "&Add Folder…", "Ctrl+O")
-    rescan = action(file_menu, "&Re-scan All Folders", "F5")
+    add_folder = action(file_menu, "&Add Folder…", QKeySequence.StandardKey.Open)
+    rescan = action(file_menu, "&Re-scan All Folders", QKeySequence.StandardKey.Refresh, "F5")
     file_menu.addSeparator()
     open_library = action(file_menu, "Open &Library…", "Ctrl+Shift+O")
     file_menu.addSeparator()
-    settings = action(file_menu, "&Settings…", "Ctrl+,")
+    settings = action(file_menu, "&Settings…", QKeySequence.StandardKey.Preferences, "Ctrl+,")
     file_menu.addSeparator()
     quit_ = action(file_menu, "&Quit", QKeySequence.StandardKey.Quit)
 
     edit = bar.addMenu("&Edit")
-    find = action(edit, "&Find", "Ctrl+F", "Ctrl+L")
+    find = action(edit, "&Find", QKeySequence.StandardKey.Find, "Ctrl+L")
     edit.addAction(copy)
 
     view = bar.addMenu("&View")
