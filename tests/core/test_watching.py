@@ -311,3 +311,36 @@ def test_semdesk_watch_says_when_there_is_nothing_to_watch(library: Library, cap
 
     assert main(["--library", str(library.path), "watch"]) == 1
     assert "no folders to watch" in capsys.readouterr().err
+
+
+def test_lost_events_make_the_watcher_look_at_its_folders_again(library: Library, docs: Path) -> None:
+    import logging
+
+    from desktop.core.watching.watcher import OVERFLOW_MESSAGE, WATCHDOG_LOG
+
+    index(library, docs)
+    watcher = library.watcher(settle=0.1)
+    watcher.start()
+    try:
+        # What watchdog logs when the kernel's inotify queue overflowed (it says so nowhere else).
+        logging.getLogger(WATCHDOG_LOG).warning(OVERFLOW_MESSAGE)
+        changes = watcher.take(timeout=3)
+        assert changes is not None and changes.touched == {str(docs)}
+    finally:
+        watcher.stop()
+
+
+def test_the_library_inside_a_watched_folder_does_not_wake_the_watcher(tmp_path: Path, docs: Path) -> None:
+    lib = Library.open(docs / "semdesk-library")  # its catalog writes happen inside the watched folder
+    try:
+        index(lib, docs)
+        w, end = start_watching(lib, docs)
+        try:
+            (docs / "one.txt").write_text("One change: the car insurance renewal is due in March.")
+            wait_for(lambda: w.batches(), 5, "the change")
+            time.sleep(1.5)  # its own writes (catalog, WAL) must not become changes, batch after batch
+            assert len(w.batches()) == 1 and w.batches()[0].paths == (str(docs / "one.txt"),)
+        finally:
+            end()
+    finally:
+        lib.close()

@@ -50,6 +50,8 @@ EVENTS = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent
           DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 NOT_FOUND = "the folder is not there (is the drive connected?)"
 TICK_SECONDS = 2.0  # how often watched folders are checked for still being there
+WATCHDOG_LOG = "watchdog.observers.inotify_c"
+OVERFLOW_MESSAGE = "Inotify queue overflowed; filesystem events were lost"  # watchdog 7's wording
 
 
 def os_reason(error: OSError) -> str:
@@ -78,12 +80,14 @@ class FolderWatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._handler = _Handler(self)
+        self._overflow = _Overflow(self)
 
     # -- life --------------------------------------------------------------------------------
 
     def start(self) -> None:
         from watchdog.observers import Observer
 
+        logging.getLogger(WATCHDOG_LOG).addHandler(self._overflow)
         self._observer = Observer()
         self._observer.daemon = True
         self._observer.start()
@@ -93,6 +97,7 @@ class FolderWatcher:
 
     def stop(self) -> None:
         self._stop.set()
+        logging.getLogger(WATCHDOG_LOG).removeHandler(self._overflow)
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=5)
@@ -197,6 +202,14 @@ class FolderWatcher:
         elif self.wanted(src, event.is_directory):
             self.buffer.touch(src)
 
+    def events_lost(self) -> None:
+        """The kernel's event queue overflowed: every watched folder is looked at again (the indexer
+        walks it and reads only what changed), since we cannot know what was missed."""
+        with self._lock:
+            roots = list(self._watches)
+        for root in roots:
+            self.buffer.touch(root)
+
     # -- the periodic scan -------------------------------------------------------------------
 
     def _snapshot(self, root: str) -> Snapshot | None:
@@ -247,3 +260,15 @@ class _Handler(FileSystemEventHandler):
             self.watcher.heard(event)
         except Exception:  # an odd path must not stop the observer thread
             log.exception("could not take in %r", event)
+
+
+class _Overflow(logging.Handler):
+    """watchdog says that inotify dropped events only in its log (it re-adds its watches itself)."""
+
+    def __init__(self, watcher: FolderWatcher) -> None:
+        super().__init__(logging.WARNING)
+        self.watcher = watcher
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == OVERFLOW_MESSAGE:
+            self.watcher.events_lost()
