@@ -40,7 +40,7 @@ class PreviewLoader(QObject):
         if hit is None:
             self.pane.clear()
         elif hit.found_in == "text in photo":
-            self.pane.show_picture_text(hit, passage, thumbnail)
+            self.pane.show_picture_text(hit, passage, query, thumbnail)
             self._load_picture_text(hit)
         elif hit.kind == "text":
             self.pane.show_document(hit, passage, query)

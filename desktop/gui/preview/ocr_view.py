@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap, QPolygon
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from desktop.core.common.records import PictureLine
-from desktop.gui.search.highlight import utf16_offsets
+from desktop.gui.search.highlight import query_terms, term_spans, utf16_offsets
 
 MATCH_PEN = QColor("#e11d48")  # lines of the matching passage
 OTHER_PEN = QColor(37, 99, 235, 110)  # the other lines OCR read, faint
@@ -96,10 +96,11 @@ class PictureTextView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self._spans: list[tuple[int, int]] = []
+        self._terms: list[str] = []
 
-    def show_passages(self, spans: list[tuple[int, int]], thumbnail: QPixmap | None) -> None:
+    def show_passages(self, spans: list[tuple[int, int]], query: str, thumbnail: QPixmap | None) -> None:
         """At once: the matching passages' offsets and the thumbnail; the rest follows as it is read."""
-        self._spans = spans
+        self._spans, self._terms = spans, query_terms(query)
         self.picture.set_picture(thumbnail or QPixmap())
         self.picture.set_lines([], set())
         self.text.setPlainText("")
@@ -111,7 +112,10 @@ class PictureTextView(QWidget):
         self.text.setPlainText(text)
         matching = {i for i, line in enumerate(lines)
                     if any(line.start < end and start < line.end for start, end in self._spans)}
-        self.picture.set_lines(lines, matching)
+        # A screenshot's text is often one passage: the lines holding the query's words are the match;
+        # when none does (found by meaning alone), the whole passage is.
+        worded = {i for i in matching if term_spans(text[lines[i].start : lines[i].end], self._terms)}
+        self.picture.set_lines(lines, worded or matching)
         qt = utf16_offsets(text)
         for start, end in self._spans:
             cursor = QTextCursor(self.text.document())
