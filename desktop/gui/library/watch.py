@@ -55,6 +55,7 @@ class LibraryWatch(QObject):
         self._unsaved_since: float | None = None
         self._text = ""
         self._settings: tuple[Any, ...] | None = None
+        self._generation = 0  # which start() a watcher that has just started belongs to
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
@@ -70,6 +71,8 @@ class LibraryWatch(QObject):
             self._show("")
             return
         self._token = CancelToken()
+        self._generation += 1
+        generation = self._generation
         watcher = library.watcher()
         self.catching_up = True
         self._show("Catching up…")
@@ -79,8 +82,8 @@ class LibraryWatch(QObject):
             return list(watcher.coverage())
 
         def started(coverage: list[Any]) -> None:
-            if self.library() is not library:
-                watcher.stop()  # another library was opened meanwhile
+            if self.library() is not library or generation != self._generation:
+                watcher.stop()  # another library was opened, or watching restarted, meanwhile
                 return
             self.watcher = watcher
             self._notes(coverage)
@@ -91,6 +94,7 @@ class LibraryWatch(QObject):
                             failed=lambda error: self._failed_to_start(watcher, error))
 
     def stop(self) -> None:
+        self._generation += 1
         self.timer.stop()
         self._token.cancel()
         if self.watcher is not None:
