@@ -37,6 +37,7 @@ from scripts.benchmarks import (  # noqa: E402
     latency,
     launch,
     map_layout,
+    ocr,
     photos,
     quality,
     scale,
@@ -48,7 +49,7 @@ from scripts.benchmarks.common import DOCS, Report, chunk_inputs, index_folder, 
 from scripts.benchmarks.faq import faq_judgements  # noqa: E402
 from scripts.benchmarks.synthetic import fill_synthetic_library, synthetic_vectors  # noqa: E402
 
-SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch")
+SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch", "ocr")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             ("map", lambda: map_layout.bench_map(report, work, state, [10_000, 50_000], fill_synthetic_library,
                                                  synthetic_vectors)),
             ("watch", lambda: watch.bench_watch(report, work, args.full)),
+            ("ocr", lambda: ocr.bench_ocr(report, work, args.full)),
         ]
         for name, step in steps:
             if name in only:
