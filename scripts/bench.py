@@ -33,10 +33,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 # After the environment above, so that a section importing a model library at its top still sees it.
 from scripts.benchmarks import (  # noqa: E402
+    duplicates,
     int8,
     latency,
     launch,
     map_layout,
+    negatives,
     ocr,
     photos,
     quality,
@@ -48,8 +50,10 @@ from scripts.benchmarks import (  # noqa: E402
 from scripts.benchmarks.common import DOCS, Report, chunk_inputs, index_folder, maxrss_mb  # noqa: E402
 from scripts.benchmarks.faq import faq_judgements  # noqa: E402
 from scripts.benchmarks.synthetic import fill_synthetic_library, synthetic_vectors  # noqa: E402
+from tests.tiny_clip import make_tiny_clip  # noqa: E402
 
-SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch", "ocr")
+SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch", "ocr", "negatives",
+            "duplicates")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
                                                  synthetic_vectors)),
             ("watch", lambda: watch.bench_watch(report, work, args.full)),
             ("ocr", lambda: ocr.bench_ocr(report, work, args.full)),
+            # Query language and Find Duplicates (issue 16): the tiny test CLIP unless real weights are cached.
+            ("negatives", lambda: negatives.bench_negatives(report, work, make_tiny_clip)),
+            ("duplicates", lambda: duplicates.bench_duplicates(report, work, make_tiny_clip)),
         ]
         for name, step in steps:
             if name in only:
