@@ -122,7 +122,7 @@ class FolderWatch:
 class WatchReport:
     """Something the folder watcher did or could not do, for the CLI to print and the window to show."""
 
-    kind: str  # "watching", "caught up", "indexed", "busy", "failed"
+    kind: str  # "watching", "caught up", "indexed", "busy", "failed", "stopped"
     paths: tuple[str, ...] = ()  # the changed paths of an "indexed" batch
     summary: IndexSummary | None = None
     message: str = ""

@@ -44,6 +44,8 @@ def run_watch(
             report(WatchReport("busy", message=str(busy)))
             _pause(stop, RETRY_SECONDS)
             continue
+        if summary.cancelled:
+            return  # stopped while catching up: the next start goes on from there
         report(WatchReport("caught up", summary=summary))
         break
     cover = watcher.coverage()
@@ -72,6 +74,11 @@ def run_watch(
                 _pause(stop, 10 * RETRY_SECONDS)
                 continue
             unsaved_since = unsaved_since or time.monotonic()
+            if summary.cancelled:  # stopped mid-batch: the catalog keeps them pending for the next start
+                report(WatchReport("stopped", paths=tuple(changes.paths), summary=summary,
+                                   message=f"Stopped; {len(changes)} change{'s are' if len(changes) != 1 else ' is'} "
+                                           "indexed at the next start."))
+                break
             report(WatchReport("indexed", paths=tuple(changes.paths), summary=summary))
     finally:
         if unsaved_since is not None:
