@@ -4,6 +4,7 @@ exception into SkipFile, and the cheap checks here give clearer reasons first.""
 from __future__ import annotations
 
 import contextlib
+import logging
 import zipfile
 from io import BytesIO
 from typing import TYPE_CHECKING
@@ -21,6 +22,10 @@ def pdf_to_text(data: bytes) -> tuple[str, str]:
     """(title, text) of a PDF: pages joined by blank lines; title from its metadata."""
     from pypdf import PasswordType, PdfReader  # lazy: pypdf is only needed for PDFs
     from pypdf.errors import DependencyError
+
+    # fontTools (used through the PDF libraries for embedded fonts) logs a warning per odd glyph
+    # table: 200 lines in the terminal while reading a few PDFs (issue 13). Errors still show.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
 
     if b"%PDF" not in data[:1024]:  # readers allow junk before the header, within reason
         raise SkipFile("could not read this PDF file: it is not a PDF")

@@ -32,6 +32,16 @@ _MD_HEADING = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILIN
 _UNDERLINE = re.compile(r"^([=\-~^*+#`:.'\"_])\1{2,}[ \t]*$")
 _HEADING_SEARCH_LINES = 60
 _MAX_TITLE = 200
+# Titles that generators write into a document's metadata and that say nothing about it: three PDFs
+# all titled "Enscript Output" could not be told apart (issue 13). Such a title gives way to one in
+# the text, then to the file name.
+_GENERIC_TITLE = re.compile(
+    r"^(?:enscript output|untitled(?:[ -]?\d+)?|untitled document|no title|title|document\d*|"
+    r"microsoft (?:word|powerpoint|excel) - .*|powerpoint presentation|slide \d+|"
+    r"print(?:ed)? (?:job|document)|stdin|-|\(anonymous\)|"
+    r".*\.(?:docx?|pdf|tex|dvi|ps|txt|rtf|odt|pptx?|xlsx?))$",
+    re.IGNORECASE,
+)
 
 
 def extract_text(data: bytes, name: str) -> Extracted:
@@ -47,8 +57,16 @@ def extract_text(data: bytes, name: str) -> Extracted:
     text = _normalise_newlines(text)
     if not text.strip():
         raise SkipFile("no text found in the document")
-    title = " ".join(title.split())[:_MAX_TITLE] or _plain_title(text, suffix) or _stem(name)
+    title = " ".join(title.split())[:_MAX_TITLE]
+    if is_generic_title(title):
+        title = ""
+    title = title or _plain_title(text, suffix) or _stem(name)
     return Extracted(title=title, text=text)
+
+
+def is_generic_title(title: str) -> bool:
+    """A metadata title made by a program ("Enscript Output", "Microsoft Word - x.doc", "untitled")."""
+    return bool(_GENERIC_TITLE.match(title.strip()))
 
 
 def _extract(data: bytes, suffix: str) -> tuple[str, str]:
