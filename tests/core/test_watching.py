@@ -344,3 +344,25 @@ def test_the_library_inside_a_watched_folder_does_not_wake_the_watcher(tmp_path:
             end()
     finally:
         lib.close()
+
+
+def test_semdesk_watch_stops_cleanly_on_sigterm(library: Library, docs: Path) -> None:
+    index(library, docs)
+    command = [sys.executable, "-c", "import sys; from desktop.cli import main; sys.exit(main())",
+               "--library", str(library.path), "watch"]
+    watcher = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert watcher.stdout is not None
+        lines: list[str] = []
+        while not any(line.startswith("Watching") for line in lines):
+            line = watcher.stdout.readline()
+            assert line, f"semdesk watch ended early: {lines}"
+            lines.append(line)
+        watcher.send_signal(signal.SIGTERM)  # what `kill` or a service manager sends
+        out, _ = watcher.communicate(timeout=30)
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+    assert watcher.returncode == 0 and "Stopped watching." in out
+    assert not library.workspace.write_lock.held
