@@ -88,7 +88,8 @@ def drag_pixmap(view: QAbstractItemView, index: QModelIndex, count: int) -> QPix
     else:
         picture = None
         text = metrics.elidedText(title, Qt.TextElideMode.ElideMiddle, 260)
-        size = QSize(metrics.horizontalAdvance(text) + 48, max(32, metrics.height() + 14))
+        badge_room = 30 if count > 1 else 0
+        size = QSize(metrics.horizontalAdvance(text) + 48 + badge_room, max(32, metrics.height() + 14))
     pixmap = QPixmap(size * ratio)
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
