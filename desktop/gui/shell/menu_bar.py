@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 Shortcut = str | QKeySequence.StandardKey
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Menus", text)
 
 
 @dataclass(frozen=True)
@@ -46,40 +51,40 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
         menu.addAction(act)
         return act
 
-    file_menu = bar.addMenu("&File")
-    add_folder = action(file_menu, "&Add Folder…", QKeySequence.StandardKey.Open)
-    rescan = action(file_menu, "&Re-scan All Folders", QKeySequence.StandardKey.Refresh, "F5")
+    file_menu = bar.addMenu(tr("&File"))
+    add_folder = action(file_menu, tr("&Add Folder…"), QKeySequence.StandardKey.Open)
+    rescan = action(file_menu, tr("&Re-scan All Folders"), QKeySequence.StandardKey.Refresh, "F5")
     file_menu.addSeparator()
-    open_library = action(file_menu, "Open &Library…", "Ctrl+Shift+O")
+    open_library = action(file_menu, tr("Open &Library…"), "Ctrl+Shift+O")
     file_menu.addSeparator()
-    settings = action(file_menu, "&Settings…", QKeySequence.StandardKey.Preferences, "Ctrl+,")
+    settings = action(file_menu, tr("&Settings…"), QKeySequence.StandardKey.Preferences, "Ctrl+,")
     file_menu.addSeparator()
-    quit_ = action(file_menu, "&Quit", QKeySequence.StandardKey.Quit)
+    quit_ = action(file_menu, tr("&Quit"), QKeySequence.StandardKey.Quit)
 
-    edit = bar.addMenu("&Edit")
-    find = action(edit, "&Find", QKeySequence.StandardKey.Find, "Ctrl+L")
+    edit = bar.addMenu(tr("&Edit"))
+    find = action(edit, tr("&Find"), QKeySequence.StandardKey.Find, "Ctrl+L")
     edit.addAction(copy)
 
-    view = bar.addMenu("&View")
-    documents = action(view, "&Documents", "Ctrl+1")
-    photos = action(view, "&Photos", "Ctrl+2")
+    view = bar.addMenu(tr("&View"))
+    documents = action(view, tr("&Documents"), "Ctrl+1")
+    photos = action(view, tr("&Photos"), "Ctrl+2")
     view.addSeparator()
-    skipped = action(view, "S&kipped Files…")
+    skipped = action(view, tr("S&kipped Files…"))
 
-    photos_menu = bar.addMenu("&Photos")
-    duplicates = action(photos_menu, "Find &Duplicates…")
+    photos_menu = bar.addMenu(tr("&Photos"))
+    duplicates = action(photos_menu, tr("Find &Duplicates…"))
 
-    result = bar.addMenu("&Result")
+    result = bar.addMenu(tr("&Result"))
     for act in result_actions:
         if act is None:
             result.addSeparator()
         else:
             result.addAction(act)
     result.addSeparator()
-    improve = action(result, "&Improve Results…", "Ctrl+Shift+I")
-    model_versions = action(result, "&Model Versions…")
+    improve = action(result, tr("&Improve Results…"), "Ctrl+Shift+I")
+    model_versions = action(result, tr("&Model Versions…"))
 
-    help_menu = bar.addMenu("&Help")
-    about = action(help_menu, "&About semdesk")
+    help_menu = bar.addMenu(tr("&Help"))
+    about = action(help_menu, tr("&About semdesk"))
     return Menus(add_folder, rescan, open_library, settings, quit_, find, documents, photos, skipped, improve,
                  model_versions, about, duplicates)
