@@ -37,6 +37,7 @@ from desktop.cli.conventions import (
     global_options_parent,
     top_parser,
 )
+from desktop.cli.library_cmd import add_library_commands, cmd_library, copy_without_opening
 from desktop.cli.tune import add_tune_commands, cmd_models, cmd_tune
 from desktop.cli.watch import cmd_watch
 from desktop.core.common.errors import Cancelled, LibraryBusy, SemdeskError, describe
@@ -58,6 +59,7 @@ COMMANDS = {
     "tune": cmd_tune,
     "models": cmd_models,
     "map": cmd_map,
+    "library": cmd_library,
     "watch": cmd_watch,
     "duplicates": cmd_duplicates,
 }
@@ -120,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     download = command("download-clip", "download the CLIP weights for photo search (needs the internet)")
     download.add_argument("--model", help="open_clip architecture (default: the clip_model setting)")
     add_tune_commands(command, _positive)
+    add_library_commands(command)
     return parser
 
 
@@ -165,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             job = library.finish_rebuild()
             _log_to(library.path / LOG_NAME)
             return cmd_rebuild(library, report, job, args)
+        if args.command == "library" and copy_without_opening(args):
+            return cmd_library(None, args)
         library = Library.open(args.library)
         _log_to(library.path / LOG_NAME)
         return COMMANDS[args.command](library, args)

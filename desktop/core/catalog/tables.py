@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from desktop.core.catalog import path_map
 from desktop.core.catalog.vector_type import VectorBlob
 
 
@@ -34,10 +35,16 @@ class PathType(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: object) -> bytes | None:
-        return None if value is None else os.fsencode(value)
+        if value is None:
+            return None
+        mapped = path_map.of(dialect)  # a server library seen from another desktop (catalog/path_map.py)
+        return os.fsencode(mapped.to_stored(value) if mapped else value)
 
     def process_result_value(self, value: bytes | None, dialect: object) -> str | None:
-        return None if value is None else os.fsdecode(value)
+        if value is None:
+            return None
+        mapped = path_map.of(dialect)
+        return mapped.to_local(os.fsdecode(value)) if mapped else os.fsdecode(value)
 
 
 def under(column: Any, path: str) -> Any:

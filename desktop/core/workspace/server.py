@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.catalog import ModelVersion
+from desktop.core.catalog import ModelVersion, path_map
+from desktop.core.catalog.path_map import PathMap
+from desktop.core.common.errors import SemdeskError
 from desktop.core.server.catalog import ServerCatalog
 from desktop.core.server.desktop_config import DesktopConfig, cache_root
 from desktop.core.server.desktop_config import load as load_desktop_config
+from desktop.core.server.desktop_config import save as save_desktop_config
 from desktop.core.server.lock import ServerWriteLock
 from desktop.core.server.schema import VERSIONS_LOCK
 from desktop.core.server.vector_index import ServerVectorIndex
@@ -66,8 +69,9 @@ class ServerIndexes(Indexes):
 
 class ServerWorkspace(Workspace):
     def __init__(self, location: str) -> None:
-        self.catalog = ServerCatalog(location)  # first: a wrong address fails before any folder is made
         self.desktop: DesktopConfig = load_desktop_config(location)
+        self.catalog = ServerCatalog(location)  # before any folder is made: a wrong address fails first
+        path_map.attach(self.catalog.engine.dialect, PathMap(self.desktop.path_map))
         shared = Path(self.desktop.shared_folder).expanduser() if self.desktop.shared_folder else None
         self.paths = ServerPaths(cache_root(location), shared)
         self.paths.create()
@@ -82,3 +86,27 @@ class ServerWorkspace(Workspace):
     @property
     def location(self) -> str:
         return self.catalog.location
+
+    def map_root(self, stored: str, local: str | None) -> dict[str, str]:
+        """On this desktop, the folder root `stored` (as its indexer saw it) is at `local`; None forgets
+        the rule. Takes effect at once and is kept in this desktop's config, not in the library."""
+        stored = stored.rstrip("/") or "/"
+        if local is None:
+            self.desktop.path_map.pop(stored, None)
+        else:
+            target = Path(local).expanduser().absolute()
+            if not target.is_dir():
+                raise SemdeskError(f"There is no folder at {target} on this computer.")
+            self.desktop.path_map[stored] = str(target)
+        save_desktop_config(self.address, self.desktop)
+        path_map.attach(self.catalog.engine.dialect, PathMap(self.desktop.path_map))
+        return dict(self.desktop.path_map)
+
+    def set_shared_folder(self, folder: str | None) -> None:
+        """Where fine-tuned models and thumbnails live for every desktop (as mounted on this one)."""
+        if folder is not None and not Path(folder).expanduser().is_dir():
+            raise SemdeskError(f"There is no folder at {folder} on this computer.")
+        self.desktop.shared_folder = str(Path(folder).expanduser().absolute()) if folder else None
+        save_desktop_config(self.address, self.desktop)
+        self.paths = ServerPaths(self.paths.root, Path(self.desktop.shared_folder) if folder else None)
+        self.paths.create()
