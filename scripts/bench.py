@@ -52,8 +52,8 @@ from scripts.benchmarks.faq import faq_judgements  # noqa: E402
 from scripts.benchmarks.synthetic import fill_synthetic_library, synthetic_vectors  # noqa: E402
 from tests.tiny_clip import make_tiny_clip  # noqa: E402
 
-SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch", "ocr", "negatives",
-            "duplicates")
+SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch", "ocr",
+            "negatives", "duplicates")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,8 +4,9 @@ Three kinds, kept apart because users treat them differently (Immich flags thous
 "duplicates" that are really similar shots, #31487):
 - exact: the same bytes (content hash); any copy can go;
 - near: the same picture or text saved again - resized, re-encoded, lightly cropped, turned;
-  for photos a perceptual hash within NEAR_BITS *and*, when both have CLIP vectors, a cosine of
-  at least NEAR_CLIP; for documents passage vectors at a cosine of at least NEAR_TEXT;
+  for photos a perceptual hash within NEAR_BITS and a finer one within NEAR_FINE_BITS *and*, when
+  both have CLIP vectors, a cosine of at least NEAR_CLIP; for documents passage vectors at a
+  cosine of at least NEAR_TEXT;
 - similar: other photos at a CLIP cosine of at least the user's threshold (several shots of one
   scene); nobody should delete these without looking.
 """
@@ -20,6 +21,7 @@ import numpy as np
 from desktop.core.common.records import DuplicateFile, DuplicateGroup
 
 NEAR_BITS = 8  # of 64: measured, copies of one photo differ by <= 7, different photos by >= 14
+NEAR_FINE_BITS = 40  # of 256: copies within 4, a stereo pair 76 apart (measured: bench duplicates)
 NEAR_CLIP = 0.80  # a guard against two different photos whose hashes happen to agree
 NEAR_TEXT = 0.97  # documents whose mean passage vectors are this close say the same thing
 

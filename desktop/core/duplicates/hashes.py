@@ -25,12 +25,14 @@ log = logging.getLogger(__name__)
 TURNS = 4
 CENTRE = 0.9  # the middle 90%: a copy cropped by 5% a side hashes like this part of the original
 HASHES = 2 * TURNS  # the whole photo's four turns, then its centre's
+FINE_SIZE = 16  # a second, 256-bit pHash: two shots a few centimetres apart (a stereo pair, a burst)
+# agree on the coarse 64 bits (4 apart) but not on these (76 apart), while copies stay within 4
 DRAFT_SIZE = (256, 256)  # a JPEG decodes at 1/2..1/8 scale straight to about this: pHash needs 32x32
 
 
 def photo_hashes(path: str) -> list[int] | None:
     """pHashes (64-bit ints) of the photo turned 0, 90, 180 and 270 degrees, then of its centre the same;
-    None if unreadable."""
+    then the same eight as 256-bit hashes; None if unreadable."""
     import imagehash
     from PIL import Image, ImageOps
 
@@ -42,19 +44,21 @@ def photo_hashes(path: str) -> list[int] | None:
             width, height = image.size
             dx, dy = round(width * (1 - CENTRE) / 2), round(height * (1 - CENTRE) / 2)
             centre = image.crop((dx, dy, width - dx, height - dy))
-            hashes = []
+            coarse, fine = [], []
             for part in (image, centre):
                 for turn in range(TURNS):
                     turned = part.rotate(90 * turn, expand=True) if turn else part
-                    hashes.append(int(str(imagehash.phash(turned)), 16))
-            return hashes
+                    coarse.append(int(str(imagehash.phash(turned)), 16))
+                    fine.append(int(str(imagehash.phash(turned, hash_size=FINE_SIZE)), 16))
+            return coarse + fine
     except Exception as error:
         log.info("no perceptual hash for %s: %s", path, error)
         return None
 
 
 class HashCache:
-    """content hash -> the eight hashes (four turns of the whole, four of the centre), in one JSON file."""
+    """content hash -> its sixteen hashes (four turns of the whole and of the centre, coarse then fine),
+    in one JSON file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -64,7 +68,7 @@ class HashCache:
             loaded = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(loaded, dict):
                 self._data = {k: [int(h) for h in v] for k, v in loaded.items()
-                              if isinstance(v, list) and len(v) == HASHES}
+                              if isinstance(v, list) and len(v) == 2 * HASHES}
         except (OSError, ValueError, TypeError):
             self._data = {}  # missing or damaged: made again
 
@@ -92,8 +96,16 @@ class HashCache:
 
 
 def hash_matrix(hashes: list[list[int]]) -> np.ndarray:
-    """(n, HASHES) uint64."""
-    return np.array(hashes, dtype=np.uint64).reshape(-1, HASHES)
+    """(n, HASHES) uint64: the coarse hashes."""
+    return np.array([h[:HASHES] for h in hashes], dtype=np.uint64).reshape(-1, HASHES)
+
+
+def fine_distance(a: list[int], b: list[int]) -> int:
+    """Bits apart of the 256-bit hashes, over the same pairings as close_pairs (of 256)."""
+    fa, fb = a[HASHES:], b[HASHES:]
+    pairings = [(0, t) for t in range(HASHES)] + [(TURNS, t) for t in range(TURNS)]
+    pairings += [(t, 0) for t in range(HASHES)] + [(t, TURNS) for t in range(TURNS)]
+    return min((fa[i] ^ fb[j]).bit_count() for i, j in pairings)
 
 
 def close_pairs(matrix: np.ndarray, max_distance: int, block: int = 2048) -> list[tuple[int, int, int]]:

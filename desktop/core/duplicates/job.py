@@ -20,13 +20,14 @@ from desktop.core.common.vector_codec import from_blob, normalise
 from desktop.core.duplicates.groups import (
     NEAR_BITS,
     NEAR_CLIP,
+    NEAR_FINE_BITS,
     NEAR_TEXT,
     UnionFind,
     cosine_pairs,
     make_group,
     sort_groups,
 )
-from desktop.core.duplicates.hashes import HashCache, close_pairs, hash_matrix, photo_hashes
+from desktop.core.duplicates.hashes import HashCache, close_pairs, fine_distance, hash_matrix, photo_hashes
 from desktop.core.workspace import Workspace
 
 CACHE_NAME = "perceptual_hashes.json"
@@ -133,6 +134,8 @@ def _photo_groups(items: list[_Item], photos: list[int], hashes: list[list[int] 
         matrix = hash_matrix([hashes[k] for k in hashed])  # type: ignore[misc]
         for a, b, distance in close_pairs(matrix, NEAR_BITS):
             ka, kb = hashed[a], hashed[b]
+            if fine_distance(hashes[ka], hashes[kb]) > NEAR_FINE_BITS:  # type: ignore[arg-type]
+                continue  # another shot of the same scene, not the same picture
             va = vectors.get(items[photos[ka]].file.file_id)
             vb = vectors.get(items[photos[kb]].file.file_id)
             if va is not None and vb is not None and float(va @ vb) < NEAR_CLIP:
