@@ -53,7 +53,7 @@ def test_copy_a_folder_library_to_a_server_and_back(tmp_path: Path, server_url: 
     assert main(["library", "copy", server_url, str(tmp_path / "back")]) == 0
     assert "same rows in every table" in capsys.readouterr().out
     with Library.open(tmp_path / "back") as back:
-        marks, models, counts, chunks, tops = _state(back)
+        marks, models, _counts, chunks, tops = _state(back)
         assert (marks, models, tops) == (want[0], want[1], want[4]) and chunks == want[3] + 1
 
 
