@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
@@ -21,9 +21,10 @@ from desktop.gui.common.hits import hit_title
 from desktop.gui.common.workers import Workers
 
 MAX_OPEN = 20  # opening hundreds of files at once is never what a click meant
-SIMILAR_TIP = "Find items similar to this one (Ctrl+M)"
-NO_PHOTO_VECTOR = ("More like this needs the photo model: this photo waits for it (set it up from the banner "
-                   "above the photos).")
+# Marked for translation here, translated where they are shown (self.tr).
+SIMILAR_TIP = QT_TRANSLATE_NOOP("ResultActions", "Find items similar to this one (Ctrl+M)")
+NO_PHOTO_VECTOR = QT_TRANSLATE_NOOP("ResultActions", "More like this needs the photo model: this photo waits for it "
+                                    "(set it up from the banner above the photos).")
 
 
 class ResultActions(QObject):
@@ -63,23 +64,25 @@ class ResultActions(QObject):
             return act
 
         SP = QStyle.StandardPixmap
-        self.open = action("Open", None, self.open_current, SP.SP_DialogOpenButton,
-                           "Open in its default application (Enter)")
-        self.reveal = action("Reveal", "Ctrl+Shift+R", self.reveal_current, SP.SP_DirOpenIcon,
-                             "Show it in the file manager (Ctrl+Shift+R)")
-        self.similar = action("More like this", "Ctrl+M", self.similar_current, SP.SP_FileDialogContentsView,
-                              SIMILAR_TIP)
-        self.copy = action("Copy path", "Ctrl+Shift+C", self.copy_current, None, "Copy the file's path (Ctrl+Shift+C)")
-        self.relevant = action("Relevant", "Alt+Up", lambda: self.toggle_mark(True), None,
-                               "Relevant to this query (Alt+Up); teaches semdesk what you mean")
-        self.not_relevant = action("Not relevant", "Alt+Down", lambda: self.toggle_mark(False), None,
-                                   "Not relevant to this query (Alt+Down)")
+        tr = self.tr
+        self.open = action(tr("Open"), None, self.open_current, SP.SP_DialogOpenButton,
+                           tr("Open in its default application (Enter)"))
+        self.reveal = action(tr("Reveal"), "Ctrl+Shift+R", self.reveal_current, SP.SP_DirOpenIcon,
+                             tr("Show it in the file manager (Ctrl+Shift+R)"))
+        self.similar = action(tr("More like this"), "Ctrl+M", self.similar_current, SP.SP_FileDialogContentsView,
+                              tr(SIMILAR_TIP))
+        self.copy = action(tr("Copy path"), "Ctrl+Shift+C", self.copy_current, None,
+                           tr("Copy the file's path (Ctrl+Shift+C)"))
+        self.relevant = action(tr("Relevant"), "Alt+Up", lambda: self.toggle_mark(True), None,
+                               tr("Relevant to this query (Alt+Up); teaches semdesk what you mean"))
+        self.not_relevant = action(tr("Not relevant"), "Alt+Down", lambda: self.toggle_mark(False), None,
+                                   tr("Not relevant to this query (Alt+Down)"))
         for act in (self.relevant, self.not_relevant):
             act.setCheckable(True)  # menus show the state with their check box, buttons stay pressed
         # The glyphs only on the preview's buttons (which use the icon text); in menus they would
         # repeat the check box.
-        self.relevant.setIconText("✓ Relevant")
-        self.not_relevant.setIconText("✗ Not relevant")
+        self.relevant.setIconText(tr("✓ Relevant"))
+        self.not_relevant.setIconText(tr("✗ Not relevant"))
         self.set_current(None)
 
     @property
@@ -94,13 +97,14 @@ class ResultActions(QObject):
         reason = self.similar_problem(hit)
         if reason:  # disabled with the reason, rather than an empty grid and "not indexed yet" (issue 13)
             self.similar.setEnabled(False)
-        self.similar.setToolTip(reason or SIMILAR_TIP)
+        self.similar.setToolTip(reason or self.tr(SIMILAR_TIP))
         self.similar.setStatusTip(reason or "")
         can_mark = hit is not None and bool(query)
         for act in (self.relevant, self.not_relevant):
             act.setEnabled(can_mark)
         if hit is not None and not query:
-            self.relevant.setToolTip("Marks belong to a typed query; 'more like this' results cannot be marked")
+            self.relevant.setToolTip(
+                self.tr("Marks belong to a typed query; 'more like this' results cannot be marked"))
         self._show_mark(mark)
 
     def set_library_status(self, status: LibraryStatus) -> None:
@@ -114,7 +118,7 @@ class ResultActions(QObject):
         if hit is None or hit.kind != "image":
             return None
         if not self.photo_model_ready or hit.path in self.waiting_photos:
-            return NO_PHOTO_VECTOR
+            return self.tr(NO_PHOTO_VECTOR)
         return None
 
     def _show_mark(self, mark: MarkRecord | None) -> None:
@@ -131,7 +135,8 @@ class ResultActions(QObject):
             self.message.emit(f"{self.hit.path} is no longer there; re-scan its folder to update the library.")
             return
         if not self.desktop.open(self.hit.path):
-            self.message.emit(f"No application is set up to open {os.path.basename(self.hit.path)}.")
+            self.message.emit(self.tr("No application is set up to open {name}.").format(
+                name=os.path.basename(self.hit.path)))
 
     def reveal_current(self) -> None:
         if self.hit is not None:
@@ -140,7 +145,7 @@ class ResultActions(QObject):
     def copy_current(self) -> None:
         if self.hit is not None:
             self.desktop.copy_paths([self.hit.path])  # the text and the file's URL
-            self.message.emit("Path copied.")
+            self.message.emit(self.tr("Path copied."))
 
     def similar_current(self) -> None:
         if self.hit is None:
@@ -196,11 +201,13 @@ class ResultActions(QObject):
         for path in paths[:MAX_OPEN]:
             self.desktop.open(path)
         if len(paths) > MAX_OPEN:
-            self.message.emit(f"Opened the first {MAX_OPEN} of {len(paths)} files.")
+            self.message.emit(self.tr("Opened the first {shown} of {count} files.").format(shown=MAX_OPEN,
+                                                                                             count=len(paths)))
 
     def copy_paths(self, paths: list[str]) -> None:
         self.desktop.copy_paths(paths)
-        self.message.emit(f"Copied {len(paths)} path{'s' if len(paths) != 1 else ''}.")
+        self.message.emit(self.tr("Copied 1 path.") if len(paths) == 1
+                          else self.tr("Copied {count} paths.").format(count=len(paths)))
 
     def mark_items(self, query: str, file_ids: list[int], relevant: bool) -> None:
         library = self.library()
@@ -213,8 +220,9 @@ class ResultActions(QObject):
         def done(records: list[MarkRecord]) -> None:
             for record in records:
                 self._marked(record.path, record)
-            verdict = "relevant" if relevant else "not relevant"
-            self.message.emit(f"Marked {len(records)} items {verdict} for “{query}”.")
+            sentence = (self.tr("Marked {count} items relevant for “{query}”.") if relevant
+                        else self.tr("Marked {count} items not relevant for “{query}”."))
+            self.message.emit(sentence.format(count=len(records), query=query))
 
         self.workers.submit(self.workers.catalog, work, done=done,
                             failed=lambda e: self.error.emit(e, "saving the marks"))
