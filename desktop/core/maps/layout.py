@@ -5,6 +5,7 @@ costs seconds (numba) and must never happen on the way to the window.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,10 @@ import numpy as np
 # handful of files is laid out by PCA and simply recomputed when it changes.
 MIN_UMAP_ITEMS = 12
 CLUSTER_DIMS = 5
+# From this many items UMAP looks neighbours up approximately (pynndescent); below, it computes
+# exact distances itself. Above it, hnswlib gives the neighbour graph instead: seconds, where
+# pynndescent's numba code first compiles for most of a minute.
+APPROXIMATE_ITEMS = 4096
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,49 @@ class LayoutOptions:
     min_cluster_size: int | None = None  # None: grows with the square root of the item count
 
 
+def numba_cache() -> None:
+    """numba's compiled code on disk under the user's cache folder, so it compiles once per
+    installation instead of once per process (set before numba is first imported)."""
+    from desktop.core.embed.int8 import cache_root
+
+    folder = cache_root() / "numba"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(folder))
+
+
+class HnswNeighbours:
+    """An hnswlib index over the fitted items, answering what UMAP asks its pynndescent index
+    (`query`, `_angular_trees`) when it places new items; picklable with the reducer."""
+
+    _angular_trees = True  # cosine: UMAP then searches with its angular epsilon
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        import hnswlib
+
+        n, dim = vectors.shape
+        self.index = hnswlib.Index(space="cosine", dim=dim)
+        self.index.init_index(max_elements=n, ef_construction=100, M=16, random_seed=0)
+        self.index.add_items(np.ascontiguousarray(vectors, dtype=np.float32), np.arange(n))
+
+    def query(self, vectors: np.ndarray, k: int, epsilon: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+        self.index.set_ef(max(2 * k, 64))
+        labels, dists = self.index.knn_query(np.ascontiguousarray(vectors, dtype=np.float32), k=k)
+        return labels.astype(np.int32), np.maximum(dists, 0.0).astype(np.float32)
+
+    def neighbours(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each fitted item's k nearest, itself first (as UMAP's own graph has it)."""
+        labels, dists = self.query(vectors, k)
+        rows = np.arange(len(vectors))[:, None]
+        dists = np.where(labels == rows, -1.0, dists)  # itself sorts first, even among exact duplicates
+        missing = ~(labels == rows).any(axis=1)
+        labels[missing, -1], dists[missing, -1] = rows[missing, 0], -1.0
+        order = np.argsort(dists, axis=1, kind="stable")
+        labels, dists = np.take_along_axis(labels, order, 1), np.take_along_axis(dists, order, 1)
+        return labels, np.maximum(dists, 0.0).astype(np.float32)
+
+
 def _umap(n: int, options: LayoutOptions, components: int, **extra: Any) -> Any:
+    numba_cache()
     import umap  # seconds of numba import: only ever on a worker thread
 
     return umap.UMAP(
@@ -49,6 +96,10 @@ def fit_layout(vectors: np.ndarray, options: LayoutOptions, init: np.ndarray | N
     extra: dict[str, Any] = {"min_dist": options.min_dist}
     if init is not None:
         extra["init"] = init.astype(np.float64)
+    if n >= APPROXIMATE_ITEMS:
+        search = HnswNeighbours(vectors)
+        k = max(2, min(options.n_neighbors, n - 1))
+        extra["precomputed_knn"] = (*search.neighbours(vectors, k), search)
     reducer = _umap(n, options, 2, **extra)
     xy = reducer.fit_transform(vectors)
     return np.asarray(xy, dtype=np.float32), reducer
