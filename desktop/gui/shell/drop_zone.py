@@ -21,7 +21,7 @@ class DropZone(QObject):
     def __init__(self, window: QWidget, covered: QWidget) -> None:
         super().__init__(window)
         self.covered = covered
-        self.overlay = QLabel("Drop folders or files to add them to your library", covered)
+        self.overlay = QLabel(self.tr("Drop folders or files to add them to your library"), covered)
         self.overlay.setObjectName("dropOverlay")
         self.overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.overlay.hide()

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.core.common.jobs import Progress, format_duration
 from desktop.gui.common.elided_label import ElidedLabel
 
 
+def tr(text: str) -> str:
+    return QCoreApplication.translate("JobProgress", text)
+
+
 def describe_progress(progress: Progress) -> str:
-    phase = progress.phase.capitalize()
+    phase = progress.phase.capitalize()  # the core's word for the phase ("indexing", "embedding")
     if progress.phase == "scanning":
-        return f"Scanning… {progress.done:,} files found" if progress.done else "Scanning…"
-    text = f"{phase} {progress.done:,} of {progress.total:,}" if progress.total else f"{phase}…"
+        return tr("Scanning… {count} files found").format(count=f"{progress.done:,}") if progress.done \
+            else tr("Scanning…")
+    text = (tr("{phase} {done} of {total}").format(phase=phase, done=f"{progress.done:,}", total=f"{progress.total:,}")
+            if progress.total else tr("{phase}…").format(phase=phase))
     if progress.rate >= 0.1:
-        text += f" · {progress.rate:.1f}/s" if progress.rate < 10 else f" · {progress.rate:.0f}/s"
+        rate = f"{progress.rate:.1f}" if progress.rate < 10 else f"{progress.rate:.0f}"
+        text += tr(" · {rate}/s").format(rate=rate)
     if progress.eta_seconds is not None and progress.done < progress.total:
-        text += f" · about {format_duration(progress.eta_seconds)} left"
+        text += tr(" · about {duration} left").format(duration=format_duration(progress.eta_seconds))
     return text
 
 
@@ -27,13 +34,13 @@ class JobProgress(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = ElidedLabel()  # "Indexing <three long names>…" must not widen the window
-        self.label.setAccessibleName("Indexing progress")
+        self.label.setAccessibleName(self.tr("Indexing progress"))
         self.bar = QProgressBar()
         self.bar.setFixedWidth(180)
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(14)
-        self.cancel = QPushButton("Cancel")
-        self.cancel.setToolTip("Stop indexing; what is done so far is kept, and the rest resumes next time.")
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.cancel.setToolTip(self.tr("Stop indexing; what is done so far is kept, and the rest resumes next time."))
         self.cancel.clicked.connect(self._cancel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
@@ -43,11 +50,11 @@ class JobProgress(QWidget):
         self.hide()
 
     def start(self, title: str) -> None:
-        self.label.setText(f"{title}…")
+        self.label.setText(self.tr("{title}…").format(title=title))
         self.label.setToolTip("")
         self.bar.setRange(0, 0)  # busy until the first count arrives
         self.cancel.setEnabled(True)
-        self.cancel.setText("Cancel")
+        self.cancel.setText(self.tr("Cancel"))
         self.show()
 
     def update_progress(self, progress: Progress) -> None:
@@ -64,7 +71,7 @@ class JobProgress(QWidget):
 
     def _cancel(self) -> None:
         self.cancel.setEnabled(False)
-        self.cancel.setText("Stopping…")
+        self.cancel.setText(self.tr("Stopping…"))
         self.cancel_requested.emit()
 
     def finish(self) -> None:
@@ -80,11 +87,11 @@ class ModelsState(QLabel):
         self.setContentsMargins(8, 0, 8, 0)
 
     def loading(self) -> None:
-        self.setText("Loading models…")
-        self.setToolTip(
+        self.setText(self.tr("Loading models…"))
+        self.setToolTip(self.tr(
             "The search models load once per session; searches start as soon as they are ready. "
             "The very first start also makes the fast int8 copy of the text model (about 15 s, once)."
-        )
+        ))
         self.show()
 
     def ready(self) -> None:
@@ -93,6 +100,6 @@ class ModelsState(QLabel):
         self.hide()
 
     def problem(self, message: str) -> None:
-        self.setText("⚠ Models not loaded")
+        self.setText(self.tr("⚠ Models not loaded"))
         self.setToolTip(message)
         self.show()
