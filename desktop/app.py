@@ -61,12 +61,14 @@ def open_first_library(
 
 
 def ask_rebuild_dialog(problem: str) -> bool:
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
     answer = QMessageBox.question(
         None, "semdesk",
-        f"{problem}\n\nRebuild the library now? semdesk keeps the damaged file aside, indexes your folders "
-        "again and puts your relevance marks back.",
+        problem + "\n\n" + QCoreApplication.translate(
+            "App", "Rebuild the library now? semdesk keeps the damaged file aside, indexes your folders "
+            "again and puts your relevance marks back."),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
     )
     return answer == QMessageBox.StandardButton.Yes
