@@ -75,8 +75,8 @@ class SearchPane(QWidget):
         photos_layout.addWidget(self.photos_view, 1)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(documents_page, "Documents")
-        self.tabs.addTab(photos_page, "Photos")
+        self.tabs.addTab(documents_page, self.tr("Documents"))
+        self.tabs.addTab(photos_page, self.tr("Photos"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 0)
         layout.setSpacing(8)
@@ -123,10 +123,13 @@ class SearchPane(QWidget):
         self.documents.set_results(shown, results.query, results.marks)
         self.photos.set_results(results.photos, results.query, results.marks)
         self._show_weaker_button()
-        self.tabs.setTabText(DOCUMENTS_TAB, f"Documents  {len(shown)}" if results.label else "Documents")
-        self.tabs.setTabText(PHOTOS_TAB, f"Photos  {len(results.photos)}" if results.label else "Photos")
+        tr = self.tr
+        self.tabs.setTabText(DOCUMENTS_TAB, tr("Documents  {count}").format(count=len(shown)) if results.label
+                             else tr("Documents"))
+        self.tabs.setTabText(PHOTOS_TAB, tr("Photos  {count}").format(count=len(results.photos)) if results.label
+                             else tr("Photos"))
         self._placeholders(results)
-        self.summary.setText(f"Similar to “{results.label}”" if results.similar else "")
+        self.summary.setText(tr("Similar to “{label}”").format(label=results.label) if results.similar else "")
         for view, model in ((self.documents_view, self.documents), (self.photos_view, self.photos)):
             if model.rowCount() > 0:
                 view.setCurrentIndex(model.index(0, 0))  # the best hit previews at once; focus stays in the box
@@ -136,7 +139,8 @@ class SearchPane(QWidget):
     def _show_weaker_button(self) -> None:
         n = len(self.weaker)
         self.show_weaker.setVisible(n > 0)
-        self.show_weaker.setText(f"Show {n} weaker match{'es' if n != 1 else ''}")
+        self.show_weaker.setText(self.tr("Show 1 weaker match") if n == 1
+                                 else self.tr("Show {count} weaker matches").format(count=n))
 
     def reveal_weaker(self) -> None:
         """Every hit the search found, the weak ones after the good ones."""
@@ -147,7 +151,7 @@ class SearchPane(QWidget):
         current = self.documents_view.currentIndex().row()
         self.documents.set_results(results.documents, results.query, results.marks)
         self._show_weaker_button()
-        self.tabs.setTabText(DOCUMENTS_TAB, f"Documents  {len(results.documents)}")
+        self.tabs.setTabText(DOCUMENTS_TAB, self.tr("Documents  {count}").format(count=len(results.documents)))
         if self.documents.rowCount():
             self.documents_view.setCurrentIndex(self.documents.index(max(0, current), 0))
 
@@ -159,40 +163,41 @@ class SearchPane(QWidget):
 
     def _placeholders(self, results: Results) -> None:
         documents, photos = self.documents_view, self.photos_view
+        tr, label = self.tr, results.label
         if self.empty_library:
-            title, detail = "Your library is empty", "Drop folders here, or choose File ▸ Add Folder… (Ctrl+O)."
+            title, detail = tr("Your library is empty"), tr("Drop folders here, or choose File ▸ Add Folder… (Ctrl+O).")
             documents.set_placeholder(title, detail)
             photos.set_placeholder(title, detail)
         elif results.similar:
-            documents.set_placeholder("No similar documents", "")
-            photos.set_placeholder("No similar photos", "Photo similarity needs the photo model.")
+            documents.set_placeholder(tr("No similar documents"), "")
+            photos.set_placeholder(tr("No similar photos"), tr("Photo similarity needs the photo model."))
         elif results.label and self.weaker:
-            documents.set_placeholder(f"No good matches for “{results.label}”",
-                                      "The closest documents are weak matches: show them with the button below.")
-            photos.set_placeholder(f"No photos match “{results.label}”",
-                                   "Try other words, or widen the folder and date filters.")
+            documents.set_placeholder(tr("No good matches for “{label}”").format(label=label),
+                                      tr("The closest documents are weak matches: show them with the button below."))
+            photos.set_placeholder(tr("No photos match “{label}”").format(label=label),
+                                   tr("Try other words, or widen the folder and date filters."))
         elif results.label:
-            detail = "Try other words, or widen the folder and date filters."
-            documents.set_placeholder(f"No documents match “{results.label}”", detail)
-            photos.set_placeholder(f"No photos match “{results.label}”", detail)
+            detail = tr("Try other words, or widen the folder and date filters.")
+            documents.set_placeholder(tr("No documents match “{label}”").format(label=label), detail)
+            photos.set_placeholder(tr("No photos match “{label}”").format(label=label), detail)
         else:
-            documents.set_placeholder(
-                "Search by meaning", "Type what you are looking for — “notes about the boiler service”, "
-                "“how to install packages” — and the best passages appear here as you type.")
+            documents.set_placeholder(tr("Search by meaning"), tr(
+                "Type what you are looking for — “notes about the boiler service”, "
+                "“how to install packages” — and the best passages appear here as you type."))
             photos.set_placeholder(
-                "Search your photos", "Describe a picture — “cat on a sofa”, “rocket launch” — to find it.")
+                tr("Search your photos"), tr("Describe a picture — “cat on a sofa”, “rocket launch” — to find it."))
 
     def failed(self, message: str) -> None:
         self.documents.set_results([], "", {})
         self.photos.set_results([], "", {})
         for view in (self.documents_view, self.photos_view):
-            view.set_placeholder("The search did not work", message)
+            view.set_placeholder(self.tr("The search did not work"), message)
         self.select(QModelIndex())
 
     def busy(self, busy: bool) -> None:
         if busy and not self.current.similar:
-            self.summary.setText("Searching…")
-        elif not busy and self.summary.full_text() == "Searching…":
+            self.summary.setText(self.tr("Searching…"))
+        elif not busy and self.summary.full_text() == self.tr("Searching…"):
             self.summary.setText("")
 
     def select(self, index: QModelIndex | QPersistentModelIndex) -> None:
