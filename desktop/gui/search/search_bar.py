@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
@@ -13,10 +13,15 @@ from desktop.core.common.records import Filters
 from desktop.gui.common.elided_label import ElidedLabel
 
 DAY = 86400.0
+# Labels marked for translation here (context FilterBar), translated when the combo boxes are filled.
 DATE_CHOICES = [
-    ("Any time", None), ("Past week", 7), ("Past month", 31), ("Past year", 366), ("Older than a year", -366)
+    (QT_TRANSLATE_NOOP("FilterBar", "Any time"), None), (QT_TRANSLATE_NOOP("FilterBar", "Past week"), 7),
+    (QT_TRANSLATE_NOOP("FilterBar", "Past month"), 31), (QT_TRANSLATE_NOOP("FilterBar", "Past year"), 366),
+    (QT_TRANSLATE_NOOP("FilterBar", "Older than a year"), -366),
 ]
-KIND_CHOICES = [("Documents and photos", "all"), ("Documents only", "text"), ("Photos only", "image")]
+KIND_CHOICES = [(QT_TRANSLATE_NOOP("FilterBar", "Documents and photos"), "all"),
+                (QT_TRANSLATE_NOOP("FilterBar", "Documents only"), "text"),
+                (QT_TRANSLATE_NOOP("FilterBar", "Photos only"), "image")]
 
 
 def local_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
@@ -35,11 +40,11 @@ class SearchBox(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchBox")
-        self.setPlaceholderText("Search your documents and photos…")
-        self.setToolTip("Type what you are looking for, in your own words (Ctrl+F).\n"
-                        "Drop a document or photo here to find similar ones.")
+        self.setPlaceholderText(self.tr("Search your documents and photos…"))
+        self.setToolTip(self.tr("Type what you are looking for, in your own words (Ctrl+F).\n"
+                                "Drop a document or photo here to find similar ones."))
         self.setClearButtonEnabled(True)
-        self.setAccessibleName("Search")
+        self.setAccessibleName(self.tr("Search"))
         self.setAcceptDrops(True)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -78,13 +83,13 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = QComboBox()
-        self.kind.setAccessibleName("Kind filter")
+        self.kind.setAccessibleName(self.tr("Kind filter"))
         for label, value in KIND_CHOICES:
-            self.kind.addItem(label, value)
+            self.kind.addItem(self.tr(label), value)
         self.date = QComboBox()
-        self.date.setAccessibleName("Date filter")
+        self.date.setAccessibleName(self.tr("Date filter"))
         for label, days in DATE_CHOICES:
-            self.date.addItem(label, days)
+            self.date.addItem(self.tr(label), days)
         self.folder_label = ElidedLabel()  # a long folder name shortens instead of widening the window
         self.folder_label.setObjectName("folderFilter")
         self.folder: str | None = None
@@ -100,7 +105,8 @@ class FilterBar(QWidget):
 
     def set_folder(self, folder: str | None) -> None:
         self.folder = folder
-        self.folder_label.setText(f"in “{Path(folder).name}”" if folder else "in all folders")
+        self.folder_label.setText(self.tr("in “{folder}”").format(folder=Path(folder).name) if folder
+                                  else self.tr("in all folders"))
         self.folder_label.setToolTip(folder or "")
 
     def filters(self, now: float | None = None) -> Filters:
