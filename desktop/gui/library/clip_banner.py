@@ -24,10 +24,10 @@ class ClipBanner(QFrame):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.choose_button = QPushButton("Choose weights file…")
+        self.choose_button = QPushButton(self.tr("Choose weights file…"))
         self.choose_button.clicked.connect(self.choose_weights)
-        self.download_button = QPushButton("Download")
-        self.download_button.setToolTip("Fetch the CLIP weights from the internet (about 600 MB).")
+        self.download_button = QPushButton(self.tr("Download"))
+        self.download_button.setToolTip(self.tr("Fetch the CLIP weights from the internet (about 600 MB)."))
         self.download_button.clicked.connect(self.download)
         self.download_button.hide()  # shown only when the core can download (see MainWindow)
         layout = QHBoxLayout(self)
@@ -43,9 +43,11 @@ class ClipBanner(QFrame):
         if not problem:
             self.hide()
             return
-        text = f"<b>Photo search is not available yet.</b> {problem}"
+        text = self.tr("<b>Photo search is not available yet.</b> {problem}").format(problem=problem)
         if waiting:
-            text += f"<br>{waiting} photo{'s' if waiting != 1 else ''} will be indexed as soon as the model is ready."
+            text += "<br>" + (self.tr("1 photo will be indexed as soon as the model is ready.") if waiting == 1 else
+                              self.tr("{count} photos will be indexed as soon as the model is ready.").format(
+                                  count=waiting))
         self.message.setText(text)
         self.download_button.setVisible(can_download)
         self.show()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QAction, QColor, QPixmap, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -101,10 +101,10 @@ class PreviewPane(QWidget):
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.text.setFrameShape(QFrame.Shape.NoFrame)
-        self.text.setAccessibleName("Document preview")
+        self.text.setAccessibleName(self.tr("Document preview"))
         self.image = ScaledImage()
-        self.image.setAccessibleName("Photo preview")
-        self.empty = QLabel("Select a result to preview it here.")
+        self.image.setAccessibleName(self.tr("Photo preview"))
+        self.empty = QLabel(self.tr("Select a result to preview it here."))
         self.empty.setObjectName("previewEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -131,10 +131,10 @@ class PreviewPane(QWidget):
         self.hit: Hit | None = None
         self.clear()
 
-    def clear(self, message: str = "Select a result to preview it here.") -> None:
+    def clear(self, message: str | None = None) -> None:
         self.hit = None
         self.header.hide()
-        self.empty.setText(message)
+        self.empty.setText(message if message is not None else self.tr("Select a result to preview it here."))
         self.stack.setCurrentWidget(self.empty)
 
     def _show_header(self, hit: Hit, lines: list[str]) -> None:
@@ -149,8 +149,8 @@ class PreviewPane(QWidget):
     def show_document(self, hit: Hit, passage: Passage | None, query: str) -> None:
         """Header now; the text follows through `set_document_text` once read off the UI thread."""
         modified = format_when(hit.mtime)
-        self._show_header(hit, [_escape(hit.path), f"Modified {modified}" if modified else "",
-                                f"Matched by {hit.why}" if hit.why else ""])
+        self._show_header(hit, [_escape(hit.path), self.tr("Modified {when}").format(when=modified) if modified else "",
+                                self.tr("Matched by {how}").format(how=hit.why) if hit.why else ""])
         self.text.setPlainText(passage.text if passage else hit.snippet)
         self.stack.setCurrentWidget(self.text)
         self._pending = (hit.file_id, passage, query)
@@ -193,15 +193,16 @@ class PreviewPane(QWidget):
 
     def show_photo(self, hit: Hit, pixmap: QPixmap | None) -> None:
         taken = format_when(hit.taken_at)
-        lines = [_escape(hit.path), f"Taken {taken}" if taken else f"Modified {format_when(hit.mtime)}",
-                 _escape(hit.camera or "")]
+        lines = [_escape(hit.path), self.tr("Taken {when}").format(when=taken) if taken
+                 else self.tr("Modified {when}").format(when=format_when(hit.mtime)), _escape(hit.camera or "")]
         self._show_header(hit, lines)
         self.image.set_image(pixmap or QPixmap())
         self.stack.setCurrentWidget(self.image)
 
     def show_picture_text(self, hit: Hit, passage: Passage | None, query: str, thumbnail: QPixmap | None) -> None:
         """A photo whose words matched: the picture with those lines outlined, and the text OCR read."""
-        self._show_header(hit, [_escape(hit.path), f"Text in photo, matched by {hit.why}" if hit.why else ""])
+        self._show_header(hit, [_escape(hit.path),
+                                self.tr("Text in photo, matched by {how}").format(how=hit.why) if hit.why else ""])
         spans = [(p.start, p.end) for p in ([passage] if passage else hit.passages)]
         self.picture_text.show_passages(spans or [(hit.start or 0, hit.end or 0)], query, thumbnail)
         self.stack.setCurrentWidget(self.picture_text)
@@ -218,4 +219,6 @@ def _escape(text: str) -> str:
 
 
 def pixel_size(width: int, height: int) -> str:
-    return f"{width} × {height} pixels" if width and height else ""
+    if not (width and height):
+        return ""
+    return QCoreApplication.translate("PreviewPane", "{width} × {height} pixels").format(width=width, height=height)
