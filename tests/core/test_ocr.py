@@ -117,14 +117,16 @@ def test_small_print_is_read(indexed) -> None:
     assert "twelve percent" in _ocr_rows(lib)["small print.png"].text
 
 
-def test_bad_input_is_recorded_and_skipped(indexed) -> None:
+def test_bad_input_is_recorded_and_skipped(indexed, pictures: Path) -> None:
     lib, summary = indexed
     rows = _ocr_rows(lib)
     assert rows["broken.pdf"].status == "failed"
     assert "could not be opened" in (rows["broken.pdf"].reason or "")
     assert any(p.path.endswith("broken.pdf") and p.status == ocr_phase.OCR_STATUS for p in summary.problems)
     assert "broken.png" not in rows  # the photo phase skipped it already; OCR never saw it
-    assert isinstance(photo_picture(b"\xff\xd8\xff junk", 10**8).reason, str)  # type: ignore[union-attr]
+    assert "could not be decoded" in photo_picture(b"\xff\xd8\xff junk", 10**8).reason  # type: ignore[union-attr]
+    png = (pictures / "screenshot.png").read_bytes()  # a picture over the pixel limit is not decoded at all
+    assert "too large" in photo_picture(png, max_pixels=1000).reason  # type: ignore[union-attr]
 
 
 def test_a_second_run_reads_nothing_again(indexed, pictures: Path) -> None:
