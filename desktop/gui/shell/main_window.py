@@ -91,7 +91,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.documents, self.photos = r.documents, r.photos
         self.documents_view, self.photos_view = r.documents_view, r.photos_view
         self.map_tab = MapTab(self.workers, self.current_library, self)
-        self.tabs.addTab(self.map_tab, "Map")
+        self.tabs.addTab(self.map_tab, self.tr("Map"))
         self.preview = PreviewPane(self.actions_.all)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.results.set_library_empty(last is not None and not last.folders and idle)
 
     def _photo_model_ready(self) -> None:
-        self.statusBar().showMessage("Photo search is ready. Indexing the photos that were waiting…", 8000)
+        self.statusBar().showMessage(self.tr("Photo search is ready. Indexing the photos that were waiting…"), 8000)
         self.status.refresh()
         self.indexer.rescan()
 
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow, WindowCommands):
         attach_log_file(library.path)
         # "LIBRARY — semdesk": the platform adds the application name unless the title already ends
         # with it, so ending with it keeps the name from showing twice.
-        self.setWindowTitle(f"{library.path.name} — semdesk")
+        self.setWindowTitle(self.tr("{library} — semdesk").format(library=library.path.name))
         self.search_box.clear()
         self.search.like = None
         self.results.chips.set_like(None)
@@ -281,9 +281,9 @@ class MainWindow(QMainWindow, WindowCommands):
             self.indexer.add(paths)
 
     def remove_folder(self, path: str) -> None:
-        answer = self.ask(f"Remove {Path(path).name} from the library?",
-                          "Its files stay on disk untouched; semdesk only forgets what it learned about them. "
-                          "Your relevance marks are kept.", "Remove")
+        answer = self.ask(self.tr("Remove {folder} from the library?").format(folder=Path(path).name),
+                          self.tr("Its files stay on disk untouched; semdesk only forgets what it learned about them. "
+                                  "Your relevance marks are kept."), self.tr("Remove"))
         if answer:
             self.indexer.remove(Path(path))
 
