@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,7 +19,12 @@ from PySide6.QtWidgets import (
 
 from desktop.core.common.records import SkippedFile
 
-STATUS_TEXT = {"skipped": "Skipped", "waiting_model": "Waiting for the photo model"}
+STATUS_TEXT = {"skipped": QT_TRANSLATE_NOOP("SkippedDialog", "Skipped"),
+               "waiting_model": QT_TRANSLATE_NOOP("SkippedDialog", "Waiting for the photo model")}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SkippedDialog", text)
 
 
 def intro_text(files: list[SkippedFile]) -> str:
@@ -28,29 +34,31 @@ def intro_text(files: list[SkippedFile]) -> str:
     waiting = len(files) - failed
     parts = []
     if failed:
-        parts.append(f"{failed} file{'s' if failed != 1 else ''} could not be indexed. Nothing was changed on "
-                     "disk; fix the file (or the setting) and re-scan the folder to try again.")
+        parts.append((tr("1 file could not be indexed.") if failed == 1 else
+                      tr("{count} files could not be indexed.").format(count=failed))
+                     + " " + tr("Nothing was changed on disk; fix the file (or the setting) and re-scan the folder "
+                                "to try again."))
     if waiting:
-        parts.append(f"{waiting} photo{'s' if waiting != 1 else ''} wait{'s' if waiting == 1 else ''} for the "
-                     "photo model: nothing is wrong with them; they are indexed as soon as the photo model is "
-                     "set up.")
-    return " ".join(parts) or "No files were skipped."
+        parts.append((tr("1 photo waits for the photo model:") if waiting == 1 else
+                      tr("{count} photos wait for the photo model:").format(count=waiting))
+                     + " " + tr("nothing is wrong with them; they are indexed as soon as the photo model is set up."))
+    return " ".join(parts) or tr("No files were skipped.")
 
 
 class SkippedDialog(QDialog):
     def __init__(self, files: list[SkippedFile], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Skipped files")
+        self.setWindowTitle(tr("Skipped files"))
         self.resize(860, 440)
         self.files = files
         intro = QLabel(intro_text(files))
         intro.setWordWrap(True)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter by name or reason…")
+        self.filter.setPlaceholderText(tr("Filter by name or reason…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
         self.table = QTableWidget(len(files), 3)
-        self.table.setHorizontalHeaderLabels(["File", "Reason", "State"])
+        self.table.setHorizontalHeaderLabels([tr("File"), tr("Reason"), tr("State")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -60,14 +68,14 @@ class SkippedDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         for row, skipped in enumerate(files):
-            state = STATUS_TEXT.get(skipped.status, skipped.status)
+            state = tr(STATUS_TEXT[skipped.status]) if skipped.status in STATUS_TEXT else skipped.status
             for column, text in enumerate([skipped.path, skipped.reason, state]):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.setColumnWidth(0, 380)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = buttons.addButton("Copy list", QDialogButtonBox.ButtonRole.ActionRole)
+        copy = buttons.addButton(tr("Copy list"), QDialogButtonBox.ButtonRole.ActionRole)
         copy.clicked.connect(self.copy_list)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
