@@ -14,6 +14,7 @@ from desktop.core.catalog import FileRecord, FileStatus
 from desktop.core.catalog.tables import under
 from desktop.core.common.records import Filters
 from desktop.core.retrieval.query_syntax import ParsedQuery
+from desktop.core.server import keywords as server_keywords
 from desktop.core.workspace import Workspace
 
 
@@ -28,6 +29,7 @@ def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuer
     # on, so a filter must let it through too: "apple" found 7 photos under All folders and none in
     # Pictures, the folder that held them (issue 13).
     statuses = [FileStatus.INDEXED] + ([FileStatus.WAITING_MODEL] if kind == "image" else [])
+    dialect = ws.catalog.engine.dialect.name
     conditions = [FileRecord.kind == kind, FileRecord.status.in_(statuses)]
     if filters.folder:
         conditions.append(under(FileRecord.path, filters.folder))
@@ -42,9 +44,9 @@ def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuer
         if parsed.date_to is not None:
             conditions.append(when < parsed.date_to)
         if parsed.types:
-            conditions.append(_path_like([f"%.{_escape(t)}" for t in parsed.types], "type"))
+            conditions.append(_path_like([f"%.{_escape(t)}" for t in parsed.types], "type", dialect))
         for n, name in enumerate(parsed.folders):  # a folder name anywhere above the file, any letter case
-            conditions.append(_path_like([f"%/{_escape(name)}/%"], f"folder{n}_"))
+            conditions.append(_path_like([f"%/{_escape(name)}/%"], f"folder{n}_", dialect))
     with ws.catalog.session() as session:
         ids = set(session.scalars(select(FileRecord.id).where(and_(*conditions))))
         if parsed is not None and ids:
@@ -60,11 +62,12 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _path_like(patterns: list[str], name: str):
+def _path_like(patterns: list[str], name: str, dialect: str = "sqlite"):
     """Any of the LIKE patterns on the file's path. SQLite's LIKE ignores ASCII letter case; the
     path is a blob (any bytes a file name may hold), read as text for the comparison."""
+    like = server_keywords.PATH_AS_TEXT_LIKE if dialect == "postgresql" else "CAST(files.path AS TEXT) LIKE"
     clauses = [
-        text(f"CAST(files.path AS TEXT) LIKE :{name}{i} ESCAPE '\\'").bindparams(**{f"{name}{i}": pattern})
+        text(f"{like} :{name}{i} ESCAPE '\\'").bindparams(**{f"{name}{i}": pattern})
         for i, pattern in enumerate(patterns)
     ]
     return or_(*clauses)
@@ -76,6 +79,8 @@ def _fts_phrase(words: str) -> str:
 
 def _files_with(session, words: str) -> set[int]:
     """Documents with a passage (or title) holding `words` in this order."""
+    if server_keywords.is_postgres(session):
+        return server_keywords.passages_with_phrase(session, words)
     rows = session.execute(
         text("SELECT DISTINCT chunks.file_id FROM chunk_fts JOIN chunks ON chunks.id = chunk_fts.rowid "
              "WHERE chunk_fts MATCH :m"), {"m": _fts_phrase(words)})
@@ -83,5 +88,7 @@ def _files_with(session, words: str) -> set[int]:
 
 
 def _files_named(session, words: str) -> set[int]:
+    if server_keywords.is_postgres(session):
+        return server_keywords.names_with_phrase(session, words)
     rows = session.execute(text("SELECT rowid FROM file_fts WHERE file_fts MATCH :m"), {"m": _fts_phrase(words)})
     return {int(r[0]) for r in rows}

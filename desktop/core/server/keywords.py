@@ -87,3 +87,22 @@ def word_statistics(
             "SELECT rowid FROM chunk_fts WHERE rowid = ANY(:ids) AND tsv @@ plainto_tsquery('english', :w)"
         ), {"w": word, "ids": list(chunk_ids)}).scalars()}
     return total, frequency, holding
+
+
+def passages_with_phrase(connection: Any, words: str) -> set[int]:
+    """Documents with a passage (or title) holding `words` in this order (retrieval/constraints.py)."""
+    rows = connection.execute(text(
+        "SELECT DISTINCT chunks.file_id FROM chunk_fts JOIN chunks ON chunks.id = chunk_fts.rowid "
+        "WHERE chunk_fts.tsv @@ phraseto_tsquery('english', :w)"), {"w": words})
+    return {int(r) for r in rows.scalars()}
+
+
+def names_with_phrase(connection: Any, words: str) -> set[int]:
+    rows = connection.execute(text("SELECT rowid FROM file_fts WHERE tsv @@ phraseto_tsquery('english', :w)"),
+                              {"w": words})
+    return {int(r) for r in rows.scalars()}
+
+
+# A path is bytea here: 'escape' encoding reads it as text (bytes that are not printable ASCII become
+# \ooo), and ILIKE ignores letter case as SQLite's LIKE does for ASCII.
+PATH_AS_TEXT_LIKE = "encode(files.path, 'escape') ILIKE"
