@@ -53,3 +53,54 @@ def test_reading_a_pdf_silences_fonttools_warnings() -> None:
     logging.getLogger("fontTools").setLevel(logging.NOTSET)
     extract_text(pdf_bytes("Some text", "A title"), "x.pdf")
     assert logging.getLogger("fontTools").getEffectiveLevel() >= logging.ERROR
+
+
+# -- snippets and previews without markup ---------------------------------------------------------
+
+REST = """Library and Extension FAQ
+=========================
+
+.. _faq-executable:
+
+How do I make a Python script executable on Unix?
+-------------------------------------------------
+
+You need to do two things: run ``chmod +x scriptfile`` and see :ref:`the tutorial <tut-x>` 🎉 or
+:file:`mathmodule.c` for the **first** line. Write it like this::
+
+  #!/usr/bin/env python
+"""
+
+
+def test_readable_text_keeps_offsets_right() -> None:
+    from desktop.gui.common.readable import readable
+
+    shown = readable(REST)
+    for junk in ("====", "----", ".. _", "``", ":ref:", ":file:", "<tut-x>", "**", "this::"):
+        assert junk not in shown.text, junk
+    for word in ("chmod +x scriptfile", "the tutorial", "mathmodule.c", "first", "#!/usr/bin/env python",
+                 "How do I make a Python script executable on Unix?"):
+        start = REST.index(word)
+        assert shown.text[shown.at(start):shown.at(start + len(word))] == word
+    assert readable("plain text, no markup").text == "plain text, no markup"
+
+
+def test_preview_shows_readable_text_with_the_passage_highlighted(qtbot) -> None:
+    from desktop.core.common.records import Hit, Passage
+    from desktop.gui.common.readable import readable
+    from desktop.gui.preview.pane import PreviewPane
+    from tests.gui.test_first_hour import highlighted_text
+
+    start = REST.index("You need")
+    end = REST.index("Write it")
+    passage = Passage(chunk_id=1, start=start, end=end, text=REST[start:end], score=0.9)
+    hit = Hit(file_id=5, path="/faq/library.rst", kind="text", score=0.9, snippet=passage.text,
+              start=start, end=end, chunk_id=1, passages=(passage,))
+    pane = PreviewPane([])
+    qtbot.addWidget(pane)
+    pane.show_document(hit, passage, "python script")
+    assert "``" not in pane.text.toPlainText()  # the snippet shown first is readable too
+    pane.set_document_text(hit.file_id, REST)
+    shown = pane.text.toPlainText()
+    assert "====" not in shown and ":file:" not in shown and ".. _faq" not in shown
+    assert highlighted_text(pane) == readable(passage.text).text.replace("\n", "")  # blocks join without newlines

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.common.records import Hit, Passage
 from desktop.gui.common.hits import hit_title
+from desktop.gui.common.readable import readable
 from desktop.gui.preview.ocr_view import PictureTextView
 from desktop.gui.search.highlight import query_terms, term_spans, utf16_offsets
 
@@ -151,7 +152,7 @@ class PreviewPane(QWidget):
         modified = format_when(hit.mtime)
         self._show_header(hit, [_escape(hit.path), self.tr("Modified {when}").format(when=modified) if modified else "",
                                 self.tr("Matched by {how}").format(how=hit.why) if hit.why else ""])
-        self.text.setPlainText(passage.text if passage else hit.snippet)
+        self.text.setPlainText(readable(passage.text if passage else hit.snippet).text)
         self.stack.setCurrentWidget(self.text)
         self._pending = (hit.file_id, passage, query)
 
@@ -159,15 +160,23 @@ class PreviewPane(QWidget):
         if self.hit is None or self.hit.file_id != file_id:
             return  # the user moved on while the text was being read
         _, passage, query = self._pending
-        self.text.setPlainText(text)
+        # Shown without its reST/Markdown markup; the core's offsets refer to the stored text, so
+        # each goes through the readable copy's map (issue 13), then to Qt's UTF-16 positions.
+        shown = readable(text)
+        self.text.setPlainText(shown.text)
         spans = [(p.start, p.end, p is passage) for p in self.hit.passages]
         focus = passage or (self.hit.passages[0] if self.hit.passages else None)
         terms = query_terms(query)
-        qt = utf16_offsets(text)  # the core counts code points, QTextCursor counts UTF-16 units
+        to_qt = utf16_offsets(shown.text)  # the core counts code points, QTextCursor counts UTF-16 units
+
+        def qt(offset: int) -> int:
+            return to_qt(shown.at(offset))
+
         for start, end, _main in spans:
             self._colour(qt(start), qt(end), PASSAGE_COLOUR)
-            for a, b in term_spans(text[start:end], terms):
-                self._colour(qt(start + a), qt(start + b), TERM_COLOUR, bold=True)
+            a0, b0 = shown.at(start), shown.at(end)
+            for a, b in term_spans(shown.text[a0:b0], terms):
+                self._colour(to_qt(a0 + a), to_qt(a0 + b), TERM_COLOUR, bold=True)
         if focus is not None and 0 <= focus.start <= len(text):
             cursor = QTextCursor(self.text.document())
             cursor.setPosition(qt(min(len(text), focus.end)))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from desktop.core.common.records import Hit, MarkRecord
 from desktop.gui.common.hits import hit_title
+from desktop.gui.common.readable import readable
 from desktop.gui.common.rows import paint_selection, text_role
 from desktop.gui.search.highlight import excerpt, highlight_html, query_terms
 from desktop.gui.search.result_models import Role
@@ -136,7 +137,7 @@ class DocumentDelegate(QStyledItemDelegate):
         doc.setTextWidth(rect.width())
         line_height = QFontMetrics(option.font).lineSpacing()
         max_chars = max(80, int(rect.width() / max(1, QFontMetrics(option.font).averageCharWidth()) * lines))
-        doc.setHtml(highlight_html(excerpt(text, terms, max_chars), terms))
+        doc.setHtml(highlight_html(excerpt(readable(text).text, terms, max_chars), terms))  # without markup
         # Clip below the last whole line that fits: marked words make lines taller than the font's spacing.
         layout = doc.firstBlock().layout()
         shown = 0.0
