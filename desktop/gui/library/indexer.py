@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop.core.common.jobs import CancelToken, Progress, run_job
 from desktop.gui.common.workers import Throttle, Workers
@@ -23,13 +23,17 @@ class WriteJob:
     paths: tuple[Path, ...] = ()  # index: () means "re-scan every folder"
 
     def describe(self) -> str:
+        def tr(text: str) -> str:
+            return QCoreApplication.translate("Indexer", text)
+
         if self.action == "remove":
-            return f"Removing {self.paths[0].name}"
+            return tr("Removing {name}").format(name=self.paths[0].name)
         if self.action == "rebuild":
-            return "Rebuilding the library"
+            return tr("Rebuilding the library")
         if not self.paths:
-            return "Re-scanning all folders"
-        return f"Indexing {', '.join(p.name or str(p) for p in self.paths[:3])}" + ("…" if len(self.paths) > 3 else "")
+            return tr("Re-scanning all folders")
+        names = ", ".join(p.name or str(p) for p in self.paths[:3]) + ("…" if len(self.paths) > 3 else "")
+        return tr("Indexing {names}").format(names=names)
 
 
 class Indexer(QObject):

@@ -10,17 +10,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.gui.common.workers import Workers
 
-WEIGHT_FILTER = "CLIP weights (*.safetensors *.bin *.pt *.pth);;All files (*)"
+WEIGHT_FILTER = QT_TRANSLATE_NOOP("PhotoModelSetup", "CLIP weights (*.safetensors *.bin *.pt *.pth);;All files (*)")
 
 
 def ask_weights_file(parent: QWidget, start: str = "") -> str:
     """The weights file the user picks ("" when they cancel)."""
-    path, _ = QFileDialog.getOpenFileName(parent, "Choose CLIP weights", start, WEIGHT_FILTER)
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("PhotoModelSetup", text)
+
+    path, _ = QFileDialog.getOpenFileName(parent, tr("Choose CLIP weights"), start, tr(WEIGHT_FILTER))
     return path
 
 

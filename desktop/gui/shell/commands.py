@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
 from desktop.core.common.errors import SemdeskError
@@ -25,6 +26,10 @@ from desktop.gui.library.status_watcher import StatusWatcher
 from desktop.gui.library.watch import LibraryWatch
 from desktop.gui.tuning.versions_dialog import ModelsDialog
 from desktop.gui.tuning.wizard import TuneWizard
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
 
 
 class WindowCommands:
@@ -53,13 +58,13 @@ class WindowCommands:
         return self
 
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self._widget(), "Add a folder to the library", str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(self._widget(), tr("Add a folder to the library"), str(Path.home()))
         if folder:
             self.add_paths([Path(folder)])
 
     def open_library_dialog(self) -> None:
         start = str(self.library.path) if self.library is not None else str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self._widget(), "Open or create a library folder", start)
+        folder = QFileDialog.getExistingDirectory(self._widget(), tr("Open or create a library folder"), start)
         if folder:
             self.switch_library(folder)
 
@@ -87,7 +92,7 @@ class WindowCommands:
 
     def download_clip(self) -> None:
         if self.photo_model.download():
-            self.statusBar().showMessage("Downloading the CLIP weights…")
+            self.statusBar().showMessage(tr("Downloading the CLIP weights…"))
 
     def show_settings(self) -> None:
         if self.library is None:
