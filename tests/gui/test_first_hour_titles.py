@@ -104,3 +104,15 @@ def test_preview_shows_readable_text_with_the_passage_highlighted(qtbot) -> None
     shown = pane.text.toPlainText()
     assert "====" not in shown and ":file:" not in shown and ".. _faq" not in shown
     assert highlighted_text(pane) == readable(passage.text).text.replace("\n", "")  # blocks join without newlines
+
+
+# -- 18: the lasso's counts read the same before and after "Find similar" -------------------------
+
+def test_lasso_counts_are_the_same_in_the_bar_and_the_results() -> None:
+    from desktop.gui.map.tab import selection_words
+
+    bar, similar = selection_words("passages", 265, 19)
+    assert bar == "265 passages selected, in 19 documents"
+    assert similar == "the 265 passages selected on the map (in 19 documents)"
+    assert selection_words("text", 3, 3) == ("3 selected", "the 3 documents selected on the map")
+    assert selection_words("image", 1, 1)[1] == "the 1 photo selected on the map"

@@ -24,6 +24,17 @@ SPACES = [("Documents", "text"), ("Passages", "passages"), ("Photos", "image")] 
 COLOURS = [("Cluster", "cluster"), ("Folder", "folder"), ("File type", "kind"), ("Date", "date")]
 
 
+def selection_words(space: str, points: int, files: int) -> tuple[str, str]:
+    """(the selection bar's text, the label of "Find similar"): the same counts in both. On the
+    passages map a point is a passage, so "265 selected" once became "Similar to 19 items" (issue 13)."""
+    noun = "photo" if space == "image" else "document"
+    things = f"{files:,} {noun}{'s' if files != 1 else ''}"
+    if space == "passages":
+        passages = f"{points:,} passage{'s' if points != 1 else ''}"
+        return f"{passages} selected, in {things}", f"the {passages} selected on the map (in {things})"
+    return f"{points:,} selected", f"the {things} selected on the map"
+
+
 def item_hit(item: Any, kind: str) -> Hit:
     """A point of the map as a search hit, so it previews and acts like one."""
     return Hit(file_id=item.file_id, path=item.path, kind=kind, score=0.0, snippet=item.snippet,
@@ -277,7 +288,7 @@ class MapTab(QWidget):
     def _update_selection_bar(self) -> None:
         count = len(self.selected)
         self.selection_bar.setVisible(count > 0)
-        self.selection_label.setText(f"{count:,} selected")
+        self.selection_label.setText(selection_words(self.space_value, count, len(self.selected_file_ids()))[0])
         for button in (self.relevant, self.not_relevant):
             button.setEnabled(bool(self.query))
             button.setToolTip(f"Mark the selection for “{self.query}”" if self.query
@@ -290,4 +301,5 @@ class MapTab(QWidget):
     def _similar(self) -> None:
         ids = self.selected_file_ids()
         if ids:
-            self.similar_requested.emit(self.current.kind, ids, f"{len(ids)} items selected on the map")
+            label = selection_words(self.space_value, len(self.selected), len(ids))[1]
+            self.similar_requested.emit(self.current.kind, ids, label)
