@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -42,7 +42,9 @@ def paint_badge(painter: QPainter, rect: QRect, text: str, colour: QColor) -> No
 def mark_badge(mark: MarkRecord | None) -> tuple[str, QColor] | None:
     if mark is None:
         return None
-    return ("✓ relevant", GOOD) if mark.relevant else ("✗ not relevant", BAD)
+    if mark.relevant:
+        return QCoreApplication.translate("ResultDelegate", "✓ relevant"), GOOD
+    return QCoreApplication.translate("ResultDelegate", "✗ not relevant"), BAD
 
 
 class DocumentDelegate(QStyledItemDelegate):
