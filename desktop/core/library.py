@@ -77,6 +77,24 @@ class Library:
         return self.workspace.path
 
     @property
+    def address(self) -> str:
+        """What opens this library again: its folder, or its server address (never with a password)."""
+        return self.workspace.reopen_address
+
+    @property
+    def display_name(self) -> str:
+        """The library's name for a window title: its folder's name, or "DATABASE on HOST"."""
+        return self.workspace.display_name
+
+    @staticmethod
+    def check_server(address: str) -> str:
+        """Test a server library's address, changing nothing there: what was found, in one sentence
+        (or a SemdeskError saying what is wrong)."""
+        from desktop.core.server.catalog import probe
+
+        return probe(address)
+
+    @property
     def model_notice(self) -> str | None:
         """A plain sentence when a model had to be replaced (a fine-tuned model went missing)."""
         return self.workspace.versions.notice
@@ -166,6 +184,12 @@ class Library:
     def download_clip(self) -> Path:
         """Fetch CLIP weights into the Hugging Face cache (network, only when the user asks)."""
         return self.workspace.encoders.download_clip()
+
+    def clip_download_size(self) -> str:
+        """How big the photo model download is, in words ("about 605 MB"), before it is asked for."""
+        from desktop.core.embed.clip_weights import download_size_text
+
+        return download_size_text(str(self.workspace.settings.get("clip_model")))
 
     def warm_up(self) -> None:
         """Load models and indexes (seconds). Call off the UI thread before the first query."""

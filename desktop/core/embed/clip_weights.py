@@ -26,6 +26,20 @@ class Weights:
     from_cache: bool
 
 
+# Sizes of the open_clip weight files on Hugging Face, in MB, so the user is told before a download
+# starts (issue 13). Architectures not listed are described as "several hundred MB".
+DOWNLOAD_MB = {"ViT-B-32": 605, "ViT-B-16": 599, "ViT-B-16-plus-240": 830, "ViT-L-14": 1710,
+               "ViT-H-14": 3940, "ViT-g-14": 5470, "convnext_base_w": 718, "RN50": 408}
+
+
+def download_size_text(model: str) -> str:
+    """"about 605 MB" for a known architecture, else a range a user can plan for."""
+    mb = DOWNLOAD_MB.get(model)
+    if mb is None:
+        return "several hundred MB or more"
+    return f"about {mb / 1000:.1f} GB" if mb >= 1000 else f"about {mb} MB"
+
+
 def offline_message(reason: str) -> str:
     return f"Could not download the CLIP weights: you seem to be offline ({reason})."
 
