@@ -145,3 +145,4 @@ def test_second_semdesk_gui_adds_its_folder_to_the_running_window(tmp_path: Path
     finally:
         os.killpg(first.pid, signal.SIGTERM)
         first.wait(timeout=30)
+        listening.unlink(missing_ok=True)  # what a killed window leaves (the next start would clear it too)
