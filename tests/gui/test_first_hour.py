@@ -443,3 +443,31 @@ def test_model_versions_renames_and_deletes_a_kept_version(qtbot, tmp_path: Path
         dialog.done(0)
         workers.wait()
         library.close()
+
+
+# -- 20: Download CLIP weights says the size and asks; an offline failure clears the status --------
+
+def test_download_asks_with_the_size_and_an_offline_failure_clears_the_status(make_window, qtbot, tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    window = make_window(tmp_path / "lib")
+    questions: list[str] = []
+    answer = [False]
+
+    def ask(question: str, detail: str, confirm: str) -> bool:
+        questions.append(question)
+        return answer[0]
+
+    monkeypatch.setattr(window, "ask", ask)
+    started: list[bool] = []
+    monkeypatch.setattr(window.photo_model, "download", lambda real=window.photo_model.download: (
+        started.append(True), real())[1])
+    window.download_clip()
+    assert questions and "MB" in questions[0] and "605" in questions[0]  # the default ViT-B-32
+    assert not started  # "Cancel": nothing is fetched
+    answer[0] = True
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with qtbot.waitSignal(window.photo_model.failed, timeout=60000):
+        window.download_clip()
+    assert started
+    QApplication.processEvents()
+    assert "Downloading" not in window.statusBar().currentMessage()

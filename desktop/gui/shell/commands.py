@@ -49,6 +49,7 @@ class WindowCommands:
     if TYPE_CHECKING:
         def statusBar(self) -> QStatusBar: ...
         def show_message(self, text: str, title: str = "semdesk") -> QMessageBox: ...
+        def ask(self, question: str, detail: str, confirm: str) -> bool: ...
         def set_library(self, library: Library) -> None: ...
         def add_paths(self, paths: list[Path]) -> None: ...
         def model_changed(self) -> None: ...
@@ -91,6 +92,15 @@ class WindowCommands:
         self.photo_model.use_weights(path)
 
     def download_clip(self) -> None:
+        """Asks first, saying how big the download is (issue 13), then fetches in the background."""
+        if self.library is None or not self.photo_model.can_download():
+            return
+        size = self.library.clip_download_size()
+        if not self.ask(tr("Download the photo model ({size})?").format(size=size),
+                        tr("semdesk fetches the CLIP weights from Hugging Face once and keeps them in your cache; "
+                           "photo search works offline afterwards. You can keep working while it downloads."),
+                        tr("Download")):
+            return
         if self.photo_model.download():
             self.statusBar().showMessage(tr("Downloading the CLIP weights…"))
 

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.photo_model.ready.connect(self._photo_model_ready)
         self.photo_model.problem.connect(self.status.refresh)
         self.photo_model.problem.connect(self.show_message)
+        self.photo_model.failed.connect(lambda *_a: self.statusBar().clearMessage())  # not "Downloading…" still
         self.photo_model.failed.connect(self.report_error)
         self.library_view.message.connect(self.statusBar().showMessage)
         self.library_view.error.connect(self.report_error)
