@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.common.jobs import format_duration
 from desktop.core.library import tuning_outcome, tuning_report
+from desktop.gui.common.readable import readable
 from desktop.gui.tuning.loss_curve import LossCurve
 from desktop.gui.tuning.setup_pages import wrapped
 from desktop.gui.tuning.state import WizardControl
@@ -189,7 +190,7 @@ class ResultsPage(QWizardPage):
             view.clear()
             for rank, line in enumerate(lines, 1):
                 mark = {True: "✓ ", False: "✗ "}.get(line.relevant, "")
-                view.addItem(f"{rank}. {mark}{line.title}\n{line.snippet}")
+                view.addItem(f"{rank}. {mark}{line.title}\n{readable(line.snippet).text}")  # without markup
 
 
 class KeepPage(QWizardPage):
