@@ -471,3 +471,22 @@ def test_download_asks_with_the_size_and_an_offline_failure_clears_the_status(ma
     assert started
     QApplication.processEvents()
     assert "Downloading" not in window.statusBar().currentMessage()
+
+
+def test_settings_form_fits_its_window_without_a_sideways_scroll(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QCheckBox, QScrollArea
+
+    from desktop.gui.library.settings_dialog import SettingsDialog
+
+    library = Library.open(tmp_path / "lib")
+    dialog = SettingsDialog(library)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    scroll = dialog.findChild(QScrollArea)
+    content = scroll.widget()
+    assert content.minimumSizeHint().width() <= scroll.viewport().width(), content.minimumSizeHint()
+    for box in content.findChildren(QCheckBox):
+        assert not box.text().endswith(")") and ": " not in box.text(), box.text()  # details go below
+    dialog.close()
+    library.close()

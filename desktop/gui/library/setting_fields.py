@@ -47,11 +47,24 @@ def label_of(setting: Setting) -> str:
     return setting.label or setting.key.replace("_", " ").capitalize()
 
 
+def check_parts(help_text: str) -> tuple[str, str]:
+    """(checkbox text, caption): a checkbox does not wrap, so only the help's first clause goes on it
+    (up to ": ", or before a closing "(...)"); the rest wraps below. A long checkbox line made the Settings form wider
+    than its window (issue 13's screenshot tour)."""
+    head, found, tail = help_text.partition(": ")
+    if found:
+        return head, tail
+    if help_text.endswith(")") and " (" in help_text:
+        head, _, tail = help_text.rpartition(" (")
+        return head, tail[:-1]
+    return help_text, ""
+
+
 def make_editor(setting: Setting, value: Any) -> QWidget:
     default = setting.default
     if isinstance(default, bool):
         # A checkbox line does not wrap: what follows a colon in the help goes to the caption below.
-        check_text = setting.help.partition(": ")[0]
+        check_text = check_parts(setting.help)[0]
         editor: QWidget = QCheckBox(check_text[:1].upper() + check_text[1:])
         editor.setChecked(bool(value))
     elif setting.choices:
@@ -112,7 +125,7 @@ def field_row(setting: Setting, editor: QWidget) -> QWidget:
         rows.addLayout(line)
     else:
         rows.addWidget(editor)
-    caption_text = setting.help.partition(": ")[2] if isinstance(setting.default, bool) else setting.help
+    caption_text = check_parts(setting.help)[1] if isinstance(setting.default, bool) else setting.help
     if caption_text:
         caption = QLabel(caption_text)
         caption.setWordWrap(True)

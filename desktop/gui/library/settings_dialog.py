@@ -62,6 +62,7 @@ class SettingsDialog(QDialog):
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the form fits; captions wrap
         scroll.setWidget(content)
         self.error = QLabel()
         self.error.setObjectName("settingsError")
