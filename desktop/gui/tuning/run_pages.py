@@ -234,7 +234,10 @@ class KeepPage(QWizardPage):
             "The new model did better on your held-out searches: keeping it should help." if better else
             "The new model did worse on some held-out searches: discarding it is wiser." if worse else
             "No measurable change on your held-out searches: discarding it keeps the current model.")
-        (self.keep if better else self.discard).setDefault(True)
+        suggested = self.keep if better else self.discard
+        (self.discard if better else self.keep).setDefault(False)
+        suggested.setDefault(True)
+        suggested.setFocus()  # the focus ring and Enter agree with the advice above
         self.status.clear()
 
     def busy(self, text: str) -> None:
