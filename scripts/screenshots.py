@@ -1,11 +1,15 @@
-"""Take the README screenshots of the main window with real data, under a private X server.
+"""Take the README screenshot tour with real data, under a private X server (1366 x 768).
 
 Documents: Debian's Python FAQ sources (/usr/share/doc/python3.11/html/_sources/faq).
-Photos: scikit-image's sample images. Real CLIP weights are not assumed: by default the
-photos are indexed with the tiny random test model (so the grid shows real thumbnails;
-the ranking is not meaningful), and a third shot shows the banner a library without
-weights gets. Writes resources/screenshots/main-documents.png, main-photos.png and
-main-photos-no-model.png.
+Photos: scikit-image's sample images. Real CLIP weights are not assumed: the photos are
+indexed with the tiny random test model (so the grid shows real thumbnails; the ranking is
+not meaningful), and one shot shows the banner a library without weights gets.
+
+The tour, in resources/screenshots/: tour-1-empty.png (a new library), tour-2-indexing.png,
+tour-3-results.png (a passage and its words highlighted), tour-4-photos.png, tour-5-map.png
+(with its legend), tour-6-settings.png, wizard-1-marks.png ... wizard-6-keep.png (every page
+of the Improve Results wizard), main-photos-no-model.png; main-documents.png and
+main-photos.png stay as the README's first pictures.
 
 Usage: scripts/screenshots  (starts Xvfb itself when DISPLAY is unset)
 """
@@ -24,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 FAQ = Path("/usr/share/doc/python3.11/html/_sources/faq")
-SIZE = (1400, 860)
+SIZE = (1366, 740)  # a 1366 x 768 screen, less a panel
 
 
 def start_xvfb() -> subprocess.Popen[bytes] | None:
@@ -33,7 +37,7 @@ def start_xvfb() -> subprocess.Popen[bytes] | None:
     for number in range(90, 110):
         if not Path(f"/tmp/.X11-unix/X{number}").exists():
             break
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
@@ -127,20 +131,60 @@ def take(work: Path, out: Path) -> int:
             app.processEvents()
             time.sleep(0.03)
 
+    def settle(seconds: float = 1.0) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.02)
+
+    def shot(widget: object, name: str) -> None:
+        settle(0.4)
+        widget.grab().save(str(out / name))  # type: ignore[attr-defined]
+
     config, weights = make_tiny_clip(work)
     library = Library.open(work / "library")
     library.set_setting("clip_model", str(config))
     library.set_setting("clip_weights", str(weights))
-    window = window_for(library, "tiny")
+    state = QSettings(str(work / "tiny.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(library, state)
+    window.resize(*SIZE)
+    window.show()
+    wait(lambda: window.models_state.isHidden() and window.status.last is not None)
+    shot(window, "tour-1-empty.png")
+    window.add_paths(folders)
+    wait(lambda: window.indexer.running and "of" in window.job_progress.label.text(), 300)
+    settle(2.5)
+    shot(window, "tour-2-indexing.png")
+    wait(lambda: not window.indexer.running and not window.indexer.queue, 900)
+    wait(lambda: not window.status._pending)
+
     search(window, "how do I make a python script executable on unix")
     window.documents_view.expand(window.documents.index(0, 0))  # its other passages, under the best one
-    app.processEvents()
+    settle()
     window.grab().save(str(out / "main-documents.png"))
+    shot(window, "tour-3-results.png")
     window.tabs.setCurrentIndex(1)
     search(window, "astronaut in a space suit")
     window.photos_view.setCurrentIndex(window.photos.index(0))
     search(window, "astronaut in a space suit")
     window.grab().save(str(out / "main-photos.png"))
+    shot(window, "tour-4-photos.png")
+
+    window.tabs.setCurrentWidget(window.map_tab)
+    wait(lambda: window.map_tab.current is not None and window.map_tab.running is None, 900)
+    search(window, "how do I make a python script executable on unix")
+    window.tabs.setCurrentWidget(window.map_tab)
+    settle()
+    shot(window, "tour-5-map.png")
+    window.tabs.setCurrentIndex(0)
+
+    window.show_settings()
+    dialog = window.settings_dialog
+    wait(lambda: dialog is not None and dialog.isVisible())
+    shot(dialog, "tour-6-settings.png")
+    dialog.reject()
+
+    wizard_tour(window, library, folders[0], shot, wait, settle)
     window.close()
 
     plain = window_for(Library.open(work / "library-no-model"), "plain")
@@ -150,6 +194,46 @@ def take(work: Path, out: Path) -> int:
     plain.close()
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
     return 0
+
+
+WIZARD_MARKS = [  # (query, a right FAQ page, a wrong one)
+    ("make a script runnable from the shell", "library", "gui"),
+    ("why are floating point sums inexact", "design", "windows"),
+    ("is there a tool to find bugs in my code", "programming", "installed"),
+    ("how to embed the interpreter in a C program", "extending", "general"),
+    ("run a python program on windows", "windows", "design"),
+]
+
+
+def wizard_tour(window: object, library: object, faq: Path, shot: object, wait: object, settle: object) -> None:
+    """Every page of Improve Results, with five marked searches of the FAQ."""
+    from PySide6.QtWidgets import QWizard
+
+    for query, right, wrong in WIZARD_MARKS:
+        library.mark(query, faq / f"{right}.rst", True)  # type: ignore[attr-defined]
+        library.mark(query, faq / f"{wrong}.rst", False)  # type: ignore[attr-defined]
+    window.menu.improve.trigger()  # type: ignore[attr-defined]
+    wizard = window.tune_wizard  # type: ignore[attr-defined]
+    wizard.resize(820, 640)
+    wait(lambda: wizard.marks_page.tree.topLevelItemCount() == len(WIZARD_MARKS))  # type: ignore[operator]
+    nxt = wizard.button(QWizard.WizardButton.NextButton)
+
+    def page(name: str, then_next: bool = True) -> None:
+        shot(wizard, f"wizard-{wizard.currentId() + 1}-{name}.png")  # type: ignore[operator]
+        if then_next:
+            wait(nxt.isEnabled, 900)  # type: ignore[operator]
+            nxt.click()
+
+    page("marks")
+    page("target")
+    page("settings")  # Next starts training
+    wait(lambda: wizard.training_page.curve.values or not wizard.training, 900)  # type: ignore[operator]
+    settle(1.5)  # type: ignore[operator]
+    page("training")  # waits for the end of training, then Next
+    page("results")
+    page("keep", then_next=False)
+    wizard.discard()
+    wizard.close()
 
 
 if __name__ == "__main__":
