@@ -28,7 +28,8 @@ def test_hnsw_neighbours_are_the_exact_ones_with_each_point_first() -> None:
     assert (np.diff(dists, axis=1) >= -1e-6).all()  # nearest first, as UMAP expects
 
 
-def test_a_large_layout_uses_them_and_still_places_new_items() -> None:
+def test_a_large_layout_uses_them_and_still_places_new_items(monkeypatch) -> None:
+    monkeypatch.setattr(layout, "APPROXIMATE_ITEMS", 600)  # the same path as 4096+ items, sooner
     vectors = _clustered(layout.APPROXIMATE_ITEMS + 100, seed=1)
     old, new = vectors[:-100], vectors[-100:]
     options = layout.LayoutOptions(n_epochs=20, random_state=0)

@@ -85,7 +85,11 @@ def prepare_models(source: str, *, measure: bool = False, only: str | None = Non
             command.append("--measure")
         elif only:
             command += ["--only", only]
-        log.info("preparing the OpenVINO text models for %s (once per model)", source)
+        # Said on stderr (the last-resort handler prints warnings): the wait is once per model, not per start.
+        log.warning(
+            "semdesk is preparing the fast text model for this computer%s (once per model; about a minute)",
+            " and measuring which encoder is fastest" if measure else "",
+        )
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
         root = str(Path(__file__).resolve().parents[3])  # the folder holding the desktop package
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)

@@ -100,6 +100,7 @@ def fit_layout(vectors: np.ndarray, options: LayoutOptions, init: np.ndarray | N
         search = HnswNeighbours(vectors)
         k = max(2, min(options.n_neighbors, n - 1))
         extra["precomputed_knn"] = (*search.neighbours(vectors, k), search)
+        extra["force_approximation_algorithm"] = True  # use them whatever APPROXIMATE_ITEMS says
     reducer = _umap(n, options, 2, **extra)
     xy = reducer.fit_transform(vectors)
     return np.asarray(xy, dtype=np.float32), reducer
