@@ -161,3 +161,36 @@ def _schema_version(conn: Connection) -> int | None:
     if exists is None:
         return None
     return int(conn.execute(text("SELECT max(version) FROM semdesk_schema")).scalar() or 0)
+
+
+def probe(location: str) -> str:
+    """Test an address without changing anything there: a sentence on what was found, or a SemdeskError."""
+    url = driver_url(location)
+    engine = create_engine(url, connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "semdesk"})
+    try:
+        try:
+            conn = engine.connect()
+        except DBAPIError as error:
+            raise connect_error(error, url) from error
+        with conn:
+            target = describe_target(url)
+            version = conn.execute(text("SHOW server_version")).scalar()
+            vector = conn.execute(text("SELECT extversion FROM pg_extension WHERE extname = 'vector'")).scalar()
+            available = conn.execute(text("SELECT default_version FROM pg_available_extensions "
+                                          "WHERE name = 'vector'")).scalar()
+            if vector is None and available is None:
+                raise PgvectorMissing(f"The server of {target} does not have the pgvector extension, which server "
+                                      "libraries need. Install it on the server, then try again.")
+            schema = _schema_version(conn)
+            if schema is not None and schema > SCHEMA_VERSION:
+                raise CatalogTooNew(f"The library in {target} was written by a newer version of semdesk "
+                                    f"(catalog schema {schema}). Update semdesk on this computer.")
+            if schema is None:
+                found = "an empty database: a new library will be made in it"
+            else:
+                files = conn.execute(text("SELECT count(*) FROM files")).scalar()
+                found = f"a semdesk library with {files} files"
+            extension = f"pgvector {vector}" if vector else f"pgvector {available} (will be enabled)"
+            return f"Connected to {target}: PostgreSQL {version}, {extension}; {found}."
+    finally:
+        engine.dispose()

@@ -57,3 +57,9 @@ def describe_target(url: URL) -> str:
         host = host[0]
     where = f"{host}:{url.port}" if url.port else str(host)
     return f"database {url.database} on {Path(where) if where.startswith('/') else where}"
+
+
+def without_password(location: str) -> str:
+    """The address to remember (a window's last library): a password belongs in ~/.pgpass, not there."""
+    url = driver_url(location).set(password=None)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)

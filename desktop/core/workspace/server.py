@@ -18,6 +18,7 @@ from desktop.core.server.desktop_config import load as load_desktop_config
 from desktop.core.server.desktop_config import save as save_desktop_config
 from desktop.core.server.lock import ServerWriteLock
 from desktop.core.server.schema import VERSIONS_LOCK
+from desktop.core.server.url import without_password
 from desktop.core.server.vector_index import ServerVectorIndex
 from desktop.core.server.vector_rows import ServerVectorRows
 from desktop.core.workspace.encoders import Encoders
@@ -86,6 +87,14 @@ class ServerWorkspace(Workspace):
     @property
     def location(self) -> str:
         return self.catalog.location
+
+    @property
+    def reopen_address(self) -> str:
+        return without_password(self.address)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.catalog.url.database} on {self.catalog.url.host or 'this computer'}"
 
     def map_root(self, stored: str, local: str | None) -> dict[str, str]:
         """On this desktop, the folder root `stored` (as its indexer saw it) is at `local`; None forgets

@@ -34,6 +34,15 @@ class Workspace:
         return self.paths.root
 
     @property
+    def reopen_address(self) -> str:
+        """What opens this library again (a window remembers it): its folder here."""
+        return str(self.paths.root)
+
+    @property
+    def display_name(self) -> str:
+        return self.paths.root.name
+
+    @property
     def location(self) -> str:
         """Where the library is, as a person reads it: its folder, or a server library's address."""
         return str(self.paths.root)

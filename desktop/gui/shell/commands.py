@@ -45,6 +45,7 @@ class WindowCommands:
     settings_dialog: SettingsDialog | None = None
     tune_wizard: TuneWizard | None = None
     models_dialog: ModelsDialog | None = None
+    server_dialog: Any = None
 
     if TYPE_CHECKING:
         def statusBar(self) -> QStatusBar: ...
@@ -68,6 +69,18 @@ class WindowCommands:
         folder = QFileDialog.getExistingDirectory(self._widget(), tr("Open or create a library folder"), start)
         if folder:
             self.switch_library(folder)
+
+    def open_server_library_dialog(self) -> None:
+        from desktop.gui.library.server_dialog import ServerLibraryDialog
+
+        def run(fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
+            self.workers.submit(self.workers.catalog, fn, done=done, failed=failed)
+
+        current = self.library.address if self.library is not None and "://" in self.library.address else ""
+        dialog = ServerLibraryDialog(Library.check_server, run, self._widget(), address=current)
+        self.server_dialog = dialog
+        dialog.accepted.connect(lambda: self.switch_library(dialog.full_address()))
+        dialog.open()
 
     def switch_library(self, folder: str) -> None:
         try:

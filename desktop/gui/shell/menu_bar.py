@@ -33,6 +33,7 @@ class Menus:
     model_versions: QAction
     about: QAction
     duplicates: QAction | None = None
+    open_server: QAction | None = None  # File ▸ Open Library ▸ Server Library…
 
 
 def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | None], copy: QAction) -> Menus:
@@ -55,7 +56,9 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
     add_folder = action(file_menu, tr("&Add Folder…"), QKeySequence.StandardKey.Open)
     rescan = action(file_menu, tr("&Re-scan All Folders"), QKeySequence.StandardKey.Refresh, "F5")
     file_menu.addSeparator()
-    open_library = action(file_menu, tr("Open &Library…"), "Ctrl+Shift+O")
+    open_menu = file_menu.addMenu(tr("Open &Library"))
+    open_library = action(open_menu, tr("&Folder…"), "Ctrl+Shift+O")
+    open_server = action(open_menu, tr("&Server Library…"))
     file_menu.addSeparator()
     settings = action(file_menu, tr("&Settings…"), QKeySequence.StandardKey.Preferences, "Ctrl+,")
     file_menu.addSeparator()
@@ -87,4 +90,4 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
     help_menu = bar.addMenu(tr("&Help"))
     about = action(help_menu, tr("&About semdesk"))
     return Menus(add_folder, rescan, open_library, settings, quit_, find, documents, photos, skipped, improve,
-                 model_versions, about, duplicates)
+                 model_versions, about, duplicates, open_server)
