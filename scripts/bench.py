@@ -43,6 +43,7 @@ from scripts.benchmarks import (  # noqa: E402
     photos,
     quality,
     scale,
+    server,
     text,
     tune,
     watch,
@@ -53,7 +54,7 @@ from scripts.benchmarks.synthetic import fill_synthetic_library, synthetic_vecto
 from tests.tiny_clip import make_tiny_clip  # noqa: E402
 
 SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch", "ocr",
-            "negatives", "duplicates")
+            "negatives", "duplicates", "server")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             # Query language and Find Duplicates (issue 16): the tiny test CLIP unless real weights are cached.
             ("negatives", lambda: negatives.bench_negatives(report, work, make_tiny_clip)),
             ("duplicates", lambda: duplicates.bench_duplicates(report, work, make_tiny_clip)),
+            # Server libraries (issue 18): PostgreSQL + pgvector from pgserver against the embedded library.
+            ("server", lambda: server.bench_server(report, work, args.full, sizes, synthetic_vectors, index_folder)),
         ]
         for name, step in steps:
             if name in only:

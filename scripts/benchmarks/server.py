@@ -1,0 +1,187 @@
+"""Server libraries (PostgreSQL + pgvector, started from the pgserver package in the work folder)
+against the embedded library (SQLite + hnswlib), same machine, same run:
+
+- storage throughput: n synthetic passages (real passage texts cycled, clustered 384-d vectors)
+  written through the catalog's tables and made searchable (the HNSW graph built), rows/s; the
+  encoder is the same for both kinds, so this is what the choice of storage adds per passage;
+- query latency p50/p95: the vector index alone (k=80, what a search asks for) and a whole
+  document search (meaning + keywords + fusion + rows), and the server's recall@10 against exact;
+- quality: the bench's quality sets (scripts/quality_sets.py) indexed once into an embedded
+  library, copied to a server one (`semdesk library copy`), nDCG@10 of both and the difference.
+
+The machine is shared while these run: absolute figures are noisy, the ratios less so.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scripts import quality_sets
+from scripts.benchmarks.common import DOCS, percentiles
+
+DIM = 384
+QUERIES = ["how do I read a file line by line", "memory leak in a long running process", "unicode strings",
+           "why is my loop slow", "install a package for one user", "threads and the global lock",
+           "compare two floating point numbers", "garbage collection of cycles"]
+
+
+def passage_texts(limit: int = 5000) -> list[str]:
+    """Real paragraphs (Python's docs) to cycle through as the synthetic passages' text."""
+    out: list[str] = []
+    for path in sorted(DOCS.rglob("*.txt")):
+        out += [p.strip() for p in path.read_text(errors="replace").split("\n\n") if len(p.strip()) > 80]
+        if len(out) >= limit:
+            break
+    return out[:limit] or ["a passage about nothing in particular, for the keyword table"]
+
+
+def start_postgres(work: Path) -> Any:
+    import pgserver
+
+    server = pgserver.get_server(Path(tempfile.mkdtemp(prefix="semdesk-pg-", dir="/tmp")), cleanup_mode="stop")
+    server.psql("CREATE EXTENSION IF NOT EXISTS vector;")
+    return server
+
+
+def new_database(server: Any, name: str) -> str:
+    server.psql(f"CREATE DATABASE {name};")
+    uri = server.get_uri()
+    return f"postgresql://postgres@/{name}?host={uri.split('host=', 1)[1]}"
+
+
+def fill(lib: Any, n: int, texts: list[str], vectors: np.ndarray, batch: int = 5000) -> None:
+    """n passages (10 a file) through the catalog's own tables and keyword writes, as the indexer stores them."""
+    from sqlalchemy import insert
+
+    from desktop.core.catalog import Chunk, ChunkVector, FileRecord, Folder
+    from desktop.core.catalog.writes import add_chunk_keywords, index_file_name
+    from desktop.core.common.vector_codec import to_blob
+
+    mv = lib.workspace.versions.active_id("text")
+    per_file = 10
+    with lib.workspace.catalog.session() as session:
+        session.execute(insert(Folder), [{"id": 1, "path": "/synthetic", "added_at": 0.0}])
+        files = [{"id": f, "folder_id": 1, "path": f"/synthetic/doc{f}.txt", "kind": "text", "size": 1,
+                  "mtime": 0.0, "status": "indexed", "title": f"doc {f}", "model_version_id": mv}
+                 for f in range(1, n // per_file + 2)]
+        for start in range(0, len(files), batch):
+            session.execute(insert(FileRecord), files[start:start + batch])
+            for row in files[start:start + batch]:
+                index_file_name(session, row["id"], row["path"], row["title"])
+    for start in range(0, n, batch):
+        rows = range(start, min(n, start + batch))
+        with lib.workspace.catalog.session() as session:
+            session.execute(insert(Chunk), [{"id": i + 1, "file_id": i // per_file + 1, "seq": i % per_file,
+                                             "start": 0, "end": len(texts[i % len(texts)]),
+                                             "text": texts[i % len(texts)]} for i in rows])
+            session.execute(insert(ChunkVector), [{"chunk_id": i + 1, "model_version_id": mv,
+                                                   "vector": to_blob(vectors[i])} for i in rows])
+            add_chunk_keywords(session, [(i + 1, f"doc {i // per_file + 1}", texts[i % len(texts)]) for i in rows])
+
+
+def bench_server(report: Any, work: Path, full: bool, sizes: list[int], synthetic_vectors: Any,
+                 index_folder: Any) -> None:
+    passages = passage_texts()
+
+    try:
+        server = start_postgres(work)
+    except Exception as error:  # no pgserver wheel for this platform, no shared memory...
+        report.note("server", f"skipped: PostgreSQL from pgserver could not start ({error})")
+        return
+    try:
+        for n in [s for s in sizes if s >= 100_000 or full] or [max(sizes)]:
+            _scale(report, work, server, n, passages, synthetic_vectors)
+        _quality(report, work, server, full, index_folder)
+    finally:
+        server.cleanup()
+
+
+def _scale(report: Any, work: Path, server: Any, n: int, passages: list[str], synthetic_vectors: Any) -> None:
+    from desktop.core.library import Library
+
+    vectors = synthetic_vectors(n, DIM, seed=1)
+    probes = synthetic_vectors(200, DIM, seed=2)
+    figures: dict[str, dict[str, float]] = {}
+    libs = {"embedded": Library.open(work / f"server-bench-{n}"), "server": Library.open(new_database(server, f"b{n}"))}
+    try:
+        for kind, lib in libs.items():
+            ws = lib.workspace
+            ws.write_lock.acquire("bench")  # a writer: the server builds its HNSW index
+            ws.encoders.query().encode_query("warm up")  # the model's load is no part of storing
+            t0 = time.perf_counter()
+            fill(lib, n, passages, vectors)
+            index = ws.indexes.ready("text")  # the embedded graph is built from the rows here
+            index.save()
+            seconds = time.perf_counter() - t0
+            ws.write_lock.release()
+            dense = [0.0] * len(probes)
+            for i, probe in enumerate(probes):
+                t = time.perf_counter()
+                index.query(probe, 80)
+                dense[i] = (time.perf_counter() - t) * 1000
+            lib.search_documents(QUERIES[0])  # warm the text model
+            searches = []
+            for q in QUERIES * 3:
+                t = time.perf_counter()
+                lib.search_documents(q)
+                searches.append((time.perf_counter() - t) * 1000)
+            recall = np.mean([len({c for c, _ in index.query(p, 10)} & {c for c, _ in index.exact(p, 10)}) / 10
+                              for p in probes[:50]])
+            figures[kind] = {"rows_per_s": n / seconds, "dense": percentiles(dense), "search": percentiles(searches),
+                             "recall": float(recall), "seconds": seconds}
+            report.add("server", f"{kind}.{n}.store_rows_per_s", round(n / seconds), "rows/s",
+                       f"{kind} {n:,}: passages stored + HNSW built, per s ({seconds:.0f} s)")
+            for what in ("dense", "search"):
+                p = figures[kind][what]
+                report.add("server", f"{kind}.{n}.{what}_p50_ms", round(p["p50"], 2), "ms",
+                           f"{kind} {n:,}: {'vector index k=80' if what == 'dense' else 'document search'} p50")
+                report.add("server", f"{kind}.{n}.{what}_p95_ms", round(p["p95"], 2), "ms",
+                           f"{kind} {n:,}: {'vector index k=80' if what == 'dense' else 'document search'} p95")
+            report.add("server", f"{kind}.{n}.recall_at_10", round(float(recall), 3), "",
+                       f"{kind} {n:,}: recall@10 of the index against exact")
+    finally:
+        for lib in libs.values():
+            lib.close()
+    e, s = figures["embedded"], figures["server"]
+    report.add("server", f"ratio.{n}.store", round(e["rows_per_s"] / s["rows_per_s"], 2), "x",
+               f"{n:,}: embedded / server storage throughput")
+    for what in ("dense", "search"):
+        report.add("server", f"ratio.{n}.{what}_p50", round(s[what]["p50"] / e[what]["p50"], 2), "x",
+                   f"{n:,}: server / embedded {what} p50")
+
+
+def _quality(report: Any, work: Path, server: Any, full: bool, index_folder: Any) -> None:
+    from desktop.core.common.jobs import run_job
+    from desktop.core.library import Library
+    from scripts.benchmarks.quality import figures
+
+    have = quality_sets.available()
+    builders = {"faq": quality_sets.faq_set, "exact": quality_sets.exact_term_set}
+    if full:
+        builders["kernel"] = quality_sets.kernel_set
+    for name, build in builders.items():
+        if not have.get(name):
+            report.note("server", f"quality set {name} skipped: its Debian package is not installed")
+            continue
+        s = build()
+        folder = s.write(work / "server-quality" / name)
+        embedded = work / "server-quality" / f"{name}-lib"
+        with Library.open(embedded) as lib:
+            index_folder(lib, folder)
+        url = new_database(server, f"q_{name}")
+        run_job(Library.copy_library(embedded, url))
+        scores = {}
+        for kind, where in (("embedded", embedded), ("server", url)):
+            with Library.open(where) as lib:
+                rankings = [[Path(h.path).name for h in lib.search_documents(q, top=10)] for q, _ in s.queries]
+            scores[kind] = figures(rankings, [rel for _, rel in s.queries])["ndcg@10"]
+            report.add("server", f"quality.{name}.{kind}_ndcg10", round(scores[kind], 4), "",
+                       f"{name} ({len(s.queries)} queries): nDCG@10 {kind}")
+        difference = scores["server"] - scores["embedded"]
+        report.add("server", f"quality.{name}.difference", round(difference, 4), "",
+                   f"{name}: server - embedded nDCG@10 ({'within' if abs(difference) <= 0.01 else 'OUTSIDE'} 0.01)")
