@@ -490,3 +490,25 @@ def test_settings_form_fits_its_window_without_a_sideways_scroll(qtbot, tmp_path
         assert not box.text().endswith(")") and ": " not in box.text(), box.text()  # details go below
     dialog.close()
     library.close()
+
+
+# -- 22: Help has a how-to page and the shortcuts ---------------------------------------------------
+
+def test_help_menu_has_how_to_and_the_shortcuts(make_window, qtbot, tmp_path: Path) -> None:
+    window = make_window(tmp_path / "lib")
+    help_menu = next(a.menu() for a in window.menuBar().actions()
+                     if isinstance(a.menu(), QMenu) and a.menu().title().replace("&", "") == "Help")
+    names = [a.text().replace("&", "") for a in help_menu.actions() if not a.isSeparator()]
+    assert "How to Use semdesk" in names and "Keyboard Shortcuts" in names
+    how_to, shortcuts = window.help_actions
+    shortcuts.trigger()
+    dialog = window.help_dialogs["keys"]
+    qtbot.waitExposed(dialog)
+    rows = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
+    assert rows.get("Find", "").startswith("Ctrl+F") and "Alt+Up" in rows.get("Relevant", "")
+    assert "More like this" in rows
+    dialog.close()
+    how_to.trigger()
+    page = window.help_dialogs["how"]
+    assert "Add folders" in page.text.toPlainText() and "Improve Results" in page.text.toPlainText()
+    page.close()

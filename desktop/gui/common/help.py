@@ -1,0 +1,122 @@
+"""Help ▸ Keyboard Shortcuts and Help ▸ How to Use semdesk (issue 13: Help had only About).
+
+The shortcuts list is read from the window's own QActions when it opens, so it cannot drift
+from what the keys really do.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QMainWindow,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+HOW_TO = """
+<h3>Find things by what they mean</h3>
+<ol>
+<li><b>Add folders</b>: drop them on the window, or File ▸ Add Folder… (Ctrl+O). They are indexed in the
+background; you can search at once.</li>
+<li><b>Search</b> in your own words: “notes about the boiler service”, “astronaut in a space suit”.
+Documents show their best passage; photos are a grid. Weak matches wait behind
+<i>Show n weaker matches</i>.</li>
+<li><b>Narrow it down</b> with the kind and date filters, or click a folder in the sidebar.</li>
+<li><b>Look closer</b>: the preview shows the passage in its document, or the photo large.
+Enter opens the file; More like this (Ctrl+M) finds similar items; drop any file on the search box to
+find items like it.</li>
+<li><b>Teach it</b>: mark results ✓ Relevant (Alt+Up) or ✗ Not relevant (Alt+Down). With marks on a few
+searches, Result ▸ Improve Results… trains a model on them and shows whether it helps before you keep
+it. Result ▸ Model Versions… switches back at any time.</li>
+<li><b>See the whole library</b> on the Map tab: related items sit together; draw a lasso around some to
+act on them.</li>
+</ol>
+<p>Photo search needs the CLIP photo model: the banner above the photos offers to download it or to use
+a weights file you have.</p>
+"""
+
+
+def _plain(text: str) -> str:
+    return text.replace("&", "").replace("…", "")
+
+
+def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
+    """(command, keys) for every action of the window that has a shortcut, in menu order."""
+    rows: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty()]
+        name = _plain(action.text()).strip()
+        if keys and name and name not in rows:
+            rows[name] = ", ".join(keys)
+    return sorted(rows.items(), key=lambda row: row[0].lower())
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setWindowTitle(self.tr("Keyboard Shortcuts"))
+        self.resize(460, 480)
+        rows = shortcut_rows(window)
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setHorizontalHeaderLabels([self.tr("Command"), self.tr("Keys")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for r, (name, keys) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(name))
+            self.table.setItem(r, 1, QTableWidgetItem(keys))
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+
+
+class HowToDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("How to Use semdesk"))
+        self.resize(560, 520)
+        self.text = QTextBrowser()
+        self.text.setHtml(HOW_TO)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+
+
+def install_help(window: QMainWindow) -> tuple[QAction, QAction]:
+    """Put "How to Use semdesk" (F1) and "Keyboard Shortcuts" at the top of the window's Help menu."""
+    menus = [a.menu() for a in window.menuBar().actions() if isinstance(a.menu(), QMenu)]
+    help_menu = next((m for m in menus if _plain(m.title()).lower() == "help"), None)
+    if help_menu is None:
+        help_menu = window.menuBar().addMenu(window.tr("&Help"))
+    first = help_menu.actions()[0] if help_menu.actions() else None
+    how_to = QAction(window.tr("&How to Use semdesk"), window)
+    how_to.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+    shortcuts = QAction(window.tr("&Keyboard Shortcuts"), window)
+    shortcuts.setShortcut(QKeySequence("Ctrl+/"))
+    dialogs: dict[str, QDialog] = {}
+
+    def show(kind: str) -> None:
+        dialog = dialogs[kind] = ShortcutsDialog(window) if kind == "keys" else HowToDialog(window)
+        dialog.open()
+
+    how_to.triggered.connect(lambda: show("how"))
+    shortcuts.triggered.connect(lambda: show("keys"))
+    help_menu.insertAction(first, how_to)
+    help_menu.insertAction(first, shortcuts)
+    if first is not None:
+        help_menu.insertSeparator(first)
+    window.help_dialogs = dialogs  # type: ignore[attr-defined]
+    return how_to, shortcuts
