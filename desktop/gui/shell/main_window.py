@@ -183,7 +183,8 @@ class MainWindow(QMainWindow, WindowCommands):
     def _connect_menus(self) -> None:
         m = self.menu
         for action, slot in ((m.add_folder, self.add_folder_dialog), (m.rescan, self.indexer.rescan),
-                             (m.open_library, self.open_library_dialog), (m.settings, self.show_settings),
+                             (m.open_library, self.open_library_dialog),
+                             (m.open_server, self.open_server_library_dialog), (m.settings, self.show_settings),
                              (m.quit, self.close), (m.find, self.results.focus_search),
                              (m.documents, lambda: self.tabs.setCurrentIndex(DOCUMENTS_TAB)),
                              (m.photos, lambda: self.tabs.setCurrentIndex(PHOTOS_TAB)),
@@ -256,11 +257,11 @@ class MainWindow(QMainWindow, WindowCommands):
             self.workers.wait()
             self.library.close()
         self.library = library
-        self.state.setValue("library", str(library.path))
+        self.state.setValue("library", library.address)
         attach_log_file(library.path)
         # "LIBRARY — semdesk": the platform adds the application name unless the title already ends
         # with it, so ending with it keeps the name from showing twice.
-        self.setWindowTitle(self.tr("{library} — semdesk").format(library=library.path.name))
+        self.setWindowTitle(self.tr("{library} — semdesk").format(library=library.display_name))
         self.search_box.clear()
         self.search.like = None
         self.results.chips.set_like(None)
@@ -332,7 +333,7 @@ class MainWindow(QMainWindow, WindowCommands):
     def save_state(self) -> None:
         save_window(self.state, self, self.splitter, self.tabs, self.filter_bar.kind)
         if self.library is not None:
-            self.state.setValue("library", str(self.library.path))
+            self.state.setValue("library", self.library.address)
         self.state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
