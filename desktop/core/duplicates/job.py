@@ -23,6 +23,7 @@ from desktop.core.duplicates.groups import (
     NEAR_FINE_BITS,
     NEAR_TEXT,
     UnionFind,
+    best_first,
     cosine_pairs,
     make_group,
     sort_groups,
@@ -56,7 +57,8 @@ def find_duplicates(ws: Workspace, *, similar: float | None = None, cancel: Canc
         else:
             representatives[item.file.kind].append(i)
     for (kind, _), members in by_digest.items():
-        representatives[kind].append(members[0])
+        best = best_first([items[m].file for m in members])[0]  # the copy to keep stands for the others
+        representatives[kind].append(next(m for m in members if items[m].file is best))
         if len(members) > 1:
             groups.append(make_group("exact", [items[m].file for m in members], 1.0))
     photos = sorted(representatives["image"])

@@ -75,7 +75,7 @@ class DuplicatesWindow(QDialog):
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
         self.trash_button = QPushButton("Move to Trash…")
@@ -134,9 +134,9 @@ class DuplicatesWindow(QDialog):
         for group in groups:
             self.body_layout.insertWidget(self.body_layout.count() - 1, self._group_box(group))
         counts = {kind: sum(1 for g in groups if g.kind == kind) for kind in TITLES}
-        self.summary.setText(
-            "No duplicates found." if not groups else
-            ", ".join(f"{n} {TITLES[k].lower() if k != 'near' else 'near copies'}" for k, n in counts.items() if n))
+        names = {"exact": "exact copies", "near": "near copies", "similar": "similar shots"}
+        self.summary.setText("No duplicates found." if not groups else "Groups: " + ", ".join(
+            f"{n} of {names[k]}" for k, n in counts.items() if n))
         self._update_button()
 
     def _group_box(self, group: DuplicateGroup) -> QGroupBox:
