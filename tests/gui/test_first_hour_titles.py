@@ -116,3 +116,28 @@ def test_lasso_counts_are_the_same_in_the_bar_and_the_results() -> None:
     assert similar == "the 265 passages selected on the map (in 19 documents)"
     assert selection_words("text", 3, 3) == ("3 selected", "the 3 documents selected on the map")
     assert selection_words("image", 1, 1)[1] == "the 1 photo selected on the map"
+
+
+# -- 16: points stay round when zoomed in ----------------------------------------------------------
+
+def test_map_points_stay_round_when_zoomed_in(qtbot) -> None:
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor, QImage, QPainter, QPolygonF, QTransform
+
+    from desktop.gui.map.paint import paint_points
+
+    picture = SimpleNamespace(data=[0], groups=[("a", 1, QColor("#e15759"), QPolygonF([QPointF(0.01, 0.02)]), False)],
+                              highlight=None, selection=QPolygonF())
+    for scale in (50.0, 5000.0, 500000.0):  # a fitted map, then zoomed far in
+        image = QImage(300, 300, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        transform = QTransform(scale, 0, 0, -scale, 150 - 0.01 * scale, 150 + 0.02 * scale)
+        paint_points(painter, transform, picture)  # type: ignore[arg-type]
+        painter.end()
+        painted = [(x, y) for y in range(300) for x in range(300) if image.pixelColor(x, y).green() < 200]
+        xs, ys = [p[0] for p in painted], [p[1] for p in painted]
+        width, height = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+        assert abs(width - height) <= 1 and width <= 10, (scale, width, height)

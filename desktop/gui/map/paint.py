@@ -113,32 +113,32 @@ def paint_map(painter: QPainter, rect: QRectF, transform: QTransform, picture: M
 
 
 def paint_points(painter: QPainter, transform: QTransform, picture: MapPicture) -> None:
-    """The points layer (the expensive part, which the canvas caches while panning and zooming)."""
+    """The points layer (the expensive part, which the canvas caches while panning and zooming).
+
+    Points are mapped to pixels here and drawn untransformed: Qt draws a wide point as a very short
+    line in the painter's coordinates, so under a zoomed-in transform that line grew into an oval
+    (issue 13: "points become ovals after zooming").
+    """
     data = picture.data
     size = point_size(len(data))
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(data) < 20000)  # AA costs most at 50k
-    painter.setTransform(transform)
+    painter.resetTransform()
     dim = picture.highlight is not None
     for _name, _count, colour, polygon, _muted in picture.groups:
-        pen = QPen(_faded(colour) if dim else colour, size, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        pen.setCosmetic(True)  # width in pixels whatever the zoom
-        painter.setPen(pen)
-        painter.drawPoints(polygon)
+        painter.setPen(QPen(_faded(colour) if dim else colour, size, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawPoints(transform.map(polygon))
     for colour, polygon in picture.highlight or []:
+        pixels = transform.map(polygon)
         for width, pen_colour in ((size + 5, ink()), (size + 2, colour)):
-            pen = QPen(pen_colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.drawPoints(polygon)
+            painter.setPen(QPen(pen_colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawPoints(pixels)
     if not picture.selection.isEmpty():
-        pen = QPen(paper(), size + 1, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        pen.setCosmetic(True)
-        ring = QPen(accent(), size + 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        ring.setCosmetic(True)
-        for each in (ring, pen):
+        pixels = transform.map(picture.selection)
+        for each in (QPen(accent(), size + 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap),
+                     QPen(paper(), size + 1, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)):
             painter.setPen(each)
-            painter.drawPoints(picture.selection)
+            painter.drawPoints(pixels)
     painter.restore()
 
 
