@@ -6,6 +6,7 @@ import logging
 from io import BytesIO
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.core.ingest.extract import extract_text, is_generic_title
 
@@ -141,3 +142,75 @@ def test_map_points_stay_round_when_zoomed_in(qtbot) -> None:
         xs, ys = [p[0] for p in painted], [p[1] for p in painted]
         width, height = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
         assert abs(width - height) <= 1 and width <= 10, (scale, width, height)
+
+
+# -- 15: the legend folds, moves to another corner, and keeps off the points -------------------------
+
+class StubMap:
+    """Just enough of the core's MapData for the canvas: points spread over a square, three groups."""
+
+    kind = "text"
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        rng = np.random.default_rng(3)
+        self.xy = rng.uniform(-1, 1, size=(300, 2))
+        self.member = np.arange(300) % 3
+
+    def __len__(self) -> int:
+        return len(self.xy)
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        return -1.0, -1.0, 1.0, 1.0
+
+    def colouring(self, by: str):
+        from types import SimpleNamespace
+
+        groups = [SimpleNamespace(name=f"a rather long cluster name {g}", count=100, muted=False,
+                                  xs=list(self.xy[self.member == g, 0]), ys=list(self.xy[self.member == g, 1]))
+                  for g in range(3)]
+        return SimpleNamespace(by=by, groups=groups, sequential=False,
+                               group_of=lambda indices: [int(self.member[i]) for i in indices])
+
+    def cluster_labels(self) -> list:
+        return []
+
+    def xs_ys(self, indices: list[int]) -> tuple[list[float], list[float]]:
+        return [float(self.xy[i, 0]) for i in indices], [float(self.xy[i, 1]) for i in indices]
+
+    def nearest(self, x: float, y: float, radius: float) -> None:
+        return None
+
+
+def test_map_legend_folds_moves_and_keeps_off_the_points(qtbot) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+
+    from desktop.gui.map.canvas import MapCanvas
+
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(700, 500)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    data = StubMap()
+    canvas.set_map(data, "cluster")
+    canvas.grab()
+    box = canvas.picture.legend_box
+    assert not box.isEmpty() and box.right() > 600 and box.top() < 40  # top right to start with
+    screen = [canvas.transform().map(QPointF(x, y)) for x, y in data.xy]
+    assert not any(box.contains(p) for p in screen), "a point is under the legend"
+
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=box.center().toPoint())
+    canvas.grab()
+    folded = canvas.picture.legend_box
+    assert canvas.picture.legend_folded and folded.height() < box.height() / 2
+
+    start = folded.center().toPoint()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(40, 460))
+    canvas.grab()
+    moved = canvas.picture.legend_box
+    assert canvas.picture.legend_corner == "bottom left" and moved.left() < 40 and moved.bottom() > 460
+    screen = [canvas.transform().map(QPointF(x, y)) for x, y in data.xy]
+    assert not any(moved.contains(p) for p in screen)

@@ -25,7 +25,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from desktop.gui.map.paint import MapPicture, accent, ink, paint_overlay, paint_points, tooltip_html
+from desktop.gui.map.paint import (
+    MapPicture,
+    accent,
+    ink,
+    measure_legend,
+    paint_overlay,
+    paint_points,
+    tooltip_html,
+)
 
 CLICK_SLOP = 4  # pixels a press may move and still be a click
 HOVER_PIXELS = 8
@@ -51,6 +59,7 @@ class MapCanvas(QWidget):
         self._press: QPoint | None = None
         self._dragging = False
         self._lasso: list[QPointF] = []  # screen points while drawing
+        self._legend_press: QPointF | None = None  # a press on the legend: fold it, or drag it to a corner
         self._hover: int | None = None
         # The points as last drawn, on a pixmap half a viewport bigger on every side, and the view
         # transform it was drawn with. Pan and zoom frames only re-project this picture (a few ms
@@ -101,12 +110,30 @@ class MapCanvas(QWidget):
         x0, y0, x1, y1 = self.picture.bounds()
         width, height = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
         margin = 40
-        self._scale = min((self.width() - 2 * margin) / width, (self.height() - 2 * margin) / height)
+        # Keep the points clear of the legend: the side it sits on gets its width as extra margin
+        # (issue 13: the legend covered the cluster a query lit up).
+        box = measure_legend(self.picture, QRectF(self.rect()), self.font()) if self.picture.groups else QRectF()
+        legend = box.width() + 24 if not box.isEmpty() and box.width() < self.width() / 2 else 0.0
+        self._scale = min((self.width() - 2 * margin - legend) / width, (self.height() - 2 * margin) / height)
         self._scale = max(self._scale, 1e-3)
         centre = QPointF((x0 + x1) / 2, (y0 + y1) / 2)
-        self._offset = QPointF(self.width() / 2 - centre.x() * self._scale,
+        shift = legend / 2 if "left" in self.picture.legend_corner else -legend / 2
+        self._offset = QPointF(self.width() / 2 + shift - centre.x() * self._scale,
                                self.height() / 2 + centre.y() * self._scale)
         self.update()
+
+    def legend_clicked(self) -> None:
+        """Fold or unfold the legend."""
+        self.picture.legend_folded = not self.picture.legend_folded
+        self.update()
+
+    def move_legend(self, position: QPointF) -> None:
+        """Put the legend in the corner nearest `position`, and fit the points clear of it."""
+        vertical = "top" if position.y() < self.height() / 2 else "bottom"
+        horizontal = "left" if position.x() < self.width() / 2 else "right"
+        self.picture.legend_corner = f"{vertical} {horizontal}"
+        self.fit()
+        self.redraw()
 
     def zoom(self, factor: float, around: QPointF) -> None:
         anchor = self.to_map(around)
@@ -187,6 +214,10 @@ class MapCanvas(QWidget):
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.picture.legend_box.contains(event.position()):
+            self._legend_press = event.position()
+            event.accept()
+            return
         self._press = event.position().toPoint()
         self._dragging = False
         lasso = event.button() == Qt.MouseButton.LeftButton and (
@@ -210,6 +241,14 @@ class MapCanvas(QWidget):
         self._update_hover(position, event.globalPosition().toPoint())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._legend_press is not None:
+            moved = (event.position() - self._legend_press).manhattanLength()
+            self._legend_press = None
+            if moved > CLICK_SLOP * 4:
+                self.move_legend(event.position())
+            else:
+                self.legend_clicked()
+            return
         if self._lasso:
             polygon = [self.to_map(p) for p in self._lasso]
             self._lasso = []

@@ -44,6 +44,11 @@ class MapPicture:
         self._highlight_indices: list[int] | None = None
         self.selection = QPolygonF()
         self.labels: list[Any] = []
+        # The legend: folded to its title or open, in a corner the user drags it to ("top right",
+        # "top left", "bottom left", "bottom right"); where it was last drawn, for clicks.
+        self.legend_folded = False
+        self.legend_corner = "top right"
+        self.legend_box = QRectF()
 
     def set_map(self, data: Any, colour_by: str) -> None:
         self.data = data
@@ -210,9 +215,32 @@ def _paint_labels(painter: QPainter, rect: QRectF, transform: QTransform, pictur
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label.label)
 
 
+LEGEND_TITLE = "Legend"
+
+
+def measure_legend(picture: MapPicture, rect: QRectF, font: QFont) -> QRectF:
+    """Where the legend goes in `rect`, before anything is painted (drawn once on a scrap image)."""
+    from PySide6.QtGui import QImage
+
+    scrap = QImage(1, 1, QImage.Format.Format_ARGB32)
+    painter = QPainter(scrap)
+    painter.setFont(font)
+    box = _paint_legend(painter, rect, picture)
+    painter.end()
+    return box
+
+
+def legend_box(rect: QRectF, corner: str, width: float, height: float) -> QRectF:
+    left = rect.left() + 12 if "left" in corner else rect.right() - width - 12
+    top = rect.top() + 12 if "top" in corner else rect.bottom() - height - 12
+    return QRectF(left, top, width, height)
+
+
 def _paint_legend(painter: QPainter, rect: QRectF, picture: MapPicture) -> QRectF:
-    """The legend in the top right corner; returns where it is so labels keep clear of it."""
+    """The legend in its corner, under a title that folds it (click) and moves it (drag); returns
+    where it is so labels keep clear of it (and the canvas keeps the points clear of it)."""
     if not picture.groups:
+        picture.legend_box = QRectF()
         return QRectF()
     font = QFont(painter.font())
     font.setBold(False)
@@ -222,14 +250,19 @@ def _paint_legend(painter: QPainter, rect: QRectF, picture: MapPicture) -> QRect
     rows = [(f"{name}  ({count:,})", colour) for name, count, colour, _p, _m in picture.groups]
     if len(rows) > LEGEND_ROWS:  # clusters: the biggest, then how many more (their labels are on the map)
         rows = [*rows[: LEGEND_ROWS - 1], (f"… {len(rows) - LEGEND_ROWS + 1} more", MUTED)]
-    width = max(metrics.horizontalAdvance(text) for text, _ in rows) + 34
-    box = QRectF(rect.right() - width - 12, rect.top() + 12, width, line * len(rows) + 12)
+    title = f"{LEGEND_TITLE} {'▸' if picture.legend_folded else '▾'}"
+    shown = [] if picture.legend_folded else rows
+    width = max([metrics.horizontalAdvance(text) + 34 for text, _ in shown] + [metrics.horizontalAdvance(title) + 20])
+    box = legend_box(rect, picture.legend_corner, width, line * (len(shown) + 1) + 12)
+    picture.legend_box = box
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(ink(40))
     painter.setBrush(paper(225))
     painter.drawRoundedRect(box, 6, 6)
-    for row, (text, colour) in enumerate(rows):
-        top = box.top() + 6 + row * line
+    painter.setPen(ink(170))
+    painter.drawText(QRectF(box.left() + 10, box.top() + 6, width - 12, line), Qt.AlignmentFlag.AlignVCenter, title)
+    for row, (text, colour) in enumerate(shown):
+        top = box.top() + 6 + (row + 1) * line
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawEllipse(QPointF(box.left() + 14, top + line / 2), 5, 5)
