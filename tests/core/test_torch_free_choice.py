@@ -91,3 +91,22 @@ def test_a_library_follows_the_choice_and_settings_show_it(library: Library, own
     assert "fixes it to openvino-int8" in library.text_encoder_report()
     with pytest.raises(SemdeskError, match="takes one of"):
         library.set_setting("text_encoder", "fastest please")
+
+
+def test_the_settings_dialog_offers_the_encoders_and_shows_the_figures(library: Library, own_cache: Path,
+                                                                       monkeypatch, qtbot) -> None:
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    from desktop.gui.library.settings_dialog import SettingsDialog
+
+    monkeypatch.setattr(choice, "measure", lambda source, **_: [fig(FP32, 10), fig(INT8, 50)])
+    choice.measure_and_record(default_text_model_path())
+    dialog = SettingsDialog(library)
+    qtbot.addWidget(dialog)
+    editor = dialog.editors["text_encoder"]
+    assert isinstance(editor, QComboBox) and editor.currentText() == "auto"
+    assert [editor.itemText(i) for i in range(editor.count())] == list(choice.CHOICES)
+    figures = dialog.findChild(QLabel, "encoderFigures")
+    assert "openvino-int8" in figures.text() and "<- used" in figures.text()
+    editor.setCurrentText("openvino-fp32")
+    assert dialog.changes() == {"text_encoder": "openvino-fp32"}
