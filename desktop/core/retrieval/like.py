@@ -72,9 +72,7 @@ def _encode_file(ws: Workspace, path: Path) -> tuple[str, np.ndarray]:
     if isinstance(prepared, Skipped):
         raise SemdeskError(f"Cannot read {path.name}: {prepared.reason}.")
     if isinstance(prepared, PreparedImage):
-        import torch
-
-        return "image", normalise(clip.encode_tensors(torch.stack([prepared.tensor]))[0])
+        return "image", normalise(clip.encode_batch([prepared.tensor])[0])  # numpy on the torch-free path
     assert isinstance(prepared, PreparedText) and text_encoder is not None
     vectors = text_encoder.encode([prepared.embedding_input(s) for s in prepared.spans])
     return "text", normalise(vectors.mean(axis=0))
