@@ -59,7 +59,7 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
     if not hits:
         print("No results.")
     for rank, hit in enumerate(hits, 1):
-        print(f"{rank:2d}. {hit.score:5.0%}  [{hit.kind}]  {hit.path}")
+        print(f"{rank:2d}. {hit.score:5.0%}  [{hit.found_in or hit.kind}]  {hit.path}")
         if hit.snippet:
             snippet = " ".join(hit.snippet.split())
             print(f"      {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
