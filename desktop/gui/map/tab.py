@@ -24,6 +24,19 @@ SPACES = [("Documents", "text"), ("Passages", "passages"), ("Photos", "image")] 
 COLOURS = [("Cluster", "cluster"), ("Folder", "folder"), ("File type", "kind"), ("Date", "date")]
 
 
+OPENING_STEPS = ("", "reading the library", "reading titles and dates")  # a saved map's steps: no layout
+
+
+def photo_map_note(waiting: int, problem: str | None) -> str:
+    """Why the photo map is empty: photos waiting for the photo model are not "no photos" (issue 13)."""
+    if waiting:
+        return (f"{waiting:,} photo{'s' if waiting != 1 else ''} wait{'s' if waiting == 1 else ''} for the photo "
+                "model: they appear here once it is set up (see the banner above the photos).")
+    if problem:
+        return "The photo map needs the photo model: " + problem
+    return "No photos to map yet. Add a folder with pictures to the library."
+
+
 def selection_words(space: str, points: int, files: int) -> tuple[str, str]:
     """(the selection bar's text, the label of "Find similar"): the same counts in both. On the
     passages map a point is a passage, so "265 selected" once became "Similar to 19 items" (issue 13)."""
@@ -66,6 +79,7 @@ class MapTab(QWidget):
         self.hits: dict[str, list[int]] = {"text": [], "image": []}
         self.selected: list[int] = []
         self.options: Any = None  # LayoutOptions for the core job; None = its defaults (tests set fewer epochs)
+        self.photo_note: dict[str, str] = {}  # space -> why its map is empty (written by the job's worker)
         self._build()
 
     def _build(self) -> None:
@@ -187,14 +201,19 @@ class MapTab(QWidget):
         self.cancel.show()
         self.status.setText("Preparing the map…")
         if self.current is None:
-            self.canvas.empty_text = "Laying out the map… (the first map takes a while)"
+            # A saved map opens in a moment: "Laying out…" only once the job says it lays one out.
+            self.canvas.empty_text = "Opening the map…"
             self.canvas.update()
 
         def work(report: Callable[[Progress], None]) -> Any:
             vectors = "text" if space == "passages" else space
             job = library.map(vectors, per_chunk=space == "passages", rearrange=rearrange, options=options,
                               cancel=token)
-            return run_job(job, Throttle(report, 0.3))
+            data = run_job(job, Throttle(report, 0.3))
+            if vectors == "image" and len(data) == 0:  # why there is nothing to map, in words
+                status = library.status()
+                self.photo_note[space] = photo_map_note(status.counts.get("waiting_model", 0), status.clip_problem)
+            return data
 
         self.workers.submit(self.pool, work, progress=self._progress,
                             done=lambda data: self._done(space, data),
@@ -212,6 +231,9 @@ class MapTab(QWidget):
 
     def _progress(self, progress: Progress) -> None:
         self.status.setText(progress.message or progress.describe())
+        if self.current is None and progress.message not in OPENING_STEPS:
+            self.canvas.empty_text = "Laying out the map… (the first map takes a while)"
+            self.canvas.update()
 
     def _finish(self) -> None:
         self.running, self.token = None, None
@@ -238,8 +260,10 @@ class MapTab(QWidget):
         self.failed.emit(error)
 
     def _show(self, data: Any) -> None:
-        noun = "documents" if data.kind == "text" else "photos (photos need the CLIP model)"
-        self.canvas.empty_text = f"No {noun} to map yet. Add a folder to the library."
+        if data.kind == "text":
+            self.canvas.empty_text = "No documents to map yet. Add a folder to the library."
+        else:
+            self.canvas.empty_text = self.photo_note.get(self.space_value) or photo_map_note(0, None)
         self.select([])
         self.canvas.set_map(data, self.colour_by)
         self._apply_highlight()
