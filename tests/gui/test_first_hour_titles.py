@@ -214,3 +214,23 @@ def test_map_legend_folds_moves_and_keeps_off_the_points(qtbot) -> None:
     assert canvas.picture.legend_corner == "bottom left" and moved.left() < 40 and moved.bottom() > 460
     screen = [canvas.transform().map(QPointF(x, y)) for x, y in data.xy]
     assert not any(moved.contains(p) for p in screen)
+
+
+# -- 5: a long first load says what it is doing ------------------------------------------------------
+
+def test_a_long_model_load_says_it_is_the_one_time_preparation(qtbot, monkeypatch) -> None:
+    from desktop.gui.shell.status_bar import ModelsState
+
+    monkeypatch.setattr(ModelsState, "PREPARING_AFTER_MS", 50)
+    state = ModelsState()
+    qtbot.addWidget(state)
+    state.loading()
+    assert state.text() == "Loading models…"
+    qtbot.waitUntil(lambda: "once" in state.text(), timeout=2000)
+    assert "preparing the fast text model" in state.text()
+    state.ready()
+    assert state.isHidden() and not state.slow.isActive()
+    state.loading()
+    state.ready()  # a quick, warm start never shows the preparation line
+    qtbot.wait(120)
+    assert state.text() == ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.core.common.jobs import Progress, format_duration
@@ -81,12 +81,19 @@ class JobProgress(QWidget):
 class ModelsState(QLabel):
     """'Loading models…' until the first warm-up finishes, so a slow first query is explained."""
 
+    PREPARING_AFTER_MS = 6000  # a warm start loads in seconds; longer means the one-time preparation
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setContentsMargins(8, 0, 8, 0)
+        # A first launch spent about a minute on "Loading models…" with no word of why (issue 13).
+        self.slow = QTimer(self)
+        self.slow.setSingleShot(True)
+        self.slow.timeout.connect(self._preparing)
 
     def loading(self) -> None:
+        self.slow.start(self.PREPARING_AFTER_MS)
         self.setText(self.tr("Loading models…"))
         self.setToolTip(self.tr(
             "The search models load once per session; searches start as soon as they are ready. "
@@ -94,12 +101,18 @@ class ModelsState(QLabel):
         ))
         self.show()
 
+    def _preparing(self) -> None:
+        self.setText(self.tr("First start: preparing the fast text model for this computer (once, about a "
+                             "minute)…"))
+
     def ready(self) -> None:
+        self.slow.stop()
         self.setText("")
         self.setToolTip("")
         self.hide()
 
     def problem(self, message: str) -> None:
+        self.slow.stop()
         self.setText(self.tr("⚠ Models not loaded"))
         self.setToolTip(message)
         self.show()
