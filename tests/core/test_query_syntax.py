@@ -188,3 +188,26 @@ def test_query_vector_is_rclip_arithmetic() -> None:
     vector = query_vector(basis.__getitem__, "a", ["b"], like=like)
     assert np.allclose(vector, np.array([1.0, -1.0, 1.0]) / np.sqrt(3))
     assert query_vector(basis.__getitem__, "", ["b"]) is None  # nothing positive: nothing to look for
+
+
+def test_cli_search_takes_operators_and_like(clip_library: Library, tmp_path: Path, capsys) -> None:
+    import json
+
+    from desktop.cli.main import main
+
+    photos = write_photos(tmp_path / "pics", 3)
+    write_documents(tmp_path / "docs", ["bread.md", "garden.txt"])
+    index(clip_library, tmp_path / "pics")
+    index(clip_library, tmp_path / "docs")
+    path = str(clip_library.path)
+    clip_library.close()
+    assert main(["--library", path, "search", "--json", "--like", str(photos[2]), "--kind", "image"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["path"] == str(photos[2]) and {h["kind"] for h in hits} == {"image"}
+    assert main(["--library", path, "search", "--json", "bread kind:photo"]) == 0
+    assert {h["kind"] for h in json.loads(capsys.readouterr().out)} <= {"image"}
+    assert main(["--library", path, "search", "--json", "tomatoes type:md"]) == 0
+    assert [Path(h["path"]).name for h in json.loads(capsys.readouterr().out)
+            if h["kind"] == "text"] == ["bread.md"]
+    assert main(["--library", path, "search"]) == 1  # nothing to search for: one plain sentence
+    assert "Say what to search for" in capsys.readouterr().err
