@@ -170,6 +170,7 @@ def take(work: Path, out: Path) -> int:
     window.grab().save(str(out / "main-photos.png"))
     shot(window, "tour-4-photos.png")
 
+    window.map_tab.space.setCurrentIndex(1)  # passages: a point each, the clusters show best
     window.tabs.setCurrentWidget(window.map_tab)
     wait(lambda: window.map_tab.current is not None and window.map_tab.running is None, 900)
     search(window, "how do I make a python script executable on unix")
