@@ -6,9 +6,10 @@ the list add, remove and re-scan folders; the footer opens the list of skipped f
 
 from __future__ import annotations
 
+import enum
 import os
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,32 +29,52 @@ from desktop.core.common.records import FolderSummary
 from desktop.gui.common.rows import paint_selection, text_role
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # the folder's state line, translated text
+TONE_ROLE = Qt.ItemDataRole.UserRole + 3  # a Tone: how the state line is coloured (never read from its words)
 Index = QModelIndex | QPersistentModelIndex
-NOT_WATCHED = "not watched · "
 
 
-def folder_state(summary: FolderSummary, indexing: bool) -> str:
+class Tone(enum.IntEnum):
+    NORMAL = 0
+    ATTENTION = 1  # photos waiting for the model, files that could not be indexed
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Sidebar", text)
+
+
+def item_count(count: int) -> str:
+    return tr("1 item") if count == 1 else tr("{count} items").format(count=count)
+
+
+def not_watched(state: str) -> str:
+    """'not watched' leads the line: a narrow sidebar elides the end."""
+    return tr("not watched · {state}").format(state=state)
+
+
+def folder_state(summary: FolderSummary, indexing: bool) -> tuple[str, Tone]:
     counts = summary.counts
     indexed = counts.get("indexed", 0)
     pending = counts.get("pending", 0)
     skipped = counts.get("skipped", 0)
     waiting = counts.get("waiting_model", 0)
-    items = f"{indexed} item" + ("" if indexed == 1 else "s")
+    items = item_count(indexed)
     if indexing:
-        return f"{items} · indexing…"
+        return tr("{items} · indexing…").format(items=items), Tone.NORMAL
     parts = [items]
     if summary.scanned_at is None and not indexed:
-        return "not scanned yet"
+        return tr("not scanned yet"), Tone.NORMAL
     if pending:
-        parts.append(f"{pending} to index")
+        parts.append(tr("{count} to index").format(count=pending))
     if waiting:
-        parts.append(f"{waiting} photo{'s' if waiting != 1 else ''} wait for model")
+        parts.append(tr("1 photo waits for model") if waiting == 1
+                     else tr("{count} photos wait for model").format(count=waiting))
     if skipped:
-        parts.append(f"{skipped} error{'s' if skipped != 1 else ''}")
+        parts.append(tr("1 error") if skipped == 1 else tr("{count} errors").format(count=skipped))
     if not pending and not waiting and not skipped:
-        parts.append("up to date")
-    return " · ".join(parts)
+        parts.append(tr("up to date"))
+    tone = Tone.ATTENTION if waiting or skipped else Tone.NORMAL
+    return " · ".join(parts), tone
 
 
 class FolderDelegate(QStyledItemDelegate):
@@ -76,7 +97,8 @@ class FolderDelegate(QStyledItemDelegate):
         state = index.data(STATE_ROLE) or ""
         colour = option.palette.color(text_role(option))
         colour.setAlphaF(0.62)
-        if ("error" in state or "wait" in state) and not option.state & QStyle.StateFlag.State_Selected:
+        attention = index.data(TONE_ROLE) == Tone.ATTENTION
+        if attention and not option.state & QStyle.StateFlag.State_Selected:
             colour = QColor("#b45309")  # amber: needs attention, not alarming
         painter.setPen(colour)
         painter.setFont(option.font)
@@ -96,21 +118,21 @@ class Sidebar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
-        heading = QLabel("Folders")
+        heading = QLabel(self.tr("Folders"))
         heading.setObjectName("sidebarHeading")
         self.list = QListWidget()
         self.list.setItemDelegate(FolderDelegate(self.list))
         self.list.setFrameShape(QListWidget.Shape.NoFrame)
-        self.list.setAccessibleName("Library folders")
+        self.list.setAccessibleName(self.tr("Library folders"))
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         style = self.style()
         icon = style.standardIcon
         SP = QStyle.StandardPixmap
-        self.add_button = self._tool(icon(SP.SP_FileDialogNewFolder), "Add a folder… (Ctrl+O)")
-        self.remove_button = self._tool(icon(SP.SP_TrashIcon), "Remove the selected folder from the library")
-        self.rescan_button = self._tool(icon(SP.SP_BrowserReload), "Re-scan all folders (F5)")
+        self.add_button = self._tool(icon(SP.SP_FileDialogNewFolder), self.tr("Add a folder… (Ctrl+O)"))
+        self.remove_button = self._tool(icon(SP.SP_TrashIcon), self.tr("Remove the selected folder from the library"))
+        self.rescan_button = self._tool(icon(SP.SP_BrowserReload), self.tr("Re-scan all folders (F5)"))
         self.add_button.clicked.connect(self.add_requested)
         self.remove_button.clicked.connect(self._remove_clicked)
         self.rescan_button.clicked.connect(self.rescan_requested)
@@ -135,6 +157,7 @@ class Sidebar(QWidget):
         layout.addLayout(buttons)
         self._summaries: list[FolderSummary] = []
         self._watch_notes: dict[str, str] = {}  # folder -> why it is not watched (gui/library/watch.py)
+        self._states: dict[str, str] = {}  # folder -> its state line without the 'not watched' note
         self.show_loading()
 
     @staticmethod
@@ -150,9 +173,9 @@ class Sidebar(QWidget):
         """Before the library's first status is read: say nothing about it rather than "empty"."""
         self.list.blockSignals(True)
         self.list.clear()
-        item = QListWidgetItem("All folders")
+        item = QListWidgetItem(self.tr("All folders"))
         item.setData(PATH_ROLE, None)
-        item.setData(STATE_ROLE, "reading the library…")
+        item.setData(STATE_ROLE, self.tr("reading the library…"))
         self.list.addItem(item)
         self.list.setCurrentItem(item)
         self.list.blockSignals(False)
@@ -169,17 +192,20 @@ class Sidebar(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         total = sum(f.counts.get("indexed", 0) for f in folders)
-        everything = QListWidgetItem("All folders")
+        self._states = {}
+        everything = QListWidgetItem(self.tr("All folders"))
         everything.setData(PATH_ROLE, None)
-        items = f"{total} item{'s' if total != 1 else ''}"
-        everything.setData(STATE_ROLE, items if folders or new else "drop folders here to add them")
+        everything.setData(STATE_ROLE, item_count(total) if folders or new
+                           else self.tr("drop folders here to add them"))
         self.list.addItem(everything)
         selected = everything
         for summary in folders:
             item = QListWidgetItem(os.path.basename(summary.path.rstrip("/")) or summary.path)
             item.setData(PATH_ROLE, summary.path)
             busy = indexing is None or summary.path in indexing
-            item.setData(STATE_ROLE, folder_state(summary, busy))
+            state, tone = folder_state(summary, busy)
+            self._states[summary.path] = state
+            item.setData(TONE_ROLE, int(tone))
             item.setToolTip(summary.path)
             self._note_watch(item)
             self.list.addItem(item)
@@ -189,7 +215,9 @@ class Sidebar(QWidget):
             item = QListWidgetItem(os.path.basename(path.rstrip("/")) or path)
             item.setData(PATH_ROLE, path)
             busy = indexing is not None and path in indexing
-            item.setData(STATE_ROLE, "indexing…" if busy else "waiting to be indexed")
+            state = self.tr("indexing…") if busy else self.tr("waiting to be indexed")
+            self._states[path] = state
+            item.setData(STATE_ROLE, state)
             item.setToolTip(path)
             self.list.addItem(item)
             if path == current:
@@ -210,14 +238,15 @@ class Sidebar(QWidget):
         path = item.data(PATH_ROLE)
         if path is None:
             return
-        state = (item.data(STATE_ROLE) or "").removeprefix(NOT_WATCHED)
+        state = self._states.get(path, item.data(STATE_ROLE) or "")
         note = self._watch_notes.get(path)
-        item.setData(STATE_ROLE, NOT_WATCHED + state if note else state)  # first: a narrow sidebar elides the end
+        item.setData(STATE_ROLE, not_watched(state) if note else state)
         item.setToolTip(f"{path}\n{note}" if note else path)
 
     def set_skipped(self, count: int) -> None:
         self.skipped_button.setVisible(count > 0)
-        self.skipped_button.setText(f"⚠  {count} file{'s' if count != 1 else ''} skipped — show why")
+        self.skipped_button.setText(self.tr("⚠  1 file skipped — show why") if count == 1
+                                    else self.tr("⚠  {count} files skipped — show why").format(count=count))
 
     def selected_folder(self) -> str | None:
         item = self.list.currentItem()
