@@ -51,3 +51,23 @@ def test_a_minus_before_a_number_is_not_an_exclusion():
     parsed = parse("Why does -22 // 10 return -3?")
     assert parsed.excluded == () and "-22" in parsed.text
     assert parse("beach -people").excluded == ("people",)
+
+
+def test_quotes_nobody_holds_are_emphasis_among_other_words(tmp_path):
+    from desktop.core.common.jobs import run_job
+    from desktop.core.library import Library
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "imports.txt").write_text("Put imports at the top of a module, one per line, standard library first.\n")
+    (folder / "cake.txt").write_text("A chocolate cake needs cocoa, butter, sugar and eggs.\n")
+    lib = Library.open(tmp_path / "lib")
+    try:
+        run_job(lib.index([folder]))
+        names = [h.path.rsplit("/", 1)[-1] for h in lib.search_documents(
+            'What are the "best practices" for using import in a module?')]
+        assert names and names[0] == "imports.txt"
+        assert lib.search_documents('"best practices"') == []  # a phrase alone stays exact
+        assert [h.path.rsplit("/", 1)[-1] for h in lib.search_documents('"chocolate cake" eggs')] == ["cake.txt"]
+    finally:
+        lib.close()

@@ -8,6 +8,8 @@ means "the words, in this order" exactly as FTS5 reads them (stemmed, case-folde
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import and_, func, or_, select, text
 
 from desktop.core.catalog import FileRecord, FileStatus
@@ -50,12 +52,23 @@ def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuer
     with ws.catalog.session() as session:
         ids = set(session.scalars(select(FileRecord.id).where(and_(*conditions))))
         if parsed is not None and ids:
+            loose = _has_free_words(parsed)
             for phrase in parsed.phrases if kind == "text" else ():
-                ids &= _files_with(session, phrase)
+                held = _files_with(session, phrase)
+                # Quotes among other words that no document holds at all are emphasis, not a demand
+                # (the FAQ's 'What are the "best practices" for using import in a module?' found
+                # nothing): the phrase's words still count, the requirement goes. A query of phrases
+                # alone stays exact.
+                if held or not loose:
+                    ids &= held
             for excluded in parsed.excluded:
                 ids -= _files_with(session, excluded) if kind == "text" else set()
                 ids -= _files_named(session, excluded)
     return ids
+
+
+def _has_free_words(parsed: ParsedQuery) -> bool:
+    return any(ch.isalnum() for ch in re.sub(r'"[^"]*"', " ", parsed.text))
 
 
 def _escape(value: str) -> str:
