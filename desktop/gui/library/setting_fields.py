@@ -3,13 +3,16 @@
 A yes/no setting is a checkbox, a number a spin box bounded by the setting's minimum and maximum,
 a setting with choices a list to pick from, a list or a text a line; a setting that names a file
 gets a Browse button. Each carries the setting's help as its tooltip and caption.
+
+The core declares the labels, help, choices and section names in English with no Qt; they are the
+source text of the translation context "settings", translated here when they are shown.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,8 +46,21 @@ class NumberField(QSpinBox):
             event.ignore()  # handed on to the scroll area around the form
 
 
+def setting_text(text: str) -> str:
+    """A label, help line, choice or section name declared in desktop.core.common.settings, translated."""
+    return QCoreApplication.translate("settings", text) if text else text
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SettingFields", text)
+
+
 def label_of(setting: Setting) -> str:
-    return setting.label or setting.key.replace("_", " ").capitalize()
+    return setting_text(setting.label or setting.key.replace("_", " ").capitalize())
+
+
+def help_of(setting: Setting) -> str:
+    return setting_text(setting.help)
 
 
 def check_parts(help_text: str) -> tuple[str, str]:
@@ -64,13 +80,14 @@ def make_editor(setting: Setting, value: Any) -> QWidget:
     default = setting.default
     if isinstance(default, bool):
         # A checkbox line does not wrap: what follows a colon in the help goes to the caption below.
-        check_text = check_parts(setting.help)[0]
+        check_text = check_parts(help_of(setting))[0]
         editor: QWidget = QCheckBox(check_text[:1].upper() + check_text[1:])
         editor.setChecked(bool(value))
     elif setting.choices:
         editor = QComboBox()
-        editor.addItems(list(setting.choices))
-        editor.setCurrentText(str(value))
+        for choice in setting.choices:  # shown translated, stored as declared
+            editor.addItem(setting_text(choice), choice)
+        show_value(editor, value)
     elif isinstance(default, int):
         editor = NumberField()
         editor.setRange(setting.minimum if setting.minimum is not None else 0,
@@ -79,9 +96,9 @@ def make_editor(setting: Setting, value: Any) -> QWidget:
     else:
         editor = QLineEdit(", ".join(value) if isinstance(value, list) else str(value or ""))
         if setting.picks_file:
-            editor.setPlaceholderText("none — looked up in the Hugging Face cache" if setting.resets == "clip"
-                                      else "none")
-    editor.setToolTip(setting.help)
+            editor.setPlaceholderText(tr("none — looked up in the Hugging Face cache") if setting.resets == "clip"
+                                      else tr("none"))
+    editor.setToolTip(help_of(setting))
     return editor
 
 
@@ -91,7 +108,8 @@ def editor_value(setting: Setting, editor: QWidget) -> Any:
     if isinstance(editor, QSpinBox):
         return editor.value()
     if isinstance(editor, QComboBox):
-        return editor.currentText()
+        value = editor.currentData()
+        return editor.currentText() if value is None else value
     assert isinstance(editor, QLineEdit)
     text = editor.text().strip()
     if isinstance(setting.default, list):
@@ -105,7 +123,11 @@ def show_value(editor: QWidget, value: Any) -> None:
     elif isinstance(editor, QSpinBox):
         editor.setValue(int(value))
     elif isinstance(editor, QComboBox):
-        editor.setCurrentText(str(value))
+        row = editor.findData(str(value))
+        if row >= 0:
+            editor.setCurrentIndex(row)
+        else:
+            editor.setCurrentText(str(value))
     elif isinstance(editor, QLineEdit):
         editor.setText(", ".join(value) if isinstance(value, list) else str(value))
 
@@ -119,13 +141,13 @@ def field_row(setting: Setting, editor: QWidget) -> QWidget:
     if setting.picks_file and isinstance(editor, QLineEdit):
         line = QHBoxLayout()
         line.addWidget(editor, 1)
-        browse = QPushButton("Browse…")
+        browse = QPushButton(tr("Browse…"))
         browse.clicked.connect(lambda: _browse(setting, editor))
         line.addWidget(browse)
         rows.addLayout(line)
     else:
         rows.addWidget(editor)
-    caption_text = check_parts(setting.help)[1] if isinstance(setting.default, bool) else setting.help
+    caption_text = check_parts(help_of(setting))[1] if isinstance(setting.default, bool) else help_of(setting)
     if caption_text:
         caption = QLabel(caption_text)
         caption.setWordWrap(True)
@@ -135,8 +157,9 @@ def field_row(setting: Setting, editor: QWidget) -> QWidget:
 
 
 def _browse(setting: Setting, editor: QLineEdit) -> None:
-    title, filters = (("Choose CLIP weights", WEIGHT_FILTER) if setting.resets == "clip"
-                      else (f"Choose the {label_of(setting).lower()}", "All files (*)"))
+    weights_filter = QCoreApplication.translate("PhotoModelSetup", WEIGHT_FILTER)  # marked there
+    title, filters = ((tr("Choose CLIP weights"), weights_filter) if setting.resets == "clip"
+                      else (tr("Choose: {setting}").format(setting=label_of(setting)), tr("All files (*)")))
     path, _ = QFileDialog.getOpenFileName(editor, title, "", filters)
     if path:
         editor.setText(path)
