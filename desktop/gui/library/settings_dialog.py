@@ -26,9 +26,16 @@ from PySide6.QtWidgets import (
 
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.settings import SECTIONS, SETTINGS
-from desktop.gui.library.setting_fields import editor_value, field_row, label_of, make_editor, show_value
+from desktop.gui.library.setting_fields import (
+    editor_value,
+    field_row,
+    label_of,
+    make_editor,
+    setting_text,
+    show_value,
+)
 
-ADVANCED = "Advanced"
+ADVANCED = "Advanced"  # the core's section name (source text; shown through setting_text)
 
 
 class SettingsDialog(QDialog):
@@ -37,7 +44,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, library: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.resize(640, 620)
         self.library = library
         self.values: dict[str, Any] = library.settings()
@@ -49,7 +56,7 @@ class SettingsDialog(QDialog):
             keys = [key for key, s in SETTINGS.items() if s.section == section]
             if not keys:
                 continue
-            box = QGroupBox("" if section == ADVANCED else section)
+            box = QGroupBox("" if section == ADVANCED else setting_text(section))
             form = QFormLayout(box)
             for key in keys:
                 editor = self.editors[key] = make_editor(SETTINGS[key], self.values.get(key, SETTINGS[key].default))
@@ -93,7 +100,7 @@ class SettingsDialog(QDialog):
     def _fold(self, box: QGroupBox) -> QToolButton:
         """The Advanced group starts folded; its heading opens it."""
         button = QToolButton()
-        button.setText(ADVANCED)
+        button.setText(setting_text(ADVANCED))
         button.setCheckable(True)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setArrowType(Qt.ArrowType.RightArrow)
@@ -125,7 +132,7 @@ class SettingsDialog(QDialog):
             try:
                 self.library.set_setting(key, value)
             except (SemdeskError, ValueError) as error:
-                self.error.setText(f"{label_of(SETTINGS[key])}: {error}")
+                self.error.setText(self.tr("{setting}: {error}").format(setting=label_of(SETTINGS[key]), error=error))
                 self.error.show()
                 if SETTINGS[key].section == ADVANCED and self.advanced_button is not None:
                     self.advanced_button.setChecked(True)
@@ -146,9 +153,9 @@ class SettingsDialog(QDialog):
 
     def ask_reindex(self) -> bool:
         answer = QMessageBox.question(
-            self.parentWidget(), "Re-index with the new model?",
-            "The library's items were read with the previous model. Re-index now so that search uses the new "
-            "one? This runs in the background and can be cancelled.",
+            self.parentWidget(), self.tr("Re-index with the new model?"),
+            self.tr("The library's items were read with the previous model. Re-index now so that search uses the "
+                    "new one? This runs in the background and can be cancelled."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
         )
         return answer == QMessageBox.StandardButton.Yes
