@@ -234,3 +234,38 @@ def test_a_long_model_load_says_it_is_the_one_time_preparation(qtbot, monkeypatc
     state.ready()  # a quick, warm start never shows the preparation line
     qtbot.wait(120)
     assert state.text() == ""
+
+
+# -- 21: a photo's caption is its searchable text, not a document of its own ------------------------
+
+def test_caption_sidecars_and_descriptions_become_the_photos_text(tmp_path) -> None:
+    from PIL import Image
+
+    from desktop.core.library import Library
+    from tests.conftest import index
+
+    folder = tmp_path / "Pictures"
+    folder.mkdir()
+    Image.new("RGB", (64, 48), (200, 40, 40)).save(folder / "party.png")
+    (folder / "party.txt").write_text("Sam blowing out the candles on a chocolate birthday cake", encoding="utf-8")
+    Image.new("RGB", (64, 48), (40, 40, 200)).save(folder / "harbour.jpg")
+    (folder / "harbour.jpg.xmp").write_text(
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt>'
+        '<rdf:li xml:lang="x-default">Fishing boats in the harbour at dawn</rdf:li></rdf:Alt></dc:description>'
+        "</rdf:Description></rdf:RDF></x:xmpmeta>", encoding="utf-8")
+    exif = Image.Exif()
+    exif[0x010E] = "A lighthouse on the rocky cape"
+    Image.new("RGB", (64, 48), (40, 200, 40)).save(folder / "cape.jpg", exif=exif)
+    (folder / "shopping list.txt").write_text("eggs, flour and milk for the pancakes", encoding="utf-8")
+
+    with Library.open(tmp_path / "lib") as lib:  # no photo model: the captions are found as keywords
+        index(lib, folder)
+        documents = {hit.path.rsplit("/", 1)[-1] for hit in lib.search_documents("birthday cake candles")}
+        assert "party.txt" not in documents  # the caption is no document of its own
+        assert {h.path.rsplit("/", 1)[-1] for h in lib.search_documents("pancakes")} == {"shopping list.txt"}
+        assert lib.status().kinds.get("text") == 1
+        found = lambda q: [h.path.rsplit("/", 1)[-1] for h in lib.search_photos(q)]  # noqa: E731
+        assert found("birthday cake") == ["party.png"]
+        assert found("fishing boats harbour") == ["harbour.jpg"]
+        assert found("lighthouse") == ["cape.jpg"]

@@ -47,10 +47,11 @@ def delete_files(session: Session, file_ids: Sequence[int]) -> list[int]:
     return chunk_ids
 
 
-def index_file_name(session: Session, file_id: int, path: str, title: str | None) -> None:
+def index_file_name(session: Session, file_id: int, path: str, title: str | None, extra: str = "") -> None:
+    """The file's keyword row: its name, title and `extra` words (a photo's caption)."""
     name = os.path.basename(path)
     stem = os.path.splitext(name)[0].replace("_", " ").replace("-", " ")
-    words = displayable(f"{name} {stem} {title or ''}")
+    words = displayable(f"{name} {stem} {title or ''} {extra}".strip())
     session.execute(text("DELETE FROM file_fts WHERE rowid = :id"), {"id": file_id})
     session.execute(text("INSERT INTO file_fts(rowid, name) VALUES (:id, :name)"), {"id": file_id, "name": words})
 

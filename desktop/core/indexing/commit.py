@@ -86,7 +86,8 @@ def store_batch(ws: Workspace, writes: list[FileWrite], *, text_version: int, im
                         )
                     )
                     new_photos.append((record.id, write.photo_vector))
-            index_file_name(session, record.id, record.path, record.title)
+            caption = prepared.caption if isinstance(prepared, PreparedImage) else ""
+            index_file_name(session, record.id, record.path, record.title, caption)
     ws.indexes.forget(
         chunk_ids=dropped_chunks, photo_ids=[w.prepared.file_id for w in writes if w.prepared.kind == "image"]
     )

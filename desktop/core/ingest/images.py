@@ -14,6 +14,7 @@ from io import BytesIO
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop.core.common.errors import SkipFile
+from desktop.core.ingest.captions import embedded_caption
 from desktop.core.ingest.exif import camera_of, taken_at_of
 
 try:  # HEIC photos are often named .jpg: registering the opener lets Pillow sniff them
@@ -34,6 +35,7 @@ class Photo:
     height: int
     taken_at: float | None  # POSIX time from EXIF, local time when no offset is recorded
     camera: str | None  # "Make Model"
+    caption: str = ""  # EXIF ImageDescription / XMP dc:description written into the file
 
 
 def load_photo(data: bytes, *, max_pixels: int, target_size: int = 448, longest: int = 0) -> Photo:
@@ -74,6 +76,7 @@ def _load(data: bytes, max_pixels: int, target_size: int, longest: int) -> Photo
     image.load()  # the full decode happens here, inside the caller's error handling
     orientation = _orientation(image)
     taken_at, camera = taken_at_of(image), camera_of(image)
+    caption = embedded_caption(image)
     try:
         image = ImageOps.exif_transpose(image)
     except Exception:
@@ -82,7 +85,7 @@ def _load(data: bytes, max_pixels: int, target_size: int, longest: int) -> Photo
         width, height = height, width
     image = _to_rgb(image)
     image = _shrink(image, fitted_size(image.size, target_size, longest))
-    return Photo(image=image, width=width, height=height, taken_at=taken_at, camera=camera)
+    return Photo(image=image, width=width, height=height, taken_at=taken_at, camera=camera, caption=caption)
 
 
 def _orientation(image: Image.Image) -> int:

@@ -16,6 +16,7 @@ from desktop.core.common.atomic import write_bytes_atomically
 from desktop.core.common.embedding_input import passage_input
 from desktop.core.common.errors import SkipFile
 from desktop.core.common.text import displayable
+from desktop.core.ingest.captions import join_captions, sidecar_caption
 from desktop.core.ingest.chunk import Span, chunk_spans_in_pieces
 from desktop.core.ingest.extract import extract_text
 from desktop.core.ingest.images import load_photo, make_thumbnail, thumbnail_relpath
@@ -64,6 +65,7 @@ class PreparedImage(Prepared):
     height: int = 0
     taken_at: float | None = None
     camera: str | None = None
+    caption: str = ""  # the photo's own words (sidecar files, EXIF/XMP description): its keywords
 
 
 def document_title(extracted_title: str, path: str) -> str:
@@ -145,6 +147,7 @@ def _prepare_image(
         height=photo.height,
         taken_at=photo.taken_at,
         camera=photo.camera,
+        caption=join_captions([photo.caption, sidecar_caption(path)]),
     )
 
 

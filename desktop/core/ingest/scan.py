@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.ingest.captions import image_stems, is_sidecar
 from desktop.core.ingest.kinds import kind_of
 
 
@@ -139,8 +140,12 @@ class _Walker:
                 yield ScanProblem(folder, f"folder could not be read: {_plain(error)}")
                 continue
             subdirs: list[tuple[str, str]] = []
+            # A caption file beside its photo is the photo's text, not a document of its own.
+            stems = image_stems({e.name for e in entries}, lambda n: kind_of(n) == "image")
             for entry in entries:
                 name = entry.name
+                if is_sidecar(name, stems):
+                    continue
                 if not self.include_hidden and name.startswith("."):
                     continue
                 child_rel = f"{rel}/{name}" if rel else name
