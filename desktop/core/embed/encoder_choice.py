@@ -13,6 +13,7 @@ version of its own; fp32, bf16 and PyTorch agree to a cosine of 0.9999 and share
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -60,6 +61,7 @@ class Figure:
     note: str = ""
 
 
+@functools.lru_cache(maxsize=1)  # asked on every query: read /proc/cpuinfo once per process
 def cpu_fingerprint() -> tuple[str, str]:
     """(CPU model name, a short hash of its model name and feature flags)."""
     name, flags = platform.processor() or platform.machine(), ""
@@ -212,15 +214,21 @@ def measured_choice(source: str) -> dict[str, Any] | None:
     return read_record(source)
 
 
+_TORCH_FREE: set[str] = set()  # asked on every query: a folder that qualified once stays qualified
+
+
 def torch_free_possible(source: str) -> bool:
     from desktop.core.embed.hf_tokenize import NotTorchFree, read_layout
 
+    if source in _TORCH_FREE:
+        return True
     if not _openvino_installed():
         return False
     try:
         read_layout(source)
     except NotTorchFree:
         return False
+    _TORCH_FREE.add(source)
     return True
 
 
