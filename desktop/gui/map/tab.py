@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QThreadPool, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.common.errors import Cancelled
@@ -20,32 +20,50 @@ from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.workers import Throttle, Workers
 from desktop.gui.map.canvas import MapCanvas
 
-SPACES = [("Documents", "text"), ("Passages", "passages"), ("Photos", "image")]  # passages: a point each
-COLOURS = [("Cluster", "cluster"), ("Folder", "folder"), ("File type", "kind"), ("Date", "date")]
+# Names marked for translation here (context MapTab), translated when the combo boxes are filled.
+SPACES = [(QT_TRANSLATE_NOOP("MapTab", "Documents"), "text"), (QT_TRANSLATE_NOOP("MapTab", "Passages"), "passages"),
+          (QT_TRANSLATE_NOOP("MapTab", "Photos"), "image")]  # passages: a point each
+COLOURS = [(QT_TRANSLATE_NOOP("MapTab", "Cluster"), "cluster"), (QT_TRANSLATE_NOOP("MapTab", "Folder"), "folder"),
+           (QT_TRANSLATE_NOOP("MapTab", "File type"), "kind"), (QT_TRANSLATE_NOOP("MapTab", "Date"), "date")]
 
 
 OPENING_STEPS = ("", "reading the library", "reading titles and dates")  # a saved map's steps: no layout
 
 
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MapTab", text)
+
+
 def photo_map_note(waiting: int, problem: str | None) -> str:
     """Why the photo map is empty: photos waiting for the photo model are not "no photos" (issue 13)."""
+    if waiting == 1:
+        return tr("1 photo waits for the photo model: it appears here once it is set up (see the banner above "
+                  "the photos).")
     if waiting:
-        return (f"{waiting:,} photo{'s' if waiting != 1 else ''} wait{'s' if waiting == 1 else ''} for the photo "
-                "model: they appear here once it is set up (see the banner above the photos).")
+        return tr("{count} photos wait for the photo model: they appear here once it is set up (see the banner "
+                  "above the photos).").format(count=f"{waiting:,}")
     if problem:
-        return "The photo map needs the photo model: " + problem
-    return "No photos to map yet. Add a folder with pictures to the library."
+        return tr("The photo map needs the photo model: {problem}").format(problem=problem)
+    return tr("No photos to map yet. Add a folder with pictures to the library.")
 
 
 def selection_words(space: str, points: int, files: int) -> tuple[str, str]:
     """(the selection bar's text, the label of "Find similar"): the same counts in both. On the
-    passages map a point is a passage, so "265 selected" once became "Similar to 19 items" (issue 13)."""
-    noun = "photo" if space == "image" else "document"
-    things = f"{files:,} {noun}{'s' if files != 1 else ''}"
+    passages map a point is a passage, so "265 selected" once became "Similar to 19 items" (issue 13).
+    Whole sentences for translators: the counts are filled in after translation."""
+    n_points, n_files = f"{points:,}", f"{files:,}"
     if space == "passages":
-        passages = f"{points:,} passage{'s' if points != 1 else ''}"
-        return f"{passages} selected, in {things}", f"the {passages} selected on the map (in {things})"
-    return f"{points:,} selected", f"the {things} selected on the map"
+        passages = tr("1 passage") if points == 1 else tr("{count} passages").format(count=n_points)
+        things = tr("1 document") if files == 1 else tr("{count} documents").format(count=n_files)
+        return (tr("{passages} selected, in {documents}").format(passages=passages, documents=things),
+                tr("the {passages} selected on the map (in {documents})").format(passages=passages, documents=things))
+    if space == "image":
+        things = tr("the photo selected on the map") if files == 1 else \
+            tr("the {count} photos selected on the map").format(count=n_files)
+    else:
+        things = tr("the document selected on the map") if files == 1 else \
+            tr("the {count} documents selected on the map").format(count=n_files)
+    return tr("{count} selected").format(count=n_points), things
 
 
 def item_hit(item: Any, kind: str) -> Hit:
@@ -85,26 +103,30 @@ class MapTab(QWidget):
     def _build(self) -> None:
         self.space = QComboBox()
         for text, value in SPACES:
-            self.space.addItem(text, value)
+            self.space.addItem(self.tr(text), value)
+        self.space.setAccessibleName(self.tr("Map of"))
         self.colour = QComboBox()
         for text, value in COLOURS:
-            self.colour.addItem(text, value)
+            self.colour.addItem(self.tr(text), value)
+        self.colour.setAccessibleName(self.tr("Colour by"))
         self.lasso = QToolButton()
-        self.lasso.setText("Lasso")
+        self.lasso.setText(self.tr("Lasso"))
         self.lasso.setCheckable(True)
-        self.lasso.setToolTip("Draw around points to select them (or hold Shift and drag)")
+        self.lasso.setToolTip(self.tr("Draw around points to select them (or hold Shift and drag)"))
         self.fit = QToolButton()
-        self.fit.setText("Fit")
-        self.fit.setToolTip("Show the whole map")
-        self.rearrange = QPushButton("Re-arrange")
-        self.rearrange.setToolTip("Lay the map out again from scratch (new items are otherwise added in place)")
-        self.cancel = QPushButton("Cancel")
+        self.fit.setText(self.tr("Fit"))
+        self.fit.setToolTip(self.tr("Show the whole map"))
+        self.rearrange = QPushButton(self.tr("Re-arrange"))
+        self.rearrange.setToolTip(self.tr("Lay the map out again from scratch (new items are otherwise added in "
+                                          "place)"))
+        self.cancel = QPushButton(self.tr("Cancel"))
         self.cancel.hide()
         self.status = ElidedLabel()  # long progress lines shorten instead of widening the window
         self.status.setObjectName("mapStatus")
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        for widget in (QLabel("Show"), self.space, QLabel("Colour by"), self.colour, self.lasso, self.fit):
+        for widget in (QLabel(self.tr("Show")), self.space, QLabel(self.tr("Colour by")), self.colour, self.lasso,
+                       self.fit):
             top.addWidget(widget)
         top.addWidget(self.status, 1)
         top.addWidget(self.cancel)
@@ -112,13 +134,13 @@ class MapTab(QWidget):
 
         self.canvas = MapCanvas()
         self.selection_label = ElidedLabel()
-        self.similar = QPushButton("Find similar")
-        self.relevant = QPushButton("✓ Relevant")
-        self.not_relevant = QPushButton("✗ Not relevant")
-        self.open_all = QPushButton("Open")
-        self.copy_paths = QPushButton("Copy paths")
+        self.similar = QPushButton(self.tr("Find similar"))
+        self.relevant = QPushButton(self.tr("✓ Relevant"))
+        self.not_relevant = QPushButton(self.tr("✗ Not relevant"))
+        self.open_all = QPushButton(self.tr("Open"))
+        self.copy_paths = QPushButton(self.tr("Copy paths"))
         self.clear_selection = QToolButton()
-        self.clear_selection.setText("Clear")
+        self.clear_selection.setText(self.tr("Clear"))
         self.selection_bar = QWidget()
         bar = QHBoxLayout(self.selection_bar)
         bar.setContentsMargins(0, 0, 0, 0)
@@ -171,7 +193,7 @@ class MapTab(QWidget):
         self.stale.clear()
         self.select([])
         self.canvas.set_map(None, self.colour_by)
-        self.canvas.empty_text = "The map appears here."
+        self.canvas.empty_text = self.tr("The map appears here.")
         if self.isVisible():
             self.ensure()
 
@@ -199,10 +221,10 @@ class MapTab(QWidget):
         options = self.options
         self.rearrange.setEnabled(False)
         self.cancel.show()
-        self.status.setText("Preparing the map…")
+        self.status.setText(self.tr("Preparing the map…"))
         if self.current is None:
             # A saved map opens in a moment: "Laying out…" only once the job says it lays one out.
-            self.canvas.empty_text = "Opening the map…"
+            self.canvas.empty_text = self.tr("Opening the map…")
             self.canvas.update()
 
         def work(report: Callable[[Progress], None]) -> Any:
@@ -232,7 +254,7 @@ class MapTab(QWidget):
     def _progress(self, progress: Progress) -> None:
         self.status.setText(progress.message or progress.describe())
         if self.current is None and progress.message not in OPENING_STEPS:
-            self.canvas.empty_text = "Laying out the map… (the first map takes a while)"
+            self.canvas.empty_text = self.tr("Laying out the map… (the first map takes a while)")
             self.canvas.update()
 
     def _finish(self) -> None:
@@ -244,24 +266,38 @@ class MapTab(QWidget):
         self._finish()
         self.maps[space] = data
         self.stale.discard(space)
-        placed = f", {data.placed:,} added since the last arrangement" if data.placed else ""
-        noun = {"text": "documents", "passages": "passages"}.get(space, "photos")
-        self.status.setText(f"{len(data):,} {noun}, {len(data.labels)} named clusters{placed}")
+        self.status.setText(self._summary(space, data))
         if space == self.space_value:
             self._show(data)
         self.ensure()  # the user may have switched to another space meanwhile
 
+    def _summary(self, space: str, data: Any) -> str:
+        """'1,234 documents, 12 named clusters, 5 added since the last arrangement', in whole phrases."""
+        tr, count = self.tr, f"{len(data):,}"
+        if space == "text":
+            items = tr("1 document") if len(data) == 1 else tr("{count} documents").format(count=count)
+        elif space == "passages":
+            items = tr("1 passage") if len(data) == 1 else tr("{count} passages").format(count=count)
+        else:
+            items = tr("1 photo") if len(data) == 1 else tr("{count} photos").format(count=count)
+        clusters = len(data.labels)
+        named = tr("1 named cluster") if clusters == 1 else tr("{count} named clusters").format(count=clusters)
+        if not data.placed:
+            return tr("{items}, {clusters}").format(items=items, clusters=named)
+        return tr("{items}, {clusters}, {added} added since the last arrangement").format(
+            items=items, clusters=named, added=f"{data.placed:,}")
+
     def _failed(self, space: str, error: BaseException) -> None:
         self._finish()
         if isinstance(error, Cancelled):
-            self.status.setText("Map cancelled.")
+            self.status.setText(self.tr("Map cancelled."))
             return
-        self.status.setText("The map could not be made.")
+        self.status.setText(self.tr("The map could not be made."))
         self.failed.emit(error)
 
     def _show(self, data: Any) -> None:
         if data.kind == "text":
-            self.canvas.empty_text = "No documents to map yet. Add a folder to the library."
+            self.canvas.empty_text = self.tr("No documents to map yet. Add a folder to the library.")
         else:
             self.canvas.empty_text = self.photo_note.get(self.space_value) or photo_map_note(0, None)
         self.select([])
@@ -271,7 +307,7 @@ class MapTab(QWidget):
     def _space_changed(self) -> None:
         data = self.current
         if data is None:
-            self.canvas.empty_text = "Preparing the map…"
+            self.canvas.empty_text = self.tr("Preparing the map…")
         self.canvas.set_map(data, self.colour_by)
         self.select([])
         self._apply_highlight()
@@ -315,8 +351,8 @@ class MapTab(QWidget):
         self.selection_label.setText(selection_words(self.space_value, count, len(self.selected_file_ids()))[0])
         for button in (self.relevant, self.not_relevant):
             button.setEnabled(bool(self.query))
-            button.setToolTip(f"Mark the selection for “{self.query}”" if self.query
-                              else "Type a query first: marks belong to a query")
+            button.setToolTip(self.tr("Mark the selection for “{query}”").format(query=self.query) if self.query
+                              else self.tr("Type a query first: marks belong to a query"))
 
     def _clicked(self, item: Any) -> None:
         self.select([item.index])
