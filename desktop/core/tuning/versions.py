@@ -232,7 +232,8 @@ def _embed_missing(
         todo = [r for r in batch if r[0] not in known]
         encoded = {}
         if todo:
-            encoder = encoder or shared_text_encoder(model, int8)  # the indexer's copy, not a second load
+            # The indexer's copy, not a second load; run as the library runs this version (encoder choice).
+            encoder = encoder or shared_text_encoder(model, ws.versions.text_runtime(model, int8))
             matrix = encoder.encode([passage_input(title, text) for _, title, text in todo])
             encoded = {r[0]: matrix[i] for i, r in enumerate(todo)}
         values = [
