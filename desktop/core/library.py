@@ -391,6 +391,12 @@ class Library:
 
         return tune_job(self.workspace, target, settings=settings, cancel=cancel)
 
+    def tune_estimate(self, target: str = "text", *, epochs: int = 1) -> str:
+        """How long `tune` should take, in a sentence, said before it starts."""
+        from desktop.core.tuning.estimate import estimate
+
+        return estimate(self.workspace, target, epochs).sentence()
+
     def keep(self, candidate: Any, *, cancel: CancelToken | None = None) -> Job[Any]:
         """Install a candidate as the active model (re-embeds what it needs, cancellable)."""
         from desktop.core.tuning import keep_job

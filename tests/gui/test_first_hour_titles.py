@@ -269,3 +269,23 @@ def test_caption_sidecars_and_descriptions_become_the_photos_text(tmp_path) -> N
         assert found("birthday cake") == ["party.png"]
         assert found("fishing boats harbour") == ["harbour.jpg"]
         assert found("lighthouse") == ["cape.jpg"]
+
+
+# -- 13: a k-fold round measures only the passages that can change its rankings --------------------
+
+def test_candidate_pool_is_the_nearest_passages_and_the_marked_ones() -> None:
+    import numpy as np
+
+    from desktop.core.tuning.evaluate import Space, candidate_pool
+    from desktop.core.tuning.examples import QueryMarks
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(1000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    space = Space(np.arange(1000, dtype=np.int64) + 5000, vectors)
+    query = vectors[[7]] + 0.01
+    test = QueryMarks("q", positives=(5999,), negatives=(5998,))
+    pool = candidate_pool(space, query, [test], {"q": 5997}, size=50)
+    assert len(pool) <= 53 and {5999, 5998, 5997} <= pool
+    assert set(space.rank(query, k=10)[0]) <= pool  # today's top 10 is inside
+    assert 5007 in pool

@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.embed.int8 import LOCAL_DIR, make_int8_copy
-from desktop.core.tuning.evaluate import Metrics, Space, chunk_inputs, encode_space, stored_space
+from desktop.core.tuning.evaluate import Metrics, Space, candidate_pool, chunk_inputs, encode_space, stored_space
 from desktop.core.tuning.examples import QueryMarks, splits, triplets
 from desktop.core.tuning.rounds import Candidate, collect_rounds, marks_needed, mine_negatives, run_folds
 from desktop.core.tuning.text_train import ModelEncoder, TrainSettings, load_model, train_text
@@ -31,6 +33,8 @@ def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: Cancel
     # With one held-out split, the model measured is the model kept: measured as it will run (int8),
     # its vectors serve Keep as they are. k-fold rounds train models that are never kept (fp32).
     measure_int8 = int8 and len(splits(marks)) == 1
+    k_fold = len(splits(marks)) > 1
+    row_of = {m.query: i for i, m in enumerate(marks)}
 
     def fit(train: list[QueryMarks], mined: dict[str, int], measure: bool = True) -> Job[tuple[Any, Space, Any]]:
         model = load_model(source)
@@ -41,7 +45,16 @@ def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: Cancel
         wrapped: Any = ModelEncoder(model)
         if measure and measure_int8:
             wrapped = yield from _saved_int8(model, work, cancel)
-        space = (yield from encode_space(wrapped, ids, texts, cancel, "measuring")) if measure else before
+        if not measure:
+            return model, before, wrapped.encode
+        pick_ids, pick_texts = ids, texts
+        if k_fold:  # a round's model is never kept: only the passages that can change its rankings
+            trained = {m.query for m in train}
+            tests = [m for m in marks if m.query not in trained]
+            pool = candidate_pool(before, before_queries[[row_of[t.query] for t in tests]], tests, mined)
+            keep = np.isin(ids, np.fromiter(pool, dtype=np.int64, count=len(pool)))
+            pick_ids, pick_texts = ids[keep], [t for t, k in zip(texts, keep, strict=True) if k]
+        space = yield from encode_space(wrapped, pick_ids, pick_texts, cancel, "measuring")
         return model, space, wrapped.encode
 
     olds, news, shown, losses, model, after = yield from run_folds(
