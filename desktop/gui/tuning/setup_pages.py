@@ -211,6 +211,12 @@ class SettingsPage(QWizardPage):
         self.more.toggled.connect(self.fold)
         self.restore = QPushButton("Restore Defaults")
         self.restore.clicked.connect(self.set_defaults)
+        # How long the run will take, said before Next starts it (issue 13).
+        self.estimate = QLabel()
+        self.estimate.setObjectName("tuningEstimate")
+        self.estimate.setWordWrap(True)
+        for spin in self.epochs.values():
+            spin.valueChanged.connect(lambda _v: self.update_estimate())
         for grid in (basic, advanced):
             grid.setColumnStretch(3, 1)  # fields stay narrow, at the left
             grid.setColumnMinimumWidth(0, 260)
@@ -220,6 +226,7 @@ class SettingsPage(QWizardPage):
         layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.advanced)
         layout.addStretch(1)
+        layout.addWidget(self.estimate)
         layout.addWidget(self.restore, 0, Qt.AlignmentFlag.AlignRight)
         self.set_defaults()
 
@@ -238,6 +245,11 @@ class SettingsPage(QWizardPage):
         for target, widgets in self.columns.items():
             for widget in widgets:
                 widget.setVisible(self.wiz.state.target in (target, "both"))
+        self.update_estimate()
+
+    def update_estimate(self) -> None:
+        targets = ["text", "image"] if self.wiz.state.target == "both" else [self.wiz.state.target]
+        self.wiz.estimate({t: self.epochs[t].value() for t in targets}, self.estimate.setText)
 
     def validatePage(self) -> bool:
         defaults = tune_defaults()

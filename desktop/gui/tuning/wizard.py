@@ -133,6 +133,19 @@ class TuneWizard(QWizard):
 
     # -- training ---------------------------------------------------------------------------
 
+    def estimate(self, epochs: dict[str, int], show: Any) -> None:
+        """The run's expected duration (read off the UI thread), handed to `show` as a sentence."""
+        library = self.library
+
+        def work() -> str:
+            names = {"text": "Documents", "image": "Photos"}
+            lines = [library.tune_estimate(t, epochs=n) for t, n in epochs.items()]
+            if len(lines) == 1:
+                return lines[0]
+            return " ".join(f"{names[t]}: {line}" for t, line in zip(epochs, lines, strict=True))
+
+        self.workers.submit(self.workers.catalog, work, done=show, failed=lambda _e: show(""))
+
     def start_training(self) -> None:
         self._drop_candidates()
         targets = ["text", "image"] if self.state.target == "both" else [self.state.target]
