@@ -23,7 +23,7 @@ _PATTERNS = [
     # Roles: :ref:`text <target>` or :file:`path` -> text / path.
     r":[\w.:+-]+:`(?P<keep>[^`<\n]*?)\s*(?:<[^>`\n]*>)?`",
     # Inline literals and interpreted text: ``code`` and `text`_ / `text <url>`_.
-    r"``(?P<keep>[^`\n]+?)``",
+    r"``(?P<keep>[^`]+?)``",  # may wrap onto the next line
     r"`(?P<keep>[^`<\n]+?)\s*(?:<[^>`\n]*>)?`_{0,2}",
     # Markdown links [text](url) and images ![alt](url).
     r"!?\[(?P<keep>[^\]\n]+)\]\([^)\n]*\)",
