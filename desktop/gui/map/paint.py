@@ -11,7 +11,7 @@ import os
 import time
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -215,7 +215,17 @@ def _paint_labels(painter: QPainter, rect: QRectF, transform: QTransform, pictur
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label.label)
 
 
-LEGEND_TITLE = "Legend"
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MapLegend", text)
+
+
+def group_name(name: str, muted: bool) -> str:
+    """A group's name in the legend: the core's fixed words for the grey groups ("other",
+    "unclustered", "unknown date") are translated; cluster, folder, type and date names are data."""
+    return tr(name) if muted else name
+
+
+LEGEND_TITLE = "Legend"  # translated where it is drawn (context MapLegend)
 
 
 def measure_legend(picture: MapPicture, rect: QRectF, font: QFont) -> QRectF:
@@ -247,10 +257,10 @@ def _paint_legend(painter: QPainter, rect: QRectF, picture: MapPicture) -> QRect
     painter.setFont(font)
     metrics = QFontMetricsF(font)
     line = metrics.height() + 3
-    rows = [(f"{name}  ({count:,})", colour) for name, count, colour, _p, _m in picture.groups]
+    rows = [(f"{group_name(name, muted)}  ({count:,})", colour) for name, count, colour, _p, muted in picture.groups]
     if len(rows) > LEGEND_ROWS:  # clusters: the biggest, then how many more (their labels are on the map)
-        rows = [*rows[: LEGEND_ROWS - 1], (f"… {len(rows) - LEGEND_ROWS + 1} more", MUTED)]
-    title = f"{LEGEND_TITLE} {'▸' if picture.legend_folded else '▾'}"
+        rows = [*rows[: LEGEND_ROWS - 1], (tr("… {count} more").format(count=len(rows) - LEGEND_ROWS + 1), MUTED)]
+    title = f"{tr(LEGEND_TITLE)} {'▸' if picture.legend_folded else '▾'}"
     shown = [] if picture.legend_folded else rows
     width = max([metrics.horizontalAdvance(text) + 34 for text, _ in shown] + [metrics.horizontalAdvance(title) + 20])
     box = legend_box(rect, picture.legend_corner, width, line * (len(shown) + 1) + 12)
@@ -278,7 +288,8 @@ def tooltip_html(item: Any, kind: str) -> str:
     when = time.strftime("%Y-%m-%d", time.localtime(item.date)) if item.date > 0 else ""
     parts = [f"<b>{title}</b>", f"<span style='color:#666'>{where}  {when}</span>"]
     if item.label:
-        parts.append(f"<span style='color:#666'>cluster: {html.escape(item.label)}</span>")
+        cluster = tr("cluster: {label}").format(label=html.escape(item.label))
+        parts.append(f"<span style='color:#666'>{cluster}</span>")
     if kind == "image" and item.thumb:
         parts.append(f"<img src='{html.escape(item.thumb)}' width='180'>")
     elif item.snippet:
