@@ -53,7 +53,7 @@ class MapCanvas(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.picture = MapPicture()
         self.lasso_mode = False
-        self.empty_text = "The map appears here."
+        self.empty_text = self.tr("The map appears here.")
         self._scale = 1.0
         self._offset = QPointF(0, 0)
         self._press: QPoint | None = None
