@@ -47,7 +47,7 @@ def render_map(data: Any, path: Path, *, colour_by: str = "cluster", size: tuple
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     painter = QPainter(image)
     palette: QPalette = app.palette()
-    empty = "Nothing to map yet: index some folders first."
+    empty = QCoreApplication.translate("MapRender", "Nothing to map yet: index some folders first.")
     paint_map(painter, QRectF(0, 0, width, height), fit_transform(picture.bounds(), width, height), picture,
               palette, empty)
     painter.end()
