@@ -37,7 +37,9 @@ class ServerCatalog:
         self.location = masked(location)
         self.path = None  # no file: callers that need one (rebuild, quick_check) are embedded-only
         self.engine: Engine = create_engine(
-            self.url, future=True, pool_pre_ping=True,
+            # No pre-ping: it would cost a round trip per checkout (dozens a search). A connection the
+            # server dropped fails one statement (said in words by session()), and the pool then reconnects.
+            self.url, future=True, pool_recycle=1800,
             connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "semdesk"},
         )
         event.listen(self.engine, "connect", _on_connect)

@@ -5,6 +5,8 @@ layouts, the log) in a folder of the user's cache dir keyed by the library's add
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from desktop.core.server.vector_rows import ServerVectorRows
 from desktop.core.workspace.encoders import Encoders
 from desktop.core.workspace.indexes import Indexes
 from desktop.core.workspace.paths import LibraryPaths
-from desktop.core.workspace.settings_store import LibrarySettings
+from desktop.core.workspace.settings_store import LibrarySettings, definition
 from desktop.core.workspace.versions import ModelVersions
 from desktop.core.workspace.workspace import Workspace
 
@@ -45,11 +47,77 @@ class ServerPaths(LibraryPaths):
         return self.shared / "thumbs" if self.shared else self.root / "thumbs"
 
 
+# Settings and the active model versions are read several times per search; on a server each read is
+# a round trip (~1-3 ms), where SQLite answers in microseconds. This process's own changes are seen at
+# once (the caches are dropped); another desktop's within FRESH seconds.
+FRESH = 2.0
+
+
+class ServerSettings(LibrarySettings):
+    def __init__(self, catalog: Any) -> None:
+        super().__init__(catalog)
+        self._cache: tuple[float, dict[str, Any]] | None = None
+        self._guard = threading.Lock()
+
+    def all(self) -> dict[str, Any]:
+        with self._guard:
+            if self._cache is not None and time.monotonic() - self._cache[0] < FRESH:
+                return dict(self._cache[1])
+        values = super().all()
+        with self._guard:
+            self._cache = (time.monotonic(), values)
+        return dict(values)
+
+    def get(self, key: str) -> Any:
+        definition(key)  # an unknown key is still refused in words
+        return self.all()[key]
+
+    def set(self, key: str, value: Any) -> None:
+        with self._guard:
+            self._cache = None
+        super().set(key, value)
+        with self._guard:
+            self._cache = None
+
+    def forget(self) -> None:
+        with self._guard:
+            self._cache = None
+
+
 class ServerModelVersions(ModelVersions):
+    def __init__(self, catalog: Any, settings: LibrarySettings) -> None:
+        super().__init__(catalog, settings)
+        self._active: dict[str, tuple[float, ModelVersion]] = {}
+        self._guard = threading.Lock()
+
     def active(self, space: str) -> ModelVersion:
+        with self._guard:
+            cached = self._active.get(space)
+            if cached is not None and time.monotonic() - cached[0] < FRESH:
+                return cached[1]
         # Two desktops opening a new library would each make an "active" version row otherwise.
         with self._catalog.exclusive(VERSIONS_LOCK):  # type: ignore[attr-defined]
-            return super().active(space)
+            found = super().active(space)
+        with self._guard:
+            self._active[space] = (time.monotonic(), found)
+        return found
+
+    def forget(self) -> None:
+        with self._guard:
+            self._active.clear()
+
+
+class ServerEncoders(Encoders):
+    """reset() follows a change of the active model version: the cached versions go with the encoders."""
+
+    def __init__(self, settings: ServerSettings, versions: ServerModelVersions) -> None:
+        super().__init__(settings, versions)
+        self._server_versions = versions
+        settings.on_change(lambda _setting: versions.forget())
+
+    def reset(self) -> None:
+        self._server_versions.forget()
+        super().reset()
 
 
 class ServerIndexes(Indexes):
@@ -78,9 +146,9 @@ class ServerWorkspace(Workspace):
         self.paths.create()
         self.address = location
         self.write_lock = ServerWriteLock(self.catalog)  # type: ignore[assignment]
-        self.settings = LibrarySettings(self.catalog)  # type: ignore[arg-type]
-        self.versions = ServerModelVersions(self.catalog, self.settings)  # type: ignore[arg-type]
-        self.encoders = Encoders(self.settings, self.versions)
+        self.settings = ServerSettings(self.catalog)
+        self.versions = ServerModelVersions(self.catalog, self.settings)
+        self.encoders = ServerEncoders(self.settings, self.versions)
         self.indexes = ServerIndexes(self.catalog, self.paths.indexes, self.versions, self.encoders,
                                      lambda: self.write_lock.held)
 
