@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,13 +29,24 @@ from desktop.core.common.records import DuplicateFile, DuplicateGroup
 from desktop.gui.common.workers import Workers
 from desktop.gui.duplicates.card import FileCard
 
-TITLES = {"exact": "Exact copies", "near": "The same picture or text, saved again", "similar": "Similar shots"}
-DETAILS = {"exact": "the same bytes", "near": "resized, re-encoded, cropped or turned",
-           "similar": "look alike: check before removing"}
+# Marked for translation here (context DuplicatesWindow), translated where they are shown.
+TITLES = {"exact": QT_TRANSLATE_NOOP("DuplicatesWindow", "Exact copies"),
+          "near": QT_TRANSLATE_NOOP("DuplicatesWindow", "The same picture or text, saved again"),
+          "similar": QT_TRANSLATE_NOOP("DuplicatesWindow", "Similar shots")}
+DETAILS = {"exact": QT_TRANSLATE_NOOP("DuplicatesWindow", "the same bytes"),
+           "near": QT_TRANSLATE_NOOP("DuplicatesWindow", "resized, re-encoded, cropped or turned"),
+           "similar": QT_TRANSLATE_NOOP("DuplicatesWindow", "look alike: check before removing")}
+COUNTED = {"exact": QT_TRANSLATE_NOOP("DuplicatesWindow", "{count} of exact copies"),
+           "near": QT_TRANSLATE_NOOP("DuplicatesWindow", "{count} of near copies"),
+           "similar": QT_TRANSLATE_NOOP("DuplicatesWindow", "{count} of similar shots")}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DuplicatesWindow", text)
 
 
 def ask(parent: QWidget, question: str, detail: str, confirm: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, "Find Duplicates", question, QMessageBox.StandardButton.Cancel,
+    box = QMessageBox(QMessageBox.Icon.Question, tr("Find Duplicates"), question, QMessageBox.StandardButton.Cancel,
                       parent)
     box.setObjectName("trashConfirmation")
     box.setInformativeText(detail)
@@ -51,20 +62,20 @@ class DuplicatesWindow(QDialog):
     def __init__(self, workers: Workers, library: Callable[[], Any], parent: QWidget | None = None, *,
                  confirm: Callable[[QWidget, str, str, str], bool] = ask) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Find Duplicates")
+        self.setWindowTitle(tr("Find Duplicates"))
         self.setObjectName("duplicatesWindow")
         self.resize(1000, 680)
         self.workers, self.library, self.confirm = workers, library, confirm
         self.groups: list[DuplicateGroup] = []
         self.cards: list[FileCard] = []
-        self.include_similar = QCheckBox("Similar shots from")
+        self.include_similar = QCheckBox(tr("Similar shots from"))
         self.include_similar.setChecked(True)
         self.threshold = QSpinBox()
         self.threshold.setRange(50, 99)
-        self.threshold.setSuffix(" %")
-        self.threshold.setAccessibleName("Similarity for similar shots")
-        self.threshold.setToolTip("How alike two photos must look (CLIP cosine) to count as similar shots")
-        self.find_button = QPushButton("Find")
+        self.threshold.setSuffix(tr(" %"))
+        self.threshold.setAccessibleName(tr("Similarity for similar shots"))
+        self.threshold.setToolTip(tr("How alike two photos must look (CLIP cosine) to count as similar shots"))
+        self.find_button = QPushButton(tr("Find"))
         self.find_button.clicked.connect(self.find)
         self.summary = QLabel("")
         self.summary.setObjectName("duplicatesSummary")
@@ -78,14 +89,14 @@ class DuplicatesWindow(QDialog):
         self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
-        self.trash_button = QPushButton("Move to Trash…")
+        self.trash_button = QPushButton(tr("Move to Trash…"))
         self.trash_button.setObjectName("moveToTrash")
         self.trash_button.clicked.connect(self.trash_checked)
         self.trash_button.setEnabled(False)
-        close = QPushButton("Close")
+        close = QPushButton(tr("Close"))
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
-        bottom.addWidget(QLabel("Ticked files go to the desktop's trash, where they can be restored."))
+        bottom.addWidget(QLabel(tr("Ticked files go to the desktop's trash, where they can be restored.")))
         bottom.addStretch(1)
         bottom.addWidget(self.trash_button)
         bottom.addWidget(close)
@@ -106,7 +117,7 @@ class DuplicatesWindow(QDialog):
             library.set_setting("similar_photos_percent", self.threshold.value())
         similar = self.threshold.value() / 100 if self.include_similar.isChecked() else 1.0
         self.find_button.setEnabled(False)
-        self.summary.setText("Looking for duplicates…")
+        self.summary.setText(tr("Looking for duplicates…"))
 
         def work(report: Callable[[Any], None]) -> list[DuplicateGroup]:
             job = library.find_duplicates(similar=similar)
@@ -121,7 +132,7 @@ class DuplicatesWindow(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.find_button.setEnabled(True)
-        self.summary.setText(describe(error, "while looking for duplicates"))
+        self.summary.setText(describe(error, "while looking for duplicates"))  # the core's sentence, in English
 
     def show_groups(self, groups: list[DuplicateGroup]) -> None:
         self.find_button.setEnabled(True)
@@ -134,13 +145,13 @@ class DuplicatesWindow(QDialog):
         for group in groups:
             self.body_layout.insertWidget(self.body_layout.count() - 1, self._group_box(group))
         counts = {kind: sum(1 for g in groups if g.kind == kind) for kind in TITLES}
-        names = {"exact": "exact copies", "near": "near copies", "similar": "similar shots"}
-        self.summary.setText("No duplicates found." if not groups else "Groups: " + ", ".join(
-            f"{n} of {names[k]}" for k, n in counts.items() if n))
+        found = ", ".join(tr(COUNTED[k]).format(count=n) for k, n in counts.items() if n)
+        self.summary.setText(tr("Groups: {groups}").format(groups=found) if groups else tr("No duplicates found."))
         self._update_button()
 
     def _group_box(self, group: DuplicateGroup) -> QGroupBox:
-        box = QGroupBox(f"{TITLES[group.kind]} — {len(group.files)} files, {DETAILS[group.kind]}")
+        box = QGroupBox(tr("{title} — {count} files, {detail}").format(
+            title=tr(TITLES[group.kind]), count=len(group.files), detail=tr(DETAILS[group.kind])))
         box.setObjectName(f"group_{group.kind}")
         row = QHBoxLayout(box)
         for file in group.files:
@@ -158,7 +169,7 @@ class DuplicatesWindow(QDialog):
     def _update_button(self) -> None:
         count = len(self.checked())
         self.trash_button.setEnabled(count > 0)
-        self.trash_button.setText(f"Move {count} to Trash…" if count else "Move to Trash…")
+        self.trash_button.setText(tr("Move {count} to Trash…").format(count=count) if count else tr("Move to Trash…"))
 
     # -- trash -----------------------------------------------------------------------------------
 
@@ -168,9 +179,11 @@ class DuplicatesWindow(QDialog):
         if not files or library is None:
             return
         names = "\n".join(Path(f.path).name for f in files[:8]) + ("\n…" if len(files) > 8 else "")
-        if not self.confirm(self, f"Move {len(files)} file{'s' if len(files) > 1 else ''} to the Trash?",
-                            f"{names}\n\nYou can restore them from the desktop's trash. semdesk forgets them.",
-                            "Move to Trash"):
+        question = (tr("Move 1 file to the Trash?") if len(files) == 1
+                    else tr("Move {count} files to the Trash?").format(count=len(files)))
+        detail = tr("{names}\n\nYou can restore them from the desktop's trash. semdesk forgets them.").format(
+            names=names)
+        if not self.confirm(self, question, detail, tr("Move to Trash")):
             return  # nothing is touched
         paths = [f.path for f in files]
         self.trash_button.setEnabled(False)
@@ -179,8 +192,10 @@ class DuplicatesWindow(QDialog):
 
     def _trashed(self, result: tuple[list[str], list[tuple[str, str]]]) -> None:
         moved, failed = result
-        self.summary.setText(f"Moved {len(moved)} to the Trash at {time.strftime('%H:%M')}."
-                             + (f" {len(failed)} could not be moved: {failed[0][1]}." if failed else ""))
+        text = tr("Moved {count} to the Trash at {time}.").format(count=len(moved), time=time.strftime("%H:%M"))
+        if failed:
+            text += " " + tr("{count} could not be moved: {reason}.").format(count=len(failed), reason=failed[0][1])
+        self.summary.setText(text)
         gone = set(moved)
         remaining = []
         for group in self.groups:
