@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QCheckBox, QFrame, QLabel, QVBoxLayout
 
@@ -15,10 +15,15 @@ from desktop.core.common.records import DuplicateFile
 PICTURE = 150
 
 
+def tr(text: str) -> str:
+    return QCoreApplication.translate("FileCard", text)
+
+
 def human_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+    units = (tr("{size} bytes"), tr("{size} KB"), tr("{size} MB"), tr("{size} GB"))
+    for step, unit in enumerate(units):
+        if size < 1024 or step == len(units) - 1:
+            return unit.format(size=f"{size:.0f}" if step == 0 else f"{size:.1f}")
         size /= 1024  # type: ignore[assignment]
     return ""
 
@@ -41,7 +46,7 @@ class FileCard(QFrame):
             picture.setPixmap(pixmap.scaled(PICTURE, PICTURE, Qt.AspectRatioMode.KeepAspectRatio,
                                             Qt.TransformationMode.SmoothTransformation))
         else:
-            picture.setText(Path(file.path).suffix.lstrip(".").upper() or "file")
+            picture.setText(Path(file.path).suffix.lstrip(".").upper() or tr("file"))
         name = QLabel(f"<b>{Path(file.path).name}</b>")
         name.setWordWrap(True)
         name.setToolTip(file.path)
@@ -49,13 +54,14 @@ class FileCard(QFrame):
         if file.width and file.height:
             facts.append(f"{file.width} × {file.height}")
         facts.append(time.strftime("%Y-%m-%d", time.localtime(file.date)))
-        details = QLabel(" · ".join(facts) + f"<br>in {Path(file.path).parent.name or file.folder}")
+        where = tr("in {folder}").format(folder=Path(file.path).parent.name or file.folder)
+        details = QLabel(" · ".join(facts) + "<br>" + where)
         details.setWordWrap(True)
         details.setToolTip(str(Path(file.path).parent))
-        self.badge = QLabel("✓ keep (best)" if keep else "")
+        self.badge = QLabel(tr("✓ keep (best)") if keep else "")
         self.badge.setObjectName("keepBadge")
         self.badge.setStyleSheet("color: palette(highlight); font-weight: bold;")
-        self.trash = QCheckBox("Move to trash")
+        self.trash = QCheckBox(tr("Move to trash"))
         self.trash.setChecked(default_trash)
         self.trash.toggled.connect(lambda _on: self.changed.emit())
         layout = QVBoxLayout(self)
