@@ -593,3 +593,13 @@ def test_wizard_settings_page_says_how_long_training_will_take(make_window, qtbo
     wizard.settings_page.epochs["text"].setValue(40)  # more passes: a longer run, said at once
     qtbot.waitUntil(lambda: label.text() != first, timeout=10000)
     wizard.reject()
+
+
+def test_improve_results_twice_brings_back_the_open_wizard(make_window, qtbot, tmp_path: Path) -> None:
+    window = make_window(tmp_path / "lib")
+    window.menu.improve.trigger()
+    first = window.tune_wizard
+    qtbot.waitExposed(first)
+    window.menu.improve.trigger()  # the wizard is not modal: the menu stays reachable
+    assert window.tune_wizard is first
+    first.reject()

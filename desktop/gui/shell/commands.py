@@ -131,6 +131,9 @@ class WindowCommands:
 
     def show_tune_wizard(self) -> None:
         """The fine-tuning wizard; when a new model is kept, status, results and map refresh."""
+        if self.tune_wizard is not None and self.tune_wizard.isVisible():
+            self.tune_wizard.open()  # not modal any more: a second run would fight the first for the library
+            return
         if self.library is not None:
             self.tune_wizard = self._open_model_dialog(TuneWizard(self.library, self.workers, self._widget()))
 
