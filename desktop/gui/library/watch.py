@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.core.common.errors import LibraryBusy, describe
 from desktop.core.common.jobs import CancelToken, run_job
@@ -28,13 +28,21 @@ RETRY_SECONDS = 2.0  # a library busy in another process is asked again this oft
 SAVE_AFTER_IDLE = 60.0  # search-index caches are written once changes pause this long
 
 
-WIDEST_TEXT = "99,999 changes pending"  # the status label keeps this width, so the bar does not jump
+def tr(text: str) -> str:
+    return QCoreApplication.translate("LibraryWatch", text)
+
+
+def widest_text() -> str:
+    """The status label keeps this width, so the bar does not jump."""
+    return pending_text(99_999)
 
 
 def pending_text(pending: int) -> str:
     if pending == 0:
-        return "Up to date"
-    return f"{pending:,} change{'s' if pending != 1 else ''} pending"
+        return tr("Up to date")
+    if pending == 1:
+        return tr("1 change pending")
+    return tr("{count} changes pending").format(count=f"{pending:,}")
 
 
 class LibraryWatch(QObject):
@@ -75,7 +83,7 @@ class LibraryWatch(QObject):
         generation = self._generation
         watcher = library.watcher()
         self.catching_up = True
-        self._show("Catching up…")
+        self._show(self.tr("Catching up…"))
 
         def begin() -> list[Any]:
             watcher.start()  # schedules a watch per folder: may take a moment on a big tree
@@ -152,7 +160,7 @@ class LibraryWatch(QObject):
         library = self.library()
         if isinstance(error, LibraryBusy) and library is not None and self.watcher is not None:
             QTimer.singleShot(int(RETRY_SECONDS * 1000), lambda: self._catch_up(library))
-            self._show("Waiting: another program is writing to the library")
+            self._show(self.tr("Waiting: another program is writing to the library"))
             return
         self.catching_up = False
         if not self._token.cancelled:
@@ -163,7 +171,7 @@ class LibraryWatch(QObject):
         if watcher is None or library is None:
             return
         if self.catching_up or self.applying is not None:
-            self._show("Catching up…" if self.catching_up else pending_text(self.pending))
+            self._show(self.tr("Catching up…") if self.catching_up else pending_text(self.pending))
             return
         if self.busy() or time.monotonic() < self._retry_at:
             self._show(pending_text(self.pending))  # the window's own job runs first; changes wait
@@ -201,7 +209,7 @@ class LibraryWatch(QObject):
     def _failed_to_start(self, watcher: Any, error: BaseException) -> None:
         watcher.stop()
         self.catching_up = False
-        self._show("Not watching folders")
+        self._show(self.tr("Not watching folders"))
         self.problem.emit(describe(error, "while starting to watch the folders"))
 
     # -- showing -----------------------------------------------------------------------------
