@@ -30,7 +30,7 @@ from desktop.gui.library.photo_model import PhotoModelSetup
 from desktop.gui.library.sidebar import Sidebar
 from desktop.gui.library.status_view import LibraryStatusView
 from desktop.gui.library.status_watcher import StatusWatcher
-from desktop.gui.library.watch import WIDEST_TEXT, LibraryWatch
+from desktop.gui.library.watch import LibraryWatch, widest_text
 from desktop.gui.map.tab import MapTab
 from desktop.gui.preview.loader import PreviewLoader
 from desktop.gui.preview.pane import PreviewPane
@@ -107,8 +107,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.status_text = ElidedLabel()
         self.statusBar().addWidget(self.status_text, 1)
         self.watch_state = QLabel()  # "Up to date" / "n changes pending"
-        self.watch_state.setAccessibleName("Watched folders")
-        self.watch_state.setMinimumWidth(self.watch_state.fontMetrics().horizontalAdvance(WIDEST_TEXT))
+        self.watch_state.setAccessibleName(self.tr("Watched folders"))
+        self.watch_state.setMinimumWidth(self.watch_state.fontMetrics().horizontalAdvance(widest_text()))
         self.statusBar().addPermanentWidget(self.watch_state)
         self.statusBar().addPermanentWidget(self.models_state)
         self.statusBar().addPermanentWidget(self.job_progress)
