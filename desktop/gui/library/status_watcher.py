@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.core.common.records import IndexSummary, LibraryStatus
 from desktop.gui.common.workers import Workers
@@ -17,8 +17,13 @@ from desktop.gui.common.workers import Workers
 TICK_MS = 1500
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+def tr(text: str) -> str:
+    return QCoreApplication.translate("StatusWatcher", text)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """`one` (a whole phrase for 1) or `many` with {count} filled in after translation."""
+    return tr(one) if n == 1 else tr(many).format(count=f"{n:,}")
 
 
 class StatusWatcher(QObject):
@@ -71,24 +76,27 @@ class StatusWatcher(QObject):
 
 def counts_text(status: LibraryStatus) -> str:
     kinds = status.kinds
-    return (f"{plural(kinds.get('text', 0), 'document')} · {plural(kinds.get('image', 0), 'photo')}"
-            f" · {plural(status.chunks, 'passage')}")
+    return " · ".join([plural(kinds.get("text", 0), "1 document", "{count} documents"),
+                       plural(kinds.get("image", 0), "1 photo", "{count} photos"),
+                       plural(status.chunks, "1 passage", "{count} passages")])
 
 
 def summary_text(s: IndexSummary) -> str:
     if s.cancelled:
-        return f"Indexing stopped after {plural(s.indexed, 'file')}; the rest continues at the next re-scan."
-    parts = [f"Indexed {plural(s.indexed, 'file')}"]
+        return plural(s.indexed, "Indexing stopped after 1 file; the rest continues at the next re-scan.",
+                      "Indexing stopped after {count} files; the rest continues at the next re-scan.")
+    parts = [plural(s.indexed, "Indexed 1 file", "Indexed {count} files")]
     if s.unchanged:
-        parts.append(f"{s.unchanged:,} unchanged")
+        parts.append(tr("{count} unchanged").format(count=f"{s.unchanged:,}"))
     if s.skipped:
-        parts.append(f"{s.skipped:,} skipped")
+        parts.append(tr("{count} skipped").format(count=f"{s.skipped:,}"))
     if s.waiting_model:
-        parts.append(f"{plural(s.waiting_model, 'photo')} waiting for the photo model")
+        parts.append(plural(s.waiting_model, "1 photo waiting for the photo model",
+                            "{count} photos waiting for the photo model"))
     if s.removed:
-        parts.append(f"{s.removed:,} gone from disk")
-    return " · ".join(parts) + f" ({s.seconds:.0f} s)."
+        parts.append(tr("{count} gone from disk").format(count=f"{s.removed:,}"))
+    return tr("{parts} ({seconds} s).").format(parts=" · ".join(parts), seconds=f"{s.seconds:.0f}")
 
 
 def removed_text(count: int) -> str:
-    return f"Removed {plural(count, 'file')} from the library."
+    return plural(count, "Removed 1 file from the library.", "Removed {count} files from the library.")
