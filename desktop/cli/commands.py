@@ -72,6 +72,12 @@ def cmd_search(library: Any, args: argparse.Namespace) -> int:
         raise SemdeskError("Say what to search for: some words, operators, or --like FILE.")
     like = str(Path(args.like).expanduser().absolute()) if args.like else None
     hits = library.search(args.query, kind=args.kind, top=args.top, filters=filters, like=like)
+    if args.min_score is not None:
+        weaker = [h for h in hits if h.kind == "text" and h.score < args.min_score]
+        hits = [h for h in hits if h not in weaker]
+        if weaker and not args.json:
+            print(f"{len(weaker)} weaker document match{'es' if len(weaker) != 1 else ''} hidden "
+                  f"(below {args.min_score:.2f})", file=sys.stderr)
     _print_hits(hits, args.json)
     problem = library.clip_problem() if args.kind in ("image", "all") else None
     if problem and not args.json:

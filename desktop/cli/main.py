@@ -41,7 +41,7 @@ from desktop.cli.library_cmd import add_library_commands, cmd_library, copy_with
 from desktop.cli.tune import add_tune_commands, cmd_models, cmd_tune
 from desktop.cli.watch import cmd_watch
 from desktop.core.common.errors import Cancelled, LibraryBusy, SemdeskError, describe
-from desktop.core.library import Library
+from desktop.core.library import GOOD_MATCH, Library
 
 log = logging.getLogger("semdesk")
 LOG_NAME = "semdesk.log"
@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--folder", help="only results under this folder")
         sub.add_argument("--since", type=_date, help="only files dated on or after YYYY-MM-DD")
         sub.add_argument("--until", type=_date, help="only files dated on or before YYYY-MM-DD")
+        sub.add_argument("--min-score", type=_score, metavar="S",
+                         help=f"hide documents scoring below S (0-1); {GOOD_MATCH:.2f} is the GUI's 'good matches' "
+                              "cut-off (photos are ranked, not scored on that scale, and are kept)")
     similar = command("similar", "find items like a file (in the library or not)")
     similar.add_argument("path")
     similar.add_argument("--top", type=_positive, default=10, metavar="K")
@@ -140,6 +143,16 @@ def _percent(text: str) -> int:
     value = _positive(text)
     if not 50 <= value <= 99:
         raise argparse.ArgumentTypeError("takes a percentage from 50 to 99")
+    return value
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
     return value
 
 

@@ -71,3 +71,22 @@ def test_quotes_nobody_holds_are_emphasis_among_other_words(tmp_path):
         assert [h.path.rsplit("/", 1)[-1] for h in lib.search_documents('"chocolate cake" eggs')] == ["cake.txt"]
     finally:
         lib.close()
+
+
+def test_cli_min_score_hides_weak_documents(tmp_path, capsys):
+    from desktop.cli import main
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "cake.txt").write_text("A chocolate cake needs cocoa, butter, sugar and eggs.\n")
+    (folder / "taxes.txt").write_text("File the tax return before the end of April.\n")
+    lib = str(tmp_path / "lib")
+    assert main(["--library", lib, "index", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["--library", lib, "--json", "search", "baking a chocolate cake", "--kind", "text"]) == 0
+    everything = capsys.readouterr().out
+    assert "cake.txt" in everything and "taxes.txt" in everything
+    assert main(["--library", lib, "search", "baking a chocolate cake", "--kind", "text", "--min-score", "0.43"]) == 0
+    shown = capsys.readouterr()
+    assert "cake.txt" in shown.out and "taxes.txt" not in shown.out and "hidden" in shown.err
+    assert main(["--library", lib, "search", "cake", "--min-score", "2"]) == 2
