@@ -3,7 +3,7 @@ numpy and its BPE tokenizer in plain Python (its vocabulary file, read without i
 open_clip, whose package imports torch).
 
 The models are converted once per CLIP model (architecture, weights file, tuned text tower) by a
-child process (`python -m desktop.core.embed.ov_clip SPEC`, which imports torch and open_clip)
+child process (`python -m desktop.core.embed.ov_clip_prepare SPEC`, which imports torch and open_clip)
 and kept in the user's cache with what preprocessing and tokenising need (meta.json), so a
 process that searches or indexes photos imports neither. tests/core/test_torch_free_clip.py
 checks the vectors against open_clip's (cosine >= 0.9999).
@@ -20,12 +20,9 @@ import itertools
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
-import warnings
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -93,7 +90,7 @@ def convert_in_child(spec: dict[str, Any]) -> bool:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         log.info("converting CLIP %s to OpenVINO (once per model)", spec["model"])
-        done = subprocess.run([sys.executable, "-m", "desktop.core.embed.ov_clip", json.dumps(spec)],
+        done = subprocess.run([sys.executable, "-m", "desktop.core.embed.ov_clip_prepare", json.dumps(spec)],
                               capture_output=True, text=True, env=env, check=False)
         if done.returncode != 0:
             tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
@@ -282,95 +279,3 @@ class OvClip:
         tokens = self.tokenizer(texts)
         with self._locks[1]:
             return np.array(self._text(tokens)[self._text.outputs[0]], dtype=np.float32)
-
-
-# ---- the conversion (child process: torch and open_clip) ---------------------------------------------
-
-
-def _describe(encoder: Any) -> dict[str, Any]:
-    """What preprocessing and tokenising need, read off open_clip's objects; NotConvertible if unusual."""
-    from open_clip.tokenizer import SimpleTokenizer, _clean_lower, _clean_whitespace
-    from torchvision import transforms as T
-
-    tokenizer = encoder._tokenizer
-    if type(tokenizer) is not SimpleTokenizer or tokenizer.reduction_fn is not None:
-        raise NotConvertible(f"its tokenizer is {type(tokenizer).__name__}")
-    clean = {_clean_lower: "lower", _clean_whitespace: "whitespace"}.get(tokenizer.clean_fn)
-    if clean is None or len(tokenizer.all_special_ids) != 2:
-        raise NotConvertible("its tokenizer is configured in a way not reproduced here")
-    steps = list(encoder._preprocess.transforms)
-    names = [type(step).__name__ for step in steps]
-    if names != ["Resize", "CenterCrop", "MaybeConvertMode", "MaybeToTensor", "Normalize"]:
-        raise NotConvertible(f"its preprocessing is {', '.join(names)}")
-    resize, crop, normalize = steps[0], steps[1], steps[4]
-    size = crop.size[0] if isinstance(crop.size, list | tuple) else crop.size
-    squash = isinstance(resize.size, list | tuple) and len(resize.size) == 2
-    if squash and tuple(resize.size) != (size, size):
-        raise NotConvertible("its preprocessing is not square")
-    interpolation = "bilinear" if resize.interpolation == T.InterpolationMode.BILINEAR else "bicubic"
-    return {
-        "embed_dim": int(encoder.dim), "image_size": int(size), "resize_mode": "squash" if squash else "shortest",
-        "interpolation": interpolation, "mean": [float(v) for v in normalize.mean],
-        "std": [float(v) for v in normalize.std], "context_length": int(tokenizer.context_length), "clean": clean,
-    }
-
-
-def convert(spec: dict[str, Any], folder: Path) -> None:
-    """Load the CLIP model of `spec` with open_clip, save both sides and meta.json into `folder`."""
-    import openvino as ov
-    import torch
-
-    from desktop.core.embed.tuned_clip import make_clip_encoder
-
-    settings = {"clip_model": spec["model"], "clip_pretrained": spec.get("pretrained") or "",
-                "clip_weights": spec.get("weights") or "", "clip_openvino": False}
-    encoder = make_clip_encoder(settings, spec.get("tower"))
-    encoder.load()
-    meta = _describe(encoder)
-    model = encoder._model
-
-    class TextSide(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.clip = model
-
-        def forward(self, tokens: Any) -> Any:
-            return self.clip.encode_text(tokens)
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".making-", dir=folder.parent))
-    try:
-        sides = {
-            "image": (model.visual, torch.zeros(1, 3, meta["image_size"], meta["image_size"])),
-            "text": (TextSide(), torch.zeros(1, meta["context_length"], dtype=torch.long)),
-        }
-        for name, (module, example) in sides.items():
-            with torch.no_grad(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # tracer notices about Python branches on shapes
-                # Traced without the trace check: open_clip's modules re-trace to renamed classes.
-                traced = torch.jit.trace(module.eval(), example, check_trace=False)
-                ov_model = ov.convert_model(traced)
-            ov_model.reshape({0: [-1, *example.shape[1:]]})  # any batch size
-            ov.save_model(ov_model, str(work / f"{name}.xml"), compress_to_fp16=False)
-        (work / "meta.json").write_text(json.dumps(meta))
-        sizes = {p.name: p.stat().st_size for p in work.iterdir()}
-        (work / "done.json").write_text(json.dumps({"spec": spec, "sizes": sizes}))  # last: the models are whole
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(work, folder)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    spec = json.loads((argv or sys.argv[1:])[0])
-    try:
-        convert(spec, folder_of(spec))
-    except Exception as error:  # the parent falls back to PyTorch and logs this line
-        print(f"{type(error).__name__}: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
