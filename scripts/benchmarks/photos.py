@@ -82,7 +82,8 @@ def measure_photo_folder(lib: Any, encoder: Any, folder: Path) -> dict[str, Any]
         with Image.open(path) as image:
             tensors.append(encoder.preprocess(image.convert("RGB")))
     batch = int(lib.get_setting("image_batch_size"))
-    batches = [torch.stack(tensors[start : start + batch]) for start in range(0, len(tensors), batch)]
+    stack = np.stack if isinstance(tensors[0], np.ndarray) else torch.stack  # numpy on the torch-free path
+    batches = [stack(tensors[start : start + batch]) for start in range(0, len(tensors), batch)]
     bare_s, bare_cpu, vectors = cpu_seconds(lambda: np.concatenate([encoder.encode_tensors(b) for b in batches]))
     settings = lib.settings()
 

@@ -334,6 +334,8 @@ class ClipEncoder:
             return _unit_rows(features)
         import torch
 
+        if isinstance(batch, np.ndarray):  # preprocessed on the torch-free path
+            batch = torch.from_numpy(batch)
         with torch.inference_mode():
             features = model.encode_image(batch, normalize=True)
         return np.ascontiguousarray(features.float().cpu().numpy(), dtype=np.float32)
