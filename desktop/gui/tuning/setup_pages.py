@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDoubleSpinBox,
@@ -34,7 +34,7 @@ from desktop.core.library import tune_defaults
 from desktop.gui.tuning.state import WizardControl
 
 GOOD_QUERIES = 10
-KINDS = {"text": "documents", "image": "photos"}
+KINDS = {"text": QT_TRANSLATE_NOOP("MarksPage", "documents"), "image": QT_TRANSLATE_NOOP("MarksPage", "photos")}
 RIGHT, WRONG = "✓", "✗"  # the platform's fonts have these; colour emoji fonts are often missing
 
 
@@ -51,13 +51,13 @@ class MarksPage(QWizardPage):
     def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Your marks")
-        self.setSubTitle("semdesk learns from the results you marked right (✓) or wrong (✗) while searching.")
+        self.setTitle(self.tr("Your marks"))
+        self.setSubTitle(self.tr("semdesk learns from the results you marked right (✓) or wrong (✗) while searching."))
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Search", "Right ✓", "Wrong ✗", "Kind"])
+        self.tree.setHeaderLabels([self.tr("Search"), self.tr("Right ✓"), self.tr("Wrong ✗"), self.tr("Kind")])
         self.tree.setColumnWidth(0, 380)
         self.tree.setRootIsDecorated(True)
-        self.remove = QPushButton("Remove Mark")
+        self.remove = QPushButton(self.tr("Remove Mark"))
         self.remove.setEnabled(False)
         self.remove.clicked.connect(self.remove_selected)
         self.tree.itemSelectionChanged.connect(lambda: self.remove.setEnabled(bool(self.tree.selectedItems())))
@@ -79,7 +79,8 @@ class MarksPage(QWizardPage):
             per_query[(mark.query, mark.kind)].append(mark)
         for (query, kind), marks in sorted(per_query.items()):
             up = sum(m.relevant for m in marks)
-            parent = QTreeWidgetItem([query, str(up), str(len(marks) - up), KINDS.get(kind, kind)])
+            parent = QTreeWidgetItem([query, str(up), str(len(marks) - up),
+                                      self.tr(KINDS[kind]) if kind in KINDS else kind])
             parent.setData(0, Qt.ItemDataRole.UserRole, [m.mark_id for m in marks])
             for m in marks:
                 verdict = [RIGHT, ""] if m.relevant else ["", WRONG]
@@ -92,16 +93,20 @@ class MarksPage(QWizardPage):
             self.tree.expandAll()
         counts = self.wiz.state.queries_per_kind()
         best = max(counts.values(), default=0)
-        parts = [f"{n} searches with a right result marked on {KINDS[k]}" for k, n in counts.items() if n]
-        text = (", ".join(parts) or "No searches with a right result marked yet") + ". "
+        tr = self.tr
+        parts = [tr("{count} searches with a right result marked on {kind}").format(count=n, kind=tr(KINDS[k]))
+                 for k, n in counts.items() if n]
+        text = tr("{found}.").format(found=", ".join(parts)) if parts else \
+            tr("No searches with a right result marked yet.")
         if best < MIN_QUERIES:
-            text += (f"Training needs at least {MIN_QUERIES} searches with a right result marked. Search, then "
-                     "mark the right results (and a wrong one each, which helps most) for a few more.")
+            text += " " + tr("Training needs at least {count} searches with a right result marked. Search, then "
+                             "mark the right results (and a wrong one each, which helps most) for a few more."
+                             ).format(count=MIN_QUERIES)
         elif best < GOOD_QUERIES:
-            text += (f"That is enough to try; {GOOD_QUERIES - best} more marked searches would make the test "
-                     "more trustworthy and the learning broader.")
+            text += " " + tr("That is enough to try; {count} more marked searches would make the test "
+                             "more trustworthy and the learning broader.").format(count=GOOD_QUERIES - best)
         else:
-            text += "That is plenty to learn from."
+            text += " " + tr("That is plenty to learn from.")
         self.guidance.setText(text)
         self.completeChanged.emit()
 
@@ -118,13 +123,14 @@ class TargetPage(QWizardPage):
     def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("What to improve")
-        self.setSubTitle("Choose which results the new model should rank better.")
+        self.setTitle(self.tr("What to improve"))
+        self.setSubTitle(self.tr("Choose which results the new model should rank better."))
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
         self.notes: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
-        for key, text in (("text", "Documents"), ("image", "Photos"), ("both", "Both documents and photos")):
+        for key, text in (("text", self.tr("Documents")), ("image", self.tr("Photos")),
+                          ("both", self.tr("Both documents and photos"))):
             button = QRadioButton(text)
             self.buttons[key] = button
             self.group.addButton(button)
@@ -138,12 +144,14 @@ class TargetPage(QWizardPage):
     def initializePage(self) -> None:
         counts = self.wiz.state.queries_per_kind()
         problem = self.wiz.state.clip_problem
-        self.notes["text"].setText(f"The text model learns from {counts.get('text', 0)} marked searches. "
-                                   "Afterwards every passage is embedded again, in the background.")
-        photo_note = (f"Only the text side of the photo model learns, from {counts.get('image', 0)} marked "
-                      "searches; your photos are not processed again.")
-        self.notes["image"].setText(photo_note if problem is None else f"Not available: {problem}")
-        self.notes["both"].setText("One after the other; you can keep or discard them together.")
+        tr = self.tr
+        self.notes["text"].setText(tr("The text model learns from {count} marked searches. Afterwards every passage "
+                                      "is embedded again, in the background.").format(count=counts.get("text", 0)))
+        photo_note = tr("Only the text side of the photo model learns, from {count} marked searches; your photos "
+                        "are not processed again.").format(count=counts.get("image", 0))
+        self.notes["image"].setText(photo_note if problem is None
+                                    else tr("Not available: {problem}").format(problem=problem))
+        self.notes["both"].setText(tr("One after the other; you can keep or discard them together."))
         ok = {"text": counts.get("text", 0) >= MIN_QUERIES,
               "image": counts.get("image", 0) >= MIN_QUERIES and problem is None}
         ok["both"] = ok["text"] and ok["image"]
@@ -171,18 +179,18 @@ class SettingsPage(QWizardPage):
     def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Settings")
-        self.setSubTitle("The defaults suit most collections. More passes learn more from few marks, "
-                         "but take longer and can over-fit.")
+        self.setTitle(self.tr("Settings"))
+        self.setSubTitle(self.tr("The defaults suit most collections. More passes learn more from few marks, "
+                                 "but take longer and can over-fit."))
         self.epochs: dict[str, QSpinBox] = {}
         self.rates: dict[str, QDoubleSpinBox] = {}
         self.batches: dict[str, QSpinBox] = {}
         self.columns: dict[str, list[Any]] = {"text": [], "image": []}
         basic, advanced = QGridLayout(), QGridLayout()
-        basic.addWidget(QLabel("Passes over your marks (epochs):"), 1, 0)
-        advanced.addWidget(QLabel("Learning rate:"), 0, 0)
-        advanced.addWidget(QLabel("Examples per step (batch size):"), 1, 0)
-        for col, (target, title) in enumerate((("text", "Documents"), ("image", "Photos")), 1):
+        basic.addWidget(QLabel(self.tr("Passes over your marks (epochs):")), 1, 0)
+        advanced.addWidget(QLabel(self.tr("Learning rate:")), 0, 0)
+        advanced.addWidget(QLabel(self.tr("Examples per step (batch size):")), 1, 0)
+        for col, (target, title) in enumerate((("text", self.tr("Documents")), ("image", self.tr("Photos"))), 1):
             heading = QLabel(f"<b>{title}</b>")
             self.epochs[target] = epochs = QSpinBox()
             epochs.setRange(1, 200)
@@ -201,7 +209,7 @@ class SettingsPage(QWizardPage):
             advanced.addWidget(batch, 1, col)
             self.columns[target] = [heading, epochs, rate, batch]
         self.more = QToolButton()
-        self.more.setText("Advanced settings")
+        self.more.setText(self.tr("Advanced settings"))
         self.more.setCheckable(True)
         self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.more.setArrowType(Qt.ArrowType.RightArrow)
@@ -209,7 +217,7 @@ class SettingsPage(QWizardPage):
         self.advanced.setLayout(advanced)
         self.advanced.setVisible(False)
         self.more.toggled.connect(self.fold)
-        self.restore = QPushButton("Restore Defaults")
+        self.restore = QPushButton(self.tr("Restore Defaults"))
         self.restore.clicked.connect(self.set_defaults)
         # How long the run will take, said before Next starts it (issue 13).
         self.estimate = QLabel()
