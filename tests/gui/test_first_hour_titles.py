@@ -116,7 +116,7 @@ def test_lasso_counts_are_the_same_in_the_bar_and_the_results() -> None:
     assert bar == "265 passages selected, in 19 documents"
     assert similar == "the 265 passages selected on the map (in 19 documents)"
     assert selection_words("text", 3, 3) == ("3 selected", "the 3 documents selected on the map")
-    assert selection_words("image", 1, 1)[1] == "the 1 photo selected on the map"
+    assert selection_words("image", 1, 1)[1] == "the photo selected on the map"
 
 
 # -- 16: points stay round when zoomed in ----------------------------------------------------------
