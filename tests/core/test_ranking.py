@@ -86,7 +86,7 @@ def test_cli_min_score_hides_weak_documents(tmp_path, capsys):
     assert main(["--library", lib, "--json", "search", "baking a chocolate cake", "--kind", "text"]) == 0
     everything = capsys.readouterr().out
     assert "cake.txt" in everything and "taxes.txt" in everything
-    assert main(["--library", lib, "search", "baking a chocolate cake", "--kind", "text", "--min-score", "0.43"]) == 0
+    assert main(["--library", lib, "search", "baking a chocolate cake", "--kind", "text", "--min-score", "0.42"]) == 0
     shown = capsys.readouterr()
     assert "cake.txt" in shown.out and "taxes.txt" not in shown.out and "hidden" in shown.err
     assert main(["--library", lib, "search", "cake", "--min-score", "2"]) == 2

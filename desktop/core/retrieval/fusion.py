@@ -24,7 +24,7 @@ from collections.abc import Iterable
 PLAIN_KEYWORD_WEIGHT = 0.2
 EXACT_KEYWORD_WEIGHT = 0.3
 SECOND_PASSAGE_WEIGHT = 0.0  # a document-level signal: several good passages over one
-GOOD_MATCH = 0.43  # fused scores below this are hidden behind "show weaker matches"
+GOOD_MATCH = 0.42  # fused scores below this are hidden behind "show weaker matches"
 
 # Identifiers: dotted names, snake_case, CamelCase inside a word, calls, options, quoted text.
 _EXACT = re.compile(r"\w\.\w|\w_\w|[a-z][A-Z]|\w\(|(?:^|\s)--?\w|::|\"[^\"]+\"|`[^`]+`|\b[A-Z]{2,}\w*\b")
