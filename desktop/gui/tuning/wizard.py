@@ -57,7 +57,7 @@ class TuneWizard(QWizard):
         self.training = False
         self.running_target: str | None = None
         self.started_at = 0.0
-        self.setWindowTitle("Improve Results")
+        self.setWindowTitle(self.tr("Improve Results"))
         # Not modal: training takes minutes and the training page says "keep searching in the main
         # window"; a modal wizard took the keys typed there (a space pressed its Cancel; issue 13).
         self.setModal(False)
@@ -77,7 +77,7 @@ class TuneWizard(QWizard):
             self.addPage(page)
         self.training_page.setCommitPage(False)
         self.results_page.setCommitPage(True)  # past Results there is no going back: keep or discard
-        self.results_page.setButtonText(QWizard.WizardButton.CommitButton, "Continue >")
+        self.results_page.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Continue >"))
         cancel = self.button(QWizard.WizardButton.CancelButton)
         cancel.setAutoDefault(False)  # Enter or a stray space never throws training away
         cancel.setDefault(False)
@@ -91,12 +91,18 @@ class TuneWizard(QWizard):
     def ask_stop(self) -> bool:
         """Training runs: does the user really want it thrown away? No is the default answer."""
         minutes = (time.monotonic() - self.started_at) / 60
-        spent = f"{minutes:.0f} minute{'s' if round(minutes) != 1 else ''}" if minutes >= 1 else "less than a minute"
-        box = QMessageBox(QMessageBox.Icon.Question, "Stop training?",
-                          f"Stop training? The {spent} of training so far will be lost.",
+        tr = self.tr
+        if minutes < 1:
+            question = tr("Stop training? The less than a minute of training so far will be lost.")
+        elif round(minutes) == 1:
+            question = tr("Stop training? The 1 minute of training so far will be lost.")
+        else:
+            question = tr("Stop training? The {count} minutes of training so far will be lost.").format(
+                count=f"{minutes:.0f}")
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Stop training?"), question,
                           QMessageBox.StandardButton.NoButton, self)
-        stop = box.addButton("Stop Training", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep Training", QMessageBox.ButtonRole.RejectRole)
+        stop = box.addButton(tr("Stop Training"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(tr("Keep Training"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.exec()
@@ -138,11 +144,12 @@ class TuneWizard(QWizard):
         library = self.library
 
         def work() -> str:
-            names = {"text": "Documents", "image": "Photos"}
+            names = {"text": self.tr("Documents"), "image": self.tr("Photos")}
             lines = [library.tune_estimate(t, epochs=n) for t, n in epochs.items()]
             if len(lines) == 1:
                 return lines[0]
-            return " ".join(f"{names[t]}: {line}" for t, line in zip(epochs, lines, strict=True))
+            return " ".join(self.tr("{target}: {estimate}").format(target=names[t], estimate=line)
+                            for t, line in zip(epochs, lines, strict=True))
 
         self.workers.submit(self.workers.catalog, work, done=show, failed=lambda _e: show(""))
 
@@ -173,36 +180,38 @@ class TuneWizard(QWizard):
             return
         self.state.candidates = candidates
         self.button(QWizard.WizardButton.BackButton).setEnabled(True)
-        self.training_page.finished("Done. Press Next to see how the new model compares with the current one.", True)
+        self.training_page.finished(
+            self.tr("Done. Press Next to see how the new model compares with the current one."), True)
 
     def _training_failed(self, error: BaseException) -> None:
         self.training = False
         self.button(QWizard.WizardButton.BackButton).setEnabled(True)
         if isinstance(error, Cancelled):
-            text = "Training was cancelled. Nothing was changed: search uses the same model and your marks are kept."
+            text = self.tr("Training was cancelled. Nothing was changed: search uses the same model and your marks "
+                           "are kept.")
         else:
-            text = describe(error, "while training", self.library.path / LOG_NAME) + (
-                " Nothing was changed: search uses the same model and your marks are kept.")
+            text = describe(error, "while training", self.library.path / LOG_NAME) + " " + self.tr(
+                "Nothing was changed: search uses the same model and your marks are kept.")
         self.training_page.finished(text, False)
 
     # -- keep or discard --------------------------------------------------------------------
 
     def keep(self) -> None:
-        self.keep_page.busy("Switching search to the new model…")
+        self.keep_page.busy(self.tr("Switching search to the new model…"))
         self.token = token = CancelToken()
         self.workers.submit(self.pool, keep_all, self.library, list(self.state.candidates), token,
                             progress=self.keep_page.show_progress, done=self._kept, failed=self._keep_failed)
 
     def _kept(self, infos: list[Any]) -> None:
         self.state.kept, self.state.candidates, self.state.decided = infos, [], True
-        self.keep_page.show_done("The new model is active. Search results already use it.")
+        self.keep_page.show_done(self.tr("The new model is active. Search results already use it."))
         self.model_changed.emit()
 
     def stop_keep(self) -> None:
         if self.token is not None:
             self.token.cancel()
         self.keep_page.stop.setEnabled(False)
-        self.keep_page.status.setText("Stopping…")
+        self.keep_page.status.setText(self.tr("Stopping…"))
 
     def _keep_failed(self, error: BaseException) -> None:
         # Keep installs a model before re-embedding with it: an installed one is no longer a candidate
@@ -210,11 +219,13 @@ class TuneWizard(QWizard):
         installed = [c for c in self.state.candidates if not c.undecided]
         self.state.candidates = [c for c in self.state.candidates if c.undecided]
         if isinstance(error, Cancelled):
-            text = "Stopped. Documents are still searched with the model they had."
+            text = self.tr("Stopped. Documents are still searched with the model they had.")
         else:
-            text = describe(error, "while switching to the new model") + " Search keeps using the model it had."
+            text = describe(error, "while switching to the new model") + " " + self.tr(
+                "Search keeps using the model it had.")
         if installed:
-            text += (" The new model is saved: choose it in Result ▸ Model Versions to finish switching to it.")
+            text += " " + self.tr("The new model is saved: choose it in Result ▸ Model Versions to finish switching "
+                                  "to it.")
             self.model_changed.emit()  # a photo model kept before the stop is already in use
         self.state.decided = not self.state.candidates
         self.keep_page.keep.setEnabled(not self.state.decided)
@@ -226,7 +237,7 @@ class TuneWizard(QWizard):
         self.state.decided = True
         self.keep_page.keep.setEnabled(False)
         self.keep_page.discard.setEnabled(False)
-        self.keep_page.show_done("The new model was discarded. Nothing was changed; your marks are kept.")
+        self.keep_page.show_done(self.tr("The new model was discarded. Nothing was changed; your marks are kept."))
 
     def _drop_candidates(self) -> None:
         for candidate in self.state.candidates:
