@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from desktop.core.library import parse_query
 from desktop.gui.search.chips_completer import FolderCompleter
 
-SYNTAX_HELP = (
+# Marked for translation (context QueryChips) as one text, translated where it is shown.
+SYNTAX_HELP = QT_TRANSLATE_NOOP("QueryChips", (
     "<b>Search in your own words</b>, and narrow it with:<br>"
     "<code>\"exact phrase\"</code> documents that hold these words in this order<br>"
     "<code>-word</code>, <code>-\"a phrase\"</code> leave out what mentions it, and steer away from its meaning<br>"
@@ -27,7 +28,11 @@ SYNTAX_HELP = (
     "<code>beach july 2023</code> a month and year in the words narrow to that month<br>"
     "Drop a photo or document here, then type words: results like it, steered by the words "
     "(\"like this, but at night\").<br>Anything else is searched as you typed it. (Ctrl+F)"
-)
+))
+
+
+def syntax_help() -> str:
+    return QCoreApplication.translate("QueryChips", SYNTAX_HELP)
 
 
 class QueryChips(QWidget):
@@ -41,12 +46,12 @@ class QueryChips(QWidget):
         self.box = box
         self.like: str | None = None
         self.completer = FolderCompleter(box)
-        box.setToolTip(SYNTAX_HELP)
+        box.setToolTip(syntax_help())
         self.help = QToolButton()
         self.help.setText("?")
         self.help.setObjectName("syntaxHelp")
-        self.help.setAccessibleName("Search syntax")
-        self.help.setToolTip(SYNTAX_HELP)
+        self.help.setAccessibleName(self.tr("Search syntax"))
+        self.help.setToolTip(syntax_help())
         self.help.setAutoRaise(True)
         self.help.clicked.connect(self.show_help)
         self._row = QHBoxLayout(self)
@@ -72,10 +77,11 @@ class QueryChips(QWidget):
         self.chips = []
         parsed = parse_query(text)
         if self.like:
-            self._add(f"like {Path(self.like).name}", self._remove_like, f"Results like {self.like}")
+            self._add(self.tr("like {name}").format(name=Path(self.like).name), self._remove_like,
+                      self.tr("Results like {path}").format(path=self.like))
         for operator in parsed.operators:
             self._add(operator.label, lambda _=False, op=operator, p=parsed: self.box.setText(p.without(op)),
-                      f"{operator.raw} — click to remove")
+                      self.tr("{operator} — click to remove").format(operator=operator.raw))
         self.setVisible(True)
 
     def labels(self) -> list[str]:
@@ -86,7 +92,7 @@ class QueryChips(QWidget):
         chip.setObjectName("queryChip")
         chip.setText(f"{label}  ✕")
         chip.setToolTip(tip)
-        chip.setAccessibleName(f"Remove {label}")
+        chip.setAccessibleName(self.tr("Remove {chip}").format(chip=label))
         chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         chip.setStyleSheet("QToolButton#queryChip { border: 1px solid palette(mid); border-radius: 9px; "
                            "padding: 1px 8px; background: palette(alternate-base); }")
@@ -102,4 +108,4 @@ class QueryChips(QWidget):
     def show_help(self) -> None:
         from PySide6.QtWidgets import QToolTip
 
-        QToolTip.showText(self.help.mapToGlobal(self.help.rect().bottomLeft()), SYNTAX_HELP, self.help)
+        QToolTip.showText(self.help.mapToGlobal(self.help.rect().bottomLeft()), syntax_help(), self.help)
