@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,15 +27,22 @@ from desktop.core.common.jobs import run_job
 from desktop.gui.common.workers import Workers
 
 
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ModelsDialog", text)
+
+
 def version_text(version: Any) -> str:
     after = version.metrics.get("after", {})
-    lines = [("● " if version.active else "   ") + version.label + ("  (in use)" if version.active else "")]
+    name = tr("{model}  (in use)").format(model=version.label) if version.active else version.label
+    lines = [("● " if version.active else "   ") + name]
     if version.data_size:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(version.created_at))
-        lines.append(f"      learned from {version.data_size} examples, saved {when}")
+        lines.append("      " + tr("learned from {count} examples, saved {when}").format(
+            count=version.data_size, when=when))
     if after:
-        lines.append(f"      right result in the top 3 for {after['top3']} of {after['queries']} held-out "
-                     f"searches (nDCG@10 {after['ndcg']:.2f})")
+        lines.append("      " + tr("right result in the top 3 for {top3} of {queries} held-out searches "
+                                   "(nDCG@10 {ndcg})").format(top3=after["top3"], queries=after["queries"],
+                                                              ndcg=f"{after['ndcg']:.2f}"))
     return "\n".join(lines)
 
 
@@ -48,15 +55,15 @@ class ModelsDialog(QDialog):
         self.workers = workers
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
-        self.setWindowTitle("Model Versions")
+        self.setWindowTitle(self.tr("Model Versions"))
         self.resize(620, 420)
         self.list = QListWidget()
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(True)
-        self.use = QPushButton("Use This Version")
-        self.base = QPushButton("Use the Base Models")
-        self.rename = QPushButton("Rename…")
-        self.delete = QPushButton("Delete")
+        self.use = QPushButton(self.tr("Use This Version"))
+        self.base = QPushButton(self.tr("Use the Base Models"))
+        self.rename = QPushButton(self.tr("Rename…"))
+        self.delete = QPushButton(self.tr("Delete"))
         self.use.setEnabled(False)
         self.rename.setEnabled(False)
         self.delete.setEnabled(False)
@@ -67,7 +74,7 @@ class ModelsDialog(QDialog):
         self.base.clicked.connect(lambda: self.switch(None))
         self.bar = QProgressBar()
         self.bar.hide()
-        self.status = QLabel("Your marks are kept whichever model you use.")
+        self.status = QLabel(self.tr("Your marks are kept whichever model you use."))
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.use, QDialogButtonBox.ButtonRole.ActionRole)
@@ -106,17 +113,18 @@ class ModelsDialog(QDialog):
         self.rename.setEnabled(tuned)
         self.delete.setEnabled(tuned and not version.active)
         self.delete.setToolTip("" if version is None or not version.active else
-                               "In use: switch to another version first, then delete this one")
+                               self.tr("In use: switch to another version first, then delete this one"))
 
     # -- rename and delete (quick catalog writes; the questions are methods so tests can answer) --
 
     def ask_name(self, current: str) -> str | None:
-        text, ok = QInputDialog.getText(self, "Rename model", "Name:", text=current)
+        text, ok = QInputDialog.getText(self, self.tr("Rename model"), self.tr("Name:"), text=current)
         return text if ok else None
 
     def confirm_delete(self, label: str) -> bool:
-        answer = QMessageBox.question(self, "Delete model", f"Delete “{label}”? Its files are removed from the "
-                                      "library folder; your marks are kept.",
+        answer = QMessageBox.question(self, self.tr("Delete model"),
+                                      self.tr("Delete “{model}”? Its files are removed from the library folder; your "
+                                              "marks are kept.").format(model=label),
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
@@ -141,7 +149,7 @@ class ModelsDialog(QDialog):
                             failed=lambda e: self.status.setText(describe(e, "while deleting the model")))
 
     def _deleted(self, label: str) -> None:
-        self.status.setText(f"Deleted “{label}”.")
+        self.status.setText(self.tr("Deleted “{model}”.").format(model=label))
         self.refresh()
 
     def switch(self, version_id: int | None) -> None:
@@ -169,10 +177,11 @@ class ModelsDialog(QDialog):
         self.base.setEnabled(True)
         self._enable()
         if error is None:
-            self.status.setText("Done: search now uses the chosen model.")
+            self.status.setText(self.tr("Done: search now uses the chosen model."))
             self.model_changed.emit()
         else:
-            self.status.setText(describe(error, "while switching models") + " Search keeps the model it had.")
+            self.status.setText(describe(error, "while switching models") + " " + self.tr(
+                "Search keeps the model it had."))
         self.refresh()
 
     def done(self, result: int) -> None:
