@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,21 +30,34 @@ from desktop.gui.tuning.loss_curve import LossCurve
 from desktop.gui.tuning.setup_pages import wrapped
 from desktop.gui.tuning.state import WizardControl
 
-TITLES = {"text": "Documents", "image": "Photos"}
+# Marked for translation here (context TuningPages), translated where they are shown (title()).
+TITLES = {"text": QT_TRANSLATE_NOOP("TuningPages", "Documents"), "image": QT_TRANSLATE_NOOP("TuningPages", "Photos")}
+PHASES = {"training": QT_TRANSLATE_NOOP("TuningPages", "Training"),
+          "measuring": QT_TRANSLATE_NOOP("TuningPages", "Measuring the new model on your whole library"),
+          "preparing": QT_TRANSLATE_NOOP("TuningPages", "Preparing"),
+          "saving": QT_TRANSLATE_NOOP("TuningPages", "Saving the new model")}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("TuningPages", text)
+
+
+def title(target: str) -> str:
+    return tr(TITLES[target]) if target in TITLES else ""
 
 
 class TrainingPage(QWizardPage):
     def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Training")
-        self.setSubTitle("The new model trains in the background; you can keep searching in the main window.")
-        self.phase = QLabel("Starting…")
+        self.setTitle(tr("Training"))
+        self.setSubTitle(tr("The new model trains in the background; you can keep searching in the main window."))
+        self.phase = QLabel(tr("Starting…"))
         self.bar = QProgressBar()
         self.eta = QLabel()
         self.eta.setObjectName("resultsSummary")
         self.curve = LossCurve()
-        self.cancel = QPushButton("Cancel Training")
+        self.cancel = QPushButton(tr("Cancel Training"))
         # Never the default or the focused button: Enter or a space meant for the main window threw
         # 3.5 minutes of training away (issue 13). It asks before stopping, too.
         self.cancel.setAutoDefault(False)
@@ -66,7 +79,7 @@ class TrainingPage(QWizardPage):
         self.curve.clear()
         self.outcome.clear()
         self.bar.setRange(0, 0)
-        self.phase.setText("Starting…")
+        self.phase.setText(tr("Starting…"))
         self.eta.clear()
         self.cancel.setEnabled(True)
         self.wiz.start_training()
@@ -78,17 +91,19 @@ class TrainingPage(QWizardPage):
         loss = getattr(progress, "loss", None)
         if loss is not None:
             self.curve.add(loss)
-        words = {"training": "Training", "measuring": "Measuring the new model on your whole library",
-                 "preparing": "Preparing", "saving": "Saving the new model"}
-        target = TITLES.get(self.wiz.running_target or "", "")
-        text = f"{target}: {words.get(progress.phase, progress.phase.capitalize())}"
-        self.phase.setText(text + (f" ({progress.message})" if progress.message else "") + "…")
+        target = title(self.wiz.running_target or "")
+        phase = tr(PHASES[progress.phase]) if progress.phase in PHASES else progress.phase.capitalize()
+        if progress.message:  # the core's words about the step
+            self.phase.setText(tr("{target}: {phase} ({detail})…").format(target=target, phase=phase,
+                                                                          detail=progress.message))
+        else:
+            self.phase.setText(tr("{target}: {phase}…").format(target=target, phase=phase))
         if progress.total:
             self.bar.setRange(0, progress.total)
             self.bar.setValue(progress.done)
         else:
             self.bar.setRange(0, 0)
-        self.eta.setText(f"About {format_duration(progress.eta_seconds)} left in this step"
+        self.eta.setText(tr("About {duration} left in this step").format(duration=format_duration(progress.eta_seconds))
                          if progress.eta_seconds is not None else "")
 
     def finished(self, text: str, ok: bool) -> None:
@@ -96,7 +111,7 @@ class TrainingPage(QWizardPage):
         self.bar.setRange(0, 1)
         self.bar.setValue(1 if ok else 0)
         self.eta.clear()
-        self.phase.setText("Training finished." if ok else "Training stopped.")
+        self.phase.setText(tr("Training finished.") if ok else tr("Training stopped."))
         self.outcome.setText(text)
         self.completeChanged.emit()
 
@@ -110,8 +125,8 @@ class ResultsPage(QWizardPage):
     def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Results")
-        self.setSubTitle("Measured on marked searches the new model did not learn from, over your whole library.")
+        self.setTitle(tr("Results"))
+        self.setSubTitle(tr("Measured on marked searches the new model did not learn from, over your whole library."))
         self.body = QWidget()
         self.sections = QVBoxLayout(self.body)
         self.sections.setContentsMargins(0, 0, 0, 0)
@@ -127,10 +142,10 @@ class ResultsPage(QWizardPage):
             view.setWordWrap(True)
             view.setAlternatingRowColors(True)
         compare = QGridLayout()
-        compare.addWidget(QLabel("Compare a held-out search:"), 0, 0)
+        compare.addWidget(QLabel(tr("Compare a held-out search:")), 0, 0)
         compare.addWidget(self.query, 0, 1)
-        compare.addWidget(QLabel("<b>Current model</b>"), 1, 0)
-        compare.addWidget(QLabel("<b>New model</b>"), 1, 1)
+        compare.addWidget(QLabel("<b>{}</b>".format(tr("Current model"))), 1, 0)
+        compare.addWidget(QLabel("<b>{}</b>".format(tr("New model"))), 1, 1)
         compare.addWidget(self.old, 2, 0)
         compare.addWidget(self.new, 2, 1)
         layout = QVBoxLayout(self)
@@ -147,7 +162,8 @@ class ResultsPage(QWizardPage):
         for candidate in self.wiz.state.candidates:
             words, rows = tuning_report(candidate)
             # One plain verdict per model, big; the figures it rests on below it, small.
-            verdict = QLabel(f"<b>{TITLES[candidate.target]}: {words[0]}</b>")
+            verdict = QLabel("<b>{}</b>".format(tr("{target}: {verdict}").format(
+                target=title(candidate.target), verdict=words[0])))
             verdict.setObjectName("tuningVerdict")
             verdict.setWordWrap(True)
             font = verdict.font()
@@ -158,7 +174,7 @@ class ResultsPage(QWizardPage):
             self.sections.addWidget(self.table(rows))
             for comparison in candidate.comparisons:
                 label = comparison.query if len(self.wiz.state.candidates) == 1 else (
-                    f"{TITLES[candidate.target]}: {comparison.query}")
+                    tr("{target}: {query}").format(target=title(candidate.target), query=comparison.query))
                 self.query.addItem(label, comparison)
         self.query.blockSignals(False)
         self.show_comparison()
@@ -166,7 +182,7 @@ class ResultsPage(QWizardPage):
     @staticmethod
     def table(rows: list[tuple[str, float, float]]) -> QTableWidget:
         table = QTableWidget(len(rows), 3)
-        table.setHorizontalHeaderLabels(["Measure", "Current model", "New model"])
+        table.setHorizontalHeaderLabels([tr("Measure"), tr("Current model"), tr("New model")])
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for r, (label, old, new) in enumerate(rows):
@@ -197,14 +213,14 @@ class KeepPage(QWizardPage):
     def __init__(self, wizard: WizardControl) -> None:
         super().__init__()
         self.wiz = wizard
-        self.setTitle("Keep or discard")
-        self.setSubTitle("Keeping switches search to the new model; you can roll back at any time in "
-                         "Result ▸ Model Versions. Discarding deletes it; your marks stay either way.")
-        self.keep = QPushButton("Keep the New Model")
-        self.discard = QPushButton("Discard It")
-        self.stop = QPushButton("Stop")
-        self.stop.setToolTip("Stop switching: search keeps using the current model; the new one stays "
-                             "in Model Versions")
+        self.setTitle(tr("Keep or discard"))
+        self.setSubTitle(tr("Keeping switches search to the new model; you can roll back at any time in "
+                            "Result ▸ Model Versions. Discarding deletes it; your marks stay either way."))
+        self.keep = QPushButton(tr("Keep the New Model"))
+        self.discard = QPushButton(tr("Discard It"))
+        self.stop = QPushButton(tr("Stop"))
+        self.stop.setToolTip(tr("Stop switching: search keeps using the current model; the new one stays "
+                                "in Model Versions"))
         self.stop.setVisible(False)
         self.keep.clicked.connect(self.wiz.keep)
         self.discard.clicked.connect(self.wiz.discard)
@@ -231,9 +247,9 @@ class KeepPage(QWizardPage):
         better = bool(outcomes) and all(o == "better" for o in outcomes)
         worse = "worse" in outcomes
         self.advice.setText(
-            "The new model did better on your held-out searches: keeping it should help." if better else
-            "The new model did worse on some held-out searches: discarding it is wiser." if worse else
-            "No measurable change on your held-out searches: discarding it keeps the current model.")
+            tr("The new model did better on your held-out searches: keeping it should help.") if better else
+            tr("The new model did worse on some held-out searches: discarding it is wiser.") if worse else
+            tr("No measurable change on your held-out searches: discarding it keeps the current model."))
         suggested = self.keep if better else self.discard
         (self.discard if better else self.keep).setDefault(False)
         suggested.setDefault(True)
