@@ -19,7 +19,7 @@ class LossCurve(QWidget):
         self.values: list[float] = []
         self.setMinimumSize(320, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("Training loss chart")
+        self.setAccessibleName(self.tr("Training loss chart"))
 
     def sizeHint(self) -> QSize:
         return QSize(480, 200)
@@ -44,7 +44,7 @@ class LossCurve(QWidget):
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
         if not self.values:
-            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "The loss appears here once training starts")
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, self.tr("The loss appears here once training starts"))
             return
         low, high = min(self.values), max(self.values)
         if high - low < 1e-9:
@@ -55,9 +55,9 @@ class LossCurve(QWidget):
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{low:.2f}")
         steps = len(self.values)
         painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16),
-                         Qt.AlignmentFlag.AlignRight, f"step {steps}")
+                         Qt.AlignmentFlag.AlignRight, self.tr("step {count}").format(count=steps))
         painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16),
-                         Qt.AlignmentFlag.AlignLeft, "loss (lower is better)")
+                         Qt.AlignmentFlag.AlignLeft, self.tr("loss (lower is better)"))
 
         def point(i: int, value: float) -> QPointF:
             x = plot.left() + (plot.width() * i / max(1, steps - 1) if steps > 1 else plot.width() / 2)
