@@ -30,7 +30,7 @@ class OutlinedPicture(QWidget):
         self.matching: set[int] = set()  # indexes into `lines`
         self.setMinimumSize(QSize(120, 120))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("Photo with the matching text outlined")
+        self.setAccessibleName(self.tr("Photo with the matching text outlined"))
 
     def set_picture(self, pixmap: QPixmap) -> None:
         self.pixmap = pixmap
@@ -75,13 +75,13 @@ class PictureTextView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.picture = OutlinedPicture()
-        self.caption = QLabel("Text in photo (select and copy)")
+        self.caption = QLabel(self.tr("Text in photo (select and copy)"))
         self.caption.setStyleSheet("color: palette(mid);")
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)  # read-only still selects and copies (Ctrl+C, context menu)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.text.setAccessibleName("Text read in the photo")
+        self.text.setAccessibleName(self.tr("Text read in the photo"))
         lower = QWidget()
         column = QVBoxLayout(lower)
         column.setContentsMargins(8, 4, 8, 4)
