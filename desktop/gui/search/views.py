@@ -71,7 +71,7 @@ class ResultsTree(DragOutView, _Placeholder, QTreeView):
         self.setExpandsOnDoubleClick(False)  # double-click opens the document instead
         self.setAlternatingRowColors(False)
         self.setIndentation(18)
-        self.setAccessibleName("Document results")
+        self.setAccessibleName(self.tr("Document results"))
         drag_out(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -104,7 +104,7 @@ class PhotoGrid(DragOutView, _Placeholder, QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(24)
         self.setItemDelegate(PhotoDelegate(tile, self))
-        self.setAccessibleName("Photo results")
+        self.setAccessibleName(self.tr("Photo results"))
         drag_out(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
