@@ -132,7 +132,8 @@ class ResultActions(QObject):
         if self.hit is None:
             return
         if not os.path.exists(self.hit.path):
-            self.message.emit(f"{self.hit.path} is no longer there; re-scan its folder to update the library.")
+            self.message.emit(self.tr("{path} is no longer there; re-scan its folder to update the library.").format(
+                path=self.hit.path))
             return
         if not self.desktop.open(self.hit.path):
             self.message.emit(self.tr("No application is set up to open {name}.").format(
@@ -157,7 +158,8 @@ class ResultActions(QObject):
         title = hit_title(self.hit)
         is_extra_passage = self.passage is not None and self.hit.passages and self.passage != self.hit.passages[0]
         if is_extra_passage and self.passage is not None:
-            self.similar_requested.emit(self.hit.file_id, f"this passage of {title}", self.passage.chunk_id)
+            self.similar_requested.emit(self.hit.file_id, self.tr("this passage of {title}").format(title=title),
+                                         self.passage.chunk_id)
         else:
             self.similar_requested.emit(self.hit.file_id, title, None)
 
