@@ -117,7 +117,8 @@ class DocumentResultsModel(DragOutModel, _MarksMixin, QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.path
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return f"{hit_title(hit)} in {hit.folder or os.path.dirname(hit.path)}, {round(hit.score * 100)}%"
+            return self.tr("{title} in {folder}, {score}%").format(
+                title=hit_title(hit), folder=hit.folder or os.path.dirname(hit.path), score=round(hit.score * 100))
         if role == Role.HIT:
             return hit
         if role == Role.PASSAGE:
