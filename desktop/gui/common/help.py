@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# The page is one text for translators (context HowToDialog), translated when the dialog opens.
 HOW_TO = """
 <h3>Find things by what they mean</h3>
 <ol>
@@ -87,7 +88,7 @@ class HowToDialog(QDialog):
         self.setWindowTitle(self.tr("How to Use semdesk"))
         self.resize(560, 520)
         self.text = QTextBrowser()
-        self.text.setHtml(HOW_TO)
+        self.text.setHtml(self.tr(HOW_TO))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
