@@ -52,7 +52,7 @@ def write_hostile(folder: Path) -> dict[str, tuple[str, str]]:
         "bomb.png": (png_1bit(100_000, 100_000, rows=8), "skipped", "too large to decode safely"),
         "one-pixel.png": (image_bytes("PNG", (1, 1)), "indexed", ""),
         "huge-20000x20000.png": (png_1bit(20_000, 20_000), "skipped", "too large to decode safely"),
-        "zero.txt": (b"", "skipped", "empty file"),
+        "empty.txt": (b"", "skipped", "empty file"),  # not zero.txt: beside zero.jpg that is its caption
         "zero.jpg": (b"", "skipped", "empty file"),
         "binary.txt": (bytes(range(256)) * 64 + b"\x00" * 4096, "skipped", "binary"),
         "elf.md": (b"\x7fELF\x02\x01\x01" + os.urandom(8192), "skipped", ""),
