@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import platformdirs
 
+from desktop.core.common.checksum import sha256_file
 from desktop.core.common.errors import ModelUnavailable
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ def _load(core: Any, folder: Path, threads: list[int]) -> dict[int, Any] | None:
     if not (xml.is_file() and weights.is_file() and done.is_file()):
         return None
     try:
-        if json.loads(done.read_text())["sha256"] != _sha256(weights):
+        if json.loads(done.read_text())["sha256"] != sha256_file(weights):
             raise ValueError("its weights do not match their checksum")
         model = core.read_model(str(xml))
         options = {"PERFORMANCE_HINT": "LATENCY"}
@@ -138,13 +139,6 @@ def _load(core: Any, folder: Path, threads: list[int]) -> dict[int, Any] | None:
         log.warning("int8 model cache %s is unusable (%s); making it again", folder, error)
         return None
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _make(hf_model: Any, tokenizer: Any, source: str, folder: Path) -> None:
@@ -170,7 +164,7 @@ def _make(hf_model: Any, tokenizer: Any, source: str, folder: Path) -> None:
             quantised = nncf.quantize(ov_model, data, model_type=nncf.ModelType.TRANSFORMER, subset_size=len(batches))
         ov.save_model(quantised, str(work / "model.xml"))
         weights = work / "model.bin"
-        done = {"source": source, "recipe": RECIPE, "sha256": _sha256(weights), "size": weights.stat().st_size}
+        done = {"source": source, "recipe": RECIPE, "sha256": sha256_file(weights), "size": weights.stat().st_size}
         (work / "done.json").write_text(json.dumps(done))  # written last: marks the model whole
         if folder.exists():
             shutil.rmtree(folder)

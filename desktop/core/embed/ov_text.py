@@ -10,7 +10,6 @@ models go to OpenVINO's CACHE_DIR, so a second start reads a compiled blob inste
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop.core.common.checksum import sha256_file
 from desktop.core.common.errors import ModelUnavailable
 from desktop.core.embed.hf_tokenize import NotTorchFree, SentenceTokenizer, pool, read_layout, unit_rows
 from desktop.core.embed.int8 import LOCAL_DIR, SHAPE_STEP, cache_root, int8_cache_key, model_files_digest
@@ -61,15 +61,8 @@ def ir_ready(folder: Path) -> bool:
         return False
     if "size" in record:  # a size check is instant; the checksum of 90 MB is not
         return bool(record["size"] == weights.stat().st_size)
-    return bool(record.get("sha256") == _sha256(weights))
+    return bool(record.get("sha256") == sha256_file(weights))
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def prepare_models(source: str, *, measure: bool = False, only: str | None = None) -> None:

@@ -9,24 +9,16 @@ the stamp in the catalog and its header agrees on the dimension.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from collections.abc import Callable
 from pathlib import Path
 
 from desktop.core.common import atomic
+from desktop.core.common.checksum import sha256_file
 
 # hnswlib 0.8 header: offsetLevel0, max_elements, cur_element_count, size_data_per_element,
 # label_offset, offsetData (size_t each), then maxlevel (int) ...
 _HEADER = struct.Struct("<6Q")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def header_dim(path: Path) -> int | None:
