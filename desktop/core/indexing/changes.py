@@ -25,10 +25,9 @@ from desktop.core.catalog import FileRecord, Folder
 from desktop.core.catalog.tables import under
 from desktop.core.common.jobs import CancelToken, Job
 from desktop.core.common.records import IndexSummary, SkippedFile
-from desktop.core.indexing.job import process
+from desktop.core.indexing.job import process_selected, summarise
 from desktop.core.indexing.moves import move_rows, root_of
 from desktop.core.indexing.plan import Plan, record_scan, select_work
-from desktop.core.indexing.remove import remove_missing
 from desktop.core.ingest.kinds import kind_of
 from desktop.core.ingest.scan import ScanEntry, ScanProblem, scan_folder, skipped_by_walk
 from desktop.core.workspace import Workspace
@@ -54,21 +53,8 @@ def changes_job(
             paths.update((src, dest))  # a moved file may also have changed; a half-seen move is two changes
         seen = _look_at(ws, plan, roots, paths, settings)
         select_work(ws, plan, only=seen)
-        counts: dict[str, int] = {"indexed": 0, "skipped": 0, "waiting_model": 0, "moved": 0}
-        yield from process(ws, plan, settings, cancel, counts)
-        removed = 0 if cancel.cancelled else remove_missing(ws, plan)
-        return IndexSummary(
-            scanned=plan.scanned,
-            indexed=counts["indexed"],
-            unchanged=plan.scanned - len(plan.to_process),
-            skipped=counts["skipped"],
-            waiting_model=counts["waiting_model"],
-            removed=removed,
-            moved=moved + counts["moved"],
-            cancelled=cancel.cancelled,
-            seconds=time.monotonic() - started,
-            problems=tuple(plan.problems),
-        )
+        counts = yield from process_selected(ws, plan, settings, cancel)
+        return summarise(plan, counts, started, cancel, moved=moved)
     finally:
         ws.write_lock.release()
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
-from desktop.core.common.records import IndexSummary
+from desktop.core.common.records import IndexSummary, SkippedFile
 from desktop.core.indexing.commit import FileWrite, apply_moves, store_batch
 from desktop.core.indexing.ocr_phase import OcrCounts, ocr_phase
 from desktop.core.indexing.plan import Plan, register_roots, scan_root, select_work
@@ -43,24 +43,14 @@ def index_job(ws: Workspace, paths: list[Path] | None, *, exclude: list[str], ca
             if cancel.cancelled:
                 return IndexSummary(scanned=plan.scanned, cancelled=True, seconds=time.monotonic() - started)
         select_work(ws, plan)
-        counts: dict[str, int] = {"indexed": 0, "skipped": 0, "waiting_model": 0, "moved": 0}
-        yield from process(ws, plan, settings, cancel, counts)
-        removed = 0 if cancel.cancelled else remove_missing(ws, plan)
+        counts = yield from process_selected(ws, plan, settings, cancel)
         ocr = OcrCounts()
         if not cancel.cancelled:
             restore_thumbnails(ws, settings)
             # Last: photos are searchable by CLIP before OCR starts reading them.
             ocr = yield from ocr_phase(ws, [folder_id for folder_id, _ in plan.roots], settings, cancel)
-        return IndexSummary(
-            scanned=plan.scanned,
-            indexed=counts["indexed"],
-            unchanged=plan.scanned - len(plan.to_process),
-            skipped=counts["skipped"],
-            waiting_model=counts["waiting_model"],
-            removed=removed,
-            moved=counts["moved"],
-            cancelled=cancel.cancelled,
-            seconds=time.monotonic() - started,
+        return summarise(
+            plan, counts, started, cancel,
             problems=(*(p for p in plan.problems if p.path not in ocr.rescued), *ocr.problems),
             text_in_pictures=ocr.with_text,
         )
@@ -68,6 +58,37 @@ def index_job(ws: Workspace, paths: list[Path] | None, *, exclude: list[str], ca
         for index in ws.indexes.loaded():
             index.save()
         ws.write_lock.release()
+
+
+def process_selected(
+    ws: Workspace, plan: Plan, settings: dict[str, Any], cancel: CancelToken
+) -> Job[dict[str, int]]:
+    """Index the files `select_work` chose, then drop the rows of files that are gone (unless
+    cancelled: a cancelled run has not looked at everything, so absence proves nothing)."""
+    counts: dict[str, int] = {"indexed": 0, "skipped": 0, "waiting_model": 0, "moved": 0, "removed": 0}
+    yield from process(ws, plan, settings, cancel, counts)
+    counts["removed"] = 0 if cancel.cancelled else remove_missing(ws, plan)
+    return counts
+
+
+def summarise(
+    plan: Plan, counts: dict[str, int], started: float, cancel: CancelToken, *,
+    moved: int = 0, problems: tuple[SkippedFile, ...] | None = None, text_in_pictures: int = 0,
+) -> IndexSummary:
+    """The one way a run's counts become its summary, for full runs and for watched changes alike."""
+    return IndexSummary(
+        scanned=plan.scanned,
+        indexed=counts["indexed"],
+        unchanged=plan.scanned - len(plan.to_process),
+        skipped=counts["skipped"],
+        waiting_model=counts["waiting_model"],
+        removed=counts["removed"],
+        moved=moved + counts["moved"],
+        cancelled=cancel.cancelled,
+        seconds=time.monotonic() - started,
+        problems=tuple(plan.problems) if problems is None else problems,
+        text_in_pictures=text_in_pictures,
+    )
 
 
 def prepared_stream(
