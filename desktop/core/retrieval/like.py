@@ -4,6 +4,7 @@ or a file from anywhere encoded on the spot (it is not added to the library)."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +17,19 @@ from desktop.core.ingest.kinds import kind_of
 from desktop.core.workspace import Workspace
 
 
+@dataclass(frozen=True)
+class OutsideFile:
+    """A file from anywhere, encoded on the spot: its space, its vectors (unit rows: one for a photo,
+    one per passage for a document) and, for a document, its first passage as the model read it."""
+
+    space: str
+    vectors: np.ndarray
+    first_passage: str = ""
+
+
 def example_vector(ws: Workspace, target: str | Path | int) -> tuple[str, np.ndarray]:
     """(space, unit vector) of the example: "image" for a photo, "text" for a document."""
-    record = _record(ws, target)
+    record = find_record(ws, target)
     if record is not None and record.status == FileStatus.INDEXED:
         space = "image" if record.kind == "image" else "text"
         vector = _stored(ws, record.id, space)
@@ -26,10 +37,12 @@ def example_vector(ws: Workspace, target: str | Path | int) -> tuple[str, np.nda
             return space, vector
     if isinstance(target, int):
         raise SemdeskError("That item is not indexed yet.")
-    return _encode_file(ws, Path(target))
+    outside = encode_outside_file(ws, Path(target))
+    return outside.space, normalise(outside.vectors.mean(axis=0))
 
 
-def _record(ws: Workspace, target: str | Path | int) -> FileRecord | None:
+def find_record(ws: Workspace, target: str | Path | int) -> FileRecord | None:
+    """The library's row for a file id or a path (None when the library does not hold it)."""
     with ws.catalog.session() as session:
         if isinstance(target, int):
             return session.get(FileRecord, target)
@@ -51,7 +64,8 @@ def _stored(ws: Workspace, file_id: int, space: str) -> np.ndarray | None:
     return normalise(np.mean([from_blob(b) for b in blobs], axis=0)) if blobs else None
 
 
-def _encode_file(ws: Workspace, path: Path) -> tuple[str, np.ndarray]:
+def encode_outside_file(ws: Workspace, path: Path) -> OutsideFile:
+    """Read and encode a file the way indexing would, without adding it to the library."""
     from desktop.core.ingest.prepared import PreparedImage, PreparedText, Skipped, prepare_file
 
     if not path.is_file():
@@ -72,7 +86,7 @@ def _encode_file(ws: Workspace, path: Path) -> tuple[str, np.ndarray]:
     if isinstance(prepared, Skipped):
         raise SemdeskError(f"Cannot read {path.name}: {prepared.reason}.")
     if isinstance(prepared, PreparedImage):
-        return "image", normalise(clip.encode_batch([prepared.tensor])[0])  # numpy on the torch-free path
+        return OutsideFile("image", normalise(clip.encode_batch([prepared.tensor])))  # numpy, torch-free
     assert isinstance(prepared, PreparedText) and text_encoder is not None
-    vectors = text_encoder.encode([prepared.embedding_input(s) for s in prepared.spans])
-    return "text", normalise(vectors.mean(axis=0))
+    inputs = [prepared.embedding_input(s) for s in prepared.spans]
+    return OutsideFile("text", normalise(text_encoder.encode(inputs)), inputs[0] if inputs else "")

@@ -7,7 +7,6 @@ passage -> passages; a document -> photos too, through the CLIP text encoder.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +16,13 @@ from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Pho
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.records import Hit
 from desktop.core.common.vector_codec import from_blob, normalise
-from desktop.core.ingest.kinds import kind_of
+from desktop.core.retrieval.like import encode_outside_file, find_record
 from desktop.core.retrieval.search import document_hits, photo_hits
 from desktop.core.workspace import Workspace
 
 
 def similar(ws: Workspace, target: str | Path | int, *, top: int = 20, kind: str = "all") -> list[Hit]:
-    record = _find(ws, target)
+    record = find_record(ws, target)
     if record is not None and record.status == FileStatus.INDEXED:
         if record.kind == "image":
             return similar_photos(ws, _photo_vector(ws, record.id), top, exclude=record.id) if kind != "text" else []
@@ -47,14 +46,6 @@ def similar_passage(ws: Workspace, chunk_id: int, *, top: int = 20) -> list[Hit]
         vector = from_blob(row.vector)
     dense = ws.indexes.ready("text").query(vector, max(50, top * 8))
     return document_hits(ws, [(c, s) for c, s in dense if c != chunk_id], [], top, exclude_file=None)
-
-
-def _find(ws: Workspace, target: str | Path | int) -> FileRecord | None:
-    with ws.catalog.session() as session:
-        if isinstance(target, int):
-            return session.get(FileRecord, target)
-        path = str(Path(target).expanduser().absolute())
-        return session.scalars(select(FileRecord).where(FileRecord.path == path)).first()
 
 
 def _photo_vector(ws: Workspace, file_id: int) -> np.ndarray:
@@ -155,34 +146,12 @@ def _with_similarity(hit: Hit, similarity: dict[int, float]) -> Hit:
 
 
 def _similar_to_outside_file(ws: Workspace, path: Path, top: int, kind: str) -> list[Hit]:
-    from desktop.core.ingest.prepared import PreparedImage, PreparedText, Skipped, prepare_file
-
-    if not path.is_file():
-        raise SemdeskError(f"There is no file at {path}.")
-    file_kind = kind_of(path)
-    if file_kind is None:
-        raise SemdeskError(f"{path.name} is neither a document nor a photo semdesk can read.")
-    settings = ws.settings.all()
-    clip = None
-    if file_kind == "image":
-        problem = ws.encoders.clip_problem()
-        if problem is not None:
-            raise SemdeskError(problem)
-        clip = ws.encoders.clip()
-    text_encoder = ws.encoders.text() if file_kind == "text" else None
-    prepared = prepare_file(
-        None, -1, os.fspath(path), file_kind, settings, text_encoder=text_encoder, clip_encoder=clip
-    )
-    if isinstance(prepared, Skipped):
-        raise SemdeskError(f"Cannot read {path.name}: {prepared.reason}.")
-    if isinstance(prepared, PreparedImage):
-        vector = clip.encode_batch([prepared.tensor])[0]
-        return similar_photos(ws, vector, top, exclude=None)
-    assert isinstance(prepared, PreparedText)
-    vectors = text_encoder.encode([prepared.embedding_input(s) for s in prepared.spans])
-    hits = similar_documents_to(ws, normalise(vectors), top, exclude=None) if kind != "image" else []
+    outside = encode_outside_file(ws, path)
+    if outside.space == "image":
+        return similar_photos(ws, outside.vectors[0], top, exclude=None)
+    hits = similar_documents_to(ws, outside.vectors, top, exclude=None) if kind != "image" else []
     if kind in ("all", "image"):
-        hits += _photos_for_text(ws, prepared.embedding_input(prepared.spans[0]), top)
+        hits += _photos_for_text(ws, outside.first_passage, top)
     return hits
 
 
