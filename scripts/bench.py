@@ -34,6 +34,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # After the environment above, so that a section importing a model library at its top still sees it.
 from scripts.benchmarks import (  # noqa: E402
     duplicates,
+    growth,
     int8,
     latency,
     launch,
@@ -53,8 +54,8 @@ from scripts.benchmarks.faq import faq_judgements  # noqa: E402
 from scripts.benchmarks.synthetic import fill_synthetic_library, synthetic_vectors  # noqa: E402
 from tests.tiny_clip import make_tiny_clip  # noqa: E402
 
-SECTIONS = ("text", "photos", "latency", "scale", "quality", "int8", "launch", "map", "tune", "watch", "ocr",
-            "negatives", "duplicates", "server")
+SECTIONS = ("text", "photos", "latency", "scale", "growth", "quality", "int8", "launch", "map", "tune", "watch",
+            "ocr", "negatives", "duplicates", "server")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             ("latency", lambda: latency.bench_latency(report, state, args.full)),
             ("scale", lambda: (scale.bench_scale(report, work, state, args.full, sizes),
                                scale.bench_photo_scale(report, work, state, args.full, sizes))),
+            # The index layer alone as it grows, 10k -> 100k -> 1M (--full): build, file, load, RSS, latency, recall.
+            ("growth", lambda: growth.bench_index_growth(
+                report, work, [10_000, 100_000, 1_000_000] if args.full else [10_000, 100_000])),
             # Leak-free quality sets against their baselines (quality.py).
             ("quality", lambda: quality.bench_quality(report, work, index_folder, args.full)),
             ("int8", lambda: int8.bench_int8(report, work, DOCS / "faq", args.full, index_folder,

@@ -1,5 +1,5 @@
-"""Bench section "scale": latency and recall at 10k / 100k synthetic vectors, documents and photos, and
-HNSW alone as it grows from 10k to 100k to 1M (--full)."""
+"""Bench section "scale": latency and recall at 10k / 100k synthetic vectors, documents and photos, through the
+whole library (the index layer alone from 10k to 1M is section "growth", growth.py)."""
 
 from __future__ import annotations
 
@@ -86,70 +86,3 @@ def bench_scale(report: Report, work: Path, state: dict[str, Any], full: bool, s
         report.add("scale", f"hybrid_{label}_p50", hybrid["p50"], "ms", f"{label}: search_documents p50")
         report.add("scale", f"hybrid_{label}_p95", hybrid["p95"], "ms", f"{label}: search_documents p95")
         lib.close()
-    bench_hnsw_growth(report, work, full)
-
-
-# A fresh process that opens a saved index and answers queries: its load time, latency and RSS are
-# what a searching process pays for the index alone.
-LOAD_AND_QUERY = r"""
-import json, resource, sys, time
-import hnswlib, numpy as np
-path, dim, queries_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-queries = np.load(queries_path)
-t0 = time.perf_counter()
-index = hnswlib.Index(space="cosine", dim=dim)
-index.load_index(path)
-index.set_ef(128)
-index.set_num_threads(1)
-load_s = time.perf_counter() - t0
-times = []
-for q in queries:
-    t = time.perf_counter()
-    index.knn_query(q, k=50)
-    times.append((time.perf_counter() - t) * 1000)
-times.sort()
-print(json.dumps({"load_s": load_s, "p50": times[len(times) // 2], "p95": times[int(len(times) * 0.95)],
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
-
-def bench_hnsw_growth(report: Report, work: Path, full: bool) -> None:
-    """HNSW alone as it grows, 10k -> 100k -> 1M (1M with --full): build time with the app's
-    parameters, file size, and a fresh process's load time, k=50 query p50/p95 and peak RSS."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    import hnswlib
-    import numpy as np
-
-    threads = os.cpu_count() or 1  # all of them: 1M at the app's one build thread takes an hour
-    sizes = [10_000, 100_000, 1_000_000] if full else [10_000, 100_000]
-    queries = synthetic_vectors(200, 384, seed=7)
-    queries_path = work / "growth-queries.npy"
-    np.save(queries_path, queries)
-    for n in sizes:
-        label = f"{n // 1000}k" if n < 1_000_000 else f"{n // 1_000_000}M"
-        vectors = synthetic_vectors(n, 384, seed=n + 3)
-        index = hnswlib.Index(space="cosine", dim=384)
-        t0 = time.perf_counter()
-        index.init_index(max_elements=n, ef_construction=200, M=16)
-        index.set_num_threads(threads)
-        index.add_items(vectors, np.arange(n))
-        build_s = time.perf_counter() - t0
-        path = work / f"growth-{label}.hnsw"
-        index.save_index(str(path))
-        del index, vectors
-        done = subprocess.run([sys.executable, "-c", LOAD_AND_QUERY, str(path), "384", str(queries_path)],
-                              capture_output=True, text=True, check=True)
-        figures = json.loads(done.stdout)
-        report.data.setdefault("scale", {})[f"growth_{label}"] = {"build_s": build_s, **figures}
-        report.add("scale", f"growth_build_{label}_s", build_s, "s",
-                   f"{label} HNSW alone: build ({threads} threads, M=16, ef_construction=200)")
-        report.add("scale", f"growth_file_{label}_mb", path.stat().st_size / 2**20, "MB", f"{label}: index file size")
-        report.add("scale", f"growth_load_{label}_s", figures["load_s"], "s", f"{label}: load in a fresh process")
-        report.add("scale", f"growth_rss_{label}_mb", figures["rss_mb"], "MB", f"{label}: that process's peak RSS")
-        report.add("scale", f"growth_{label}_p50", figures["p50"], "ms", f"{label}: k=50 query p50 (1 thread)")
-        report.add("scale", f"growth_{label}_p95", figures["p95"], "ms", f"{label}: k=50 query p95 (bar at 1M: 50 ms)")
-        path.unlink()
