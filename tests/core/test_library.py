@@ -282,6 +282,18 @@ def test_photos_wait_for_clip_weights_while_text_works(library: Library, tmp_pat
 
 
 @both_kinds
+def test_photo_file_names_match_by_the_documents_word_rule(library: Library, tmp_path: Path) -> None:
+    # Photo names are matched by the same rule as passages: stop words carry nothing, so "the" in
+    # the query must not bring up every photo whose name holds "the".
+    photos = write_photos(tmp_path / "named", 2)
+    photos[0].rename(photos[0].with_name("the_old_mill.png"))
+    photos[1].rename(photos[1].with_name("beach_at_dawn.jpg"))
+    index(library, tmp_path / "named")
+    assert [Path(h.path).name for h in library.search_photos("the beach")] == ["beach_at_dawn.jpg"]
+    assert [Path(h.path).name for h in library.search_photos("the")] == ["the_old_mill.png"]  # nothing else left
+
+
+@both_kinds
 def test_tiny_clip_indexes_searches_and_finds_similar_photos(clip_library: Library, tmp_path: Path) -> None:
     photos = write_photos(tmp_path / "photos", 4)
     copy = tmp_path / "photos" / "copy_of_0.png"

@@ -5,7 +5,6 @@ calibrated relevance. Photos: CLIP vectors and file-name keywords by reciprocal 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +23,7 @@ from desktop.core.retrieval.fusion import (
     passage_scores,
     shown_score,
 )
-from desktop.core.retrieval.keywords import keyword_evidence, query_words, ranked_chunks
+from desktop.core.retrieval.keywords import any_word, keyword_evidence, query_words, ranked_chunks
 from desktop.core.retrieval.meaning import query_vector
 from desktop.core.retrieval.query_syntax import ParsedQuery, parse
 from desktop.core.server import keywords as server_keywords
@@ -32,13 +31,6 @@ from desktop.core.workspace import Workspace
 
 RRF_K = 60
 PASSAGES_PER_FILE = 3
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fts_match(query: str) -> str | None:
-    """Any of the query's words (quoted, so FTS5 syntax in user input is inert); bm25 favours all."""
-    words = [w for w in _WORD.findall(query.lower()) if len(w) > 1 or w.isdigit()]
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words)) or None
 
 
 def rrf(*rankings: list[int]) -> dict[int, float]:
@@ -164,12 +156,12 @@ def keyword_chunks(ws: Workspace, query: str, limit: int, allowed: set[int] | No
 
 
 def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:
-    match = fts_match(query)
-    if match is None:
+    words = query_words(query)  # the documents' rule: stop words out unless nothing else is left
+    if not words:
         return []
     with ws.catalog.session() as session:
         if server_keywords.is_postgres(session):  # a server library: PostgreSQL full-text search
-            found = server_keywords.ranked_photo_ids(session, query_words(query), limit)
+            found = server_keywords.ranked_photo_ids(session, words, limit)
             return [r for r in found if allowed is None or r in allowed]
         rows = (
             session.execute(
@@ -178,7 +170,7 @@ def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | No
                     "WHERE file_fts MATCH :m AND files.kind = 'image' AND files.status IN ('indexed', 'waiting_model') "
                     "ORDER BY bm25(file_fts) LIMIT :n"
                 ),
-                {"m": match, "n": limit},
+                {"m": any_word(words), "n": limit},
             )
             .scalars()
             .all()
