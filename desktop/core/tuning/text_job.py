@@ -10,11 +10,13 @@ from typing import Any
 import numpy as np
 
 from desktop.core.common.jobs import CancelToken, Job, Progress
+from desktop.core.embed.encoder_choice import INT8, TORCH
 from desktop.core.embed.int8 import LOCAL_DIR, make_int8_copy
 from desktop.core.tuning.evaluate import Metrics, Space, candidate_pool, chunk_inputs, encode_space, stored_space
 from desktop.core.tuning.examples import QueryMarks, splits, triplets
+from desktop.core.tuning.rates import RunClock
 from desktop.core.tuning.rounds import Candidate, collect_rounds, marks_needed, mine_negatives, run_folds
-from desktop.core.tuning.text_train import ModelEncoder, TrainSettings, load_model, train_text
+from desktop.core.tuning.text_train import ModelEncoder, TrainSettings, load_model, model_source, train_text
 from desktop.core.workspace import Workspace
 
 
@@ -35,12 +37,13 @@ def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: Cancel
     measure_int8 = int8 and len(splits(marks)) == 1
     k_fold = len(splits(marks)) > 1
     row_of = {m.query: i for i, m in enumerate(marks)}
+    clock = RunClock()  # this run's speeds, for the next run's estimate (rates.py)
 
     def fit(train: list[QueryMarks], mined: dict[str, int], measure: bool = True) -> Job[tuple[Any, Space, Any]]:
         model = load_model(source)
         rows = [(q, _text(train, q, p, text_of), _text(train, q, n, text_of)) for q, p, n in triplets(train, mined)]
         sizes.append(len(rows))
-        yield from train_text(model, rows, settings, cancel, work)
+        yield from clock.training(train_text(model, rows, settings, cancel, work))
         shutil.rmtree(work / "trainer", ignore_errors=True)
         wrapped: Any = ModelEncoder(model)
         if measure and measure_int8:
@@ -54,7 +57,8 @@ def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: Cancel
             pool = candidate_pool(before, before_queries[[row_of[t.query] for t in tests]], tests, mined)
             keep = np.isin(ids, np.fromiter(pool, dtype=np.int64, count=len(pool)))
             pick_ids, pick_texts = ids[keep], [t for t, k in zip(texts, keep, strict=True) if k]
-        space = yield from encode_space(wrapped, pick_ids, pick_texts, cancel, "measuring")
+        space = yield from clock.measuring(encode_space(wrapped, pick_ids, pick_texts, cancel, "measuring"),
+                                           len(pick_ids))
         return model, space, wrapped.encode
 
     olds, news, shown, losses, model, after = yield from run_folds(
@@ -66,6 +70,7 @@ def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: Cancel
         model, after, _ = yield from collect_rounds(fit(marks, mine_negatives(before, before_queries, marks), False),
                                                     losses, len(olds) + 1, len(olds) + 1)
         after = None
+    clock.save("text", model_source(source), INT8 if measure_int8 else TORCH)
     yield Progress("saving")
     if not (work / LOCAL_DIR).is_dir():  # else measuring in int8 already saved this model, copy and all
         model.save(str(work), create_model_card=False, safe_serialization=True)
