@@ -191,12 +191,19 @@ class Library:
 
         return download_size_text(str(self.workspace.settings.get("clip_model")))
 
-    def warm_up(self) -> None:
-        """Load models and indexes (seconds). Call off the UI thread before the first query."""
+    def text_model_preparation(self) -> bool:
+        """True when the first query must wait for the one-time preparation of the text model for
+        this computer (converting and measuring it, about a minute). Reads files; call off the UI thread."""
+        return self.workspace.encoders.text_preparation_needed()
+
+    def warm_up(self, space: str = "all") -> None:
+        """Load models and indexes (seconds) of "text", "image" or "all". Call off the UI thread before
+        the first query; one space at a time lets a query typed meanwhile go between them."""
         ws = self.workspace
-        ws.encoders.query().encode_query("warm up")
-        ws.indexes.ready("text")
-        if ws.encoders.clip_problem() is None:
+        if space in ("all", "text"):
+            ws.encoders.query().encode_query("warm up")
+            ws.indexes.ready("text")
+        if space in ("all", "image") and ws.encoders.clip_problem() is None:
             ws.encoders.clip().encode_query("warm up")
             ws.indexes.ready("image")
 

@@ -257,6 +257,27 @@ def resolve(source: str, setting: str, *, allow_int8: bool = True) -> str:
     return chosen
 
 
+def preparation_needed(source: str, setting: str, runtime: str | None = None) -> bool:
+    """True when starting the text encoder must first run the one-time preparation for this
+    computer (the child process of `ov_text.prepare_models`, about a minute): the encoders were
+    never measured on this CPU (auto, no pin), or the OpenVINO files of `runtime` (default: the
+    one `setting` names) are missing from the user cache. Reads files only; never prepares."""
+    from desktop.core.embed.ov_text import ir_folder, ir_ready
+
+    if not torch_free_possible(source):
+        return False  # PyTorch runs the model as it is: nothing to convert
+    if runtime is None:
+        pin = os.environ.get(ENV_PIN, "")
+        named = setting if setting in ENCODERS else pin if pin in ENCODERS else None
+        record = None if named else read_record(source)
+        if named is None and record is None:
+            return True
+        runtime = named or str(record["chosen"] if record else FP32)
+    if not runtime.startswith("openvino-"):
+        return False
+    return not ir_ready(ir_folder(source, runtime.removeprefix("openvino-")))  # bf16 runs the fp32 files
+
+
 def describe_record(record: dict[str, Any] | None) -> str:
     """The figures as lines of plain text, for Settings and `semdesk config`."""
     if record is None:
@@ -288,6 +309,6 @@ def runtime_for(source: str, setting: str, *, int8_version: bool, allow_int8: bo
 
 __all__ = [
     "AUTO", "BF16", "CHOICES", "ENCODERS", "ENV_PIN", "FP32", "INT8", "TORCH", "Figure", "choose",
-    "cpu_fingerprint", "describe_record", "measure", "measure_and_record", "measured_choice", "read_record",
-    "resolve", "runtime_for", "torch_free_possible",
+    "cpu_fingerprint", "describe_record", "measure", "measure_and_record", "measured_choice", "preparation_needed",
+    "read_record", "resolve", "runtime_for", "torch_free_possible",
 ]

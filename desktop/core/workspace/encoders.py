@@ -56,6 +56,23 @@ class Encoders:
         with self._lock:
             return shared_text_encoder(*self._text_runtime(), queries=True)
 
+    def text_preparation_needed(self) -> bool:
+        """True when the query encoder must first be prepared for this computer (once per
+        installation and CPU, about a minute; embed.encoder_choice.preparation_needed). Files are
+        only read: the active version is asked only once the measurement exists (asking measures)."""
+        from desktop.core.common.errors import ModelUnavailable
+        from desktop.core.embed.encoder_choice import preparation_needed
+        from desktop.core.embed.text import resolve_source
+
+        setting = self._settings.get("text_encoder")
+        try:
+            if preparation_needed(resolve_source(self._settings.get("text_model")), setting):
+                return True
+            model, int8 = self._versions.active_text_model()
+            return preparation_needed(resolve_source(model), setting, self._versions.text_runtime(model, int8))
+        except ModelUnavailable:  # the encoder says what is missing, in its own words, when it loads
+            return False
+
     def clip(self) -> Any:
         with self._lock:
             if self._clip is None:
