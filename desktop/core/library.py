@@ -33,11 +33,20 @@ from desktop.core.common.records import (
 from desktop.core.retrieval.fusion import GOOD_MATCH
 from desktop.core.retrieval.query_syntax import Operator, ParsedQuery
 from desktop.core.retrieval.query_syntax import parse as parse_query
-from desktop.core.tuning.examples import MIN_QUERIES as MIN_MARKED_QUERIES
 from desktop.core.workspace import Workspace, default_library_dir, open_workspace, refuse_server
 
-__all__ = ["GOOD_MATCH", "MIN_MARKED_QUERIES", "Library", "Operator", "ParsedQuery", "default_library_dir",
+# MIN_MARKED_QUERIES is served by the module's __getattr__ below (read from tuning when asked).
+__all__ = ["GOOD_MATCH", "Library", "Operator", "ParsedQuery", "default_library_dir",
            "parse_query", "tune_defaults", "tuning_outcome", "tuning_report"]
+
+
+def __getattr__(name: str) -> Any:
+    """MIN_MARKED_QUERIES, read from tuning only when asked: a search should not import the tuning room."""
+    if name == "MIN_MARKED_QUERIES":
+        from desktop.core.tuning.examples import MIN_QUERIES
+
+        return MIN_QUERIES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Library:
