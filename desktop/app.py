@@ -1,7 +1,9 @@
-"""Composition root: builds the QApplication, opens the library, shows the main window.
+"""Composition root: builds the QApplication, shows the main window, opens the library.
 
-Nothing heavy is imported here: the models load on a worker thread after the window is on
-screen (MainWindow starts the warm-up), so the window appears in well under a second.
+The window's frame is on screen before anything heavy is imported (issue 14: within half a
+second): the library and the panes' modules are opened and imported on a worker thread while
+the frame says "Opening library…", then the window is filled; the text model loads next, in the
+background, while the user types (MainWindow starts the warm-up).
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ def library_candidates(requested: str | None, state: object) -> list[str | None]
 
 
 def open_first_library(
-    candidates: list[str | None], show_error: Callable[[str], None], ask_rebuild: Callable[[str], bool] | None = None
+    candidates: list[str | None], show_error: Callable[[str], None], ask_rebuild: Callable[[str], bool] | None = None,
+    open_library: Callable[[str | None], object] | None = None,
 ) -> tuple[object, bool]:
     """The first library that opens, and whether its catalog was just rebuilt (the folders still need
     re-indexing). Each failure is explained; a damaged catalog is offered a rebuild first."""
@@ -46,7 +49,7 @@ def open_first_library(
 
     for candidate in candidates:
         try:
-            return Library.open(candidate), False
+            return (open_library or Library.open)(candidate), False
         except CatalogDamaged as error:
             if ask_rebuild is not None and ask_rebuild(str(error)):
                 try:
@@ -79,9 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtGui import QGuiApplication, QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from desktop.gui.shell.single_instance import InstanceServer, deliver, request, send_to_running, server_name
+    from desktop.gui.shell.single_instance import request, send_to_running, server_name
 
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(APP_NAME)
@@ -101,23 +104,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     if icon is not None:
         app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(icon))))
     from desktop.gui.common.desktop_theme import follow_colour_scheme
-    from desktop.gui.common.error_log import install_excepthook
     from desktop.gui.common.style import apply_style
-    from desktop.gui.shell.main_window import MainWindow
 
     apply_style(app)
     follow_colour_scheme(app, lambda: apply_style(app))  # a light/dark switch restyles the open window
+    _window, server = launch(args, state, candidates, exit_app=app.exit)  # the name keeps the window alive
+    try:
+        return app.exec()
+    finally:
+        server.close()
 
-    def message(text: str) -> None:
-        QMessageBox.warning(None, "semdesk", text)
 
-    library, rebuilt = open_first_library(candidates, message, ask_rebuild_dialog)
-    if library is None:
-        return 1
-    window = MainWindow(library, state)  # type: ignore[arg-type]
+def launch(args: argparse.Namespace, state: object, candidates: list[str | None], *,
+           exit_app: Callable[[int], None], open_library: Callable[[str | None], object] | None = None,
+           ask_rebuild: Callable[[str], bool] = ask_rebuild_dialog) -> tuple[object, object]:
+    """The window on screen at once, "Opening library…"; the library opens on a worker and fills it.
+    Returns (window, instance server); `exit_app(1)` when no library could be opened."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.core.common.errors import describe
+    from desktop.gui.common.error_log import install_excepthook
+    from desktop.gui.shell.main_window import MainWindow
+    from desktop.gui.shell.opening import open_in_background
+    from desktop.gui.shell.single_instance import InstanceServer, deliver, request, server_name
+
+    window = MainWindow(None, state, build=False)  # type: ignore[arg-type]
     install_excepthook(lambda text: window.show_message(text), lambda: window.log_path)
     server = InstanceServer(window)
-    server.received.connect(lambda request_: deliver(window, request_))
+    early: list[dict[str, object]] = []  # later launches that asked before the library was open
+
+    def received(message: dict[str, object]) -> None:
+        if window.library is None:
+            early.append(message)
+        else:
+            deliver(window, message)
+
+    server.received.connect(received)
 
     def listen() -> None:
         # Follows the window to another library (File › Open Library): the name is the library's.
@@ -126,17 +148,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             logging.getLogger("semdesk").warning("another window already serves %s", window.library.path)
 
-    listen()
-    window.windowTitleChanged.connect(lambda _title: listen())  # set_library titles the window
+    if candidates[0] is not None:  # a second launch finds this window while its library still opens
+        server.listen(server_name(Path(candidates[0])))
     window.show()
-    if rebuilt:
-        window.indexer.rebuild()
-    if args.paths or args.add_folder:
-        deliver(window, request(args.paths, args.add_folder))
-    try:
-        return app.exec()
-    finally:
-        server.close()
+
+    def message(text: str) -> None:
+        QMessageBox.warning(window, "semdesk", text)
+
+    def opened(library: object, rebuilt: bool) -> None:
+        if library is None:
+            exit_app(1)
+        else:
+            window.warm_up(library)  # type: ignore[arg-type]  # the model loads while the panes are made
+
+    def ready(library: object, rebuilt: bool) -> None:
+        window.set_library(library)  # type: ignore[arg-type]
+        listen()
+        window.windowTitleChanged.connect(lambda _title: listen())  # set_library titles the window
+        if rebuilt:
+            window.indexer.rebuild()
+        if args.paths or args.add_folder:
+            deliver(window, request(args.paths, args.add_folder))
+        for asked in early:
+            deliver(window, asked)
+        early.clear()
+
+    def failed(error: BaseException) -> None:
+        message(describe(error, "while opening the library"))
+        exit_app(1)
+
+    open_in_background(
+        window.workers,
+        lambda show_error, ask: open_first_library(candidates, show_error, ask, open_library),
+        message, ask_rebuild, opened, ready, failed, window,
+    )
+    return window, server
 
 
 def _library_dir(candidate: str | None) -> Path:

@@ -15,17 +15,18 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
 from desktop.core.common.errors import SemdeskError
-from desktop.core.library import Library
-from desktop.gui.common.about import AboutDialog
-from desktop.gui.common.workers import Workers
-from desktop.gui.library.indexer import Indexer
-from desktop.gui.library.photo_model import PhotoModelSetup, ask_weights_file
-from desktop.gui.library.settings_dialog import SettingsDialog
-from desktop.gui.library.skipped_dialog import SkippedDialog
-from desktop.gui.library.status_watcher import StatusWatcher
-from desktop.gui.library.watch import LibraryWatch
-from desktop.gui.tuning.versions_dialog import ModelsDialog
-from desktop.gui.tuning.wizard import TuneWizard
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened: the window must show before them
+    from desktop.core.library import Library
+    from desktop.gui.common.workers import Workers
+    from desktop.gui.library.indexer import Indexer
+    from desktop.gui.library.photo_model import PhotoModelSetup
+    from desktop.gui.library.settings_dialog import SettingsDialog
+    from desktop.gui.library.skipped_dialog import SkippedDialog
+    from desktop.gui.library.status_watcher import StatusWatcher
+    from desktop.gui.library.watch import LibraryWatch
+    from desktop.gui.tuning.versions_dialog import ModelsDialog
+    from desktop.gui.tuning.wizard import TuneWizard
 
 
 def tr(text: str) -> str:
@@ -71,6 +72,7 @@ class WindowCommands:
             self.switch_library(folder)
 
     def open_server_library_dialog(self) -> None:
+        from desktop.core.library import Library
         from desktop.gui.library.server_dialog import ServerLibraryDialog
 
         def run(fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
@@ -91,11 +93,15 @@ class WindowCommands:
         self.set_library(library)
 
     def show_skipped(self) -> None:
+        from desktop.gui.library.skipped_dialog import SkippedDialog
+
         if self.library is not None:
             self.skipped_dialog = SkippedDialog(list(self.library.skipped_files()), self._widget())
             self.skipped_dialog.open()
 
     def choose_clip_weights(self) -> None:
+        from desktop.gui.library.photo_model import ask_weights_file
+
         path = ask_weights_file(self._widget(), str(Path.home()))
         if path:
             self.set_clip_weights(path)
@@ -118,6 +124,8 @@ class WindowCommands:
             self.statusBar().showMessage(tr("Downloading the CLIP weights…"))
 
     def show_settings(self) -> None:
+        from desktop.gui.library.settings_dialog import SettingsDialog
+
         if self.library is None:
             return
         dialog = self.settings_dialog = SettingsDialog(self.library, self._widget())
@@ -127,10 +135,14 @@ class WindowCommands:
         dialog.open()
 
     def show_about(self) -> None:
+        from desktop.gui.common.about import AboutDialog
+
         AboutDialog(self.library.path if self.library is not None else None, self._widget()).open()
 
     def show_tune_wizard(self) -> None:
         """The fine-tuning wizard; when a new model is kept, status, results and map refresh."""
+        from desktop.gui.tuning.wizard import TuneWizard
+
         if self.tune_wizard is not None and self.tune_wizard.isVisible():
             self.tune_wizard.open()  # not modal any more: a second run would fight the first for the library
             return
@@ -149,6 +161,8 @@ class WindowCommands:
 
     def show_model_versions(self) -> None:
         """Kept models and the base ones: switching back is a rollback."""
+        from desktop.gui.tuning.versions_dialog import ModelsDialog
+
         if self.library is not None:
             self.models_dialog = self._open_model_dialog(ModelsDialog(self.library, self.workers, self._widget()))
 

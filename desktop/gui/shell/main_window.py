@@ -9,75 +9,104 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
 from desktop.core.common.errors import describe
-from desktop.core.common.records import Hit, MarkRecord, Passage
-from desktop.core.library import Library
-from desktop.gui.common.desktop_ops import DesktopOps
 from desktop.gui.common.elided_label import ElidedLabel
-from desktop.gui.common.error_log import LOG_NAME, attach_log_file
-from desktop.gui.common.help import install_help
-from desktop.gui.common.hits import thumbnail_source
-from desktop.gui.common.thumbnails import ThumbnailCache
 from desktop.gui.common.workers import Workers
-from desktop.gui.library.clip_banner import ClipBanner
-from desktop.gui.library.indexer import Indexer
-from desktop.gui.library.photo_model import PhotoModelSetup
-from desktop.gui.library.sidebar import Sidebar
-from desktop.gui.library.status_view import LibraryStatusView
-from desktop.gui.library.status_watcher import StatusWatcher
-from desktop.gui.library.watch import LibraryWatch, widest_text
-from desktop.gui.map.tab import MapTab
-from desktop.gui.preview.loader import PreviewLoader
-from desktop.gui.preview.pane import PreviewPane
-from desktop.gui.search.controller import Results, SearchController
-from desktop.gui.search.pane import DOCUMENTS_TAB, PHOTOS_TAB, SearchPane
-from desktop.gui.search.result_actions import ResultActions
 from desktop.gui.shell.commands import WindowCommands
-from desktop.gui.shell.drop_zone import DropZone
-from desktop.gui.shell.menu_bar import build_menus
 from desktop.gui.shell.status_bar import JobProgress, ModelsState
-from desktop.gui.shell.window_state import restore_window, save_window
+
+if TYPE_CHECKING:  # the panes are imported when the window is built (seconds; see shell/parts.py)
+    from desktop.core.common.records import Hit, MarkRecord, Passage
+    from desktop.core.library import Library
+    from desktop.gui.common.desktop_ops import DesktopOps
+
+
+def open_library_at(address: str) -> Library:
+    from desktop.gui.shell.parts import Library
+
+    return Library.open(address)
 
 
 class MainWindow(QMainWindow, WindowCommands):
+    """Made in two steps so that it is on screen at once: the frame (title, status bar, "Opening
+    library…") needs nothing heavy; `build()` adds the panes once their modules are imported,
+    which `app.py` does on a worker while the library opens. With `build=True` (tests, the
+    default) both happen here."""
+
     def __init__(self, library: Library | None, state: QSettings, *, workers: Workers | None = None,
-                 desktop: DesktopOps | None = None, open_library: Callable[[str], Library] = Library.open,
-                 warm_up: bool = True) -> None:
+                 desktop: DesktopOps | None = None, open_library: Callable[[str], Library] = open_library_at,
+                 warm_up: bool = True, build: bool = True) -> None:
         super().__init__()
         self.library: Library | None = None
         self.state = state
         self.workers = workers or Workers(self)
-        self.desktop = desktop or DesktopOps()
+        self._desktop = desktop
         self.open_library = open_library
         self.warm_up_on_open = warm_up
+        self.built = False
+        self.models_ready = False
+        self._warming: Library | None = None  # the library whose models are loading or loaded
         self.setWindowTitle("semdesk")  # the icon comes from the application (set in app.py)
-        current = self.current_library
+        self.opening = QLabel(self.tr("Opening library…"))
+        self.opening.setObjectName("openingLibrary")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.opening)
+        self.job_progress = JobProgress()
+        self.models_state = ModelsState()
+        self.status_text = ElidedLabel()
+        self.statusBar().addWidget(self.status_text, 1)
+        self.watch_state = QLabel()  # "Up to date" / "n changes pending"
+        self.watch_state.setAccessibleName(self.tr("Watched folders"))
+        self.statusBar().addPermanentWidget(self.watch_state)
+        self.statusBar().addPermanentWidget(self.models_state)
+        self.statusBar().addPermanentWidget(self.job_progress)
+        geometry = state.value("geometry")  # the frame already has the size and place the window will have
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        if build or library is not None:
+            self.build()
+        if library is not None:
+            self.set_library(library)
 
-        self.search = SearchController(self.workers, current, self)
-        self.indexer = Indexer(self.workers, current, self)
-        self.status = StatusWatcher(self.workers, current, self)
-        self.watch = LibraryWatch(self.workers, current, lambda: self.indexer.running or bool(self.indexer.queue), self)
-        self.photo_model = PhotoModelSetup(self.workers, current, self)
-        self.thumbnails = ThumbnailCache(self.workers)
-        self.actions_ = ResultActions(self, self.workers, current, self.desktop)
+    def show_opening(self, text: str) -> None:
+        """What the frame says while the library opens ("Opening library…", "Rebuilding…")."""
+        if not self.built:
+            self.opening.setText(text)
+
+    def build(self) -> None:
+        """The panes, their controllers and every connection between them."""
+        if self.built:
+            return
+        from desktop.gui.shell import parts as p
+
+        self.built = True
+        self.desktop = self._desktop or p.DesktopOps()
+        current = self.current_library
+        self.search = p.SearchController(self.workers, current, self)
+        self.indexer = p.Indexer(self.workers, current, self)
+        self.status = p.StatusWatcher(self.workers, current, self)
+        self.watch = p.LibraryWatch(self.workers, current, lambda: self.indexer.running or bool(self.indexer.queue),
+                                    self)
+        self.photo_model = p.PhotoModelSetup(self.workers, current, self)
+        self.thumbnails = p.ThumbnailCache(self.workers)
+        self.actions_ = p.ResultActions(self, self.workers, current, self.desktop)
         self._build()
-        self.preview_loader = PreviewLoader(self.preview, self.workers, current, self)
-        self.library_view = LibraryStatusView(self.sidebar, self.banner, self.status_text, self.job_progress,
-                                              self.indexer, self.status, self.photo_model.can_download, self)
-        self.menu = build_menus(self.menuBar(), self, self.actions_.all, self.actions_.copy)
+        self.preview_loader = p.PreviewLoader(self.preview, self.workers, current, self)
+        self.library_view = p.LibraryStatusView(self.sidebar, self.banner, self.status_text, self.job_progress,
+                                                self.indexer, self.status, self.photo_model.can_download, self)
+        self.menu = p.build_menus(self.menuBar(), self, self.actions_.all, self.actions_.copy)
         self._connect_search()
         self._connect_library()
         self._connect_map()
         self._connect_menus()
-        self.help_actions = install_help(self)  # How to use, Keyboard shortcuts
-        restore_window(self.state, self, self.splitter, self.tabs, self.filter_bar.kind)
-        if library is not None:
-            self.set_library(library)
+        self.help_actions = p.install_help(self)  # How to use, Keyboard shortcuts
+        p.restore_window(self.state, self, self.splitter, self.tabs, self.filter_bar.kind)
 
     def current_library(self) -> Library | None:
         return self.library
@@ -85,34 +114,27 @@ class MainWindow(QMainWindow, WindowCommands):
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.sidebar = Sidebar()
-        self.banner = ClipBanner()
-        self.results = SearchPane(self.thumbnails, self.banner, self.actions_.all)
+        from desktop.gui.shell import parts as p
+
+        self.sidebar = p.Sidebar()
+        self.banner = p.ClipBanner()
+        self.results = p.SearchPane(self.thumbnails, self.banner, self.actions_.all)
         r = self.results  # the window's short names for the pane's parts
         self.search_box, self.filter_bar, self.summary, self.tabs = r.search_box, r.filter_bar, r.summary, r.tabs
         self.documents, self.photos = r.documents, r.photos
         self.documents_view, self.photos_view = r.documents_view, r.photos_view
-        self.map_tab = MapTab(self.workers, self.current_library, self)
+        self.map_tab = p.MapTab(self.workers, self.current_library, self)
         self.tabs.addTab(self.map_tab, self.tr("Map"))
-        self.preview = PreviewPane(self.actions_.all)
+        self.preview = p.PreviewPane(self.actions_.all)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         for widget, stretch in ((self.sidebar, 0), (self.results, 1), (self.preview, 0)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.splitter.setCollapsible(1, False)
-        self.setCentralWidget(self.splitter)
-        self.job_progress = JobProgress()
-        self.models_state = ModelsState()
-        self.status_text = ElidedLabel()
-        self.statusBar().addWidget(self.status_text, 1)
-        self.watch_state = QLabel()  # "Up to date" / "n changes pending"
-        self.watch_state.setAccessibleName(self.tr("Watched folders"))
-        self.watch_state.setMinimumWidth(self.watch_state.fontMetrics().horizontalAdvance(widest_text()))
-        self.statusBar().addPermanentWidget(self.watch_state)
-        self.statusBar().addPermanentWidget(self.models_state)
-        self.statusBar().addPermanentWidget(self.job_progress)
-        self.drop_zone = DropZone(self, self.splitter)
+        self.setCentralWidget(self.splitter)  # Qt deletes the "Opening library…" label
+        self.watch_state.setMinimumWidth(self.watch_state.fontMetrics().horizontalAdvance(p.widest_text()))
+        self.drop_zone = p.DropZone(self, self.splitter)
 
     # -- wiring: every connection between parts is made here -------------------------------
 
@@ -127,6 +149,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.search.results.connect(self.map_tab.show_results)
         self.search.failed.connect(lambda e: self.results.failed(describe(e, "while searching", self.log_path)))
         self.search.busy.connect(self.results.busy)
+        self.search.busy.connect(self._search_busy)
         self.actions_.similar_requested.connect(lambda target, label, chunk: self.search.similar(
             target, label, chunk_id=chunk))
         self.actions_.mark_changed.connect(self.results.mark_changed)
@@ -181,13 +204,15 @@ class MainWindow(QMainWindow, WindowCommands):
         tab.failed.connect(lambda error: self.report_error(error, "while making the map"))
 
     def _connect_menus(self) -> None:
+        from desktop.gui.shell import parts as p
+
         m = self.menu
         for action, slot in ((m.add_folder, self.add_folder_dialog), (m.rescan, self.indexer.rescan),
                              (m.open_library, self.open_library_dialog),
                              (m.open_server, self.open_server_library_dialog), (m.settings, self.show_settings),
                              (m.quit, self.close), (m.find, self.results.focus_search),
-                             (m.documents, lambda: self.tabs.setCurrentIndex(DOCUMENTS_TAB)),
-                             (m.photos, lambda: self.tabs.setCurrentIndex(PHOTOS_TAB)),
+                             (m.documents, lambda: self.tabs.setCurrentIndex(p.DOCUMENTS_TAB)),
+                             (m.photos, lambda: self.tabs.setCurrentIndex(p.PHOTOS_TAB)),
                              (m.skipped, self.show_skipped), (m.improve, self.show_tune_wizard),
                              (m.model_versions, self.show_model_versions), (m.about, self.show_about),
                              (m.duplicates, self.show_duplicates)):
@@ -196,6 +221,8 @@ class MainWindow(QMainWindow, WindowCommands):
     # -- what the signals do ----------------------------------------------------------------
 
     def _result_selected(self, hit: Hit | None, passage: Passage | None, query: str, mark: MarkRecord | None) -> None:
+        from desktop.gui.shell.parts import thumbnail_source
+
         self.actions_.set_current(hit, passage, query, mark)
         thumbnail = self.thumbnails.pixmap(thumbnail_source(hit)) if hit is not None and hit.kind == "image" else None
         self.preview_loader.show(hit, passage, query, thumbnail)
@@ -238,15 +265,44 @@ class MainWindow(QMainWindow, WindowCommands):
         self.search.run_now()
         self.map_tab.reset()
 
-    def _warm_up(self, library: Library) -> None:
+    def warm_up(self, library: Library) -> None:
+        """Load the query encoder as soon as the library is open (app.py calls this before the panes
+        are built), so the first query does not pay for it. On the reads worker: a query typed
+        meanwhile waits behind it there, never on the UI thread. The status bar names the one-time
+        preparation when the model cache says it is needed."""
+        if self._warming is library:
+            return
+        self._warming = library
+
+        def warm(report: Callable[[str], None]) -> None:
+            if library.text_model_preparation():
+                report("preparing")
+            library.warm_up("text")
+
+        def done(_result: object) -> None:
+            if self._warming is library:
+                self.models_ready = True
+                self.models_state.ready()
+                # Photos next, as a task of their own: a query typed meanwhile is queued before it.
+                self.workers.submit(self.workers.reads, library.warm_up, "image", failed=failed)
+
         def failed(error: BaseException) -> None:
             message = describe(error, "while loading the search models", self.log_path)
             self.models_state.problem(message)
             self.show_message(message)
 
+        self.models_ready = False
         self.models_state.loading()
-        self.workers.submit(self.workers.reads, library.warm_up, done=lambda _r: self.models_state.ready(),
-                            failed=failed)
+        self.workers.submit(self.workers.reads, warm, done=done, failed=failed,
+                            progress=lambda _phase: self.models_state.preparing())
+
+    def _search_busy(self, busy: bool) -> None:
+        """A query typed before the models are loaded waits for them (on the worker): say so."""
+        waiting = self.tr("Searching… (the search model is still loading)")
+        if busy and not self.models_ready and self.warm_up_on_open:
+            self.summary.setText(waiting)
+        elif not busy and self.summary.full_text() == waiting:
+            self.summary.setText("")
 
     # -- library ----------------------------------------------------------------------------
 
@@ -256,6 +312,9 @@ class MainWindow(QMainWindow, WindowCommands):
             self.indexer.cancel()
             self.workers.wait()
             self.library.close()
+        from desktop.gui.shell.parts import Results, attach_log_file
+
+        self.build()
         self.library = library
         self.state.setValue("library", library.address)
         attach_log_file(library.path)
@@ -273,15 +332,17 @@ class MainWindow(QMainWindow, WindowCommands):
         self.status.refresh()
         self.watch.start()  # catches up with what changed while closed, then follows changes
         if self.warm_up_on_open:
-            self._warm_up(library)
+            self.warm_up(library)
 
     @property
     def log_path(self) -> Path | None:
+        from desktop.gui.common.error_log import LOG_NAME
+
         return None if self.library is None else self.library.path / LOG_NAME
 
     def add_paths(self, paths: list[Path]) -> None:
         paths = [p for p in paths if p.exists()]
-        if paths and self.library is not None:
+        if paths and self.library is not None and self.built:
             self.indexer.add(paths)
 
     def remove_folder(self, path: str) -> None:
@@ -331,6 +392,10 @@ class MainWindow(QMainWindow, WindowCommands):
     # -- state ------------------------------------------------------------------------------
 
     def save_state(self) -> None:
+        from desktop.gui.shell.window_state import save_window
+
+        if not self.built:  # closed while the library was still opening: nothing to remember yet
+            return
         save_window(self.state, self, self.splitter, self.tabs, self.filter_bar.kind)
         if self.library is not None:
             self.state.setValue("library", self.library.address)
@@ -338,10 +403,11 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
-        self.indexer.cancel()  # what is indexed so far is kept; the rest resumes next time
-        self.status.tick(False)
-        self.watch.stop()
-        self.map_tab.stop()
+        if self.built:
+            self.indexer.cancel()  # what is indexed so far is kept; the rest resumes next time
+            self.status.tick(False)
+            self.watch.stop()
+            self.map_tab.stop()
         self.workers.wait()
         if self.library is not None:
             self.library.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.core.common.jobs import Progress, format_duration
@@ -79,40 +79,36 @@ class JobProgress(QWidget):
 
 
 class ModelsState(QLabel):
-    """'Loading models…' until the first warm-up finishes, so a slow first query is explained."""
-
-    PREPARING_AFTER_MS = 6000  # a warm start loads in seconds; longer means the one-time preparation
+    """'Loading the search model…' until the warm-up finishes, so a slow first query is explained; the
+    one-time preparation is named as such, but only when the model cache says it is needed (issue 13)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setContentsMargins(8, 0, 8, 0)
-        # A first launch spent about a minute on "Loading models…" with no word of why (issue 13).
-        self.slow = QTimer(self)
-        self.slow.setSingleShot(True)
-        self.slow.timeout.connect(self._preparing)
+        self.hide()
 
     def loading(self) -> None:
-        self.slow.start(self.PREPARING_AFTER_MS)
-        self.setText(self.tr("Loading models…"))
-        self.setToolTip(self.tr(
-            "The search models load once per session; searches start as soon as they are ready. "
-            "The very first start also makes the fast int8 copy of the text model (about 15 s, once)."
-        ))
+        self.setText(self.tr("Loading the search model…"))
+        self.setToolTip(self.tr("The search model loads once per session, in the background; a search typed "
+                                "meanwhile runs as soon as it is ready."))
         self.show()
 
-    def _preparing(self) -> None:
-        self.setText(self.tr("First start: preparing the fast text model for this computer (once, about a "
-                             "minute)…"))
+    def preparing(self) -> None:
+        """The first start on this computer: the model is converted and measured before it can search."""
+        self.setText(self.tr("Preparing the search model for this computer (one time only, about a minute)…"))
+        self.setToolTip(self.tr(
+            "semdesk makes a fast copy of the text model for this processor and measures which way of "
+            "running it is quickest. This happens once; later starts take seconds. Searches and indexing "
+            "wait for it and go on by themselves when it is done."))
+        self.show()
 
     def ready(self) -> None:
-        self.slow.stop()
         self.setText("")
         self.setToolTip("")
         self.hide()
 
     def problem(self, message: str) -> None:
-        self.slow.stop()
         self.setText(self.tr("⚠ Models not loaded"))
         self.setToolTip(message)
         self.show()
