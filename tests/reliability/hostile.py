@@ -60,6 +60,11 @@ def write_hostile(folder: Path) -> dict[str, tuple[str, str]]:
         "latin1.txt": ("Crème brûlée à la façon de grand-mère.\n".encode("latin-1"), "indexed", ""),
         "invalid-utf8.md": (b"# Notes\n\nvalid text then \xff\xfe\xc3\x28 broken bytes \xe2\x82 end.\n", "indexed", ""),
         "name\nwith newline.txt": (b"a file whose name holds a newline\n", "indexed", ""),
+        # NULs that get past the binary sniff (its first 8 KB): PostgreSQL text cannot hold them.
+        "late-nul.txt": (b"plain words here. " * 500 + b"\x00 then the old lighthouse on the cliff.\n", "indexed", ""),
+        "nul-title.md": (
+            "# Harbour\x00 beacon\n\nThe keeper climbs the stairs at dusk.\n".encode("utf-16"), "indexed", ""
+        ),
         os.fsdecode(b"caf\xe9-latin1-name.txt"): (b"a file whose name is not UTF-8\n", "indexed", ""),
     }
     for name, (data, _, _) in files.items():

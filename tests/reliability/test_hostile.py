@@ -1,4 +1,5 @@
-"""Hostile files through the whole pipeline (Library.index): each ends indexed or skipped with a reason."""
+"""Hostile files through the whole pipeline (Library.index): each ends indexed or skipped with a reason,
+in both kinds of library."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from desktop.core.indexing import job as pipeline
 from desktop.core.indexing import plan as planning
 from desktop.core.ingest import read as read_module
 from desktop.core.library import Library
+from tests.conftest import both_kinds
 from tests.corpus import write_documents
 from tests.reliability.hostile import write_hostile
+
+pytestmark = both_kinds  # every case on a library folder and on a server library (PostgreSQL + pgvector)
 
 
 def outcomes(lib: Library) -> dict[str, tuple[str, str]]:
@@ -44,6 +48,9 @@ def test_every_hostile_file_is_indexed_or_skipped_with_a_reason(clip_library: Li
     assert summary.indexed == sum(s == "indexed" for s, _ in expected.values())
     assert clip_library.search_documents("crème brûlée")[0].path.endswith("latin1.txt")
     assert clip_library.search_documents("Kaffee Kuchen")[0].path.endswith("utf16.txt")
+    assert clip_library.search_documents("old lighthouse on the cliff")[0].path.endswith("late-nul.txt")
+    beacon = clip_library.search_documents("keeper climbs the stairs at dusk")[0]
+    assert beacon.path.endswith("nul-title.md") and "beacon" in beacon.title
 
 
 def test_unreadable_file_is_skipped(library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,7 @@ from desktop.core.common.errors import CatalogTooNew, SemdeskError
 from desktop.core.server.adapters import register_vector
 from desktop.core.server.errors import PgvectorMissing, connect_error, session_error
 from desktop.core.server.schema import KEYWORD_DDL, SCHEMA_LOCK, VERSION_DDL
+from desktop.core.server.text_safety import install as clean_text_parameters
 from desktop.core.server.url import describe_target, driver_url, masked
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class ServerCatalog:
             connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "semdesk"},
         )
         event.listen(self.engine, "connect", _on_connect)
+        clean_text_parameters(self.engine)  # NULs and lone surrogates: PostgreSQL text refuses them
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         try:
             self._open()
