@@ -126,12 +126,29 @@ class SentenceTokenizer:
             pad_token=str(padding.get("pad_token", "[PAD]")),
             direction=str(padding.get("direction", "right")),
         )
-        self._offsets = Tokenizer.from_file(path)
-        self._offsets.no_truncation()
-        self._offsets.no_padding()
+        # The offsets one is read from the file when the chunker first asks: a query never needs it.
+        self._offsets: Any = None
+        self._special: int | None = None
         self._batch_lock = threading.Lock()
         self._offset_lock = threading.Lock()
-        self.special_tokens_count = len(self._offsets.encode("", add_special_tokens=True).ids)
+
+    @property
+    def special_tokens_count(self) -> int:
+        """How many tokens the model adds around a text ([CLS] and [SEP]: 2)."""
+        with self._offset_lock:
+            if self._special is None:
+                self._special = len(self._offsets_tokenizer().encode("", add_special_tokens=True).ids)
+            return self._special
+
+    def _offsets_tokenizer(self) -> Any:
+        """Under `_offset_lock`: the untruncated, unpadded tokenizer, made once."""
+        if self._offsets is None:
+            from tokenizers import Tokenizer
+
+            self._offsets = Tokenizer.from_file(str(self.layout.folder / "tokenizer.json"))
+            self._offsets.no_truncation()
+            self._offsets.no_padding()
+        return self._offsets
 
     def _prepare(self, texts: list[str]) -> list[str]:
         return [text.lower() for text in texts] if self.layout.do_lower_case else list(texts)
@@ -149,7 +166,7 @@ class SentenceTokenizer:
     def offsets(self, text: str) -> list[tuple[int, int]]:
         """(start, end) character offsets of each token of `text`, no special tokens, no limit."""
         with self._offset_lock:
-            return list(self._offsets.encode(text, add_special_tokens=False).offsets)
+            return list(self._offsets_tokenizer().encode(text, add_special_tokens=False).offsets)
 
 
 def pool(hidden: np.ndarray, mask: np.ndarray, modes: tuple[str, ...]) -> np.ndarray:

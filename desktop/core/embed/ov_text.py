@@ -105,11 +105,11 @@ def _threads() -> int:
 
 def compile_ir(xml: Path, precision: str, threads: int) -> Any:
     """The model compiled for this CPU, through OpenVINO's model cache (a second start compiles nothing)."""
-    import openvino as ov
-
     from desktop.core.embed._offline import go_offline
 
-    go_offline()  # keeps OpenVINO's usage reports off
+    go_offline()  # before the import: it keeps OpenVINO's usage reports (a forked sender) off
+    import openvino as ov
+
     core = ov.Core()
     blobs = cache_root() / "openvino-compiled"
     blobs.mkdir(parents=True, exist_ok=True)
@@ -123,6 +123,9 @@ def compile_ir(xml: Path, precision: str, threads: int) -> Any:
 
 
 def bf16_supported() -> bool:
+    from desktop.core.embed._offline import go_offline
+
+    go_offline()  # before the import, as in compile_ir
     import openvino as ov
 
     return "BF16" in ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
