@@ -188,7 +188,7 @@ def launch(args: argparse.Namespace, state: object, candidates: list[str | None]
 def _library_dir(candidate: str | None) -> Path:
     if candidate:
         return Path(candidate)
-    from desktop.core.library import default_library_dir  # the one rule for it; seconds to import
+    from desktop.core.common.locations import default_library_dir  # not core.library: seconds to import
 
     return default_library_dir()
 

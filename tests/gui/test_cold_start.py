@@ -192,3 +192,17 @@ def test_a_query_typed_before_the_model_is_ready_gets_results_once_it_is(qtbot, 
     qtbot.waitUntil(lambda: window.results.current.query == "bicycle chain", timeout=60000)
     assert Path(window.documents.hits[0].path).name == "bicycle.txt"
     assert "still loading" not in window.summary.full_text() and window.models_state.isHidden()
+
+
+def test_the_window_frame_and_the_default_library_need_no_catalog_import() -> None:
+    """What runs before the window is on screen imports neither the core facade nor the catalog (a
+    second of imports): the window module itself, and finding the default library of a first launch."""
+    import subprocess
+
+    code = (
+        "import sys, os; os.environ.pop('SEMDESK_LIBRARY', None); import desktop.app, desktop.gui.shell.main_window;"
+        "desktop.app._library_dir(None); heavy = [m for m in ('desktop.core.library', 'sqlalchemy', 'numpy', "
+        "'desktop.gui.shell.parts') if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from desktop.core.common.errors import SemdeskError
+from desktop.core.common.locations import ENV_LIBRARY, default_library_dir
 
-ENV_LIBRARY = "SEMDESK_LIBRARY"
-
-
-def default_library_dir() -> Path:
-    env = os.environ.get(ENV_LIBRARY)
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir("semdesk", appauthor=False)) / "library"
+__all__ = ["ENV_LIBRARY", "LibraryPaths", "default_library_dir"]  # the default folder's rule is in common
 
 
 @dataclass(frozen=True)
