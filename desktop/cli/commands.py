@@ -9,24 +9,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.output import ProgressLine, print_json
+from desktop.cli.output import ShownJobs, print_json
 from desktop.core.common.errors import SemdeskError
-from desktop.core.common.jobs import CancelToken, run_job
 from desktop.core.common.records import Filters
 from desktop.core.common.settings import SETTINGS
 
 
 def cmd_index(library: Any, args: argparse.Namespace) -> int:
-    cancel = CancelToken()
     paths = [Path(p) for p in args.paths] or None
-    show = ProgressLine()
-    try:
-        summary = run_job(library.index(paths, exclude=args.exclude, cancel=cancel), show)
-    except KeyboardInterrupt:
-        cancel.cancel()
-        raise
-    finally:
-        show.finish()
+    with ShownJobs() as jobs:
+        summary = jobs(library.index(paths, exclude=args.exclude, cancel=jobs.cancel))
     if args.json:
         print_json(
             {k: v for k, v in summary.__dict__.items() if k != "problems"}
@@ -184,11 +176,8 @@ def setting_notes(key: str) -> list[str]:
 
 
 def cmd_rebuild(library: Any, report: Any, job: Any, args: argparse.Namespace) -> int:
-    show = ProgressLine()
-    try:
-        summary = run_job(job, show)
-    finally:
-        show.finish()
+    with ShownJobs() as jobs:
+        summary = jobs(job)
     kept = str(report.damaged_copy) if report.damaged_copy else None
     if args.json:
         print_json({"damaged_copy": kept, "folders": list(report.folders), "marks": report.marks,
@@ -217,15 +206,9 @@ def cmd_map(library: Any, args: argparse.Namespace) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise SemdeskError(f"{args.size!r} is not a size like 1600x1000.") from None
-    cancel, show = CancelToken(), ProgressLine()
-    try:
-        data = run_job(library.map(args.space, rearrange=args.rearrange, per_chunk=args.per_passage,
-                                   cancel=cancel), show)
-    except KeyboardInterrupt:
-        cancel.cancel()
-        raise
-    finally:
-        show.finish()
+    with ShownJobs() as jobs:
+        data = jobs(library.map(args.space, rearrange=args.rearrange, per_chunk=args.per_passage,
+                                cancel=jobs.cancel))
     if args.out:
         from desktop.gui.map.render import render_map  # Qt only when a picture is asked for
 
@@ -250,11 +233,8 @@ def cmd_map(library: Any, args: argparse.Namespace) -> int:
 def cmd_duplicates(library: Any, args: argparse.Namespace) -> int:
     """Print groups of duplicates; nothing is moved or deleted (the window's Find Duplicates does that)."""
     similar = 1.0 if args.no_similar else (args.similar / 100 if args.similar is not None else None)
-    show = ProgressLine()
-    try:
-        groups = run_job(library.find_duplicates(similar=similar), show)
-    finally:
-        show.finish()
+    with ShownJobs() as jobs:
+        groups = jobs(library.find_duplicates(similar=similar))
     if args.json:
         print_json([g.to_json() for g in groups])
         return 0

@@ -7,8 +7,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from desktop.cli.output import ProgressLine, print_json
-from desktop.core.common.jobs import CancelToken, run_job
+from desktop.cli.output import ShownJobs, print_json
 from desktop.core.library import Library
 
 
@@ -55,15 +54,8 @@ def cmd_library(library: Any, args: argparse.Namespace) -> int:
 
 
 def _copy(args: argparse.Namespace) -> int:
-    show = ProgressLine()
-    cancel = CancelToken()
-    try:
-        report = run_job(Library.copy_library(args.source, args.destination, cancel=cancel), show)
-    except KeyboardInterrupt:
-        cancel.cancel()
-        raise
-    finally:
-        show.finish()
+    with ShownJobs() as jobs:
+        report = jobs(Library.copy_library(args.source, args.destination, cancel=jobs.cancel))
     if args.json:
         print_json(report.__dict__)
     else:

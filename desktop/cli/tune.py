@@ -7,9 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from desktop.cli.output import ProgressLine, print_json
+from desktop.cli.output import ShownJobs, print_json
 from desktop.core.common.errors import SemdeskError
-from desktop.core.common.jobs import CancelToken, run_job
 from desktop.core.library import tune_defaults, tuning_report
 
 
@@ -26,16 +25,9 @@ def cmd_tune(library: Any, args: argparse.Namespace) -> int:
     settings = tune_defaults()[args.target]
     if args.epochs:
         settings = replace(settings, epochs=args.epochs)
-    cancel = CancelToken()
-    show = ProgressLine()
-    try:
-        candidate = run_job(library.tune(args.target, settings=settings, cancel=cancel), show)
-        kept = run_job(library.keep(candidate, cancel=cancel), show) if args.keep else None
-    except KeyboardInterrupt:
-        cancel.cancel()
-        raise
-    finally:
-        show.finish()
+    with ShownJobs() as jobs:
+        candidate = jobs(library.tune(args.target, settings=settings, cancel=jobs.cancel))
+        kept = jobs(library.keep(candidate, cancel=jobs.cancel)) if args.keep else None
     if kept is None:
         library.discard(candidate)
     if args.json:
@@ -59,18 +51,15 @@ def report_text(candidate: Any) -> str:
 
 def cmd_models(library: Any, args: argparse.Namespace) -> int:
     if args.use is not None:
-        show = ProgressLine()
-        try:
+        with ShownJobs() as jobs:
             if args.use == "base":
-                run_job(library.use_base_model(), show)
+                jobs(library.use_base_model())
             else:
                 try:
                     version = int(args.use)
                 except ValueError:
                     raise SemdeskError(f"{args.use!r} is not a version id; `semdesk models` lists them.") from None
-                run_job(library.activate_model(version), show)
-        finally:
-            show.finish()
+                jobs(library.activate_model(version))
     listed = library.model_versions()
     if args.json:
         print_json([v.to_json() for v in listed])

@@ -94,3 +94,31 @@ def test_errors_exit_1_and_bugs_too_with_the_log(tmp_path: Path, capsys: pytest.
     code, _, err = run(capsys, "--library", str(lib), "status")
     assert code == EXIT_ERROR and "It is not your fault" in err and "semdesk.log" in err
     assert "RuntimeError: a bug" in (lib / "semdesk.log").read_text()
+
+
+def test_ctrl_c_in_a_job_cancels_it_clears_the_line_and_exits_130(tmp_path: Path, capsys, monkeypatch) -> None:
+    import importlib
+
+    cli_main = importlib.import_module("desktop.cli.main")  # the module (desktop.cli.main is also the function)
+    from desktop.cli.output import ShownJobs
+    from desktop.core.common.jobs import Progress
+
+    tokens = []
+
+    def interrupted_job(cancel):  # Ctrl-C arrives while the job runs, after its first progress
+        yield Progress("indexing", 1, 3)
+        assert not cancel.cancelled
+        raise KeyboardInterrupt
+
+    def command(library, args) -> int:
+        with ShownJobs() as jobs:
+            tokens.append(jobs.cancel)
+            jobs(interrupted_job(jobs.cancel))
+        return EXIT_OK
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the self-overwriting line of a terminal
+    monkeypatch.setitem(cli_main.COMMANDS, "status", command)
+    code, _, err = run(capsys, "--library", str(tmp_path / "lib"), "status")
+    assert code == 130 and err.rstrip().endswith("semdesk: stopped.")
+    assert tokens[0].cancelled  # the job's own threads (the indexer's loaders) see the stop
+    assert "\r\x1b[K" + "indexing" in err and err.count("\r\x1b[K") == 2  # drawn once, then cleared

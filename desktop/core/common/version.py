@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from importlib import metadata
-
 
 def app_version() -> str:
+    from importlib import metadata  # ~15 ms of imports (email parsing): only when a version is shown
+
     try:
         return metadata.version("semdesk")
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
