@@ -5,6 +5,7 @@ by the encoder check, and a stated slow constant only when nothing was measured.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,10 +73,12 @@ def source_of(lib: Library) -> str:
     return model_source(lib.workspace.versions.active_text_model()[0])
 
 
-def record_run(lib: Library, target: str, encoder: str | None, steps_per_s: float, passages_per_s: float) -> None:
-    """What a finished run leaves behind: its clock saved with these speeds."""
+def record_run(lib: Library, target: str, encoder: str | None, steps_per_s: float, passages_per_s: float,
+               round_s: float = 20.0) -> None:
+    """What a finished run leaves behind: its clock saved with these speeds (4 rounds, 25 steps each)."""
     clock = rates.RunClock()
-    clock.steps, clock.train_seconds = 100, 100 / steps_per_s
+    clock.rounds, clock.steps, clock.train_seconds = 4, 100, 100 / steps_per_s + 4 * round_s
+    clock.timed_steps, clock.step_seconds = 96, 96 / steps_per_s
     clock.passages, clock.measure_seconds = 1000, 1000 / passages_per_s
     clock.save(target, source_of(lib) if target == "text" else lib.workspace.settings.get("clip_model"), encoder)
 
@@ -87,7 +90,8 @@ def record_encoder_check(lib: Library, figures: dict[str, float]) -> None:
                      "within_bounds": True, "note": ""} for name, speed in figures.items()]})
 
 
-def expected_seconds(lib: Library, steps_per_s: float, passages_per_s: float, encoder: str) -> float:
+def expected_seconds(lib: Library, steps_per_s: float, passages_per_s: float, encoder: str,
+                     round_s: float) -> float:
     """The estimate worked out by hand from the run's shape (k-fold: 3 rounds + a final one)."""
     marks = marks_needed(lib.workspace, "text")
     parts = splits(marks)
@@ -96,7 +100,8 @@ def expected_seconds(lib: Library, steps_per_s: float, passages_per_s: float, en
         steps += math.ceil(sum(len(m.positives) for m in marks) / est.BATCH)
     measured = est.estimate(lib.workspace, "text", 1).measured
     copy = est.INT8_COPY_SECONDS if encoder == INT8 else 0.0
-    return est.SETUP_SECONDS + steps / steps_per_s + measured * len(parts) / passages_per_s + copy
+    rounds = len(parts) + (1 if len(parts) > 1 else 0)
+    return est.SETUP_SECONDS + rounds * round_s + steps / steps_per_s + measured * len(parts) / passages_per_s + copy
 
 
 def test_k_fold_estimate_uses_the_last_runs_speeds(library: Library, notes: Path, own_records: Path) -> None:
@@ -106,11 +111,12 @@ def test_k_fold_estimate_uses_the_last_runs_speeds(library: Library, notes: Path
     slow = est.estimate(lib.workspace, "text", 1)
     assert slow.rates.training_from == slow.rates.measuring_from == rates.MEASURED
     assert slow.rates.passages_per_second == pytest.approx(10.0)
-    assert slow.seconds == pytest.approx(expected_seconds(lib, 0.5, 10.0, TORCH))
+    assert slow.rates.round_seconds == pytest.approx(20.0)
+    assert slow.seconds == pytest.approx(expected_seconds(lib, 0.5, 10.0, TORCH, 20.0))
     assert "estimate from speeds measured on this computer" in slow.sentence()
-    record_run(lib, "text", TORCH, steps_per_s=5.0, passages_per_s=100.0)  # a faster computer
+    record_run(lib, "text", TORCH, steps_per_s=5.0, passages_per_s=100.0, round_s=2.0)  # a faster computer
     fast = est.estimate(lib.workspace, "text", 1)
-    assert fast.seconds == pytest.approx(expected_seconds(lib, 5.0, 100.0, TORCH))
+    assert fast.seconds == pytest.approx(expected_seconds(lib, 5.0, 100.0, TORCH, 2.0))
     assert fast.seconds < slow.seconds
 
 
@@ -123,7 +129,8 @@ def test_before_any_run_measuring_uses_the_encoder_check(library: Library, notes
     assert first.rates.passages_per_second == pytest.approx(78.8)  # the encoder that measures: int8
     assert first.rates.training_from == rates.ASSUMED
     assert first.rates.steps_per_second == rates.FALLBACK_STEPS_PER_SECOND
-    assert first.seconds == pytest.approx(expected_seconds(lib, rates.FALLBACK_STEPS_PER_SECOND, 78.8, INT8))
+    assert first.seconds == pytest.approx(expected_seconds(lib, rates.FALLBACK_STEPS_PER_SECOND, 78.8, INT8,
+                                                           rates.FALLBACK_ROUND_SECONDS))
     assert "rough estimate: training speed not measured" in first.sentence()
 
 
@@ -131,8 +138,8 @@ def test_nothing_measured_falls_back_to_the_stated_constants(library: Library, n
                                                              own_records: Path) -> None:
     lib = marked(library, notes, 4)
     guess = est.estimate(lib.workspace, "text", 1)
-    assert guess.rates == rates.Rates(rates.FALLBACK_STEPS_PER_SECOND, rates.FALLBACK_PASSAGES_PER_SECOND,
-                                      rates.ASSUMED, rates.ASSUMED)
+    assert guess.rates == rates.Rates(rates.FALLBACK_STEPS_PER_SECOND, rates.FALLBACK_ROUND_SECONDS,
+                                      rates.FALLBACK_PASSAGES_PER_SECOND, rates.ASSUMED, rates.ASSUMED)
     assert "rough estimate: nothing measured on this computer yet" in guess.sentence()
     # Another CPU's figures are not this one's: the record is keyed by CPU model and flags.
     record_run(lib, "text", TORCH, steps_per_s=5.0, passages_per_s=100.0)
@@ -142,9 +149,11 @@ def test_nothing_measured_falls_back_to_the_stated_constants(library: Library, n
         assert not est.estimate(lib.workspace, "text", 1).rates.measured
 
 
-def fake_training(steps: int) -> Job[str]:
-    for step in range(1, steps + 1):
-        yield TrainProgress("training", step, steps, loss=1.0 / step)
+def fake_training(steps: int, start_up: float, step: float) -> Job[str]:
+    time.sleep(start_up)  # the trainer's set-up
+    for done in range(1, steps + 1):
+        time.sleep(step)
+        yield TrainProgress("training", done, steps, loss=1.0 / done)
     return "model"
 
 
@@ -157,23 +166,27 @@ def test_a_run_records_its_speeds_and_keeps_what_it_did_not_measure(own_records:
     source = "/models/some-model"
     clock = rates.RunClock()
     seen = []
-    job = clock.training(fake_training(7))
+    job = clock.training(fake_training(7, start_up=0.3, step=0.02))
     while True:
         try:
             seen.append(next(job))
         except StopIteration as stop:
             assert stop.value == "model"
             break
-    assert len(seen) == 7 and clock.steps == 7 and clock.train_seconds > 0  # progress passed on untouched
+    assert len(seen) == 7 and clock.steps == 7 and clock.rounds == 1  # progress passed on untouched
+    # Steps timed between the first and the last; the set-up is the round's start-up, not slow steps.
+    assert 1 / clock.steps_per_second() == pytest.approx(0.02, abs=0.015)
+    assert clock.round_seconds() == pytest.approx(0.3, abs=0.03)
     assert list(clock.measuring(fake_measuring(400), 400)) and clock.passages == 400
     clock.save("text", source, TORCH)
     first = rates.rates_for("text", source, TORCH)
     assert first.training_from == first.measuring_from == rates.MEASURED
-    assert first.steps_per_second == pytest.approx(7 / clock.train_seconds)
+    assert first.steps_per_second == pytest.approx(clock.steps_per_second())
+    assert first.round_seconds == pytest.approx(clock.round_seconds())
     assert first.passages_per_second == pytest.approx(400 / clock.measure_seconds)
     # A photo run or a run that measured too little does not overwrite the documents' measuring figure.
     later = rates.RunClock()
-    later.steps, later.train_seconds = 10, 2.0
+    later.rounds, later.steps, later.train_seconds = 1, 10, 2.0
     later.passages, later.measure_seconds = 5, 1.0
     later.save("text", source, TORCH)
     second = rates.rates_for("text", source, TORCH)

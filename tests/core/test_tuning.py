@@ -20,11 +20,13 @@ from desktop.core.catalog import Chunk, ChunkVector, FileRecord
 from desktop.core.common.errors import Cancelled, SemdeskError
 from desktop.core.common.jobs import CancelToken, run_job
 from desktop.core.common.vector_codec import to_blob
+from desktop.core.embed.encoder_choice import INT8
 from desktop.core.embed.int8 import LOCAL_DIR, _cache_key, cache_root
 from desktop.core.library import Library
-from desktop.core.tuning import TrainProgress, keep_job, tune_job, use_base_job, versions
+from desktop.core.tuning import TrainProgress, keep_job, rates, tune_job, use_base_job, versions
 from desktop.core.tuning.evaluate import Space, evaluate_active
 from desktop.core.tuning.examples import QueryMarks
+from desktop.core.tuning.text_train import model_source
 from desktop.core.workspace.versions import INT8_SUFFIX
 from tests.conftest import PYTHON_FAQ, index
 from tests.core.test_realdata import faq_questions
@@ -77,8 +79,10 @@ def state_of(lib: Library) -> tuple:
     return [(v.id, v.active) for v in versions(lib.workspace)], marks, folders, active
 
 
-def test_tuning_on_half_the_faq_raises_held_out_ndcg(faq: tuple[Library, list[QueryMarks]]) -> None:
+def test_tuning_on_half_the_faq_raises_held_out_ndcg(faq: tuple[Library, list[QueryMarks]], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     lib, held_out = faq
+    monkeypatch.setattr(rates, "_path", lambda: tmp_path / rates.RATES_FILE)  # no speeds recorded yet
     before = evaluate_active(lib.workspace, held_out)
     seen_loss = []
     candidate = run_job(tune_job(lib.workspace, "text"),
@@ -89,6 +93,10 @@ def test_tuning_on_half_the_faq_raises_held_out_ndcg(faq: tuple[Library, list[Qu
     # text_int8 is on (the default): the kept model was measured as it will run, in int8, and its
     # int8 copy travels in its folder, so the first query after Keep does not wait for one.
     assert candidate.int8 and Path(candidate.folder, LOCAL_DIR, "done.json").is_file()
+    # The run recorded its own speeds: the next estimate is made from them (issue 13, item 13).
+    recorded = rates.rates_for("text", model_source(lib.workspace.versions.active_text_model()[0]), INT8)
+    assert recorded.training_from == recorded.measuring_from == rates.MEASURED, recorded
+    print(f"\nrecorded: {recorded.steps_per_second:.2f} steps/s, {recorded.passages_per_second:.1f} passages/s")
     # Keeping: the new version gets its own vectors; the old version's stay for a rollback.
     old_version = lib.workspace.versions.active_id("text")
     info = run_job(keep_job(lib.workspace, candidate))

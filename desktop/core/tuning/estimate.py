@@ -21,7 +21,7 @@ from desktop.core.tuning.rounds import marks_needed
 from desktop.core.tuning.text_train import model_source
 from desktop.core.workspace import Workspace
 
-SETUP_SECONDS = 15.0  # loading the model, reading marks, saving
+SETUP_SECONDS = 15.0  # reading marks and vectors, saving
 BATCH = 16  # the trainer's batch (job.DEFAULTS); a step trains this many examples
 INT8_COPY_SECONDS = 15.0  # measuring in int8 first makes the trained model's int8 copy
 
@@ -86,5 +86,5 @@ def estimate(ws: Workspace, target: str, epochs: int) -> Estimate:
     else:  # photo vectors stay; only the queries are embedded again
         measured, measuring = 0, 0.0
         rates = rates_for("image", ws.settings.get("clip_model"), None)
-    training = steps / rates.steps_per_second
+    training = max(1, rounds) * rates.round_seconds + steps / rates.steps_per_second
     return Estimate(SETUP_SECONDS + training + measuring, max(1, rounds), _examples(marks), measured, rates)
