@@ -48,6 +48,7 @@ SAME_SPACE_MIN_COSINE = 0.9999
 # int8 costs a little quality, so it must be clearly faster to be worth it.
 INT8_MARGIN = 1.10
 _LOCK = threading.Lock()
+_MEASURE_LOCK = threading.Lock()
 _MEMO: dict[str, dict[str, Any]] = {}
 
 
@@ -206,12 +207,18 @@ def measured_choice(source: str) -> dict[str, Any] | None:
     from desktop.core.common.errors import ModelUnavailable
     from desktop.core.embed.ov_text import prepare_models
 
-    try:
-        prepare_models(source, measure=True)
-    except ModelUnavailable as error:
-        log.warning("could not measure the text encoders (%s)", error)
-        return None
-    return read_record(source)
+    # The window's warm-up, its status view and an index run all ask at once on a first start:
+    # the one that measures first answers the others, who would each measure again (a minute each).
+    with _MEASURE_LOCK:
+        record = read_record(source)
+        if record is not None:
+            return record
+        try:
+            prepare_models(source, measure=True)
+        except ModelUnavailable as error:
+            log.warning("could not measure the text encoders (%s)", error)
+            return None
+        return read_record(source)
 
 
 _TORCH_FREE: set[str] = set()  # asked on every query: a folder that qualified once stays qualified

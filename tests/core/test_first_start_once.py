@@ -1,0 +1,36 @@
+"""The one-time preparation runs once, however many parts of the app ask for it at the same moment
+(the window's warm-up, its status view and an index run all do on a first start)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.core.embed import encoder_choice as choice
+from desktop.core.embed import ov_text
+
+
+def test_concurrent_first_uses_measure_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(choice, "_record_path", lambda: tmp_path / choice.RECORD_FILE)
+    monkeypatch.setattr(choice, "_MEMO", {})
+    source = str(tmp_path / "model")
+    runs: list[float] = []
+
+    def prepare(src: str, *, measure: bool = False, only: str | None = None) -> None:
+        runs.append(time.monotonic())
+        time.sleep(0.3)  # the child process that converts and measures (about a minute for real)
+        choice._write_record(src, {"cpu": "test", "chosen": choice.FP32, "passages": 1, "batch": 1,
+                                   "measured_at": "now", "figures": []})
+
+    monkeypatch.setattr(ov_text, "prepare_models", prepare)
+    answers: list[object] = []
+    threads = [threading.Thread(target=lambda: answers.append(choice.measured_choice(source))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(runs) == 1
+    assert len(answers) == 3 and all(isinstance(a, dict) and a["chosen"] == choice.FP32 for a in answers)
