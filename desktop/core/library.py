@@ -226,7 +226,10 @@ class Library:
 
     def status(self) -> LibraryStatus:
         ws = self.workspace
-        ws.versions.active("text")  # notices a fine-tuned model that went missing (model_notice)
+        # Notices a fine-tuned model that went missing (model_notice); not while the one-time
+        # preparation is pending, since asking the active version then waits a minute for it.
+        if not ws.encoders.text_preparation_needed():
+            ws.versions.active("text")
         counts, kinds, chunks = file_counts(ws.catalog)
         settings = ws.settings.all()
         problem = ws.encoders.clip_problem()

@@ -34,3 +34,21 @@ def test_concurrent_first_uses_measure_once(tmp_path: Path, monkeypatch: pytest.
         thread.join(10)
     assert len(runs) == 1
     assert len(answers) == 3 and all(isinstance(a, dict) and a["chosen"] == choice.FP32 for a in answers)
+
+
+def test_the_library_status_does_not_wait_for_the_preparation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sidebar is filled from status(): on a first start it must not wait a minute for the model."""
+    from desktop.core.library import Library
+
+    monkeypatch.setenv("SEMDESK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv(choice.ENV_PIN, raising=False)
+    monkeypatch.setattr(choice, "_MEMO", {})
+
+    def prepare(*_args: object, **_kwargs: object) -> None:
+        pytest.fail("status() started the one-time preparation")
+
+    monkeypatch.setattr(ov_text, "prepare_models", prepare)
+    with Library.open(tmp_path / "lib") as lib:
+        assert lib.text_model_preparation()
+        status = lib.status()
+        assert status.folders == () and status.text_model
