@@ -1,5 +1,6 @@
 """Several desktops on one server library: three processes index overlapping folders while two search;
-the catalog ends exactly as one process alone makes it. A writer killed (SIGKILL) inside a batch's
+they commit batches side by side (claiming files, not taking turns per job), each file is written once,
+and the catalog ends exactly as one process alone makes it. A writer killed (SIGKILL) inside a batch's
 transaction leaves nothing half-written and no lock behind, and the next run completes it."""
 
 from __future__ import annotations
@@ -89,19 +90,21 @@ def test_three_writers_and_two_readers_end_as_one_writer_would(
     url = pg_server.url(pg_server.new_database())
     with Library.open(url) as lib:
         _settle(lib)
-    stop = tmp_path / "stop"
+    stop, barrier = tmp_path / "stop", tmp_path / "barrier"
+    barrier.mkdir()
     readers = [_spawn("-m", "tests.server.searcher", url, str(stop)) for _ in range(2)]
-    writers = [
-        _spawn("-m", "desktop", "--library", url, "index", str(root / "docs"), str(root / "notes")),
-        _spawn("-m", "desktop", "--library", url, "index", str(root)),
-        _spawn("-m", "desktop", "--library", url, "index", str(root / "notes"), str(extra)),
-    ]
+    folders = [[root / "docs", root / "notes"], [root], [root / "notes", extra]]
+    logs = [tmp_path / f"writer{i}.jsonl" for i in range(len(folders))]
+    writers = [_spawn("-m", "tests.server.writer", str(log), str(barrier), str(len(folders)), "--",
+                      "--library", url, "index", *map(str, paths)) for log, paths in zip(logs, folders, strict=True)]
     try:
         for writer in writers:
             _out, err = writer.communicate(timeout=500)
             assert writer.returncode == 0, err
     finally:
         stop.touch()
+    events = [[json.loads(line) for line in log.read_text().splitlines()] for log in logs]
+    _assert_writers_overlapped(events)
     reports = []
     for reader in readers:
         out, err = reader.communicate(timeout=120)
@@ -110,8 +113,26 @@ def test_three_writers_and_two_readers_end_as_one_writer_would(
     assert all(r["searches"] > 0 and r["answered"] > 0 for r in reports), reports
     with Library.open(url) as lib:
         assert_same(snapshot(lib), single_run)
+        with lib.workspace.catalog.session() as session:
+            file_ids = sorted(session.scalars(select(FileRecord.id)))
+        written = sorted(i for writer in events for e in writer if e["event"] == "batch" for i in e["files"])
+        assert written == file_ids  # each file was written by one writer, once
         again = run_job(lib.index(None))
-        assert (again.indexed, again.removed) == (0, 0)  # each file was indexed once, and is current
+        assert (again.indexed, again.removed) == (0, 0)  # and is current
+
+
+def _assert_writers_overlapped(events: list[list[dict]]) -> None:
+    """Writers take batches side by side, not turns per job: while one writer was indexing, each of
+    the other two committed batches (one lock per job would keep their commits out of its time)."""
+    windows = [(next(e["t"] for e in w if e["event"] == "start"), next(e["t"] for e in w if e["event"] == "end"))
+               for w in events]
+    commits = [[e["t"] for e in w if e["event"] == "batch"] for w in events]
+    assert all(commits), commits  # every writer got some of the work
+    overlapping = [
+        sum(any(start < t < end for t in commits[other]) for other in range(len(events)) if other != me)
+        for me, (start, end) in enumerate(windows)
+    ]
+    assert max(overlapping) >= 2, (windows, commits)
 
 
 def test_a_writer_killed_mid_batch_leaves_nothing_half_written(

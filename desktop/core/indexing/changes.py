@@ -37,22 +37,24 @@ def changes_job(
     ws: Workspace, touched: Collection[str], moves: Sequence[tuple[str, str]], *, cancel: CancelToken
 ) -> Job[IndexSummary]:
     started = time.monotonic()
-    ws.write_lock.acquire("indexing changes")
+    ws.write_lock.acquire("indexing changes", shared=True)  # as the full job: files are claimed
     try:
         settings = ws.settings.all()
-        with ws.catalog.session() as session:
-            roots = [(f.id, Path(f.path)) for f in session.scalars(select(Folder))]
-        plan = Plan(roots=roots)
-        paths = set(touched)
-        moved = 0
-        exclude, hidden = list(settings["exclude"]), bool(settings["include_hidden"])
-        for src, dest in moves:
-            target = root_of(roots, dest)
-            if target is not None and not skipped_by_walk(str(target[1]), dest, exclude=exclude, include_hidden=hidden):
-                moved += move_rows(ws, roots, src, dest)
-            paths.update((src, dest))  # a moved file may also have changed; a half-seen move is two changes
-        seen = _look_at(ws, plan, roots, paths, settings)
-        select_work(ws, plan, only=seen)
+        with ws.write_lock.planning():
+            with ws.catalog.session() as session:
+                roots = [(f.id, Path(f.path)) for f in session.scalars(select(Folder))]
+            plan = Plan(roots=roots)
+            paths = set(touched)
+            moved = 0
+            exclude, hidden = list(settings["exclude"]), bool(settings["include_hidden"])
+            for src, dest in moves:
+                target = root_of(roots, dest)
+                if target is not None and not skipped_by_walk(str(target[1]), dest, exclude=exclude,
+                                                              include_hidden=hidden):
+                    moved += move_rows(ws, roots, src, dest)
+                paths.update((src, dest))  # a moved file may also have changed; a half-seen move is two changes
+            seen = _look_at(ws, plan, roots, paths, settings)
+            select_work(ws, plan, only=seen)
         counts = yield from process_selected(ws, plan, settings, cancel)
         return summarise(plan, counts, started, cancel, moved=moved)
     finally:

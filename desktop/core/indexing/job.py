@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
 from desktop.core.common.records import IndexSummary, SkippedFile
 from desktop.core.indexing.commit import FileWrite, apply_moves, store_batch
 from desktop.core.indexing.ocr_phase import OcrCounts, ocr_phase
-from desktop.core.indexing.plan import Plan, register_roots, scan_root, select_work
+from desktop.core.indexing.plan import Needs, Plan, needs_work, register_roots, scan_root, select_work, still_needed
 from desktop.core.indexing.remove import remove_missing
 from desktop.core.indexing.thumbnails import restore_thumbnails
 from desktop.core.ingest.prepared import Prepared, PreparedImage, PreparedText, prepare_file
@@ -32,17 +32,18 @@ LOOKAHEAD = 8  # files prepared ahead of the encoder: enough to hide decode time
 
 def index_job(ws: Workspace, paths: list[Path] | None, *, exclude: list[str], cancel: CancelToken) -> Job[IndexSummary]:
     started = time.monotonic()
-    ws.write_lock.acquire("indexing")
+    ws.write_lock.acquire("indexing", shared=True)  # other desktops may index at once: files are claimed
     try:
-        plan = Plan(roots=register_roots(ws, paths))
-        if paths is not None:
-            ws.mirror_folders()  # the folder list must survive a catalog that cannot be read
         settings = ws.settings.all()
-        for folder_id, root in plan.roots:
-            yield from scan_root(ws, plan, folder_id, root, settings, [*settings["exclude"], *exclude], cancel)
-            if cancel.cancelled:
-                return IndexSummary(scanned=plan.scanned, cancelled=True, seconds=time.monotonic() - started)
-        select_work(ws, plan)
+        with ws.write_lock.planning():  # the folder list and the scan's new rows: one writer at a time
+            plan = Plan(roots=register_roots(ws, paths))
+            if paths is not None:
+                ws.mirror_folders()  # the folder list must survive a catalog that cannot be read
+            for folder_id, root in plan.roots:
+                yield from scan_root(ws, plan, folder_id, root, settings, [*settings["exclude"], *exclude], cancel)
+                if cancel.cancelled:
+                    return IndexSummary(scanned=plan.scanned, cancelled=True, seconds=time.monotonic() - started)
+            select_work(ws, plan)
         counts = yield from process_selected(ws, plan, settings, cancel)
         ocr = OcrCounts()
         if not cancel.cancelled:
@@ -92,7 +93,7 @@ def summarise(
 
 
 def prepared_stream(
-    work: list[tuple[int, str, str]],
+    work: Iterable[tuple[int, str, str]],
     prepare: Callable[[int, str, str], Prepared],
     lookahead: int = LOOKAHEAD,
     workers: int = 1,
@@ -157,6 +158,7 @@ def process(
         store_batch(
             ws, writes, text_version=ws.versions.active_id("text"), image_version=ws.versions.active_id("image")
         )
+        ws.write_lock.unclaim(w.prepared.file_id for w in writes)  # committed: other writers may look again
         for write in writes:
             counts[write.status] = counts.get(write.status, 0) + 1
             if write.problem is not None:
@@ -173,29 +175,54 @@ def process(
     # (Text gains nothing from it: its chunking shares one tokenizer.)
     photos = clip_encoder is not None
     lookahead = max(LOOKAHEAD, 2 * int(settings["image_batch_size"])) if photos else LOOKAHEAD
-    for prepared in prepared_stream(plan.to_process, prepare, lookahead, workers=2 if photos else 1):
+    needs = needs_work(ws)
+    work = plan.to_process
+    while work:
+        busy: list[tuple[int, str, str]] = []  # files another writer held when this one came to them
+        for prepared in prepared_stream(claimed(ws, work, needs, busy), prepare, lookahead, workers=2 if photos else 1):
+            if cancel.cancelled:
+                break
+            moved_from = (
+                missing_by_hash.pop((prepared.kind, prepared.content_hash), None) if prepared.content_hash else None
+            )
+            if moved_from is not None:
+                apply_moves(ws, [(moved_from, prepared.file_id)])
+                ws.write_lock.unclaim([prepared.file_id])
+                plan.missing.pop(moved_from, None)
+                counts["moved"] += 1
+                done += 1
+                continue
+            if isinstance(prepared, PreparedText):
+                text_batch.append(prepared)
+            elif isinstance(prepared, PreparedImage) and clip_encoder is not None:
+                image_batch.append(prepared)
+            else:
+                others.append(prepared)
+            chunk_count = sum(len(p.spans) for p in text_batch)
+            if chunk_count >= batch_chunks or len(image_batch) >= settings["image_batch_size"] or len(others) >= 64:
+                yield from flush()
         if cancel.cancelled:
-            break
-        moved_from = (
-            missing_by_hash.pop((prepared.kind, prepared.content_hash), None) if prepared.content_hash else None
-        )
-        if moved_from is not None:
-            apply_moves(ws, [(moved_from, prepared.file_id)])
-            plan.missing.pop(moved_from, None)
-            counts["moved"] += 1
-            done += 1
-            continue
-        if isinstance(prepared, PreparedText):
-            text_batch.append(prepared)
-        elif isinstance(prepared, PreparedImage) and clip_encoder is not None:
-            image_batch.append(prepared)
-        else:
-            others.append(prepared)
-        chunk_count = sum(len(p.spans) for p in text_batch)
-        if chunk_count >= batch_chunks or len(image_batch) >= settings["image_batch_size"] or len(others) >= 64:
-            yield from flush()
-    if not cancel.cancelled:
+            return
         yield from flush()
+        # Holding no claims now: wait for the writers that held files, then take what they left.
+        work = still_needed(ws, busy, needs)
+        ws.write_lock.wait_for(file_id for file_id, _, _ in work)
+
+
+def claimed(
+    ws: Workspace, work: list[tuple[int, str, str]], needs: Needs, busy: list[tuple[int, str, str]],
+    step: int = LOOKAHEAD,
+) -> Iterator[tuple[int, str, str]]:
+    """The files of `work` this writer claims and that still need work, in order, `step` at a time (a
+    round trip each on a server). Files another writer holds go to `busy`. In a library folder every
+    file is the only writer's, and none changes between planning and here."""
+    for start in range(0, len(work), step):
+        part = work[start : start + step]
+        mine = ws.write_lock.claim(file_id for file_id, _, _ in part)
+        busy.extend(item for item in part if item[0] not in mine)
+        needed = still_needed(ws, [item for item in part if item[0] in mine], needs)
+        ws.write_lock.unclaim(mine - {file_id for file_id, _, _ in needed})  # done by another writer meanwhile
+        yield from needed
 
 
 def encode_texts(

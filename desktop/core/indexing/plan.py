@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,9 +150,7 @@ def record_scan(
 def select_work(ws: Workspace, plan: Plan, only: set[str] | None = None) -> None:
     """Files of the scanned roots that need (re)processing: new, changed, or made by an older model.
     `only`: just these paths (the files a watcher saw change)."""
-    text_version = ws.versions.active_id("text")
-    image_version = ws.versions.active_id("image")
-    clip_ready = ws.encoders.clip_problem() is None
+    needs = needs_work(ws)
     folder_ids = [fid for fid, _ in plan.roots]
     with ws.catalog.session() as session:
         rows = session.execute(
@@ -163,12 +161,40 @@ def select_work(ws: Workspace, plan: Plan, only: set[str] | None = None) -> None
     for file_id, path, kind, status, version in rows:
         if file_id in plan.missing or (only is not None and path not in only):
             continue
-        wanted = text_version if kind == "text" else image_version
-        if (
-            status == FileStatus.PENDING
-            or (status == FileStatus.INDEXED and version != wanted)
-            or (status == FileStatus.WAITING_MODEL and clip_ready)
-        ):
+        if needs(kind, status, version):
             plan.to_process.append((file_id, path, kind))
 
 
+def still_needed(ws: Workspace, work: list[tuple[int, str, str]], needs: Needs) -> list[tuple[int, str, str]]:
+    """Of planned files, those that need work now: on a server library another writer may have
+    indexed some since this one planned (server/lock.py). Read after claiming them, so nobody
+    else changes them until this writer lets go."""
+    if not work:
+        return []
+    with ws.catalog.session() as session:
+        rows = session.execute(
+            select(FileRecord.id, FileRecord.kind, FileRecord.status, FileRecord.model_version_id)
+            .where(FileRecord.id.in_([file_id for file_id, _, _ in work]))
+        ).all()
+    wanted = {file_id for file_id, kind, status, version in rows if needs(kind, status, version)}
+    return [item for item in work if item[0] in wanted]
+
+
+Needs = Callable[[str, str, "int | None"], bool]  # (kind, status, model version) -> needs work?
+
+
+def needs_work(ws: Workspace) -> Needs:
+    """The one rule for "this file needs (re)processing", given its kind, status and model version."""
+    text_version = ws.versions.active_id("text")
+    image_version = ws.versions.active_id("image")
+    clip_ready = ws.encoders.clip_problem() is None
+
+    def needs(kind: str, status: str, version: int | None) -> bool:
+        wanted = text_version if kind == "text" else image_version
+        return (
+            status == FileStatus.PENDING
+            or (status == FileStatus.INDEXED and version != wanted)
+            or (status == FileStatus.WAITING_MODEL and clip_ready)
+        )
+
+    return needs

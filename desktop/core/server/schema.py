@@ -33,9 +33,13 @@ KEYWORD_DDL = [
 # list of migrations serves both) and which app wrote it.
 VERSION_DDL = "CREATE TABLE semdesk_schema (version integer NOT NULL, written_by text NOT NULL)"
 
-# Advisory lock keys (64-bit, arbitrary but fixed): who may create or migrate the schema, who writes,
-# and who makes model-version rows.
+# Advisory lock keys (64-bit, arbitrary but fixed): who may create or migrate the schema, who writes
+# (shared by indexers, exclusive for the rest: server/lock.py), who makes model-version rows.
 SCHEMA_LOCK = 0x5E4D_0001
 WRITER_LOCK = 0x5E4D_0002
 VERSIONS_LOCK = 0x5E4D_0003
 HNSW_LOCK = 0x5E4D_0004
+PLANNING_LOCK = 0x5E4D_0005  # one writer at a time changes the folder list and records a scan
+# A writer's claim on one file it is indexing: the two-key form (this space, the file id), held in the
+# writer's lock connection from before the file is read until its batch commits.
+CLAIM_SPACE = 0x5E4E

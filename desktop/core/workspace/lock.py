@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop.core.common.errors import LibraryBusy
@@ -25,7 +27,8 @@ class WriteLock:
         self._fd: int | None = None
         self._depth = 0  # re-entrant within one process (e.g. index inside a larger job)
 
-    def acquire(self, what: str, *, wait_seconds: float = 0.0) -> None:
+    def acquire(self, what: str, *, wait_seconds: float = 0.0, shared: bool = False) -> None:
+        """`shared` is for a server library's writers (server/lock.py); a folder has one writer."""
         if self._depth:
             self._depth += 1
             return
@@ -60,6 +63,22 @@ class WriteLock:
     @property
     def held(self) -> bool:
         return self._depth > 0
+
+    # The server library's coordination between writers that run at once (server/lock.py). Here the
+    # holder is the only writer, so there is nothing to wait for and every file is its own.
+
+    @contextmanager
+    def planning(self) -> Iterator[None]:
+        yield
+
+    def claim(self, file_ids: Iterable[int]) -> set[int]:
+        return {int(i) for i in file_ids}
+
+    def unclaim(self, file_ids: Iterable[int]) -> None:
+        return None
+
+    def wait_for(self, file_ids: Iterable[int]) -> None:
+        return None
 
 
 def _try_lock(fd: int) -> bool:
