@@ -8,8 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from desktop.cli import main
+from desktop.core.catalog import ModelVersion
 from desktop.core.library import Library
 from desktop.core.tuning.versions import install, versions
 from tests.conftest import index
@@ -87,3 +89,52 @@ def test_two_desktops_see_one_nas_folder_at_their_own_paths(tmp_path: Path, serv
         assert desktop_a.search_documents("fix my bike")[0].path == str(mounted_here / "bicycle.txt")
     with Library.open(tmp_path / "folder-lib") as embedded, pytest.raises(Exception, match="for server libraries"):
         embedded.map_folder_root("/a", str(tmp_path))
+
+
+def test_a_tuned_model_saved_under_one_mapped_root_opens_from_another(tmp_path: Path, server_url: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared folder (fine-tuned models) sits on the NAS too: desktop A saves a model under
+    /mnt/nas, desktop B mounts the share at /Volumes/nas and opens the same model version there."""
+    here, there = tmp_path / "mnt" / "nas", tmp_path / "Volumes" / "nas"
+    (here / ".semdesk").mkdir(parents=True)
+
+    def candidate(name: str) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "config.json").write_text("{}")
+        return folder
+
+    def keep(lib: Library, folder: Path) -> int:
+        """A kept model version, made active (what the wizard's Keep does, minus re-embedding)."""
+        base = lib.get_setting("text_model")
+        version = install(lib.workspace, "text", folder, name=lib.workspace.versions.base_text_name(),
+                          base_model=base, dim=384, data_size=2, metrics={})
+        with lib.workspace.catalog.session() as session:
+            session.execute(update(ModelVersion).where(ModelVersion.space == "text")
+                            .values(active=ModelVersion.id == version))
+        return version
+
+    monkeypatch.setenv("SEMDESK_DESKTOP_CONFIG", str(tmp_path / "desktop-a.json"))
+    with Library.open(server_url) as desktop_a:
+        desktop_a.set_shared_folder(str(here / ".semdesk"))
+        tuned = keep(desktop_a, candidate("from-a"))
+        saved = desktop_a.workspace.versions.active("text").weights
+        assert saved is not None and Path(saved).parent == here / ".semdesk" / "models"
+
+    shutil.move(here, there)  # the share, now seen at desktop B's mount point only
+    monkeypatch.setenv("SEMDESK_DESKTOP_CONFIG", str(tmp_path / "desktop-b.json"))
+    with Library.open(server_url) as desktop_b:
+        desktop_b.set_shared_folder(str(there / ".semdesk"))
+        desktop_b.map_folder_root(str(here), str(there))
+        active = desktop_b.workspace.versions.active("text")
+        assert desktop_b.workspace.versions.notice is None  # not "missing, so the base model instead"
+        assert active.id == tuned and active.weights == str(there / ".semdesk" / "models" / Path(saved).name)
+        assert Path(active.weights, "config.json").is_file()
+        assert {v.path for v in versions(desktop_b.workspace) if v.base_model} == {active.weights}
+        from_b = keep(desktop_b, candidate("from-b"))
+
+    shutil.move(there, here)
+    monkeypatch.setenv("SEMDESK_DESKTOP_CONFIG", str(tmp_path / "desktop-a.json"))
+    with Library.open(server_url) as desktop_a:  # B's model is stored as A sees the share: no rule needed
+        path = next(v.path for v in versions(desktop_a.workspace) if v.id == from_b)
+        assert path is not None and Path(path).parent == here / ".semdesk" / "models" and Path(path).is_dir()

@@ -47,6 +47,24 @@ class PathType(TypeDecorator[str]):
         return mapped.to_local(os.fsdecode(value)) if mapped else os.fsdecode(value)
 
 
+class MappedPathText(TypeDecorator[str]):
+    """Text that holds a path when it holds one (a fine-tuned model's folder, a CLIP weights file):
+    through the desktop's path map like PathType, so a model saved in a server library's shared
+    folder by one desktop opens from another that mounts the share elsewhere. Other text (a model
+    name, "pretrained:openai") starts with no mapped root and passes as it is."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: object) -> str | None:
+        mapped = path_map.of(dialect)
+        return mapped.to_stored(value) if mapped and value else value
+
+    def process_result_value(self, value: str | None, dialect: object) -> str | None:
+        mapped = path_map.of(dialect)
+        return mapped.to_local(value) if mapped and value else value
+
+
 def under(column: Any, path: str) -> Any:
     """SQL condition: a path column equals `path` or lies below it (bytes order: '0' sorts right after '/')."""
     prefix = path.rstrip("/")
@@ -120,7 +138,7 @@ class ModelVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     space: Mapped[str] = mapped_column(String(8))  # "text" or "image"
     name: Mapped[str] = mapped_column(Text)  # model name, path or architecture
-    weights: Mapped[str | None] = mapped_column(Text)  # CLIP weights file or fine-tuned model dir
+    weights: Mapped[str | None] = mapped_column(MappedPathText)  # CLIP weights file or fine-tuned model dir
     base_model: Mapped[str | None] = mapped_column(Text)
     dim: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[float] = mapped_column(Float, default=time.time)
