@@ -20,6 +20,7 @@ from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.workers import Workers
 from desktop.gui.shell.commands import WindowCommands
 from desktop.gui.shell.status_bar import JobProgress, ModelsState
+from desktop.gui.shell.window_state import DEFAULT_SIZE
 
 if TYPE_CHECKING:  # the panes are imported when the window is built (seconds; see shell/parts.py)
     from desktop.core.common.records import Hit, MarkRecord, Passage
@@ -69,6 +70,8 @@ class MainWindow(QMainWindow, WindowCommands):
         geometry = state.value("geometry")  # the frame already has the size and place the window will have
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+        else:
+            self.resize(*DEFAULT_SIZE)
         if build or library is not None:
             self.build()
         if library is not None:
