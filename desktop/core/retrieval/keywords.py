@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from desktop.core.common.keyword_fill import fill_up
 from desktop.core.server import keywords as server_keywords
 
 COMMON_ROWS = 3000  # rows a word may match and still join the OR fill-up (counting is capped there)
@@ -94,19 +95,12 @@ def ranked_chunks(connection: Any, query: str, limit: int) -> list[tuple[int, fl
     rows = {w: _rows_up_to(connection, w, COMMON_ROWS + 1) for w in words}
     present = [w for w in words if rows[w]]
     rare = [w for w in present if rows[w] <= COMMON_ROWS]
-    seen = {rowid for rowid, _ in ranked}
     # All words common: the OR would touch most rows; what matched them all is the honest answer
     # unless nothing did, then the rarest-looking word (the longest) stands in.
     fill_words = rare or ([max(present, key=len)] if present and not ranked else [])
     if fill_words:
         cap = COMMON_ROWS * len(fill_words) if rare else RANK_ROWS  # rare words: every row they hold
-        ceiling = min((score for _, score in ranked), default=float("inf"))
-        for rowid, score in _ids(connection, any_word(fill_words), limit + len(ranked), cap):
-            if rowid not in seen:
-                seen.add(rowid)
-                ranked.append((rowid, min(score, ceiling)))
-                if len(ranked) >= limit:
-                    break
+        fill_up(ranked, _ids(connection, any_word(fill_words), limit + len(ranked), cap), limit)
     return ranked
 
 

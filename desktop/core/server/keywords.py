@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import text
 
+from desktop.core.common.keyword_fill import fill_up
+
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B (body), A (title)
 RANK_ROWS = 5000
 
@@ -47,15 +49,7 @@ def ranked_chunks(connection: Any, words: list[str], limit: int) -> list[tuple[i
     ranked = _ranked(connection, words, "&&", limit, RANK_ROWS)
     if len(ranked) >= limit or len(words) == 1:
         return ranked
-    seen = {rowid for rowid, _ in ranked}
-    ceiling = min((score for _, score in ranked), default=float("inf"))
-    for rowid, score in _ranked(connection, words, "||", limit + len(ranked), RANK_ROWS):
-        if rowid not in seen:
-            seen.add(rowid)
-            ranked.append((rowid, min(score, ceiling)))
-            if len(ranked) >= limit:
-                break
-    return ranked
+    return fill_up(ranked, _ranked(connection, words, "||", limit + len(ranked), RANK_ROWS), limit)
 
 
 def ranked_photo_ids(connection: Any, words: list[str], limit: int) -> list[int]:

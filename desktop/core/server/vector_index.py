@@ -109,43 +109,39 @@ class ServerVectorIndex:
             return []
         q = normalise(np.asarray(vector, dtype=np.float32).reshape(-1))
         if allowed is not None and len(allowed) < EXACT_BELOW:
-            return self._exact(q, k, allowed)
-        hits = self._graph(q, k, allowed)
+            return self._nearest(q, k, allowed, graph=False)
+        hits = self._nearest(q, k, allowed, graph=True)
         if allowed is not None and len(hits) < k:  # the walk's candidates were mostly filtered out
-            return self._exact(q, k, allowed)
+            return self._nearest(q, k, allowed, graph=False)
         return hits
 
     def exact(self, vector: np.ndarray, k: int, *, allowed: set[int] | None = None) -> Hits:
         """Every row scored: the ground truth for recall."""
         if self._mv is None or k <= 0:
             return []
-        return self._exact(normalise(np.asarray(vector, dtype=np.float32).reshape(-1)), k, allowed)
+        return self._nearest(normalise(np.asarray(vector, dtype=np.float32).reshape(-1)), k, allowed, graph=False)
 
-    def _graph(self, q: np.ndarray, k: int, allowed: set[int] | None) -> Hits:
-        cast = f"vector::vector({self._dim})"
-        where = f"model_version_id = {self._mv}"
+    def _nearest(self, q: np.ndarray, k: int, allowed: set[int] | None, *, graph: bool) -> Hits:
+        """One query for both paths. The graph walk orders by the HNSW index's own expression (the
+        column cast to this version's dimension) and nothing else, or the planner could not use the
+        index; the exact path orders by the uncast column, which matches no index, so every row of
+        the dimension is scored (ties broken by label, as the embedded index's exact scan does)."""
+        if graph:
+            distance = f"vector::vector({self._dim}) <=> CAST(:q AS vector({self._dim}))"
+            where, order = f"model_version_id = {self._mv}", distance
+        else:
+            distance = "vector <=> CAST(:q AS vector)"
+            where = f"model_version_id = {self._mv} AND vector_dims(vector) = {self._dim}"
+            order = f"d, {self._column}"
         params: dict[str, object] = {"q": q, "k": int(k)}
         if allowed is not None:
             where += f" AND {self._column} = ANY(:ids)"
             params["ids"] = sorted(int(i) for i in allowed)
-        sql = (f"SELECT {self._column}, {cast} <=> CAST(:q AS vector({self._dim})) AS d FROM {self._table} "
-               f"WHERE {where} ORDER BY {cast} <=> CAST(:q AS vector({self._dim})) LIMIT :k")
-        ef = EF_MAX if allowed is not None else min(EF_MAX, max(EF_SEARCH, 2 * k))
+        sql = f"SELECT {self._column}, {distance} AS d FROM {self._table} WHERE {where} ORDER BY {order} LIMIT :k"
         with self._catalog.engine.connect() as conn:
-            conn.execute(text(f"SET LOCAL hnsw.ef_search = {int(ef)}"))
+            if graph:
+                ef = EF_MAX if allowed is not None else min(EF_MAX, max(EF_SEARCH, 2 * k))
+                conn.execute(text(f"SET LOCAL hnsw.ef_search = {int(ef)}"))
             rows = conn.execute(text(sql), params).all()
             conn.rollback()  # read only; ends the transaction SET LOCAL lives in
-        return [(int(label), 1.0 - float(d)) for label, d in rows]
-
-    def _exact(self, q: np.ndarray, k: int, allowed: set[int] | None) -> Hits:
-        # The uncast column does not match the HNSW index's expression: the planner scores every row.
-        where = f"model_version_id = {self._mv} AND vector_dims(vector) = {self._dim}"
-        params: dict[str, object] = {"q": q, "k": int(k)}
-        if allowed is not None:
-            where += f" AND {self._column} = ANY(:ids)"
-            params["ids"] = sorted(int(i) for i in allowed)
-        sql = (f"SELECT {self._column}, vector <=> CAST(:q AS vector) AS d FROM {self._table} "
-               f"WHERE {where} ORDER BY d, {self._column} LIMIT :k")
-        with self._catalog.engine.connect() as conn:
-            rows = conn.execute(text(sql), params).all()
         return [(int(label), 1.0 - float(d)) for label, d in rows]
