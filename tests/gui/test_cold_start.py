@@ -20,7 +20,7 @@ from desktop.gui.shell.window_state import DEFAULT_SIZE
 from tests.conftest import index
 from tests.corpus import write_documents
 from tests.damage import garbage_header
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import drop, wait_idle
 
 PREPARING = "Preparing the search model for this computer (one time only, about a minute)…"
 
@@ -45,8 +45,9 @@ def launched(qtbot, monkeypatch):
 
 
 def test_the_window_is_on_screen_before_the_library_has_opened(qtbot, launched, tmp_path: Path, state) -> None:
-    folder = tmp_path / "notes"
+    folder, dropped = tmp_path / "notes", tmp_path / "dropped"
     write_documents(folder)
+    write_documents(dropped, ["bread.txt"])
     started, release = threading.Event(), threading.Event()
 
     def slow_open(candidate: str | None) -> Library:
@@ -67,17 +68,18 @@ def test_the_window_is_on_screen_before_the_library_has_opened(qtbot, launched, 
         assert (window.width(), window.height()) == DEFAULT_SIZE  # the size the full window will have
         before = len(ticks)
         qtbot.waitUntil(lambda: len(ticks) > before + 5, timeout=3000)  # the UI thread is free meanwhile
+        drop(window, [dropped])  # a folder dropped on the frame is kept until the library is open
         release.set()
         qtbot.waitUntil(lambda: window.library is not None and window.built, timeout=60000)
     finally:
         release.set()
         timer.stop()
     assert window.centralWidget() is window.splitter and window.windowTitle().startswith("lib")
-    # The folder named on the command line is added once the library is open.
+    # The folder named on the command line and the one dropped are added once the library is open.
     qtbot.waitUntil(lambda: window.indexer.running or bool(window.indexer.queue) or bool(window.status.last
                     and window.status.last.folders), timeout=30000)
     wait_idle(qtbot, window)
-    assert [Path(f.path).name for f in window.library.folders()] == ["notes"]
+    assert sorted(Path(f.path).name for f in window.library.folders()) == ["dropped", "notes"]
 
 
 def test_a_library_that_cannot_open_is_explained_and_the_next_one_opens(qtbot, launched, tmp_path: Path, state,

@@ -28,6 +28,12 @@ class DropZone(QObject):
         window.setAcceptDrops(True)
         window.installEventFilter(self)
 
+    def cover(self, widget: QWidget) -> None:
+        """Lay the overlay over `widget` from now on (the full window replaces its opening frame)."""
+        self.covered = widget
+        self.overlay.setParent(widget)
+        self.overlay.hide()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):

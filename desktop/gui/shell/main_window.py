@@ -19,6 +19,7 @@ from desktop.core.common.errors import describe
 from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.workers import Workers
 from desktop.gui.shell.commands import WindowCommands
+from desktop.gui.shell.drop_zone import DropZone
 from desktop.gui.shell.status_bar import JobProgress, ModelsState
 from desktop.gui.shell.window_state import DEFAULT_SIZE
 
@@ -58,6 +59,9 @@ class MainWindow(QMainWindow, WindowCommands):
         self.opening.setObjectName("openingLibrary")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self.opening)
+        self.early_paths: list[Path] = []  # dropped while the library was opening: added once it is
+        self.drop_zone = DropZone(self, self.opening)
+        self.drop_zone.dropped.connect(self.add_paths)
         self.job_progress = JobProgress()
         self.models_state = ModelsState()
         self.status_text = ElidedLabel()
@@ -135,9 +139,9 @@ class MainWindow(QMainWindow, WindowCommands):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.splitter.setCollapsible(1, False)
+        self.drop_zone.cover(self.splitter)
         self.setCentralWidget(self.splitter)  # Qt deletes the "Opening library…" label
         self.watch_state.setMinimumWidth(self.watch_state.fontMetrics().horizontalAdvance(p.widest_text()))
-        self.drop_zone = p.DropZone(self, self.splitter)
 
     # -- wiring: every connection between parts is made here -------------------------------
 
@@ -161,7 +165,6 @@ class MainWindow(QMainWindow, WindowCommands):
         self.preview_loader.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def _connect_library(self) -> None:
-        self.drop_zone.dropped.connect(self.add_paths)
         self.sidebar.folder_selected.connect(self._folder_selected)
         self.sidebar.add_requested.connect(self.add_folder_dialog)
         self.sidebar.remove_requested.connect(self.remove_folder)
@@ -336,6 +339,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.watch.start()  # catches up with what changed while closed, then follows changes
         if self.warm_up_on_open:
             self.warm_up(library)
+        early, self.early_paths = self.early_paths, []
+        self.add_paths(early)
 
     @property
     def log_path(self) -> Path | None:
@@ -347,6 +352,8 @@ class MainWindow(QMainWindow, WindowCommands):
         paths = [p for p in paths if p.exists()]
         if paths and self.library is not None and self.built:
             self.indexer.add(paths)
+        elif paths:
+            self.early_paths.extend(paths)
 
     def remove_folder(self, path: str) -> None:
         answer = self.ask(self.tr("Remove {folder} from the library?").format(folder=Path(path).name),

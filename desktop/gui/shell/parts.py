@@ -28,12 +28,11 @@ from desktop.gui.preview.pane import PreviewPane
 from desktop.gui.search.controller import Results, SearchController
 from desktop.gui.search.pane import DOCUMENTS_TAB, PHOTOS_TAB, SearchPane
 from desktop.gui.search.result_actions import ResultActions
-from desktop.gui.shell.drop_zone import DropZone
 from desktop.gui.shell.menu_bar import build_menus
 from desktop.gui.shell.window_state import restore_window, save_window
 
 __all__ = [
-    "DOCUMENTS_TAB", "LOG_NAME", "PHOTOS_TAB", "ClipBanner", "DesktopOps", "DropZone", "ElidedLabel", "Indexer",
+    "DOCUMENTS_TAB", "LOG_NAME", "PHOTOS_TAB", "ClipBanner", "DesktopOps", "ElidedLabel", "Indexer",
     "Library", "LibraryStatusView", "LibraryWatch", "MapTab", "PhotoModelSetup", "PreviewLoader", "PreviewPane",
     "ResultActions", "Results", "SearchController", "SearchPane", "Sidebar", "StatusWatcher", "ThumbnailCache",
     "attach_log_file", "build_menus", "describe", "install_help", "restore_window", "save_window",
