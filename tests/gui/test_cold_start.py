@@ -166,6 +166,8 @@ def test_the_preparation_notice_shows_iff_the_cache_needs_it(qtbot, make_window,
             assert state.text() == "Loading the search model…"
         else:
             qtbot.waitUntil(lambda: state.text() == PREPARING, timeout=10000)
+            qtbot.keyClicks(window.search_box, "bicycle")  # a search says what it waits for
+            qtbot.waitUntil(lambda: "one-time preparation" in window.summary.full_text(), timeout=5000)
     finally:
         release.set()
     qtbot.waitUntil(state.isHidden, timeout=10000)

@@ -304,10 +304,11 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def _search_busy(self, busy: bool) -> None:
         """A query typed before the models are loaded waits for them (on the worker): say so."""
-        waiting = self.tr("Searching… (the search model is still loading)")
+        loading = self.tr("Searching… (the search model is still loading)")
+        preparing = self.tr("Searching… (as soon as the one-time preparation of the search model is done)")
         if busy and not self.models_ready and self.warm_up_on_open:
-            self.summary.setText(waiting)
-        elif not busy and self.summary.full_text() == waiting:
+            self.summary.setText(preparing if self.models_state.preparing_now else loading)
+        elif not busy and self.summary.full_text() in (loading, preparing):
             self.summary.setText("")
 
     # -- library ----------------------------------------------------------------------------

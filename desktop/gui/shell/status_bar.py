@@ -86,9 +86,11 @@ class ModelsState(QLabel):
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setContentsMargins(8, 0, 8, 0)
+        self.preparing_now = False
         self.hide()
 
     def loading(self) -> None:
+        self.preparing_now = False
         self.setText(self.tr("Loading the search model…"))
         self.setToolTip(self.tr("The search model loads once per session, in the background; a search typed "
                                 "meanwhile runs as soon as it is ready."))
@@ -96,6 +98,7 @@ class ModelsState(QLabel):
 
     def preparing(self) -> None:
         """The first start on this computer: the model is converted and measured before it can search."""
+        self.preparing_now = True
         self.setText(self.tr("Preparing the search model for this computer (one time only, about a minute)…"))
         self.setToolTip(self.tr(
             "semdesk makes a fast copy of the text model for this processor and measures which way of "
@@ -104,11 +107,13 @@ class ModelsState(QLabel):
         self.show()
 
     def ready(self) -> None:
+        self.preparing_now = False
         self.setText("")
         self.setToolTip("")
         self.hide()
 
     def problem(self, message: str) -> None:
+        self.preparing_now = False
         self.setText(self.tr("⚠ Models not loaded"))
         self.setToolTip(message)
         self.show()
