@@ -1,0 +1,67 @@
+"""Writers share a server library file by file (server/lock.py): a file another desktop has claimed is
+left to it while it holds it, and taken once it lets go without indexing it; a file it indexed
+meanwhile is not indexed again."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop.core.catalog import FileRecord
+from desktop.core.library import Library
+from desktop.core.server.lock import ServerWriteLock
+from tests.conftest import index
+from tests.corpus import write_documents
+
+HOLD = 1.5  # seconds the other desktop keeps its claim
+
+
+def _ids(lib: Library) -> dict[str, int]:
+    with lib.workspace.catalog.session() as session:
+        return {Path(p).name: i for p, i in session.execute(select(FileRecord.path, FileRecord.id))}
+
+
+def test_a_file_another_writer_holds_is_waited_for_and_taken_if_left(server_url: str, tmp_path: Path) -> None:
+    docs = write_documents(tmp_path / "docs", ["bicycle.txt", "bread.md", "taxes.rst"])
+    with Library.open(server_url) as lib:
+        index(lib, tmp_path / "docs")
+        docs["bicycle.txt"].write_text("Notes on fixing a puncture in a tubeless tyre, and truing a wheel.\n")
+        other = ServerWriteLock(lib.workspace.catalog)  # another desktop, mid-batch on that file
+        other.acquire("indexing", shared=True)
+        assert other.claim([_ids(lib)["bicycle.txt"]])
+
+        def let_go_without_indexing() -> None:
+            time.sleep(HOLD)
+            other.release()  # as if it died: its claims go with its connection
+
+        threading.Thread(target=let_go_without_indexing).start()
+        started = time.monotonic()
+        summary = index(lib)
+        assert time.monotonic() - started >= HOLD  # it waited for the holder, not past it
+        assert summary.indexed == 1 and lib.search_documents("tubeless tyre puncture")[0].path == str(
+            docs["bicycle.txt"])
+
+
+def test_a_file_another_writer_indexed_meanwhile_is_not_indexed_again(server_url: str, tmp_path: Path) -> None:
+    docs = write_documents(tmp_path / "docs", ["bicycle.txt", "bread.md"])
+    with Library.open(server_url) as lib, Library.open(server_url) as other:  # two desktops
+        index(lib, tmp_path / "docs")
+        docs["bread.md"].write_text("Sourdough starter: feed it flour and water every day.\n")
+        other.workspace.write_lock.acquire("indexing", shared=True)
+        assert other.workspace.write_lock.claim([_ids(lib)["bread.md"]])  # it is about to read the file
+        theirs: list[int] = []
+
+        def index_it_then_let_go() -> None:
+            time.sleep(HOLD)  # this desktop has planned by now, and found the file held
+            theirs.append(index(other).indexed)  # re-enters its lock and claim, commits, lets go
+            other.workspace.write_lock.release()
+
+        worker = threading.Thread(target=index_it_then_let_go)
+        worker.start()
+        mine = index(lib).indexed
+        worker.join()
+        assert (mine, theirs) == (0, [1])  # indexed once, by the desktop that held it
+        assert lib.search_documents("sourdough starter flour")[0].path == str(docs["bread.md"])
