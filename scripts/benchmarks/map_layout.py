@@ -1,4 +1,5 @@
-"""The map section of scripts/bench: layout time at 10k / 50k items (first time, reopen, placing new
+"""The map section of scripts/bench: the first layout at 10k passages as a whole process (cold and warm
+numba cache) and its reopen; in-process layout time at 10k / 50k items (first time, reopen, placing new
 items) and the frame time of the Map tab while panning and zooming.
 
 Synthetic clustered vectors stand in for a real library (one map point per passage), so the
@@ -10,14 +11,48 @@ settles (120 ms without movement).
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 NEW_ITEMS = 200
+PROCESS_ITEMS = 10_000  # issue 14: first layout at 10k passages <= 30 s as a whole process
+
+# One process that opens a library and makes (or reopens) its passage map, as `semdesk map --per-passage`
+# and the Map tab do; it prints when each phase of the job began, counted from the interpreter's start.
+MAP_PROCESS = r"""
+import json, sys, time
+t_start = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+from desktop.core.common.jobs import run_job
+from desktop.core.library import Library
+lib = Library.open(sys.argv[2])
+marks = [("start-up (imports, open library)", t_start)]
+def seen(progress):
+    phase = progress.message.split(" (")[0]
+    if phase.startswith("reading ") and phase.endswith(" vectors"):
+        phase = "reading vectors"
+    if phase != marks[-1][0]:
+        marks.append((phase, time.perf_counter()))
+t0 = time.perf_counter()
+data = run_job(lib.map("text", per_chunk=True), seen)
+job_s = time.perf_counter() - t0
+lib.close()
+end = time.perf_counter()
+marks.append(("end", end))
+phases = {}
+for (name, at), (_, after) in zip(marks, marks[1:]):
+    phases[name] = phases.get(name, 0.0) + after - at
+print(json.dumps({"job_s": job_s, "inside_s": end - t_start, "points": len(data), "phases": phases}))
+"""
 
 
 def bench_map(report: Any, work: Path, state: dict[str, Any], sizes: list[int],
@@ -29,6 +64,7 @@ def bench_map(report: Any, work: Path, state: dict[str, Any], sizes: list[int],
                                    enumerate(["python", "asyncio", "email", "sockets", "threads"] * 100)]
     report.note("map", f"synthetic clustered 384-d vectors, one point per passage; UMAP cosine, {os.cpu_count()} "
                 "CPUs, parallel (no fixed seed), clusters from a second 5-d UMAP on the same neighbour graph")
+    bench_map_process(report, work, fill, vectors_for, texts)
     # The first UMAP in a process compiles numba code; measure that once, apart from the sizes.
     warm = Library.open(work / "map-warm-up")
     fill(warm, 600, texts, vectors_for(600, 384, seed=1, centres=20))
@@ -62,6 +98,71 @@ def bench_map(report: Any, work: Path, state: dict[str, Any], sizes: list[int],
             report.add("map", f"frame_{key}_{label}_ms", statistics.median(samples), "ms",
                        f"{label}: frame while {key.replace('_', ' ')} (median)")
         lib.close()
+
+
+def bench_map_process(report: Any, work: Path, fill: Callable[..., None], vectors_for: Callable[..., Any],
+                      texts: list[str], n: int = PROCESS_ITEMS) -> None:
+    """The first layout at `n` passages as a whole process (interpreter start-up included), once with an
+    empty numba cache (paid once per installation) and once with the cache the first run left, then a
+    reopen of the saved map in a fresh process."""
+    from desktop.core.library import Library
+
+    label = f"{n // 1000}k"
+    folder = work / f"map-process-{label}"
+    vectors = vectors_for(n, 384, seed=n + 1, centres=60)
+    lib = Library.open(folder)
+    fill(lib, n, texts, vectors)
+    lib.close()
+    numba_dir = Path(tempfile.mkdtemp(prefix="semdesk-numba-", dir=work))  # empty: a new installation
+    runs = [("cold", "first layout, empty numba cache (once per installation)"),
+            ("warm", "first layout, numba cache kept (every later first map)"),
+            ("reopen", "reopen the saved map")]
+    for key, what in runs:
+        if key == "warm":
+            shutil.rmtree(folder / "maps")  # the layout again, but numba's compiled code stays
+        figures = _timed_process(MAP_PROCESS, folder, numba_dir)
+        report.add("map", f"process_{key}_{label}_s", figures["wall_s"], "s",
+                   f"{label}: {what}, whole process wall")
+        report.add("map", f"process_{key}_{label}_cpu_s", figures["cpu_s"], "s", f"{label}: {key}, its CPU (user+sys)")
+        report.add("map", f"process_{key}_{label}_rss_mb", figures["rss_mb"], "MB", f"{label}: {key}, its peak RSS")
+        if key == "reopen":
+            report.add("map", f"process_reopen_{label}_job_s", figures["job_s"], "s",
+                       f"{label}: reopen, the map job alone (bar: 1 s)")
+        phases = ", ".join(f"{name} {seconds:.1f}" for name, seconds in figures["phases"].items())
+        report.note("map", f"{label} {key} phases (s): {phases}")
+        report.data.setdefault("map", {})[f"process_{key}_{label}"] = figures
+    report.add("map", f"trustworthiness_{label}", _trustworthiness(folder, vectors), "",
+               f"{label}: trustworthiness@15 of the layout (2,000-point sample, cosine)")
+
+
+def _trustworthiness(folder: Path, vectors: Any) -> float:
+    """How well the 2-D map keeps each point's 15 nearest neighbours (1.0: none intrude), so a faster
+    layout that draws a worse map shows."""
+    import numpy as np
+    from sklearn.manifold import trustworthiness
+
+    from desktop.core.common.jobs import run_job
+    from desktop.core.library import Library
+
+    with Library.open(folder) as lib:
+        data = run_job(lib.map("text", per_chunk=True))  # the saved layout
+    rows = np.asarray(data.facts.ids) - 1  # chunk ids are row + 1 in the synthetic library
+    sample = np.random.default_rng(0).choice(len(data), 2000, replace=False)
+    return float(trustworthiness(vectors[rows[sample]], data.xy[sample], n_neighbors=15, metric="cosine"))
+
+
+def _timed_process(script: str, library: Path, numba_dir: Path) -> dict[str, Any]:
+    """Wall, CPU and peak RSS of one child (GNU time reports its own child: not skewed by this process)."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(numba_dir)}
+    out = library.parent / "time.txt"
+    t0 = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-o", str(out), "-f", "%U %S %M", sys.executable, "-c", script,
+                           str(Path(__file__).resolve().parents[2]), str(library)],
+                          capture_output=True, text=True, env=env, check=True)
+    wall = time.perf_counter() - t0
+    user, system, rss_kb = out.read_text().split()[-3:]
+    return {"wall_s": wall, "cpu_s": float(user) + float(system), "rss_mb": int(rss_kb) / 1024,
+            **json.loads(done.stdout.strip().splitlines()[-1])}
 
 
 def _add_chunks(lib: Any, n: int, vectors: Any) -> None:
