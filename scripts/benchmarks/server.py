@@ -104,7 +104,8 @@ def bench_server(report: Any, work: Path, full: bool, sizes: list[int], syntheti
     try:
         run = [s for s in sizes if s >= 100_000 or full] or [max(sizes)]
         report.note("server", f"sizes measured: {', '.join(f'{n:,}' for n in run)} passages, embedded then server "
-                    f"for each (--sizes picks them); PostgreSQL settings: {'; '.join(SERVER_SETTINGS)}")
+                    f"for each (--sizes picks them){'' if 1_000_000 in run else '; 1M NOT measured in this run'}; "
+                    f"PostgreSQL settings: {'; '.join(SERVER_SETTINGS)}")
         for n in run:
             _scale(report, work, server, n, passages, synthetic_vectors)
         _quality(report, work, server, full, index_folder)
