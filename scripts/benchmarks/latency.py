@@ -136,3 +136,32 @@ def bench_process(report: Report, state: dict[str, Any], full: bool) -> None:
                " ".join(f"{s['cpu'] / b['cpu']:.2f}" for s, b in zip(runs["semdesk_search"], runs["bare_query"],
                                                                   strict=True)),
                "", "CPU ratio of each alternating pair")
+    bench_index_process(report, full)
+
+
+def bench_index_process(report: Report, full: bool) -> None:
+    """`semdesk index` of the Python FAQ (9 files) into a fresh library, as a whole process: wall, CPU,
+    peak RSS (issue 14: an indexing process <= 1 GB). The model is prepared already (the text section)."""
+    import os
+    import statistics
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from scripts.benchmarks.common import DOCS, ROOT
+
+    faq = DOCS / "faq"
+    if not faq.is_dir():
+        report.note("latency", f"{faq} is missing: no indexing-process figures")
+        return
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="semdesk-index-") as work:
+        for n in range(5 if full else 3):
+            library = Path(work) / f"lib-{n}"
+            runs.append(_timed([sys.executable, "-m", "desktop", "--library", str(library), "index", str(faq)], env))
+    median = {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss_mb")}
+    label = f"semdesk index of {len(list(faq.iterdir()))} FAQ files, fresh library, median of {len(runs)}"
+    report.add("latency", "index_process_wall", median["wall"], "s", f"{label}: wall")
+    report.add("latency", "index_process_cpu", median["cpu"], "s", f"{label}: CPU user+sys")
+    report.add("latency", "index_process_rss", median["rss_mb"], "MB", f"{label}: peak RSS (bar: <= 1024 MB)")
