@@ -1,6 +1,6 @@
 """Writers share a server library file by file (server/lock.py): a file another desktop has claimed is
 left to it while it holds it, and taken once it lets go without indexing it; a file it indexed
-meanwhile is not indexed again."""
+meanwhile is not indexed again; the OCR phase leaves a picture another desktop is reading."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from desktop.core.catalog import FileRecord
 from desktop.core.library import Library
 from desktop.core.server.lock import ServerWriteLock
 from tests.conftest import index
+from tests.core.test_ocr_data import SENTENCES, needs_font, save_picture, text_picture
 from tests.corpus import write_documents
 
 HOLD = 1.5  # seconds the other desktop keeps its claim
@@ -65,3 +66,22 @@ def test_a_file_another_writer_indexed_meanwhile_is_not_indexed_again(server_url
         worker.join()
         assert (mine, theirs) == (0, [1])  # indexed once, by the desktop that held it
         assert lib.search_documents("sourdough starter flour")[0].path == str(docs["bread.md"])
+
+
+@needs_font
+def test_ocr_leaves_a_picture_another_writer_holds(server_url: str, tmp_path: Path,
+                                                   tiny_clip: tuple[Path, Path]) -> None:
+    save_picture(text_picture([SENTENCES[0]], size=24), tmp_path / "shots" / "screenshot.png")
+    with Library.open(server_url) as lib:
+        lib.set_setting("clip_model", str(tiny_clip[0]))
+        lib.set_setting("clip_weights", str(tiny_clip[1]))
+        lib.set_setting("clip_openvino", False)
+        lib.set_setting("ocr", "off")
+        index(lib, tmp_path / "shots")  # the photo is searchable by CLIP, nothing read yet
+        lib.set_setting("ocr", "all")
+        other = ServerWriteLock(lib.workspace.catalog)  # another desktop, reading the picture right now
+        other.acquire("indexing", shared=True)
+        assert other.claim([_ids(lib)["screenshot.png"]])
+        assert index(lib).text_in_pictures == 0  # left to the desktop that holds it
+        other.release()
+        assert index(lib).text_in_pictures == 1

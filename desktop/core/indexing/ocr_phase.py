@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select, true
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, OcrFile, OcrLine
 from desktop.core.catalog.writes import add_chunk_keywords, index_file_name, insert_new
@@ -86,17 +86,27 @@ def ocr_phase(
     for file_id in refill:
         if cancel.cancelled:
             return counts
-        _refill(ws, encoder, settings, file_id)
+        if ws.write_lock.claim([file_id]):  # another desktop refilling it makes the same passages
+            try:
+                _refill(ws, encoder, settings, file_id)  # adds only what is missing once claimed
+            finally:
+                ws.write_lock.unclaim([file_id])
     meter = RateMeter(total=len(work))
     with OcrWorker(default_threads(), TIME_LIMIT_SECONDS) as worker:
         for done, item in enumerate(work, 1):
             if cancel.cancelled:
                 break
             yield meter.progress(PHASE, done - 1, os.path.basename(item.path))
-            result = read_file(worker, item, settings, cancel)
+            if not _claim(ws, item, folder_ids, mode):
+                continue  # another desktop of a server library reads it, or has read it since the plan
+            try:
+                result = read_file(worker, item, settings, cancel)
+                if result is not None:
+                    store(ws, encoder, settings, item, result)
+            finally:
+                ws.write_lock.unclaim([item.file_id])
             if result is None:  # cancelled inside a long PDF: nothing stored, redone next time
                 break
-            store(ws, encoder, settings, item, result)
             counts.read += 1
             counts.with_text += result.status == "text"
             if result.status == "text" and item.kind == "text":
@@ -109,8 +119,20 @@ def ocr_phase(
     return counts
 
 
-def ocr_work(ws: Workspace, folder_ids: list[int], mode: str) -> list[_Work]:
-    """Photos (all, or only those no camera took) and PDFs not yet read in their current version."""
+def _claim(ws: Workspace, item: _Work, folder_ids: list[int], mode: str) -> bool:
+    """This writer holds the file (server/lock.py) and it still needs reading: several desktops may run
+    this phase over one server library at once, and two readings would store its passages twice."""
+    if not ws.write_lock.claim([item.file_id]):
+        return False
+    if ocr_work(ws, folder_ids, mode, only=item.file_id):
+        return True
+    ws.write_lock.unclaim([item.file_id])
+    return False
+
+
+def ocr_work(ws: Workspace, folder_ids: list[int], mode: str, only: int | None = None) -> list[_Work]:
+    """Photos (all, or only those no camera took) and PDFs not yet read in their current version
+    (`only`: just that file, if it is one)."""
     photo = and_(FileRecord.kind == "image", FileRecord.status.in_([FileStatus.INDEXED, FileStatus.WAITING_MODEL]))
     if mode == "screenshots":
         photo = and_(photo, FileRecord.camera.is_(None))
@@ -120,7 +142,8 @@ def ocr_work(ws: Workspace, folder_ids: list[int], mode: str) -> list[_Work]:
         rows = session.execute(
             select(FileRecord.id, FileRecord.path, FileRecord.kind)
             .outerjoin(OcrFile, OcrFile.file_id == FileRecord.id)
-            .where(FileRecord.folder_id.in_(folder_ids), or_(photo, document), stale)
+            .where(FileRecord.folder_id.in_(folder_ids), or_(photo, document), stale,
+                   true() if only is None else FileRecord.id == only)
             .order_by(FileRecord.id)
         ).all()
     return [
