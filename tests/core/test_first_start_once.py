@@ -52,3 +52,32 @@ def test_the_library_status_does_not_wait_for_the_preparation(tmp_path: Path, mo
         assert lib.text_model_preparation()
         status = lib.status()
         assert status.folders == () and status.text_model
+
+
+def test_the_status_is_answered_while_the_preparation_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm-up prepares the model on one thread (a minute); status() on another answers meanwhile."""
+    from desktop.core.library import Library
+
+    monkeypatch.setenv("SEMDESK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv(choice.ENV_PIN, raising=False)
+    monkeypatch.setattr(choice, "_MEMO", {})
+    preparing, release = threading.Event(), threading.Event()
+
+    def prepare(src: str, *, measure: bool = False, only: str | None = None) -> None:
+        preparing.set()
+        release.wait(30)  # the child process that converts and measures
+
+    monkeypatch.setattr(ov_text, "prepare_models", prepare)
+    with Library.open(tmp_path / "lib") as lib:
+        warm = threading.Thread(target=lib.workspace.encoders.query)  # what the window's warm-up asks first
+        warm.start()
+        try:
+            assert preparing.wait(10)
+            answered: list[object] = []
+            status = threading.Thread(target=lambda: answered.append(lib.status()))
+            status.start()
+            status.join(10)
+            assert answered, "status() waited for the preparation"
+        finally:
+            release.set()
+            warm.join(30)

@@ -40,8 +40,12 @@ class Encoders:
     def text(self) -> Any:
         """The indexer's text encoder for the active text model version."""
         with self._lock:
+            if self._text is not None:
+                return self._text
+        runtime = self._text_runtime()  # outside the lock: see query()
+        with self._lock:
             if self._text is None:
-                self._text = shared_text_encoder(*self._text_runtime())
+                self._text = shared_text_encoder(*runtime)
             return self._text
 
     def _text_runtime(self) -> tuple[str, str]:
@@ -53,8 +57,11 @@ class Encoders:
     def query(self) -> Any:
         """A second copy of the text model for queries: the indexer's copy is busy for seconds per
         batch, and typing must not wait for it."""
+        # Which runtime may take the one-time preparation (a minute on a first start): outside the
+        # lock, so that clip() and clip_problem() (the status view) do not wait for it.
+        runtime = self._text_runtime()
         with self._lock:
-            return shared_text_encoder(*self._text_runtime(), queries=True)
+            return shared_text_encoder(*runtime, queries=True)
 
     def text_preparation_needed(self) -> bool:
         """True when the query encoder must first be prepared for this computer (once per
