@@ -8,9 +8,11 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from desktop.core.catalog import FileRecord
+from desktop.core.common.errors import LibraryBusy
 from desktop.core.library import Library
 from desktop.core.server.lock import ServerWriteLock
 from tests.conftest import index
@@ -66,6 +68,22 @@ def test_a_file_another_writer_indexed_meanwhile_is_not_indexed_again(server_url
         worker.join()
         assert (mine, theirs) == (0, [1])  # indexed once, by the desktop that held it
         assert lib.search_documents("sourdough starter flour")[0].path == str(docs["bread.md"])
+
+
+def test_indexers_share_the_writer_lock_and_other_writers_have_it_alone(server_url: str) -> None:
+    with Library.open(server_url) as lib:
+        catalog = lib.workspace.catalog
+        first, second, alone = (ServerWriteLock(catalog) for _ in range(3))
+        first.acquire("indexing", shared=True)
+        second.acquire("indexing", shared=True, wait_seconds=0)  # two desktops index at once
+        with pytest.raises(LibraryBusy, match=r"indexing on .* is writing"):
+            alone.acquire("removing", wait_seconds=0)
+        first.release()
+        second.release()
+        alone.acquire("removing", wait_seconds=0)
+        with pytest.raises(LibraryBusy, match="removing on"):
+            first.acquire("indexing", shared=True, wait_seconds=0)
+        alone.release()
 
 
 @needs_font
