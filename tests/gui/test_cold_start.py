@@ -96,6 +96,10 @@ def test_a_library_that_cannot_open_is_explained_and_the_next_one_opens(qtbot, l
     qtbot.waitUntil(lambda: window.library is not None, timeout=60000)
     assert shown == ["The library folder broken cannot be read."]
     assert window.library.path == tmp_path / "lib" and not launched.exits
+    # None opens: each is explained and the application ends with exit code 1.
+    launched([], state, ["broken", "broken"], open_library=open_library)
+    qtbot.waitUntil(lambda: launched.exits == [1], timeout=30000)
+    assert len(shown) == 3
 
 
 def test_a_damaged_catalog_is_asked_about_on_the_ui_thread_and_rebuilt(qtbot, launched, tmp_path: Path,
