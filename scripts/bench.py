@@ -54,8 +54,8 @@ from scripts.benchmarks.faq import faq_judgements  # noqa: E402
 from scripts.benchmarks.synthetic import fill_synthetic_library, synthetic_vectors  # noqa: E402
 from tests.tiny_clip import make_tiny_clip  # noqa: E402
 
-SECTIONS = ("text", "photos", "latency", "scale", "growth", "quality", "int8", "launch", "map", "tune", "watch",
-            "ocr", "negatives", "duplicates", "server")
+SECTIONS = ("text", "photos", "latency", "scale", "growth", "quality", "int8", "launch", "map", "tune", "measure",
+            "watch", "ocr", "negatives", "duplicates", "server")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             ("int8", lambda: int8.bench_int8(report, work, DOCS / "faq", args.full, index_folder,
                                              faq_judgements, chunk_inputs)),
             ("tune", lambda: tune.bench_tune(report, work, DOCS / "faq", index_folder, faq_judgements)),
+            # A k-fold round's measuring, every passage against the candidates only (issue 13).
+            ("measure", lambda: tune.bench_measuring(report, work, DOCS, index_folder, faq_judgements, args.full)),
             ("launch", lambda: launch.bench_launch(report, work, args.full)),
             ("map", lambda: map_layout.bench_map(report, work, state, [10_000, 50_000], fill_synthetic_library,
                                                  synthetic_vectors)),

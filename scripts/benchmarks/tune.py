@@ -54,3 +54,65 @@ def bench_tune(report: Any, work: Path, faq: Path, index_folder: Callable[[Any, 
     report.add("tune", "train_seconds", trained, "s", "tune: train + measure on the whole library")
     report.add("tune", "keep_seconds", kept, "s", "keep: re-embed every passage + swap")
     lib.close()
+
+
+def bench_measuring(report: Any, work: Path, docs: Path, index_folder: Callable[[Any, Path], Any],
+                    faq_judgements: Callable[[Any], list[tuple[str, set[int]]]], full: bool) -> None:
+    """A k-fold round's measuring both ways, on one library in one run (issue 13, item 13): every
+    passage re-embedded by the trained model (as before) against only the passages that can change
+    the held-out rankings (evaluate.candidate_pool: each held-out query's nearest POOL, its marks).
+
+    Four marked FAQ questions, as in the issue, so k-fold; the round's held-out queries are the
+    first split's. Measuring's cost does not depend on the weights, so the base model measures (in
+    PyTorch, as a round's model does) and no training is run. Both ways must give the same figures.
+    """
+    import os
+    import shutil
+
+    import numpy as np
+
+    from desktop.core.common.jobs import CancelToken, run_job
+    from desktop.core.library import Library
+    from desktop.core.tuning.evaluate import POOL, candidate_pool, chunk_inputs, encode_space, measure, stored_space
+    from desktop.core.tuning.examples import QueryMarks, splits
+    from desktop.core.tuning.rounds import mine_negatives
+    from desktop.core.tuning.text_train import ModelEncoder, load_model
+
+    folder = work / "measuring-docs"
+    for part in ("faq", "tutorial", *(("howto",) if full else ())):
+        shutil.copytree(docs / part, folder / part, dirs_exist_ok=True)
+    lib = Library.open(work / "measuring-lib")
+    index_folder(lib, folder)
+    ws = lib.workspace
+    judged = [QueryMarks(q, tuple(sorted(chunks))) for q, chunks in faq_judgements(lib)]
+    marks = random.Random(7).sample(judged, 4)
+    encoder = ws.encoders.query()
+    before = stored_space(ws, "text", ws.versions.active_id("text"), encoder.dim)
+    queries = encoder.encode([m.query for m in marks])
+    mined = mine_negatives(before, queries, marks)
+    tests = list(splits(marks)[0].test)
+    pool = candidate_pool(before, queries[[marks.index(t) for t in tests]], tests, mined)
+    ids, texts = chunk_inputs(ws)
+    keep = np.isin(ids, np.fromiter(pool, dtype=np.int64, count=len(pool)))
+    model = ModelEncoder(load_model(ws.versions.active_text_model()[0]))
+    model.encode(texts[:64])  # warm: the first batches prepare kernels for their shapes
+    load_start = os.getloadavg()
+    timed = {}
+    for way, pick in (("all passages", np.ones(len(ids), dtype=bool)), ("candidates only", keep)):
+        t0 = time.perf_counter()
+        space = run_job(encode_space(model, ids[pick], [t for t, k in zip(texts, pick, strict=True) if k],
+                                     CancelToken(), "measuring"))
+        timed[way] = (time.perf_counter() - t0, int(pick.sum()), space)
+    load_end = os.getloadavg()
+    new_queries = model.encode([t.query for t in tests])
+    same = measure(timed["all passages"][2], new_queries, tests, mined) == measure(
+        timed["candidates only"][2], new_queries, tests, mined)
+    report.note("measure", f"one k-fold round's measuring, 4 marked FAQ questions ({len(tests)} held out), "
+                f"library {len(ids)} passages (faq + tutorial{' + howto' if full else ''}), PyTorch fp32; "
+                f"load {load_start[0]:.1f} -> {load_end[0]:.1f}")
+    for way, (seconds, count, _space) in timed.items():
+        report.add("measure", f"{way}_seconds", seconds, "s", f"measuring, {way} ({count} passages)")
+    ratio = timed["all passages"][0] / max(1e-9, timed["candidates only"][0])
+    report.add("measure", "speedup", ratio, "x", f"all passages / candidates only (pool {POOL} per query)")
+    report.add("measure", "same_figures", "yes" if same else "NO", "", "held-out figures equal both ways")
+    lib.close()
