@@ -20,19 +20,15 @@ from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.workers import Workers
 from desktop.gui.shell.commands import WindowCommands
 from desktop.gui.shell.drop_zone import DropZone
+from desktop.gui.shell.opening import open_library_at
 from desktop.gui.shell.status_bar import JobProgress, ModelsState
+from desktop.gui.shell.warm_up import ModelsWarmUp
 from desktop.gui.shell.window_state import DEFAULT_SIZE
 
 if TYPE_CHECKING:  # the panes are imported when the window is built (seconds; see shell/parts.py)
     from desktop.core.common.records import Hit, MarkRecord, Passage
     from desktop.core.library import Library
     from desktop.gui.common.desktop_ops import DesktopOps
-
-
-def open_library_at(address: str) -> Library:
-    from desktop.gui.shell.parts import Library
-
-    return Library.open(address)
 
 
 class MainWindow(QMainWindow, WindowCommands):
@@ -52,8 +48,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.open_library = open_library
         self.warm_up_on_open = warm_up
         self.built = False
-        self.models_ready = False
-        self._warming: Library | None = None  # the library whose models are loading or loaded
+        self._waiting_note = ""
         self.setWindowTitle("semdesk")  # the icon comes from the application (set in app.py)
         self.opening = QLabel(self.tr("Opening library…"))
         self.opening.setObjectName("openingLibrary")
@@ -71,6 +66,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.statusBar().addPermanentWidget(self.watch_state)
         self.statusBar().addPermanentWidget(self.models_state)
         self.statusBar().addPermanentWidget(self.job_progress)
+        self.models = ModelsWarmUp(self.workers, self.models_state, lambda: self.log_path, self)
+        self.models.failed.connect(self.show_message)
         geometry = state.value("geometry")  # the frame already has the size and place the window will have
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -272,43 +269,15 @@ class MainWindow(QMainWindow, WindowCommands):
         self.map_tab.reset()
 
     def warm_up(self, library: Library) -> None:
-        """Load the query encoder as soon as the library is open (app.py calls this before the panes
-        are built), so the first query does not pay for it. On the reads worker: a query typed
-        meanwhile waits behind it there, never on the UI thread. The status bar names the one-time
-        preparation when the model cache says it is needed."""
-        if self._warming is library:
-            return
-        self._warming = library
-
-        def warm(report: Callable[[str], None]) -> None:
-            if library.text_model_preparation():
-                report("preparing")
-            library.warm_up("text")
-
-        def done(_result: object) -> None:
-            if self._warming is library:
-                self.models_ready = True
-                self.models_state.ready()
-                # Photos next, as a task of their own: a query typed meanwhile is queued before it.
-                self.workers.submit(self.workers.reads, library.warm_up, "image", failed=failed)
-
-        def failed(error: BaseException) -> None:
-            message = describe(error, "while loading the search models", self.log_path)
-            self.models_state.problem(message)
-            self.show_message(message)
-
-        self.models_ready = False
-        self.models_state.loading()
-        self.workers.submit(self.workers.reads, warm, done=done, failed=failed,
-                            progress=lambda _phase: self.models_state.preparing())
+        """Start loading the library's models (app.py calls this before the panes are built)."""
+        self.models.start(library)
 
     def _search_busy(self, busy: bool) -> None:
         """A query typed before the models are loaded waits for them (on the worker): say so."""
-        loading = self.tr("Searching… (the search model is still loading)")
-        preparing = self.tr("Searching… (as soon as the one-time preparation of the search model is done)")
-        if busy and not self.models_ready and self.warm_up_on_open:
-            self.summary.setText(preparing if self.models_state.preparing_now else loading)
-        elif not busy and self.summary.full_text() in (loading, preparing):
+        if busy and not self.models.ready and self.warm_up_on_open:
+            self._waiting_note = self.models.waiting_note()
+            self.summary.setText(self._waiting_note)
+        elif not busy and self._waiting_note and self.summary.full_text() == self._waiting_note:
             self.summary.setText("")
 
     # -- library ----------------------------------------------------------------------------

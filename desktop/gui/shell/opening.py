@@ -19,6 +19,13 @@ from desktop.gui.common.workers import Workers
 PANES = "desktop.gui.shell.parts"  # what MainWindow.build() imports
 
 
+def open_library_at(address: str) -> Any:
+    """Library.open, imported when first used (File › Open Library)."""
+    from desktop.gui.shell.parts import Library
+
+    return Library.open(address)
+
+
 class OnUiThread(QObject):
     """Runs a function on the UI thread for a worker, and hands the worker its result."""
 
