@@ -177,10 +177,16 @@ def launch(args: argparse.Namespace, state: object, candidates: list[str | None]
         message(describe(error, "while opening the library"))
         exit_app(1)
 
+    def rebuild(problem: str) -> bool:
+        if not ask_rebuild(problem):
+            return False
+        window.show_opening(window.tr("Setting the library up again…"))  # the re-indexing follows in the window
+        return True
+
     open_in_background(
         window.workers,
         lambda show_error, ask: open_first_library(candidates, show_error, ask, open_library),
-        message, ask_rebuild, opened, ready, failed, window,
+        message, rebuild, opened, ready, failed, window,
     )
     return window, server
 

@@ -112,13 +112,17 @@ def test_a_damaged_catalog_is_asked_about_on_the_ui_thread_and_rebuilt(qtbot, la
     garbage_header(lib_path / "catalog.sqlite")
     asked: list[tuple[object, str]] = []
 
+    frame: list[str] = []
+
     def ask(problem: str) -> bool:
         asked.append((QThread.currentThread(), problem))
+        QTimer.singleShot(0, lambda: frame.append("built" if window.built else window.opening.text()))
         return True
 
     window = launched([], state, [str(lib_path)], ask_rebuild=ask)
     qtbot.waitUntil(lambda: window.library is not None, timeout=60000)
     assert len(asked) == 1 and asked[0][0] == QThread.currentThread() and "damaged" in asked[0][1]
+    assert frame == ["Setting the library up again…"]  # what the frame says once the user said yes
     wait_idle(qtbot, window)
     assert Path(window.library.search_documents("bicycle chain")[0].path).name == "bicycle.txt"
 

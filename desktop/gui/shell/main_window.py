@@ -79,7 +79,7 @@ class MainWindow(QMainWindow, WindowCommands):
             self.set_library(library)
 
     def show_opening(self, text: str) -> None:
-        """What the frame says while the library opens ("Opening library…", "Rebuilding…")."""
+        """What the frame says while the library opens ("Opening library…", then what is done to it)."""
         if not self.built:
             self.opening.setText(text)
 
