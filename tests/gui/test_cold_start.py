@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.app import launch, parse_args
 from desktop.core.common.errors import SemdeskError
 from desktop.core.library import Library
-from desktop.gui.shell.window_state import DEFAULT_SIZE
+from desktop.gui.shell.window_state import default_size
 from tests.conftest import index
 from tests.corpus import write_documents
 from tests.damage import garbage_header
@@ -65,7 +65,7 @@ def test_the_window_is_on_screen_before_the_library_has_opened(qtbot, launched, 
         assert started.wait(10)
         assert window.isVisible() and window.library is None and not window.built
         assert window.opening.text() == "Opening library…"
-        assert (window.width(), window.height()) == DEFAULT_SIZE  # the size the full window will have
+        assert (window.width(), window.height()) == default_size()  # the size the full window will have
         before = len(ticks)
         qtbot.waitUntil(lambda: len(ticks) > before + 5, timeout=3000)  # the UI thread is free meanwhile
         drop(window, [dropped])  # a folder dropped on the frame is kept until the library is open

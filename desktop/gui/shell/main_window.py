@@ -23,7 +23,7 @@ from desktop.gui.shell.drop_zone import DropZone
 from desktop.gui.shell.opening import open_library_at
 from desktop.gui.shell.status_bar import JobProgress, ModelsState
 from desktop.gui.shell.warm_up import ModelsWarmUp
-from desktop.gui.shell.window_state import DEFAULT_SIZE
+from desktop.gui.shell.window_state import default_size
 
 if TYPE_CHECKING:  # the panes are imported when the window is built (seconds; see shell/parts.py)
     from desktop.core.common.records import Hit, MarkRecord, Passage
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow, WindowCommands):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(*DEFAULT_SIZE)
+            self.resize(*default_size())
         if build or library is not None:
             self.build()
         if library is not None:
