@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from desktop.core.catalog import FileRecord
 from desktop.core.common.errors import LibraryBusy
+from desktop.core.indexing.changes import save_indexes
 from desktop.core.library import Library
 from desktop.core.server.lock import ServerWriteLock
 from tests.conftest import index
@@ -103,3 +104,16 @@ def test_ocr_leaves_a_picture_another_writer_holds(server_url: str, tmp_path: Pa
         assert index(lib).text_in_pictures == 0  # left to the desktop that holds it
         other.release()
         assert index(lib).text_in_pictures == 1
+
+
+def test_a_watcher_saving_indexes_does_not_wait_for_another_desktops_indexing(server_url: str) -> None:
+    with Library.open(server_url) as lib:
+        indexer = ServerWriteLock(lib.workspace.catalog)
+        indexer.acquire("indexing", shared=True)
+        saver = threading.Thread(target=save_indexes, args=(lib.workspace,))
+        saver.start()
+        saver.join(timeout=10)
+        done = not saver.is_alive()
+        indexer.release()
+        saver.join()
+        assert done

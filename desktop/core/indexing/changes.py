@@ -63,7 +63,7 @@ def changes_job(
 
 def save_indexes(ws: Workspace) -> None:
     """Write the HNSW caches changed since the last save (only the write-lock holder saves)."""
-    ws.write_lock.acquire("saving")
+    ws.write_lock.acquire("saving", shared=True)  # a server library has nothing to save: never wait on indexers
     try:
         ws.indexes.save()
     finally:
