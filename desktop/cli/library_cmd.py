@@ -19,7 +19,8 @@ def add_library_commands(command: Callable[[str, str], argparse.ArgumentParser])
     copy.add_argument("source", metavar="SRC")
     copy.add_argument("destination", metavar="DST")
     mapping = actions.add_parser("map-path", help="on this desktop, the folder root STORED (as another desktop "
-                                                  "indexed it) is at LOCAL (a server library)")
+                                                  "indexed it or saved a fine-tuned model under it) is at LOCAL "
+                                                  "(a server library)")
     mapping.add_argument("stored", metavar="STORED")
     mapping.add_argument("local", metavar="LOCAL", nargs="?")
     mapping.add_argument("--forget", action="store_true", help="remove the rule for STORED")
