@@ -151,6 +151,9 @@ def encode_space(encoder: Any, ids: np.ndarray, texts: list[str], cancel: Cancel
     return Space(ids, np.concatenate(parts) if parts else np.zeros((0, encoder.dim), np.float32))
 
 
+SNIPPET_CHARS = 600  # of a passage, for a comparison line (its markup takes some of it)
+
+
 @dataclass(frozen=True)
 class Shown:
     """One line of a result list in the wizard's old-vs-new comparison."""
@@ -173,7 +176,9 @@ def describe(ws: Workspace, kind: str, ranking: list[int], marks: QueryMarks, to
             rows = session.execute(
                 select(FileRecord.id, FileRecord.path, FileRecord.title).where(FileRecord.id.in_(wanted))
             ).all()
-    found = {r[0]: (os.path.basename(r[1]), " ".join((r[2] or "").split())[:160]) for r in rows}
+    # The passage's start with its lines kept: the wizard strips line-based markup (reST underlines,
+    # directives) for display, which it can no longer find once the lines are joined.
+    found = {r[0]: (os.path.basename(r[1]), (r[2] or "").strip()[:SNIPPET_CHARS]) for r in rows}
     verdict = {**{n: False for n in marks.negatives}, **{p: True for p in marks.positives}}
     return tuple(Shown(*found[i], verdict.get(i)) for i in wanted if i in found)
 

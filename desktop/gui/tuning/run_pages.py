@@ -30,10 +30,12 @@ from desktop.gui.tuning.loss_curve import LossCurve
 from desktop.gui.tuning.setup_pages import wrapped
 from desktop.gui.tuning.state import WizardControl
 
+SNIPPET_SHOWN = 160  # characters of a passage under each title in the comparison
+
 # Marked for translation here (context TuningPages), translated where they are shown (title()).
 TITLES = {"text": QT_TRANSLATE_NOOP("TuningPages", "Documents"), "image": QT_TRANSLATE_NOOP("TuningPages", "Photos")}
 PHASES = {"training": QT_TRANSLATE_NOOP("TuningPages", "Training"),
-          "measuring": QT_TRANSLATE_NOOP("TuningPages", "Measuring the new model on your whole library"),
+          "measuring": QT_TRANSLATE_NOOP("TuningPages", "Measuring the new model on searches it did not learn from"),
           "preparing": QT_TRANSLATE_NOOP("TuningPages", "Preparing"),
           "saving": QT_TRANSLATE_NOOP("TuningPages", "Saving the new model")}
 
@@ -206,7 +208,8 @@ class ResultsPage(QWizardPage):
             view.clear()
             for rank, line in enumerate(lines, 1):
                 mark = {True: "✓ ", False: "✗ "}.get(line.relevant, "")
-                view.addItem(f"{rank}. {mark}{line.title}\n{readable(line.snippet).text}")  # without markup
+                snippet = " ".join(readable(line.snippet).text.split())[:SNIPPET_SHOWN]  # without markup
+                view.addItem(f"{rank}. {mark}{line.title}\n{snippet}")
 
 
 class KeepPage(QWizardPage):
