@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from desktop.core.common.errors import SemdeskError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+# SQLAlchemy is imported by the functions that parse an address, not here: every library's opening
+# asks is_server_url, and a search on a folder library never loads SQLAlchemy (issue 14).
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
@@ -19,6 +23,9 @@ def is_server_url(location: object) -> bool:
 
 def driver_url(location: str) -> URL:
     """The SQLAlchemy URL with the psycopg 3 driver, whatever scheme the user typed."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     text = location.strip()
     for scheme in SCHEMES:
         if text.lower().startswith(scheme):
@@ -37,6 +44,9 @@ def driver_url(location: str) -> URL:
 
 def masked(location: str) -> str:
     """The address as it may be shown or logged: never with its password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(location.strip().replace("postgres://", "postgresql://", 1))
     except ArgumentError:
