@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -256,7 +256,10 @@ class KeepPage(QWizardPage):
         suggested = self.keep if better else self.discard
         (self.discard if better else self.keep).setDefault(False)
         suggested.setDefault(True)
-        suggested.setFocus()  # the focus ring and Enter agree with the advice above
+        # The focus ring and Enter agree with the advice above. After initializePage the wizard gives
+        # the page's first button the focus (and with it the default): the advice's button takes it
+        # back once that is done.
+        QTimer.singleShot(0, suggested.setFocus)
         self.status.clear()
 
     def busy(self, text: str) -> None:
