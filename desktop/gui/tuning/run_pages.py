@@ -259,7 +259,7 @@ class KeepPage(QWizardPage):
         # The focus ring and Enter agree with the advice above. After initializePage the wizard gives
         # the page's first button the focus (and with it the default): the advice's button takes it
         # back once that is done.
-        QTimer.singleShot(0, suggested.setFocus)
+        QTimer.singleShot(0, suggested, suggested.setFocus)  # not after the page is gone
         self.status.clear()
 
     def busy(self, text: str) -> None:
