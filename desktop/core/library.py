@@ -14,7 +14,6 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from desktop.core.catalog.summaries import file_counts, folder_summaries, skipped_files
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.common.records import (
@@ -218,10 +217,15 @@ class Library:
 
     # ---- folders and status -----------------------------------------------------------------
 
+    # The counts are ORM queries (catalog/summaries.py): imported when asked, so a search loads no SQLAlchemy.
     def folders(self) -> list[FolderSummary]:
+        from desktop.core.catalog.summaries import folder_summaries
+
         return folder_summaries(self.workspace.catalog)
 
     def skipped_files(self, limit: int | None = None) -> list[SkippedFile]:
+        from desktop.core.catalog.summaries import skipped_files
+
         return skipped_files(self.workspace.catalog, limit)
 
     def status(self) -> LibraryStatus:
@@ -230,6 +234,8 @@ class Library:
         # preparation is pending, since asking the active version then waits a minute for it.
         if not ws.encoders.text_preparation_needed():
             ws.versions.active("text")
+        from desktop.core.catalog.summaries import file_counts
+
         counts, kinds, chunks = file_counts(ws.catalog)
         settings = ws.settings.all()
         problem = ws.encoders.clip_problem()

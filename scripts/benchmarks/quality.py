@@ -52,6 +52,7 @@ def chunk_files(lib: Any) -> dict[int, str]:
 
 
 def semdesk_runs(lib: Any, queries: list[str]) -> dict[str, list[list[str]]]:
+    from desktop.core.catalog.reader import reading
     from desktop.core.retrieval.keywords import ranked_chunk_ids
 
     ws = lib.workspace
@@ -61,8 +62,8 @@ def semdesk_runs(lib: Any, queries: list[str]) -> dict[str, list[list[str]]]:
     for q in queries:
         runs["shipped"].append([Path(h.path).name for h in lib.search_documents(q, top=10)])
         runs["dense"].append(file_order([c for c, _ in index.query(encoder.encode_query(q), 200)], file_of))
-        with ws.catalog.session() as session:
-            runs["keyword"].append(file_order(ranked_chunk_ids(session, q, 200), file_of))
+        with reading(ws.catalog) as reader:
+            runs["keyword"].append(file_order(ranked_chunk_ids(reader, q, 200), file_of))
     return runs
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import create_engine, text
+import sqlite3
 
+import pytest
+
+from desktop.core.catalog.reader import SqliteReader
 from desktop.core.retrieval.fusion import passage_scores
 from desktop.core.retrieval.keywords import coverage, keyword_evidence, ranked_chunks
 from desktop.core.retrieval.query_syntax import parse
@@ -19,13 +21,15 @@ PASSAGES = {
 
 @pytest.fixture()
 def connection():
-    engine = create_engine("sqlite://")
-    with engine.connect() as conn:
-        conn.execute(text("CREATE VIRTUAL TABLE chunk_fts USING fts5(title, body, "
-                          "tokenize='porter unicode61 remove_diacritics 2')"))
-        for rowid, body in PASSAGES.items():
-            conn.execute(text("INSERT INTO chunk_fts(rowid, title, body) VALUES (:r, '', :b)"), {"r": rowid, "b": body})
-        yield conn
+    """The reads on sqlite3, as a search on a folder library runs them (catalog/reader.py)."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE chunk_fts USING fts5(title, body, "
+                 "tokenize='porter unicode61 remove_diacritics 2')")
+    conn.executemany("INSERT INTO chunk_fts(rowid, title, body) VALUES (?, '', ?)", PASSAGES.items())
+    reader = SqliteReader(conn, damaged=ValueError)
+    yield reader
+    reader.close()
+    conn.close()
 
 
 def test_coverage_is_the_idf_weighted_share_of_query_words(connection):

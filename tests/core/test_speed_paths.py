@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from desktop.core.catalog import reads
 from desktop.core.embed.text import one_torch_thread
 from desktop.core.library import Library
 from desktop.core.retrieval import keywords
@@ -34,8 +35,8 @@ def _fts(tmp_path: Path, bodies: list[str]) -> Library:
 
 
 def _ranked(lib: Library, query: str, limit: int) -> list[int]:
-    with lib.workspace.catalog.session() as session:
-        return keywords.ranked_chunk_ids(session, query, limit)
+    with lib.workspace.catalog.reader() as reader:
+        return keywords.ranked_chunk_ids(reader, query, limit)
 
 
 def test_rows_with_every_word_come_first_then_any_word(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_keyword_ranking_equals_plain_or_on_a_small_library(tmp_path: Path) -> N
             plain = [
                 int(r)
                 for r in session.execute(
-                    text(keywords._RANKED), {"m": keywords.any_word(["apple", "pie"]), "n": 10, "cap": 100}
+                    text(reads.RANKED_CHUNKS), {"m": keywords.any_word(["apple", "pie"]), "n": 10, "cap": 100}
                 ).scalars()
             ]
         ranked = _ranked(lib, "apple pie", 10)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from desktop.core.catalog import path_map
+from desktop.core.catalog.kinds import FileStatus
+from desktop.core.catalog.kinds import Kind as Kind  # re-exported: both live in catalog/kinds.py
 from desktop.core.catalog.vector_type import VectorBlob
 
 
@@ -69,18 +70,6 @@ def under(column: Any, path: str) -> Any:
     """SQL condition: a path column equals `path` or lies below it (bytes order: '0' sorts right after '/')."""
     prefix = path.rstrip("/")
     return or_(column == path, column.between(prefix + "/", prefix + "0"))
-
-
-class FileStatus(StrEnum):
-    PENDING = "pending"  # found by a scan, not yet (completely) indexed
-    INDEXED = "indexed"
-    SKIPPED = "skipped"  # bad input; `reason` says why
-    WAITING_MODEL = "waiting_model"  # a photo that needs CLIP weights
-
-
-class Kind(StrEnum):
-    TEXT = "text"
-    IMAGE = "image"
 
 
 class Base(DeclarativeBase):

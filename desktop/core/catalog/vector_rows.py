@@ -1,7 +1,7 @@
 """Reading one vector space's rows from the catalog, the source of truth for every index (the
 SQLite side of vectors.ports.VectorRows).
 
-Plain SQL through the engine: these queries run before every search and over every
+Plain SQL (catalog/reads.py) on a reader: these queries run before every search and over every
 vector on a rebuild, where ORM objects would cost more than the work itself.
 """
 
@@ -10,21 +10,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
+from desktop.core.catalog import reads
 from desktop.core.catalog.db import Catalog
-from desktop.core.catalog.tables import IndexState
+from desktop.core.catalog.reader import reading
 from desktop.core.common.records import IndexStamp
 from desktop.core.common.vector_codec import stack_blobs
 
 log = logging.getLogger(__name__)
 
-# space -> (table, item id column). Names come only from here, never from callers.
-TABLES: dict[str, tuple[str, str]] = {
-    "text": ("chunk_vectors", "chunk_id"),
-    "image": ("photo_vectors", "file_id"),
-}
+TABLES = reads.VECTOR_TABLES  # space -> (table, item id column)
 BATCH = 4096
 _IN_LIMIT = 500  # ids per IN (...) list, well under SQLite's variable limit
 
@@ -38,6 +36,7 @@ class VectorSource:
         if space not in TABLES:
             raise ValueError(f"unknown vector space {space!r}; expected one of {sorted(TABLES)}")
         self.catalog = catalog
+        self.space = space
         self.table, self.column = TABLES[space]
 
     def signature(self) -> Signature:
@@ -48,20 +47,16 @@ class VectorSource:
         rows); filtered by model version both become scans (~7 ms). A change to another model's
         rows merely costs one needless reconcile.
         """
-        sql = f"SELECT (SELECT count(*) FROM {self.table}), (SELECT max(rowid) FROM {self.table})"
-        with self.catalog.engine.connect() as conn:
-            count, max_rowid = conn.exec_driver_sql(sql).one()
-        return int(count), int(max_rowid or 0)
+        with reading(self.catalog) as reader:
+            return reads.vector_signature(reader, self.space)
 
     def count(self, model_version_id: int) -> int:
-        sql = f"SELECT count(*) FROM {self.table} WHERE model_version_id = ?"
-        with self.catalog.engine.connect() as conn:
-            return int(conn.exec_driver_sql(sql, (model_version_id,)).scalar_one())
+        with reading(self.catalog) as reader:
+            return reads.vector_count(reader, self.space, model_version_id)
 
     def ids(self, model_version_id: int) -> np.ndarray:
-        sql = f"SELECT {self.column} FROM {self.table} WHERE model_version_id = ?"
-        with self.catalog.engine.connect() as conn:
-            rows = conn.exec_driver_sql(sql, (model_version_id,)).scalars().all()
+        with reading(self.catalog) as reader:
+            rows = reads.vector_ids(reader, self.space, model_version_id)
         return np.fromiter(rows, dtype=np.int64, count=len(rows))
 
     def batches(
@@ -73,23 +68,16 @@ class VectorSource:
         Rows whose blob has the wrong length (damaged, or a model mix-up) are skipped.
         """
         if ids is None:
-            sql = f"SELECT {self.column}, vector FROM {self.table} WHERE model_version_id = ?"
-            yield from self._stream(sql, (model_version_id,), dim)
+            yield from self._stream(*reads.vectors_sql(self.space, model_version_id), dim)
             return
         id_list = [int(i) for i in ids]
         for i in range(0, len(id_list), _IN_LIMIT):
-            group = id_list[i : i + _IN_LIMIT]
-            sql = (
-                f"SELECT {self.column}, vector FROM {self.table} "
-                f"WHERE model_version_id = ? AND {self.column} IN ({','.join('?' * len(group))})"
-            )
-            yield from self._stream(sql, (model_version_id, *group), dim)
+            yield from self._stream(*reads.vectors_sql(self.space, model_version_id, id_list[i : i + _IN_LIMIT]), dim)
 
-    def _stream(self, sql: str, params: tuple[int, ...], dim: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def _stream(self, sql: str, params: dict[str, Any], dim: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         size = dim * 4
-        with self.catalog.engine.connect() as conn:
-            result = conn.exec_driver_sql(sql, params)
-            while rows := result.fetchmany(BATCH):
+        with reading(self.catalog) as reader:
+            for rows in reader.stream(sql, params, BATCH):
                 good = [r for r in rows if r[1] is not None and len(r[1]) == size]
                 if len(good) < len(rows):
                     skipped = len(rows) - len(good)
@@ -106,13 +94,13 @@ class IndexStamps:
         self.catalog = catalog
 
     def read(self, space: str) -> IndexStamp | None:
-        with self.catalog.session() as session:
-            row = session.get(IndexState, space)
-            if row is None:
-                return None
-            return IndexStamp(row.model_version_id, row.dim, row.count, row.sha256, row.file_name)
+        with reading(self.catalog) as reader:
+            row = reads.index_stamp(reader, space)
+        return None if row is None else IndexStamp(*row)
 
     def write(self, space: str, stamp: IndexStamp) -> None:
+        from desktop.core.catalog.tables import IndexState
+
         with self.catalog.session() as session:
             session.merge(IndexState(
                 space=space, model_version_id=stamp.model_version_id, dim=stamp.dim, count=stamp.count,

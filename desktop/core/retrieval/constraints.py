@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import and_, func, or_, select, text
-
-from desktop.core.catalog import FileRecord, FileStatus
-from desktop.core.catalog.tables import under
+from desktop.core.catalog import FileStatus, reads
+from desktop.core.catalog.reader import Reader, reading
 from desktop.core.common.records import Filters
+from desktop.core.retrieval.keywords import server_side
 from desktop.core.retrieval.query_syntax import ParsedQuery
-from desktop.core.server import keywords as server_keywords
 from desktop.core.workspace import Workspace
 
 
@@ -31,30 +29,25 @@ def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuer
     # on, so a filter must let it through too: "apple" found 7 photos under All folders and none in
     # Pictures, the folder that held them (issue 13).
     statuses = [FileStatus.INDEXED] + ([FileStatus.WAITING_MODEL] if kind == "image" else [])
-    dialect = ws.catalog.engine.dialect.name
-    conditions = [FileRecord.kind == kind, FileRecord.status.in_(statuses)]
-    if filters.folder:
-        conditions.append(under(FileRecord.path, filters.folder))
-    when = func.coalesce(FileRecord.taken_at, FileRecord.mtime)  # the photo's own date when it has one
-    if filters.date_from is not None:
-        conditions.append(when >= filters.date_from)
-    if filters.date_to is not None:
-        conditions.append(when <= filters.date_to)
+    patterns: list[tuple[str, ...]] = []
     if parsed is not None:
-        if parsed.date_from is not None:
-            conditions.append(when >= parsed.date_from)
-        if parsed.date_to is not None:
-            conditions.append(when < parsed.date_to)
         if parsed.types:
-            conditions.append(_path_like([f"%.{_escape(t)}" for t in parsed.types], "type", dialect))
-        for n, name in enumerate(parsed.folders):  # a folder name anywhere above the file, any letter case
-            conditions.append(_path_like([f"%/{_escape(name)}/%"], f"folder{n}_", dialect))
-    with ws.catalog.session() as session:
-        ids = set(session.scalars(select(FileRecord.id).where(and_(*conditions))))
+            patterns.append(tuple(f"%.{_escape(t)}" for t in parsed.types))
+        # a folder name anywhere above the file, any letter case
+        patterns += [(f"%/{_escape(name)}/%",) for name in parsed.folders]
+    wanted = reads.FileFilter(
+        kind=kind, statuses=tuple(str(s) for s in statuses), folder=filters.folder or None,
+        since=filters.date_from, until=filters.date_to,
+        # the query's dates: from its first day to before the day after its last
+        after=None if parsed is None else parsed.date_from, before=None if parsed is None else parsed.date_to,
+        path_patterns=tuple(patterns),
+    )
+    with reading(ws.catalog) as reader:
+        ids = reads.filtered_files(reader, wanted)
         if parsed is not None and ids:
             loose = _has_free_words(parsed)
             for phrase in parsed.phrases if kind == "text" else ():
-                held = _files_with(session, phrase)
+                held = _files_with(reader, phrase)
                 # Quotes among other words that no document holds at all are emphasis, not a demand
                 # (the FAQ's 'What are the "best practices" for using import in a module?' found
                 # nothing): the phrase's words still count, the requirement goes. A query of phrases
@@ -62,8 +55,8 @@ def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuer
                 if held or not loose:
                     ids &= held
             for excluded in parsed.excluded:
-                ids -= _files_with(session, excluded) if kind == "text" else set()
-                ids -= _files_named(session, excluded)
+                ids -= _files_with(reader, excluded) if kind == "text" else set()
+                ids -= _files_named(reader, excluded)
     return ids
 
 
@@ -75,33 +68,18 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _path_like(patterns: list[str], name: str, dialect: str = "sqlite"):
-    """Any of the LIKE patterns on the file's path. SQLite's LIKE ignores ASCII letter case; the
-    path is a blob (any bytes a file name may hold), read as text for the comparison."""
-    like = server_keywords.PATH_AS_TEXT_LIKE if dialect == "postgresql" else "CAST(files.path AS TEXT) LIKE"
-    clauses = [
-        text(f"{like} :{name}{i} ESCAPE '\\'").bindparams(**{f"{name}{i}": pattern})
-        for i, pattern in enumerate(patterns)
-    ]
-    return or_(*clauses)
-
-
 def _fts_phrase(words: str) -> str:
     return '"' + words.replace('"', " ") + '"'  # one FTS5 phrase; user syntax stays inert
 
 
-def _files_with(session, words: str) -> set[int]:
+def _files_with(reader: Reader, words: str) -> set[int]:
     """Documents with a passage (or title) holding `words` in this order."""
-    if server_keywords.is_postgres(session):
-        return server_keywords.passages_with_phrase(session, words)
-    rows = session.execute(
-        text("SELECT DISTINCT chunks.file_id FROM chunk_fts JOIN chunks ON chunks.id = chunk_fts.rowid "
-             "WHERE chunk_fts MATCH :m"), {"m": _fts_phrase(words)})
-    return {int(r[0]) for r in rows}
+    if server := server_side(reader):
+        return server.passages_with_phrase(reader.session, words)  # type: ignore[attr-defined]
+    return reads.files_with_passage(reader, _fts_phrase(words))
 
 
-def _files_named(session, words: str) -> set[int]:
-    if server_keywords.is_postgres(session):
-        return server_keywords.names_with_phrase(session, words)
-    rows = session.execute(text("SELECT rowid FROM file_fts WHERE file_fts MATCH :m"), {"m": _fts_phrase(words)})
-    return {int(r[0]) for r in rows}
+def _files_named(reader: Reader, words: str) -> set[int]:
+    if server := server_side(reader):
+        return server.names_with_phrase(reader.session, words)  # type: ignore[attr-defined]
+    return reads.files_named(reader, _fts_phrase(words))

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy import select
-
-from desktop.core.catalog import FileRecord, FileStatus, Folder
+from desktop.core.catalog import reads
+from desktop.core.catalog.reader import reading
 from desktop.core.workspace import Workspace
 
 
 def folder_names(ws: Workspace) -> list[str]:
-    with ws.catalog.session() as session:
-        rows = session.execute(
-            select(FileRecord.path, Folder.path).join(Folder, Folder.id == FileRecord.folder_id)
-            .where(FileRecord.status == FileStatus.INDEXED)
-        ).all()
+    with reading(ws.catalog) as reader:
+        rows = reads.indexed_paths_with_folders(reader)
     names: set[str] = set()
     parents: set[tuple[str, str]] = {(os.path.dirname(path), root) for path, root in rows}
     for parent, root in parents:

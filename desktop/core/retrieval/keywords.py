@@ -22,19 +22,13 @@ import math
 import re
 from typing import Any
 
-from sqlalchemy import text
-
+from desktop.core.catalog import reads
+from desktop.core.catalog.reader import Reader
 from desktop.core.common.keyword_fill import fill_up
-from desktop.core.server import keywords as server_keywords
 
 COMMON_ROWS = 3000  # rows a word may match and still join the OR fill-up (counting is capped there)
 RANK_ROWS = 5000  # most rows bm25 is computed for when common words alone must be ranked
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-_RANKED = (
-    "SELECT rowid, score FROM (SELECT rowid, bm25(chunk_fts, 2.0, 1.0) AS score FROM chunk_fts "
-    "WHERE chunk_fts MATCH :m LIMIT :cap) ORDER BY score LIMIT :n"
-)
 # Words that match nearly every passage and carry no meaning of their own: in a keyword query they
 # pull up passages that share only "how do I" with it (measured: the fused ranking fell below the
 # dense one until they went). A query made of nothing else keeps them.
@@ -49,7 +43,6 @@ STOP_WORDS = frozenset({
     "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
     "whom", "why", "will", "with", "would", "you", "your", "yours",
 })
-_COUNT = "SELECT count(*) FROM (SELECT 1 FROM chunk_fts WHERE chunk_fts MATCH :m LIMIT :n)"
 DF_ROWS = 20000  # rows counted for a word's document frequency: beyond this a word is common, its idf low anyway
 
 
@@ -73,26 +66,36 @@ def any_word(words: list[str]) -> str:
     return " OR ".join(phrase(w) for w in words)
 
 
-def ranked_chunk_ids(connection: Any, query: str, limit: int) -> list[int]:
+def server_side(reader: Reader) -> Any:
+    """server/keywords.py for a server library's reader (PostgreSQL full-text search), else None.
+    Imported only then: it needs SQLAlchemy, which a folder library's search never loads."""
+    if reader.dialect != "postgresql":
+        return None
+    from desktop.core.server import keywords
+
+    return keywords
+
+
+def ranked_chunk_ids(reader: Reader, query: str, limit: int) -> list[int]:
     """Chunk ids best first by bm25 (title weighted double), at most `limit`."""
-    return [rowid for rowid, _ in ranked_chunks(connection, query, limit)]
+    return [rowid for rowid, _ in ranked_chunks(reader, query, limit)]
 
 
-def ranked_chunks(connection: Any, query: str, limit: int) -> list[tuple[int, float]]:
+def ranked_chunks(reader: Reader, query: str, limit: int) -> list[tuple[int, float]]:
     """(chunk id, bm25 score, higher is better) best first, at most `limit`. Rows holding every
     word come first; the fill-up's scores are lower than theirs, so the order is the score order."""
     words = query_words(query)
     if not words or limit <= 0:
         return []
-    if server_keywords.is_postgres(connection):  # a server library: PostgreSQL full-text search, same plan
-        return server_keywords.ranked_chunks(connection, words, limit)
+    if server := server_side(reader):  # a server library: PostgreSQL full-text search, same plan
+        return server.ranked_chunks(reader.session, words, limit)  # type: ignore[attr-defined]
     # When the words are common (a one-word query like "python" in a big Python library) only
     # the first RANK_ROWS rows holding them all are ranked: the bound on latency, paid where the
     # keyword signal is weak anyway.
-    ranked = _ids(connection, all_words(words), limit, RANK_ROWS)
+    ranked = _ids(reader, all_words(words), limit, RANK_ROWS)
     if len(ranked) >= limit or len(words) == 1:
         return ranked
-    rows = {w: _rows_up_to(connection, w, COMMON_ROWS + 1) for w in words}
+    rows = {w: _rows_up_to(reader, w, COMMON_ROWS + 1) for w in words}
     present = [w for w in words if rows[w]]
     rare = [w for w in present if rows[w] <= COMMON_ROWS]
     # All words common: the OR would touch most rows; what matched them all is the honest answer
@@ -100,21 +103,21 @@ def ranked_chunks(connection: Any, query: str, limit: int) -> list[tuple[int, fl
     fill_words = rare or ([max(present, key=len)] if present and not ranked else [])
     if fill_words:
         cap = COMMON_ROWS * len(fill_words) if rare else RANK_ROWS  # rare words: every row they hold
-        fill_up(ranked, _ids(connection, any_word(fill_words), limit + len(ranked), cap), limit)
+        fill_up(ranked, _ids(reader, any_word(fill_words), limit + len(ranked), cap), limit)
     return ranked
 
 
-def _ids(connection: Any, match: str, limit: int, cap: int) -> list[tuple[int, float]]:
+def _ids(reader: Reader, match: str, limit: int, cap: int) -> list[tuple[int, float]]:
     """Best `limit` by bm25 among the first `cap` rows (in rowid order) the expression matches."""
-    rows = connection.execute(text(_RANKED), {"m": match, "n": limit, "cap": cap})
-    return [(int(rowid), -float(score)) for rowid, score in rows]  # FTS5's bm25 is lower-is-better
+    rows = reads.ranked_chunks(reader, match, limit, cap)
+    return [(rowid, -score) for rowid, score in rows]  # FTS5's bm25 is lower-is-better
 
 
-def _rows_up_to(connection: Any, word: str, cap: int) -> int:
-    return int(connection.execute(text(_COUNT), {"m": phrase(word), "n": cap}).scalar() or 0)
+def _rows_up_to(reader: Reader, word: str, cap: int) -> int:
+    return reads.count_matches(reader, phrase(word), cap)
 
 
-def keyword_evidence(connection: Any, query: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+def keyword_evidence(reader: Reader, query: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """(chunk id, evidence in [0, 1]) best first: bm25 relative to the query's best, times the share
     of the query's information (idf-weighted words) the passage holds.
 
@@ -127,29 +130,23 @@ def keyword_evidence(connection: Any, query: str, ranked: list[tuple[int, float]
     if not ranked:
         return []
     best = max(score for _, score in ranked)
-    share = coverage(connection, query, [cid for cid, _ in ranked])
+    share = coverage(reader, query, [cid for cid, _ in ranked])
     out = [(cid, (score / best if best > 0 else 0.0) * share.get(cid, 0.0)) for cid, score in ranked]
     return sorted(out, key=lambda item: -item[1])
 
 
-def coverage(connection: Any, query: str, chunk_ids: list[int]) -> dict[int, float]:
+def coverage(reader: Reader, query: str, chunk_ids: list[int]) -> dict[int, float]:
     """chunk id -> idf-weighted share of the query's words that the passage holds (stemmed as FTS does)."""
     words = query_words(query)
     ids = sorted(set(chunk_ids))
     if not words or not ids:
         return {}
-    if server_keywords.is_postgres(connection):
-        total, frequency, holding = server_keywords.word_statistics(connection, words, ids, DF_ROWS)
+    if server := server_side(reader):
+        total, frequency, holding = server.word_statistics(reader.session, words, ids, DF_ROWS)  # type: ignore[attr-defined]
     else:
-        total = int(connection.execute(text("SELECT max(rowid) FROM chunk_fts")).scalar() or 0)
-        frequency = {w: _rows_up_to(connection, w, DF_ROWS) for w in words}
-        listed = ",".join(str(int(i)) for i in ids)  # ints from the catalog, not user input
-        holding = {
-            w: set(connection.execute(
-                text(f"SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH :m AND rowid IN ({listed})"), {"m": phrase(w)}
-            ).scalars())
-            for w in words
-        }
+        total = reads.max_chunk_rowid(reader)
+        frequency = {w: _rows_up_to(reader, w, DF_ROWS) for w in words}
+        holding = {w: reads.chunks_matching(reader, phrase(w), ids) for w in words}
     idf = {w: math.log((total + 1) / (frequency[w] + 0.5)) for w in words}
     whole = sum(max(0.0, v) for v in idf.values()) or 1.0
     return {cid: sum(max(0.0, idf[w]) for w in words if cid in holding[w]) / whole for cid in ids}

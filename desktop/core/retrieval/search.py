@@ -10,9 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import and_, func, select, text
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, Folder, OcrFile
+from desktop.core.catalog import reads
+from desktop.core.catalog.reader import reading
 from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.common.vector_codec import normalise, stack_blobs
 from desktop.core.retrieval.constraints import allowed_files, narrows
@@ -23,10 +23,9 @@ from desktop.core.retrieval.fusion import (
     passage_scores,
     shown_score,
 )
-from desktop.core.retrieval.keywords import any_word, keyword_evidence, query_words, ranked_chunks
+from desktop.core.retrieval.keywords import any_word, keyword_evidence, query_words, ranked_chunks, server_side
 from desktop.core.retrieval.meaning import query_vector
 from desktop.core.retrieval.query_syntax import ParsedQuery, parse
-from desktop.core.server import keywords as server_keywords
 from desktop.core.workspace import Workspace
 
 RRF_K = 60
@@ -127,13 +126,9 @@ def listed(ws: Workspace, parsed: ParsedQuery, filters: Filters, kind: str, top:
     files = allowed_files(ws, filters, kind, parsed)
     if not files:
         return []
-    when = func.coalesce(FileRecord.taken_at, FileRecord.mtime)
-    with ws.catalog.session() as session:
-        newest = list(session.scalars(select(FileRecord.id).where(FileRecord.id.in_(files))
-                                      .order_by(when.desc()).limit(top)))
-        first = {} if kind == "image" else {
-            file_id: chunk_id for file_id, chunk_id in session.execute(
-                select(Chunk.file_id, func.min(Chunk.id)).where(Chunk.file_id.in_(newest)).group_by(Chunk.file_id))}
+    with reading(ws.catalog) as reader:
+        newest = reads.newest_files(reader, files, top)
+        first = {} if kind == "image" else reads.first_chunks(reader, newest)
     if kind == "image":
         records = _file_rows(ws, newest)
         return [photo_hit(ws, records[f], 1.0, "filters") for f in newest if f in records]
@@ -143,39 +138,28 @@ def listed(ws: Workspace, parsed: ParsedQuery, filters: Filters, kind: str, top:
 
 
 def _chunks_of(ws: Workspace, files: set[int]) -> set[int]:
-    with ws.catalog.session() as session:
-        return set(session.scalars(select(Chunk.id).where(Chunk.file_id.in_(files))))
+    with reading(ws.catalog) as reader:
+        return reads.chunks_of(reader, files)
 
 
 def keyword_chunks(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
     """(chunk id, keyword evidence in [0, 1]) best first, within `allowed` chunks when a filter is on."""
-    with ws.catalog.session() as session:
-        rows = ranked_chunks(session, query, limit * 4 if allowed is not None else limit)
+    with reading(ws.catalog) as reader:
+        rows = ranked_chunks(reader, query, limit * 4 if allowed is not None else limit)
         rows = [r for r in rows if allowed is None or r[0] in allowed][:limit]
-        return keyword_evidence(session, query, rows)
+        return keyword_evidence(reader, query, rows)
 
 
 def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:
     words = query_words(query)  # the documents' rule: stop words out unless nothing else is left
     if not words:
         return []
-    with ws.catalog.session() as session:
-        if server_keywords.is_postgres(session):  # a server library: PostgreSQL full-text search
-            found = server_keywords.ranked_photo_ids(session, words, limit)
-            return [r for r in found if allowed is None or r in allowed]
-        rows = (
-            session.execute(
-                text(
-                    "SELECT file_fts.rowid FROM file_fts JOIN files ON files.id = file_fts.rowid "
-                    "WHERE file_fts MATCH :m AND files.kind = 'image' AND files.status IN ('indexed', 'waiting_model') "
-                    "ORDER BY bm25(file_fts) LIMIT :n"
-                ),
-                {"m": any_word(words), "n": limit},
-            )
-            .scalars()
-            .all()
-        )
-    return [int(r) for r in rows if allowed is None or r in allowed]
+    with reading(ws.catalog) as reader:
+        if server := server_side(reader):  # a server library: PostgreSQL full-text search
+            found = server.ranked_photo_ids(reader.session, words, limit)  # type: ignore[attr-defined]
+        else:
+            found = reads.photos_named(reader, any_word(words), limit)
+    return [int(r) for r in found if allowed is None or r in allowed]
 
 
 def document_hits(
@@ -198,26 +182,8 @@ def document_hits(
     scores = passage_scores(cosines, keyword, weight)
     if not scores:
         return []
-    with ws.catalog.session() as session:
-        rows = session.execute(
-            select(
-                Chunk.id,
-                Chunk.file_id,
-                Chunk.start,
-                Chunk.end,
-                Chunk.text,
-                FileRecord.path,
-                FileRecord.title,
-                FileRecord.mtime,
-                Folder.path,
-                FileRecord.kind,
-                OcrFile.base,
-            )
-            .join(FileRecord, FileRecord.id == Chunk.file_id)
-            .join(Folder, Folder.id == FileRecord.folder_id)
-            .outerjoin(OcrFile, and_(OcrFile.file_id == Chunk.file_id, OcrFile.status == "text"))
-            .where(Chunk.id.in_(list(scores)))
-        ).all()
+    with reading(ws.catalog) as reader:
+        rows = reads.passage_rows(reader, scores)
     by_chunk = {row[0]: row for row in rows if row[1] != exclude_file}
     documents = document_scores(scores, {cid: row[1] for cid, row in by_chunk.items()})
     if file_scores is not None:
@@ -266,12 +232,8 @@ def found_in(kind: str, ocr_base: int | None, start: int) -> str:
 def _exact_cosines(ws: Workspace, chunk_ids: list[int], query_vector: np.ndarray) -> dict[int, float]:
     """Cosines of keyword-only candidates, from their stored vectors (the truth, not the graph)."""
     version = ws.versions.active_id("text")
-    with ws.catalog.session() as session:
-        rows = session.execute(
-            select(ChunkVector.chunk_id, ChunkVector.vector).where(
-                ChunkVector.chunk_id.in_(chunk_ids), ChunkVector.model_version_id == version
-            )
-        ).all()
+    with reading(ws.catalog) as reader:
+        rows = reads.chunk_vectors(reader, chunk_ids, version)
     if not rows:
         return {}
     dim = len(query_vector)
@@ -308,22 +270,8 @@ def photo_hits(
 
 
 def _file_rows(ws: Workspace, ids: list[int]) -> dict[int, tuple]:
-    with ws.catalog.session() as session:
-        rows = session.execute(
-            select(
-                FileRecord.id,
-                FileRecord.path,
-                FileRecord.title,
-                FileRecord.mtime,
-                FileRecord.taken_at,
-                FileRecord.camera,
-                FileRecord.content_hash,
-                Folder.path,
-            )
-            .join(Folder, Folder.id == FileRecord.folder_id)
-            .where(FileRecord.id.in_(ids))
-        ).all()
-    return {row[0]: tuple(row) for row in rows}
+    with reading(ws.catalog) as reader:
+        return reads.file_rows(reader, ids)
 
 
 def photo_hit(ws: Workspace, record: tuple, score: float, why: str) -> Hit:

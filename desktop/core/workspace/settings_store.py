@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from desktop.core.catalog import Catalog, SettingRow
+from desktop.core.catalog import Catalog, reads
+from desktop.core.catalog.reader import reading
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.settings import SETTINGS, Setting
 
@@ -32,13 +31,13 @@ class LibrarySettings:
 
     def get(self, key: str) -> Any:
         setting = definition(key)
-        with self._catalog.session() as session:
-            row = session.get(SettingRow, key)
-            return setting.default if row is None else json.loads(row.value)
+        with reading(self._catalog) as reader:
+            stored, value = reads.setting(reader, key)
+        return value if stored else setting.default
 
     def all(self) -> dict[str, Any]:
-        with self._catalog.session() as session:
-            stored = {row.key: json.loads(row.value) for row in session.scalars(select(SettingRow))}
+        with reading(self._catalog) as reader:
+            stored = reads.settings(reader)
         return {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
 
     def set(self, key: str, value: Any) -> None:
@@ -51,6 +50,8 @@ class LibrarySettings:
             value = str(Path(value).expanduser().resolve())
             if not Path(value).is_file():
                 raise SemdeskError(f"There is no file at {value}.")
+        from desktop.core.catalog.tables import SettingRow
+
         with self._catalog.session() as session:
             session.merge(SettingRow(key=key, value=json.dumps(value)))
         for listener in self._listeners:

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from desktop.core.catalog import Catalog, ModelVersion
+from desktop.core.catalog import Catalog, reads
+from desktop.core.catalog.reader import reading
+from desktop.core.catalog.reads import VersionRow
 from desktop.core.workspace.settings_store import LibrarySettings
+
+if TYPE_CHECKING:
+    from desktop.core.catalog.tables import ModelVersion
+
+    Version = VersionRow | ModelVersion  # a row as read, or the ORM object a write made
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +30,7 @@ INT8_SUFFIX = " [openvino int8]"
 CLIP_TEXT = "cliptext"  # space of tuned CLIP text towers (queries only)
 
 
-def text_model_of(version: ModelVersion) -> tuple[str, bool]:
+def text_model_of(version: Version) -> tuple[str, bool]:
     """(model path or name, int8?) that made a version's vectors: a fine-tuned model's folder or the
     base model named by the version; int8 when the version's name carries the suffix."""
     int8 = version.name.endswith(INT8_SUFFIX)
@@ -96,9 +101,22 @@ class ModelVersions:
         weights = s["clip_weights"] or (f"pretrained:{s['clip_pretrained']}" if s["clip_pretrained"] else None)
         return s["clip_model"], weights
 
-    def active(self, space: str) -> ModelVersion:
+    def active(self, space: str) -> Version:
         """The active model version of a space ("text" or "image"), created to match the settings."""
         name, weights = self._identity(space)
+        with reading(self._catalog) as reader:  # nearly always the answer: no write, no ORM
+            found = reads.active_version(reader, space)
+        if found is not None and not (found.base_model and _model_folder_incomplete(found.weights)) \
+                and _still_active(found, space, name, weights):
+            return found
+        return self._make_active(space, name, weights)
+
+    def _make_active(self, space: str, name: str, weights: str | None) -> ModelVersion:
+        """The settings name another version than the active one (or none is): switch to it."""
+        from sqlalchemy import select
+
+        from desktop.core.catalog.tables import ModelVersion
+
         with self._catalog.session() as session:
             active = session.scalars(
                 select(ModelVersion).where(ModelVersion.space == space, ModelVersion.active.is_(True))
@@ -111,12 +129,7 @@ class ModelVersions:
                     f"uses the base model {name} instead."
                 )
                 log.warning(self.notice)
-            # A fine-tuned text model (base_model set) stays active while its base is the setting, at
-            # the precision it has (changing text_int8 moves it to the other one: follow_precision).
-            elif active is not None and (
-                (active.name == name and active.weights == weights)
-                or (active.base_model == name.removesuffix(INT8_SUFFIX) and space == "text")
-            ):
+            elif active is not None and _still_active(active, space, name, weights):
                 return active
             same_weights = ModelVersion.weights.is_(None) if weights is None else ModelVersion.weights == weights
             match = session.scalars(
@@ -141,6 +154,10 @@ class ModelVersions:
         """After `text_int8` changed: an active fine-tuned model moves to the precision it now asks
         for. The same model at the other precision is a version of its own (another vector space),
         which the next index run re-embeds with, as after switching a base model."""
+        from sqlalchemy import select
+
+        from desktop.core.catalog.tables import ModelVersion
+
         name = self.base_text_name()
         with self._catalog.session() as session:
             active = session.scalars(
@@ -152,17 +169,26 @@ class ModelVersions:
     def active_clip_tower(self) -> str | None:
         """The tuned CLIP text tower file for the active photo model, or None for the base one."""
         image_version = str(self.active_id("image"))
-        with self._catalog.session() as session:
-            row = session.scalars(
-                select(ModelVersion).where(ModelVersion.space == CLIP_TEXT, ModelVersion.active.is_(True))
-            ).first()
-            if row is None or row.base_model != image_version or not row.weights or not Path(row.weights).is_file():
-                return None
-            return row.weights
+        with reading(self._catalog) as reader:
+            row = reads.active_version(reader, CLIP_TEXT)
+        if row is None or row.base_model != image_version or not row.weights or not Path(row.weights).is_file():
+            return None
+        return row.weights
+
+
+def _still_active(active: Version, space: str, name: str, weights: str | None) -> bool:
+    """The active version is the one the settings name; a fine-tuned text model (base_model set)
+    stays active while its base is the setting, at the precision it has (changing text_int8 moves
+    it to the other one: follow_precision)."""
+    return (active.name == name and active.weights == weights) or (
+        space == "text" and active.base_model == name.removesuffix(INT8_SUFFIX))
 
 
 def _activate_twin(session: Any, tuned: ModelVersion, name: str) -> None:
     """The fine-tuned model `tuned` at the precision `name` says, made active (created if new)."""
+    from sqlalchemy import select
+
+    from desktop.core.catalog.tables import ModelVersion
     twin = session.scalars(
         select(ModelVersion).where(
             ModelVersion.space == "text", ModelVersion.name == name, ModelVersion.weights == tuned.weights,

@@ -12,7 +12,6 @@ from desktop.core.catalog import Catalog
 from desktop.core.workspace.encoders import Encoders
 from desktop.core.workspace.indexes import Indexes
 from desktop.core.workspace.lock import WriteLock
-from desktop.core.workspace.mirrors import export_marks, mirror_folders
 from desktop.core.workspace.paths import LibraryPaths
 from desktop.core.workspace.settings_store import LibrarySettings
 from desktop.core.workspace.versions import ModelVersions
@@ -47,10 +46,15 @@ class Workspace:
         """Where the library is, as a person reads it: its folder, or a server library's address."""
         return str(self.paths.root)
 
+    # The mirrors are written after a write (they read through the ORM): imported then, not by a search.
     def mirror_folders(self) -> None:
+        from desktop.core.workspace.mirrors import mirror_folders
+
         mirror_folders(self.catalog, self.paths.folders_mirror)
 
     def export_marks(self) -> Path:
+        from desktop.core.workspace.mirrors import export_marks
+
         return export_marks(self.catalog, self.paths.marks_mirror)
 
     def close(self) -> None:

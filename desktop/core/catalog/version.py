@@ -1,0 +1,15 @@
+"""The catalog's schema version and the refusal of a newer one: shared by the sqlite3 check at
+open (catalog/db.py) and the SQLAlchemy path that creates and migrates (catalog/engine.py)."""
+
+from __future__ import annotations
+
+from desktop.core.common.errors import CatalogTooNew
+
+SCHEMA_VERSION = 2
+
+
+def too_new(version: int) -> CatalogTooNew:
+    return CatalogTooNew(
+        f"This library was written by a newer version of semdesk (catalog schema {version}; "
+        f"this app understands up to {SCHEMA_VERSION}). Update semdesk, or open another library."
+    )
