@@ -5,6 +5,9 @@ marks, maps, tuning, recovery), giving it the Workspace, never this object. Wher
 spans two capabilities (a map selection's neighbours, finishing a rebuild) it is composed
 here, so that capabilities never import each other. Opening a library is instant: encoders
 and indexes are made on first use.
+
+The requests about server libraries and copying (server_requests.py) and about fine-tuning and
+model versions (tuning_requests.py) are written beside this file and joined into one Library.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from desktop.core.common.records import (
     SkippedFile,
     WatchReport,
 )
+from desktop.core.library.server_requests import ServerRequests
+from desktop.core.library.tuning_requests import TuningRequests, tune_defaults, tuning_outcome, tuning_report
 from desktop.core.retrieval.fusion import GOOD_MATCH
 from desktop.core.retrieval.query_syntax import Operator, ParsedQuery
 from desktop.core.retrieval.query_syntax import parse as parse_query
@@ -48,7 +53,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class Library:
+class Library(ServerRequests, TuningRequests):
     def __init__(self, path: Path | Workspace) -> None:
         self.workspace = path if isinstance(path, Workspace) else open_workspace(path)
 
@@ -115,60 +120,6 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # ---- this desktop's view of a server library ---------------------------------------------
-
-    def _server(self, what: str) -> Any:
-        from desktop.core.workspace.server import ServerWorkspace
-
-        if not isinstance(self.workspace, ServerWorkspace):
-            raise SemdeskError(f"{what} is for server libraries; this library is the folder {self.path}.")
-        return self.workspace
-
-    def map_folder_root(self, stored: str, local: str | None) -> dict[str, str]:
-        """On this desktop, the folder root `stored` (as another desktop indexed it) is at `local`
-        (None forgets it); returns every rule of this desktop."""
-        return self._server("Mapping folder roots").map_root(stored, local)
-
-    def set_shared_folder(self, folder: str | None) -> None:
-        """Where fine-tuned models and thumbnails live for all desktops, as mounted on this one."""
-        self._server("A shared folder").set_shared_folder(folder)
-
-    def desktop_config(self) -> dict[str, Any]:
-        """This desktop's settings for a server library: its shared folder and folder-root map."""
-        config = self._server("This desktop's settings").desktop
-        return {"shared_folder": config.shared_folder, "path_map": dict(config.path_map)}
-
-    @staticmethod
-    def copy_library(source: Path | str, destination: Path | str, *,
-                     cancel: CancelToken | None = None) -> Job[Any]:
-        """Copy a library into a new, empty one of either kind (a folder <-> a server library): every
-        row with its ids, marks and model versions, fine-tuned models and thumbnails; verified by
-        the rows of every table and a sample of searches that must find the same document first."""
-        from desktop.core.retrieval.search import search_documents
-        from desktop.core.transfer.copy import copy_library, sample_queries
-
-        src = open_workspace(source)
-        try:
-            dst = open_workspace(destination)
-        except BaseException:
-            src.close()
-            raise
-        try:
-            report = yield from copy_library(src, dst, cancel=cancel)
-            for query in sample_queries(src):
-                firsts = [[h.path for h in search_documents(ws, query, top=1)] for ws in (src, dst)]
-                report.searches += 1
-                report.same_first += firsts[0] == firsts[1]
-            if report.same_first < report.searches:
-                raise SemdeskError(
-                    f"The copy in {dst.location} holds every row, but {report.searches - report.same_first} of "
-                    f"{report.searches} sample searches found another document first there."
-                )
-            return report
-        finally:
-            src.close()
-            dst.close()
 
     # ---- settings and models ----------------------------------------------------------------
 
@@ -407,77 +358,3 @@ class Library:
         from desktop.core.marks import marking
 
         marking.unmark(self.workspace, mark_id)
-
-    # ---- fine-tuning ------------------------------------------------------------------------
-
-    def tune(self, target: str = "text", *, settings: Any = None, cancel: CancelToken | None = None) -> Job[Any]:
-        """Train a candidate model on the marks and measure it on held-out marks; nothing changes yet."""
-        from desktop.core.tuning import tune_job
-
-        return tune_job(self.workspace, target, settings=settings, cancel=cancel)
-
-    def tune_estimate(self, target: str = "text", *, epochs: int = 1) -> str:
-        """How long `tune` should take, in a sentence, said before it starts."""
-        from desktop.core.tuning.estimate import estimate
-
-        return estimate(self.workspace, target, epochs).sentence()
-
-    def keep(self, candidate: Any, *, cancel: CancelToken | None = None) -> Job[Any]:
-        """Install a candidate as the active model (re-embeds what it needs, cancellable)."""
-        from desktop.core.tuning import keep_job
-
-        return keep_job(self.workspace, candidate, cancel=cancel)
-
-    def discard(self, candidate: Any) -> None:
-        """Throw a candidate away; the active model and the marks are untouched."""
-        from desktop.core.tuning import discard
-
-        discard(candidate)
-
-    def model_versions(self) -> list[Any]:
-        from desktop.core.tuning import versions
-
-        return versions(self.workspace)
-
-    def rename_model(self, version_id: int, name: str) -> Any:
-        """Name a tuned model version ("" restores its dated label); returns its ModelInfo."""
-        from desktop.core.tuning import rename_version
-
-        return rename_version(self.workspace, version_id, name)
-
-    def delete_model(self, version_id: int) -> None:
-        """Delete a tuned model version that is not in use (its vectors and folder go too)."""
-        from desktop.core.tuning import delete_version
-
-        delete_version(self.workspace, version_id)
-
-    def activate_model(self, version_id: int, *, cancel: CancelToken | None = None) -> Job[Any]:
-        from desktop.core.tuning import activate_job
-
-        return activate_job(self.workspace, version_id, cancel=cancel)
-
-    def use_base_model(self, target: str = "all", *, cancel: CancelToken | None = None) -> Job[None]:
-        from desktop.core.tuning import use_base_job
-
-        return use_base_job(self.workspace, target, cancel=cancel)
-
-
-def tune_defaults() -> dict[str, Any]:
-    """The training settings each target starts from (the wizard's and `semdesk tune`'s defaults)."""
-    from desktop.core.tuning.job import DEFAULTS
-
-    return dict(DEFAULTS)
-
-
-def tuning_outcome(candidate: Any) -> str:
-    """"better", "worse" or "same" (the verdict that the report's first sentence states)."""
-    from desktop.core.tuning.report import outcome
-
-    return outcome(candidate)
-
-
-def tuning_report(candidate: Any) -> tuple[list[str], list[tuple[str, float, float]]]:
-    """A candidate's before/after in plain sentences, and as (label, current, new) figures."""
-    from desktop.core.tuning.report import figures, sentences
-
-    return sentences(candidate), figures(candidate)

@@ -1,0 +1,84 @@
+"""The facade's fine-tuning and model-version requests (tuning is imported only when one is made)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.core.common.jobs import CancelToken, Job
+from desktop.core.workspace import Workspace
+
+
+class TuningRequests:
+    workspace: Workspace
+
+    def tune(self, target: str = "text", *, settings: Any = None, cancel: CancelToken | None = None) -> Job[Any]:
+        """Train a candidate model on the marks and measure it on held-out marks; nothing changes yet."""
+        from desktop.core.tuning import tune_job
+
+        return tune_job(self.workspace, target, settings=settings, cancel=cancel)
+
+    def tune_estimate(self, target: str = "text", *, epochs: int = 1) -> str:
+        """How long `tune` should take, in a sentence, said before it starts."""
+        from desktop.core.tuning.estimate import estimate
+
+        return estimate(self.workspace, target, epochs).sentence()
+
+    def keep(self, candidate: Any, *, cancel: CancelToken | None = None) -> Job[Any]:
+        """Install a candidate as the active model (re-embeds what it needs, cancellable)."""
+        from desktop.core.tuning import keep_job
+
+        return keep_job(self.workspace, candidate, cancel=cancel)
+
+    def discard(self, candidate: Any) -> None:
+        """Throw a candidate away; the active model and the marks are untouched."""
+        from desktop.core.tuning import discard
+
+        discard(candidate)
+
+    def model_versions(self) -> list[Any]:
+        from desktop.core.tuning import versions
+
+        return versions(self.workspace)
+
+    def rename_model(self, version_id: int, name: str) -> Any:
+        """Name a tuned model version ("" restores its dated label); returns its ModelInfo."""
+        from desktop.core.tuning import rename_version
+
+        return rename_version(self.workspace, version_id, name)
+
+    def delete_model(self, version_id: int) -> None:
+        """Delete a tuned model version that is not in use (its vectors and folder go too)."""
+        from desktop.core.tuning import delete_version
+
+        delete_version(self.workspace, version_id)
+
+    def activate_model(self, version_id: int, *, cancel: CancelToken | None = None) -> Job[Any]:
+        from desktop.core.tuning import activate_job
+
+        return activate_job(self.workspace, version_id, cancel=cancel)
+
+    def use_base_model(self, target: str = "all", *, cancel: CancelToken | None = None) -> Job[None]:
+        from desktop.core.tuning import use_base_job
+
+        return use_base_job(self.workspace, target, cancel=cancel)
+
+
+def tune_defaults() -> dict[str, Any]:
+    """The training settings each target starts from (the wizard's and `semdesk tune`'s defaults)."""
+    from desktop.core.tuning.job import DEFAULTS
+
+    return dict(DEFAULTS)
+
+
+def tuning_outcome(candidate: Any) -> str:
+    """"better", "worse" or "same" (the verdict that the report's first sentence states)."""
+    from desktop.core.tuning.report import outcome
+
+    return outcome(candidate)
+
+
+def tuning_report(candidate: Any) -> tuple[list[str], list[tuple[str, float, float]]]:
+    """A candidate's before/after in plain sentences, and as (label, current, new) figures."""
+    from desktop.core.tuning.report import figures, sentences
+
+    return sentences(candidate), figures(candidate)
