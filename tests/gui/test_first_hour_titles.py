@@ -84,6 +84,11 @@ def test_readable_text_keeps_offsets_right() -> None:
         start = REST.index(word)
         assert shown.text[shown.at(start):shown.at(start + len(word))] == word
     assert readable("plain text, no markup").text == "plain text, no markup"
+    # A passage that starts with Sphinx's file-wide field or inside a link whose backtick it lost
+    # (the wizard's comparison showed both).
+    assert readable(":tocdepth: 2\n\nGeneral questions").text == "\nGeneral questions"
+    assert readable("ywin32 <https://pypi.org/project/pywin32>`_ is here").text == "ywin32 is here"
+    assert readable(":param x: the value").text == ":param x: the value"
 
 
 def test_preview_shows_readable_text_with_the_passage_highlighted(qtbot) -> None:

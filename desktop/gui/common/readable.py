@@ -20,11 +20,16 @@ _PATTERNS = [
     r"(?m)^[ \t]*\.\. (?:_[^:\n]+:|[\w-]+::|\|[^|\n]+\|)[^\n]*(?:\n|$)",
     # Directive options under them (":linenos:").
     r"(?m)^[ \t]+:[\w-]+:(?: [^\n]*)?\n",
+    # Sphinx's file-wide fields at a line's start (":tocdepth: 2", ":orphan:"); other field lists
+    # (":param x:" in docstrings) are content and stay.
+    r"(?m)^:(?:tocdepth|orphan|nocomments|nosearch|og:[\w:-]+):(?:[ \t][^\n]*)?(?:\n|$)",
     # Roles: :ref:`text <target>` or :file:`path` -> text / path.
     r":[\w.:+-]+:`(?P<keep>[^`<\n]*?)\s*(?:<[^>`\n]*>)?`",
     # Inline literals and interpreted text: ``code`` and `text`_ / `text <url>`_.
     r"``(?P<keep>[^`]+?)``",  # may wrap onto the next line
     r"`(?P<keep>[^`<\n]+?)\s*(?:<[^>`\n]*>)?`_{0,2}",
+    # The tail of a link whose opening backtick lies in the passage before: " <https://…>`_".
+    r" ?<(?:https?|ftp)://[^>\s`]*>`_{1,2}",
     # Markdown links [text](url) and images ![alt](url).
     r"!?\[(?P<keep>[^\]\n]+)\]\([^)\n]*\)",
     # Strong and emphasis: **text**, __text__, *text*.
