@@ -10,6 +10,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def fsync_dir(directory: Path) -> None:
@@ -53,3 +54,15 @@ def write_text_atomically(target: Path, text: str, *, durable: bool = True) -> N
     write_atomically(
         target, lambda temp: Path(temp).write_text(text, encoding="utf-8", errors="surrogateescape"), durable=durable
     )
+
+
+def read_json_records(path: Path) -> dict[str, Any]:
+    """A cache file of records written with write_text_atomically: its dict, or {} when it is missing,
+    unreadable or not a dict (a cache is remade, never trusted)."""
+    import json
+
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}

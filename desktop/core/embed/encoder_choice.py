@@ -98,11 +98,9 @@ def _record_path() -> Path:
 
 
 def _read_all() -> dict[str, Any]:
-    try:
-        value = json.loads(_record_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+    from desktop.core.common.atomic import read_json_records
+
+    return read_json_records(_record_path())
 
 
 def read_record(source: str) -> dict[str, Any] | None:

@@ -48,11 +48,9 @@ def _path() -> Path:
 
 
 def _read_all() -> dict[str, Any]:
-    try:
-        value = json.loads(_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
+    from desktop.core.common.atomic import read_json_records
+
+    return read_json_records(_path())
 
 
 def _key(target: str, source: str) -> str:
