@@ -140,7 +140,9 @@ class ServerVectorIndex:
         sql = f"SELECT {self._column}, {distance} AS d FROM {self._table} WHERE {where} ORDER BY {order} LIMIT :k"
         with self._catalog.engine.connect() as conn:
             if graph:
-                ef = EF_MAX if allowed is not None else min(EF_MAX, max(EF_SEARCH, 2 * k))
+                # As hnswlib does (a walk keeps max(ef, k) candidates): twice k doubled the walk for
+                # a document search's k=160 and bought no ranking the embedded library does not have.
+                ef = EF_MAX if allowed is not None else min(EF_MAX, max(EF_SEARCH, k))
                 conn.execute(text(f"SET LOCAL hnsw.ef_search = {int(ef)}"))
             rows = conn.execute(text(sql), params).all()
             conn.rollback()  # read only; ends the transaction SET LOCAL lives in
