@@ -73,6 +73,27 @@ def test_keyword_hits_fuse_with_meaning(library: Library, tmp_path: Path) -> Non
 
 
 @both_kinds
+def test_a_rare_word_outranks_a_common_one(library: Library, tmp_path: Path) -> None:
+    """Keyword scores weigh each word by its rarity (bm25's idf) on both kinds: PostgreSQL's ts_rank
+    alone has no idf, and ranked the passage saying "device" four times above the one rare word."""
+    from desktop.core.retrieval.search import keyword_chunks
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(12):
+        (docs / f"common{i}.txt").write_text(f"Notes {i} on a device and its device driver settings.\n")
+    (docs / "loud.txt").write_text("The device, the device, the device: every device in one line.\n")
+    (docs / "rare.txt").write_text("A zeppelin floated over the hangar at dawn, silver and slow.\n")
+    index(library, docs)
+    ranked = keyword_chunks(library.workspace, "device zeppelin", 5, None)
+    with library.workspace.catalog.session() as session:
+        from desktop.core.catalog import Chunk, FileRecord
+
+        path = dict(session.query(Chunk.id, FileRecord.path).join(FileRecord, FileRecord.id == Chunk.file_id).all())
+    assert Path(path[ranked[0][0]]).name == "rare.txt", [Path(path[c]).name for c, _ in ranked]
+
+
+@both_kinds
 def test_incremental_add_modify_delete_rename(library: Library, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     write_documents(docs, ["bread.md", "bicycle.txt", "taxes.rst"])
