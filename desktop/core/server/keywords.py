@@ -37,10 +37,12 @@ def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int
     query has no idf, so a rare word counted no more than "file" or "data", and the kernel set's
     nDCG@10 fell 0.018 below the folder library's (scripts/bench --only server)."""
     query, params = _tsquery(words, joiner)
+    # MATERIALIZED: the idf is read inside a per-row subquery, and an inlined CTE counted each word's
+    # rows again for every candidate (30 s per search at 100k passages).
     sql = (
         "WITH w AS (SELECT plainto_tsquery('semdesk', t.w) AS q FROM unnest(CAST(:words AS text[])) AS t(w)), "
         "n AS (SELECT coalesce(max(rowid), 0) + 1.0 AS n FROM chunk_fts), "
-        "idf AS (SELECT w.q, greatest(0.0, ln(n.n / ((SELECT count(*) FROM (SELECT 1 FROM chunk_fts "
+        "idf AS MATERIALIZED (SELECT w.q, greatest(0.0, ln(n.n / ((SELECT count(*) FROM (SELECT 1 FROM chunk_fts "
         "WHERE tsv @@ w.q LIMIT :df_cap) s) + 0.5))) AS idf FROM w, n), "
         f"q AS (SELECT {query} AS q) "
         f"SELECT rowid, (SELECT sum(idf.idf * ts_rank('{WEIGHTS}', m.tsv, idf.q, 1)) FROM idf) AS score FROM "
