@@ -92,7 +92,7 @@ def bench_process(report: Report, state: dict[str, Any], full: bool) -> None:
     if lib is None or not shutil.which("/usr/bin/time"):
         report.note("latency", "whole-process figures need the text section's library and /usr/bin/time")
         return
-    from desktop.core.embed.int8 import cache_root
+    from desktop.core.common.locations import cache_root
     from desktop.core.embed.ov_text import OvTextEncoder, ir_folder
 
     encoder = lib.workspace.encoders.query()

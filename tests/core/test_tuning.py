@@ -19,9 +19,10 @@ from sqlalchemy import select
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord
 from desktop.core.common.errors import Cancelled, SemdeskError
 from desktop.core.common.jobs import CancelToken, run_job
+from desktop.core.common.locations import cache_root
 from desktop.core.common.vector_codec import to_blob
 from desktop.core.embed.encoder_choice import INT8
-from desktop.core.embed.int8 import LOCAL_DIR, _cache_key, cache_root
+from desktop.core.embed.int8 import LOCAL_DIR, _cache_key
 from desktop.core.library import Library
 from desktop.core.tuning import TrainProgress, keep_job, rates, tune_job, use_base_job, versions
 from desktop.core.tuning.evaluate import Space, evaluate_active

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.embed.int8 import cache_root
+from desktop.core.common.locations import cache_root
 
 log = logging.getLogger(__name__)
 

@@ -28,14 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import platformdirs
 
 from desktop.core.common.checksum import sha256_file
 from desktop.core.common.errors import ModelUnavailable
+from desktop.core.common.locations import ENV_CACHE, cache_root
 
 log = logging.getLogger(__name__)
 
-ENV_CACHE = "SEMDESK_CACHE"
 # Bump when the recipe (calibration texts, quantisation options) changes: a new cache key.
 RECIPE = 1
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -44,11 +43,6 @@ _MAKE_LOCK = threading.Lock()  # two encoders of one model (indexing, queries) q
 # A fine-tuned model keeps its int8 copy in its own folder: made while the tuning wizard measures
 # it, it is ready for the first query after Keep, and it goes when the model's folder goes.
 LOCAL_DIR = "openvino-int8"
-
-
-def cache_root() -> Path:
-    env = os.environ.get(ENV_CACHE)
-    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("semdesk", appauthor=False))
 
 
 def use_int8_transformer(model: Any, source: str) -> None:

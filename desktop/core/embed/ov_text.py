@@ -23,8 +23,9 @@ import numpy as np
 
 from desktop.core.common.checksum import sha256_file
 from desktop.core.common.errors import ModelUnavailable
+from desktop.core.common.locations import cache_root
 from desktop.core.embed.hf_tokenize import NotTorchFree, SentenceTokenizer, pool, read_layout, unit_rows
-from desktop.core.embed.int8 import LOCAL_DIR, SHAPE_STEP, cache_root, int8_cache_key, model_files_digest
+from desktop.core.embed.int8 import LOCAL_DIR, SHAPE_STEP, int8_cache_key, model_files_digest
 
 log = logging.getLogger(__name__)
 

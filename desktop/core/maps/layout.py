@@ -47,7 +47,7 @@ class LayoutOptions:
 def numba_cache() -> None:
     """numba's compiled code on disk under the user's cache folder, so it compiles once per
     installation instead of once per process (set before numba is first imported)."""
-    from desktop.core.embed.int8 import cache_root
+    from desktop.core.common.locations import cache_root
 
     folder = cache_root() / "numba"
     folder.mkdir(parents=True, exist_ok=True)

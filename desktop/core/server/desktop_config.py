@@ -13,25 +13,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 from desktop.core.common.atomic import write_text_atomically
 from desktop.core.common.errors import SemdeskError
+from desktop.core.common.locations import cache_root as user_cache_root
+from desktop.core.common.locations import desktop_config_file as config_file
 from desktop.core.server.url import cache_key, masked
 
 log = logging.getLogger(__name__)
-ENV_CONFIG = "SEMDESK_DESKTOP_CONFIG"
-
-
-def config_file() -> Path:
-    env = os.environ.get(ENV_CONFIG)
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_config_dir("semdesk", appauthor=False)) / "server-libraries.json"
 
 
 @dataclass
@@ -73,6 +64,4 @@ def save(location: str, config: DesktopConfig) -> None:
 
 def cache_root(location: str) -> Path:
     """This desktop's cache folder for a server library (thumbnails, map layouts, logs)."""
-    env = os.environ.get("SEMDESK_CACHE")
-    base = Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("semdesk", appauthor=False))
-    return base / "server-libraries" / cache_key(location)
+    return user_cache_root() / "server-libraries" / cache_key(location)

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.common.jobs import Job
+from desktop.core.common.locations import cache_root
 from desktop.core.embed import encoder_choice
-from desktop.core.embed.int8 import cache_root
 
 RATES_FILE = "tuning-rates.json"
 # Used only when nothing was measured; on the slow side so the real run comes in under them.
