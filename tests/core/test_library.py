@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from desktop.core.catalog import FileStatus
 from desktop.core.common.errors import CatalogTooNew, LibraryBusy, SemdeskError
@@ -91,6 +92,38 @@ def test_a_rare_word_outranks_a_common_one(library: Library, tmp_path: Path) -> 
 
         path = dict(session.query(Chunk.id, FileRecord.path).join(FileRecord, FileRecord.id == Chunk.file_id).all())
     assert Path(path[ranked[0][0]]).name == "rare.txt", [Path(path[c]).name for c, _ in ranked]
+
+
+@both_kinds
+def test_a_words_rarity_follows_the_library_from_one_search_to_the_next(library: Library, tmp_path: Path) -> None:
+    """The server counts each word's rows once per search and shares the count between ranking and
+    coverage; a count kept longer would go stale as files arrive and weigh words by an old library."""
+    from desktop.core.catalog import Chunk, FileRecord
+    from desktop.core.catalog.reader import reading
+    from desktop.core.retrieval.keywords import coverage
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(12):
+        (docs / f"common{i}.txt").write_text(f"Notes {i} on a device and its device driver settings.\n")
+    (docs / "rare.txt").write_text("A zeppelin over the hangar at dawn.\n")
+    index(library, docs)
+
+    def rare_share() -> float:
+        with library.workspace.catalog.session() as session:
+            chunk = session.scalar(select(Chunk.id).join(FileRecord, FileRecord.id == Chunk.file_id)
+                                   .where(FileRecord.path == str(docs / "rare.txt")))
+        assert chunk is not None
+        with reading(library.workspace.catalog) as reader:
+            library.search_documents("device zeppelin")  # a search in between, as in the app
+            return coverage(reader, "device zeppelin", [chunk])[chunk]
+
+    before = rare_share()  # "zeppelin" is rare: nearly all of the query's information
+    for i in range(30):
+        (docs / f"airship{i}.txt").write_text(f"Zeppelin log {i}: the zeppelin flew north.\n")
+    index(library, docs)
+    after = rare_share()  # now "device" is the rarer word
+    assert before > 0.9 and after < 0.5, (before, after)
 
 
 @both_kinds

@@ -10,6 +10,7 @@ Each expression ranks at most `cap` matching rows, the same bound on latency FTS
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import text
@@ -32,25 +33,49 @@ def _tsquery(words: list[str], joiner: str) -> tuple[str, dict[str, str]]:
     return f" {joiner} ".join(f"plainto_tsquery('semdesk', :w{i})" for i in range(len(words))), params
 
 
+def word_rows(connection: Any, words: list[str], cap: int = DF_ROWS) -> tuple[int, dict[str, int]]:
+    """Passages in all (the highest rowid), and the rows holding each word, counted up to `cap`.
+
+    Counted once per reading session: one search ranks (all words, then the fill-up) and then
+    weighs coverage, and each of them counting every word again was most of a server search's time
+    (p50 62 ms at 100k passages; the counts are the GIN index walks). A session is one search."""
+    cache: dict[Any, int] = connection.info.setdefault("semdesk.word_rows", {})
+    missing = [w for w in dict.fromkeys(words) if (w, cap) not in cache]
+    if missing or "total" not in cache:
+        rows = connection.execute(text(
+            "SELECT t.w, (SELECT count(*) FROM (SELECT 1 FROM chunk_fts "
+            "WHERE tsv @@ plainto_tsquery('semdesk', t.w) LIMIT :cap) s), "
+            "(SELECT coalesce(max(rowid), 0) FROM chunk_fts) FROM unnest(CAST(:words AS text[])) AS t(w)"
+        ), {"words": missing or list(words[:1]), "cap": cap}).all()
+        for word, count, total in rows:
+            cache[(word, cap)] = int(count)
+            cache["total"] = int(total)
+        cache.setdefault("total", 0)
+    return cache["total"], {w: cache.get((w, cap), 0) for w in words}
+
+
+def _idf(total: int, rows: int) -> float:
+    return max(0.0, math.log((total + 1.0) / (rows + 0.5)))
+
+
 def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int) -> list[tuple[int, float]]:
     """Each word's `ts_rank` weighted by its idf, summed: bm25's shape. One `ts_rank` over the whole
     query has no idf, so a rare word counted no more than "file" or "data", and the kernel set's
     nDCG@10 fell 0.018 below the folder library's (scripts/bench --only server)."""
     query, params = _tsquery(words, joiner)
-    # MATERIALIZED: the idf is read inside a per-row subquery, and an inlined CTE counted each word's
-    # rows again for every candidate (30 s per search at 100k passages).
+    total, rows = word_rows(connection, words)
+    # MATERIALIZED: the per-word queries are read inside a per-row subquery; made once, not per row.
     sql = (
-        "WITH w AS (SELECT plainto_tsquery('semdesk', t.w) AS q FROM unnest(CAST(:words AS text[])) AS t(w)), "
-        "n AS (SELECT coalesce(max(rowid), 0) + 1.0 AS n FROM chunk_fts), "
-        "idf AS MATERIALIZED (SELECT w.q, greatest(0.0, ln(n.n / ((SELECT count(*) FROM (SELECT 1 FROM chunk_fts "
-        "WHERE tsv @@ w.q LIMIT :df_cap) s) + 0.5))) AS idf FROM w, n), "
+        "WITH idf AS MATERIALIZED (SELECT plainto_tsquery('semdesk', t.w) AS q, t.idf "
+        "FROM unnest(CAST(:words AS text[]), CAST(:idfs AS float8[])) AS t(w, idf)), "
         f"q AS (SELECT {query} AS q) "
         f"SELECT rowid, (SELECT sum(idf.idf * ts_rank('{WEIGHTS}', m.tsv, idf.q, 1)) FROM idf) AS score FROM "
         "(SELECT rowid, tsv FROM chunk_fts, q WHERE tsv @@ q.q LIMIT :cap) AS m "
         "ORDER BY score DESC, rowid LIMIT :n"
     )
-    rows = connection.execute(text(sql), {**params, "words": list(words), "df_cap": DF_ROWS, "cap": cap, "n": limit})
-    return [(int(rowid), float(score)) for rowid, score in rows]
+    idfs = [_idf(total, rows[w]) for w in words]
+    found = connection.execute(text(sql), {**params, "words": list(words), "idfs": idfs, "cap": cap, "n": limit})
+    return [(int(rowid), float(score)) for rowid, score in found]
 
 
 def ranked_chunks(connection: Any, words: list[str], limit: int) -> list[tuple[int, float]]:
@@ -81,17 +106,14 @@ def word_statistics(
     connection: Any, words: list[str], chunk_ids: list[int], cap: int
 ) -> tuple[int, dict[str, int], dict[str, set[int]]]:
     """For retrieval/keywords.coverage: passages in all, rows holding each word (counted up to
-    `cap`), and which of `chunk_ids` hold each word. One round trip for all the words: on a server
-    each statement costs a millisecond or more before any work."""
+    `cap`, shared with the ranking by word_rows), and which of `chunk_ids` hold each word, in one
+    round trip for all the words: on a server each statement costs a millisecond or more."""
+    total, frequency = word_rows(connection, words, cap)
     rows = connection.execute(text(
-        "SELECT w, (SELECT count(*) FROM (SELECT 1 FROM chunk_fts WHERE tsv @@ plainto_tsquery('semdesk', w) "
-        "LIMIT :cap) s), ARRAY(SELECT rowid FROM chunk_fts WHERE rowid = ANY(:ids) "
-        "AND tsv @@ plainto_tsquery('semdesk', w)), (SELECT coalesce(max(rowid), 0) FROM chunk_fts) "
-        "FROM unnest(CAST(:words AS text[])) AS w"
-    ), {"words": list(words), "ids": list(chunk_ids), "cap": cap}).all()
-    total = int(rows[0][3]) if rows else 0
-    frequency = {word: int(count) for word, count, _, _ in rows}
-    holding = {word: {int(i) for i in held} for word, _, held, _ in rows}
+        "SELECT w, ARRAY(SELECT rowid FROM chunk_fts WHERE rowid = ANY(:ids) "
+        "AND tsv @@ plainto_tsquery('semdesk', w)) FROM unnest(CAST(:words AS text[])) AS w"
+    ), {"words": list(words), "ids": list(chunk_ids)}).all()
+    holding = {word: {int(i) for i in held} for word, held in rows}
     return total, frequency, holding
 
 
