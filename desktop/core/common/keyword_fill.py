@@ -1,5 +1,6 @@
-"""The keyword plan's fill-up, shared by both kinds of library (retrieval/keywords.py on SQLite's FTS5,
-server/keywords.py on PostgreSQL's full-text search): it lives here, on the floor both may import.
+"""What the keyword plans of both kinds of library share (retrieval/keywords.py on SQLite's FTS5,
+server/keywords.py on PostgreSQL's full-text search): the fill-up and a word's idf. They live here,
+on the floor both may import.
 
 Passages holding *all* the query's words rank first. When they are fewer than asked for, passages
 holding *any* of the words fill the list, each scored no higher than the weakest all-words one, so
@@ -9,6 +10,7 @@ match outscore a passage that holds them all.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 Ranked = list[tuple[int, float]]  # (chunk id, score, higher is better), best first
@@ -28,3 +30,9 @@ def fill_up(ranked: Ranked, more: Iterable[tuple[int, float]], limit: int) -> Ra
             if len(ranked) >= limit:
                 break
     return ranked
+
+
+def word_idf(passages: int, holding: int) -> float:
+    """A word's inverse document frequency: `holding` of `passages` rows hold it. Never negative: a
+    word in most rows carries no information, not negative information."""
+    return max(0.0, math.log((passages + 1.0) / (holding + 0.5)))

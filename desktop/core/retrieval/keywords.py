@@ -18,13 +18,12 @@ all-words rows.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 from desktop.core.catalog import reads
 from desktop.core.catalog.reader import Reader
-from desktop.core.common.keyword_fill import fill_up
+from desktop.core.common.keyword_fill import fill_up, word_idf
 
 COMMON_ROWS = 3000  # rows a word may match and still join the OR fill-up (counting is capped there)
 RANK_ROWS = 5000  # most rows bm25 is computed for when common words alone must be ranked
@@ -147,6 +146,6 @@ def coverage(reader: Reader, query: str, chunk_ids: list[int]) -> dict[int, floa
         total = reads.max_chunk_rowid(reader)
         frequency = {w: _rows_up_to(reader, w, DF_ROWS) for w in words}
         holding = {w: reads.chunks_matching(reader, phrase(w), ids) for w in words}
-    idf = {w: math.log((total + 1) / (frequency[w] + 0.5)) for w in words}
-    whole = sum(max(0.0, v) for v in idf.values()) or 1.0
-    return {cid: sum(max(0.0, idf[w]) for w in words if cid in holding[w]) / whole for cid in ids}
+    idf = {w: word_idf(total, frequency[w]) for w in words}
+    whole = sum(idf.values()) or 1.0
+    return {cid: sum(idf[w] for w in words if cid in holding[w]) / whole for cid in ids}

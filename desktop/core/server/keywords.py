@@ -10,12 +10,11 @@ Each expression ranks at most `cap` matching rows, the same bound on latency FTS
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from sqlalchemy import text
 
-from desktop.core.common.keyword_fill import fill_up
+from desktop.core.common.keyword_fill import fill_up, word_idf
 
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B (body), A (title)
 RANK_ROWS = 5000
@@ -54,10 +53,6 @@ def word_rows(connection: Any, words: list[str], cap: int = DF_ROWS) -> tuple[in
     return cache["total"], {w: cache.get((w, cap), 0) for w in words}
 
 
-def _idf(total: int, rows: int) -> float:
-    return max(0.0, math.log((total + 1.0) / (rows + 0.5)))
-
-
 def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int) -> list[tuple[int, float]]:
     """Each word's `ts_rank` weighted by its idf, summed: bm25's shape. One `ts_rank` over the whole
     query has no idf, so a rare word counted no more than "file" or "data", and the kernel set's
@@ -73,7 +68,7 @@ def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int
         "(SELECT rowid, tsv FROM chunk_fts, q WHERE tsv @@ q.q LIMIT :cap) AS m "
         "ORDER BY score DESC, rowid LIMIT :n"
     )
-    idfs = [_idf(total, rows[w]) for w in words]
+    idfs = [word_idf(total, rows[w]) for w in words]
     found = connection.execute(text(sql), {**params, "words": list(words), "idfs": idfs, "cap": cap, "n": limit})
     return [(int(rowid), float(score)) for rowid, score in found]
 
