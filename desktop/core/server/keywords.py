@@ -40,17 +40,16 @@ def word_rows(connection: Any, words: list[str], cap: int = DF_ROWS) -> tuple[in
     (p50 62 ms at 100k passages; the counts are the GIN index walks). A session is one search."""
     cache: dict[Any, int] = connection.info.setdefault("semdesk.word_rows", {})
     missing = [w for w in dict.fromkeys(words) if (w, cap) not in cache]
-    if missing or "total" not in cache:
+    if missing:  # "total" comes with the first count, so it is there whenever a word is
         rows = connection.execute(text(
             "SELECT t.w, (SELECT count(*) FROM (SELECT 1 FROM chunk_fts "
             "WHERE tsv @@ plainto_tsquery('semdesk', t.w) LIMIT :cap) s), "
             "(SELECT coalesce(max(rowid), 0) FROM chunk_fts) FROM unnest(CAST(:words AS text[])) AS t(w)"
-        ), {"words": missing or list(words[:1]), "cap": cap}).all()
+        ), {"words": missing, "cap": cap}).all()
         for word, count, total in rows:
             cache[(word, cap)] = int(count)
             cache["total"] = int(total)
-        cache.setdefault("total", 0)
-    return cache["total"], {w: cache.get((w, cap), 0) for w in words}
+    return cache.get("total", 0), {w: cache[(w, cap)] for w in words}
 
 
 def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int) -> list[tuple[int, float]]:
