@@ -50,10 +50,10 @@ class Watching:
     def batches(self) -> list[WatchReport]:
         return [r for r in list(self.reports) if r.kind == "indexed"]
 
-    def reported(self, path: Path) -> bool:
-        """The watcher has said it indexed a batch with `path` in it: the catalog commits inside the
-        batch and the report follows it, so a row seen in the catalog can be ahead of its report."""
-        return any(str(path) in r.paths for r in self.batches())
+    def batches_with(self, path: Path) -> list[WatchReport]:
+        """The batches the watcher has said it indexed with `path` in them. The catalog commits inside
+        the batch and the report follows it, so a row seen in the catalog can be ahead of its report."""
+        return [r for r in self.batches() if str(path) in r.paths]
 
     def found(self, query: str, name: str) -> bool:
         """`name` is the best answer to `query`, and its passage says so (not just any of few files)."""
@@ -126,12 +126,12 @@ def test_an_edited_file_is_indexed_again_once(watching: Watching) -> None:
     temp = watching.docs / ".goutputstream-X1Y2"
     temp.write_text("The bicycle chain needs oil and the brakes need new pads before winter.")
     os.replace(temp, target)
-    wait_for(lambda: watching.found("bicycle brakes", "garden.txt") and watching.reported(target), 5,
+    wait_for(lambda: watching.found("bicycle brakes", "garden.txt") and watching.batches_with(target), 5,
              "the edited text in search")
     after = watching.row(target)
     assert before is not None and after is not None
     assert after[0] == before[0] and after[1] != before[1]  # same file row, new passages
-    changes = [r for r in watching.batches() if str(target) in r.paths]
+    changes = watching.batches_with(target)
     assert len(changes) == 1 and changes[0].summary is not None and changes[0].summary.indexed == 1
     assert all(str(temp) not in r.paths for r in watching.reports)  # the hidden temp file was never a change
 
@@ -145,11 +145,11 @@ def test_a_renamed_file_and_a_moved_folder_keep_their_vectors(watching: Watching
     # Settled, not the moment the new path is first recorded (a scan records it before the
     # content-hash match re-points the old row onto it).
     wait_for(lambda: watching.row(old) is None and bool((watching.row(new) or (0, []))[1])
-             and watching.reported(new), 5, "the row to follow the rename")
+             and watching.batches_with(new), 5, "the row to follow the rename")
     after = watching.row(new)
     assert after == before  # same id, same chunk ids, the same vector bytes, not indexed again
     assert watching.row(old) is None
-    moved = [r for r in watching.batches() if str(new) in r.paths][-1].summary
+    moved = watching.batches_with(new)[-1].summary
     assert moved is not None and moved.moved == 1 and moved.indexed == 0
     assert watching.found("plumber receipt copper pipes", "plumber-2024.txt")
 
@@ -157,7 +157,7 @@ def test_a_renamed_file_and_a_moved_folder_keep_their_vectors(watching: Watching
     count = len(watching.batches())
     os.rename(watching.docs / "receipts", watching.docs / "paid")
     moved_to = watching.docs / "paid" / "plumber-2024.txt"
-    wait_for(lambda: watching.row(moved_to) is not None and watching.reported(moved_to), 5,
+    wait_for(lambda: watching.row(moved_to) is not None and watching.batches_with(moved_to), 5,
              "the rows to follow the folder")
     assert watching.row(moved_to) == before
     assert all(r.summary is not None and r.summary.indexed == 0 for r in watching.batches()[count:])
