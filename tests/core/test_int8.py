@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from desktop.core.common.errors import ModelUnavailable
+from desktop.core.common.locations import ENV_CACHE
 from desktop.core.embed import TextEncoder, default_text_model_path
 from desktop.core.embed import int8 as int8_module
 from desktop.core.embed.calibration import calibration_texts
@@ -95,7 +96,7 @@ def test_a_damaged_or_unfinished_cached_model_is_made_again(
     """Same-size garbage in the weights (caught by the checksum), and a make killed before it
     finished (a leftover temp folder): the model is remade, to the same vectors."""
     good = _cached_model_folder()
-    monkeypatch.setenv(int8_module.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path / "cache"))
     copy = _cached_model_folder()
     shutil.copytree(good, copy)
     weights = copy / "model.bin"
@@ -113,7 +114,7 @@ def test_a_model_openvino_cannot_convert_is_refused_in_plain_words(tmp_path: Pat
     def refuse(*_: object, **__: object) -> None:
         raise RuntimeError("unsupported operation: aten::frobnicate")
 
-    monkeypatch.setenv(int8_module.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path / "cache"))
     monkeypatch.setattr(openvino, "convert_model", refuse)
     with pytest.raises(ModelUnavailable, match="Turn off the text_int8 setting") as raised:
         TextEncoder(int8=True).load()
@@ -180,7 +181,7 @@ def test_a_model_folder_carries_its_own_int8_copy(tmp_path: Path, int8_pair: tup
 
     folder = tmp_path / "tuned"
     shutil.copytree(default_text_model_path(), folder)
-    monkeypatch.setenv(int8_module.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path / "cache"))
     int8_module.make_int8_copy(SentenceTransformer(str(folder), device="cpu"), folder)
     assert (folder / int8_module.LOCAL_DIR / "done.json").is_file()
     assert int8_module._cache_key(str(folder)) == int8_module._cache_key(str(default_text_model_path()))

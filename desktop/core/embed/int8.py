@@ -31,7 +31,7 @@ import numpy as np
 
 from desktop.core.common.checksum import sha256_file
 from desktop.core.common.errors import ModelUnavailable
-from desktop.core.common.locations import ENV_CACHE, cache_root
+from desktop.core.common.locations import cache_root
 
 log = logging.getLogger(__name__)
 
@@ -238,4 +238,4 @@ def _int8_transformer(config: Any, compiled: dict[int, Any]) -> Any:
     return Int8Transformer()
 
 
-__all__ = ["ENV_CACHE", "LOCAL_DIR", "cache_root", "make_int8_copy", "use_int8_transformer"]
+__all__ = ["LOCAL_DIR", "make_int8_copy", "use_int8_transformer"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from desktop.core.common.atomic import write_text_atomically
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.locations import cache_root as user_cache_root
-from desktop.core.common.locations import desktop_config_file as config_file
+from desktop.core.common.locations import desktop_config_file
 from desktop.core.server.url import cache_key, masked
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ class DesktopConfig:
 
 
 def _read_all() -> dict[str, dict]:
-    path = config_file()
+    path = desktop_config_file()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -54,7 +54,7 @@ def save(location: str, config: DesktopConfig) -> None:
     data = _read_all()
     data[cache_key(location)] = {"address": masked(location), "shared_folder": config.shared_folder,
                                  "path_map": config.path_map}
-    path = config_file()
+    path = desktop_config_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=True))
