@@ -54,6 +54,10 @@ def missing_libraries() -> list[str]:
 
 
 def main() -> int:
+    if sys.argv[1:] == ["--packages"]:
+        # .ci/run installs exactly these, so the list of what Qt's X11 plugin needs lives here alone.
+        print(" ".join(sorted(set(PACKAGES.values()))))
+        return 0
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if not sys.platform.startswith("linux") or platform in ("offscreen", "minimal", "vnc"):
         return 0

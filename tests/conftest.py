@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +75,19 @@ try:
     SKIMAGE_DATA = Path(skimage.__file__).parent / "data"
 except ImportError:
     pass
+
+
+# A test that needs a system package skips with "Debian package …" in its reason where the package is
+# absent. In CI that skip would hide a gap in `.ci/run`, which must install every package a test uses
+# (a green run on a machine where someone installed things by hand proves nothing): there it fails.
+_MISSING_PACKAGE = re.compile(r"Debian package|apt-get install")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and os.environ.get("CI") == "true" and _MISSING_PACKAGE.search(str(report.longrepr)):
+        report.outcome = "failed"
+        report.longrepr = (f"skipped in CI for a missing system package ({report.longrepr}); "
+                           ".ci/run must install every package the tests use")

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def need(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        pytest.skip(f"{tool} is not installed (Debian: see the apt line in .ci/run)")
+        pytest.skip(f"{tool} is not installed (Debian package: see the apt line in .ci/run)")
     return path
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket as pysocket
 import subprocess
@@ -15,10 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QDir
 
 from desktop.gui.shell.single_instance import InstanceServer, deliver, request, send_to_running, server_name
+from tests.system_packages import need_qt_xcb, need_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,9 +110,9 @@ def _wait_for(condition, timeout: float, what: str) -> None:
 
 def test_second_semdesk_gui_adds_its_folder_to_the_running_window(tmp_path: Path) -> None:
     """Real processes: the window under Xvfb, then `semdesk-gui FOLDER` and `semdesk-gui` alone."""
-    xvfb = subprocess.run(["which", "xvfb-run"], capture_output=True, text=True).stdout.strip()
-    if not xvfb:
-        pytest.skip("xvfb-run is not installed (Debian package xvfb)")
+    need_tools({"xvfb-run": "xvfb", "xauth": "xauth"})
+    need_qt_xcb()
+    xvfb = shutil.which("xvfb-run") or "xvfb-run"
     library, folder = tmp_path / "lib", tmp_path / "tiny folder"
     folder.mkdir()
     (folder / "note.txt").write_text("The plumber's receipt for the kitchen tap.\n")
