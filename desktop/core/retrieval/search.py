@@ -15,7 +15,7 @@ from desktop.core.catalog import reads
 from desktop.core.catalog.reader import reading
 from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.common.vector_codec import normalise, stack_blobs
-from desktop.core.retrieval.constraints import allowed_files, narrows
+from desktop.core.retrieval.constraints import allowed_files, lists
 from desktop.core.retrieval.fusion import (
     PLAIN_KEYWORD_WEIGHT,
     document_scores,
@@ -85,7 +85,7 @@ def search_documents(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, 
     example = _example(ws, like, "text")
     words = parsed.text
     if not words and example is None:
-        return listed(ws, parsed, filters, "text", top) if narrows(filters, parsed) else []
+        return listed(ws, parsed, filters, "text", top) if lists(filters, parsed) else []
     files = allowed_files(ws, filters, "text", parsed)
     if files is not None:  # the words OCR read in photos are passages too: a filter lets them through
         files |= allowed_files(ws, filters, "image", parsed) or set()
@@ -108,7 +108,7 @@ def search_photos(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, fil
         return []
     words = parsed.text
     if not words and like is None:
-        return listed(ws, parsed, filters, "image", top) if narrows(filters, parsed) else []
+        return listed(ws, parsed, filters, "image", top) if lists(filters, parsed) else []
     files = allowed_files(ws, filters, "image", parsed)
     dense: list[tuple[int, float]] = []
     if ws.encoders.clip_problem() is None:
@@ -123,7 +123,7 @@ def search_photos(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, fil
 
 def listed(ws: Workspace, parsed: ParsedQuery, filters: Filters, kind: str, top: int) -> list[Hit]:
     """A query of operators alone ("kind:photo year:2023"): what they allow, newest first."""
-    files = allowed_files(ws, filters, kind, parsed)
+    files = allowed_files(ws, filters, kind, parsed, every=True)
     if not files:
         return []
     with reading(ws.catalog) as reader:
