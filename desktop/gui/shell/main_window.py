@@ -96,7 +96,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.indexer = p.Indexer(self.workers, current, self)
         self.status = p.StatusWatcher(self.workers, current, self)
         self.watch = p.LibraryWatch(self.workers, current, lambda: self.indexer.running or bool(self.indexer.queue),
-                                    self)
+                                    self, unindexed=self._unindexed)
         self.photo_model = p.PhotoModelSetup(self.workers, current, self)
         self.thumbnails = p.ThumbnailCache(self.workers)
         self.actions_ = p.ResultActions(self, self.workers, current, self.desktop)
@@ -250,6 +250,11 @@ class MainWindow(QMainWindow, WindowCommands):
         self.map_tab.library_changed()  # new items are placed when the map is next shown
         if self.search.query.strip():
             self.search.run_now()  # new files may answer the query on screen
+
+    def _unindexed(self) -> int:
+        """Files the catalog still has to index (the last status read): the watch label says so."""
+        last = self.status.last
+        return 0 if last is None else last.counts.get("pending", 0)
 
     def _update_empty(self) -> None:
         """"Your library is empty" only while it is: no folder, none queued, nothing being indexed."""
