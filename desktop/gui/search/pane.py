@@ -187,11 +187,21 @@ class SearchPane(QWidget):
             photos.set_placeholder(
                 tr("Search your photos"), tr("Describe a picture — “cat on a sofa”, “rocket launch” — to find it."))
 
-    def failed(self, message: str) -> None:
+    def failed(self, message: str, title: str = "", space: str | None = None) -> None:
+        """No results, and why: nothing of the previous answer stays (its "Similar to …", its counts).
+        `space` ("text"/"image") is the tab the failure is about; it is shown."""
+        self.current = Results("", "")
+        self.weaker = []
+        self._show_weaker_button()
         self.documents.set_results([], "", {})
         self.photos.set_results([], "", {})
+        self.tabs.setTabText(DOCUMENTS_TAB, self.tr("Documents"))
+        self.tabs.setTabText(PHOTOS_TAB, self.tr("Photos"))
+        self.summary.setText("")
         for view in (self.documents_view, self.photos_view):
-            view.set_placeholder(self.tr("The search did not work"), message)
+            view.set_placeholder(title or self.tr("The search did not work"), message)
+        if space is not None:
+            self.show_tab(space)
         self.select(QModelIndex())
 
     def busy(self, busy: bool) -> None:
