@@ -33,3 +33,17 @@ def test_a_photo_dropped_without_a_photo_model_says_why(qtbot, make_window, tmp_
     assert window.search.like is None and window.results.chips.labels() == []
     search(qtbot, window, "kitten claws")  # words typed next search on their own
     assert Path(window.documents.hits[0].path).stem == "cat-care"
+
+
+def test_an_answer_only_the_photos_have_is_shown_on_the_photos_tab(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()  # no photo model: photos are listed by their names
+    window.add_paths([write_documents(tmp_path / "notes"), write_photos(tmp_path / "camera")])
+    wait_idle(qtbot, window)
+    assert window.results.current_view() is window.documents_view
+    search(qtbot, window, "kind:photo")  # operators alone: every photo, no document
+    assert window.photos.rowCount() > 0 and window.documents.rowCount() == 0
+    assert window.results.current_view() is window.photos_view
+    assert window.preview.hit is not None and window.preview.hit.kind == "image"
+    search(qtbot, window, "kind:document")  # and back, when only the documents answer
+    assert window.documents.rowCount() > 0 and window.photos.rowCount() == 0
+    assert window.results.current_view() is window.documents_view

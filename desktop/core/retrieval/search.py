@@ -118,7 +118,22 @@ def search_photos(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, fil
             if vector is not None:
                 dense = ws.indexes.ready("image").query(vector, max(50, top * 2), allowed=files)
     keyword = _keyword_files(ws, words, 50, files) if words else []
+    keyword += [f for f in _photos_by_their_words(ws, words, files) if f not in keyword] if words else []
     return photo_hits(ws, dense, keyword, top, exclude_file=None)
+
+
+def _photos_by_their_words(ws: Workspace, words: str, allowed: set[int] | None) -> list[int]:
+    """Photos whose words (read by OCR) hold the query's words, best first. A picture with text is a
+    photo and a document: its words list it among documents (the passage), and here among photos too,
+    so a receipt found under Documents is not missing from Photos (issue 24)."""
+    with reading(ws.catalog) as reader:
+        passages = reads.photo_passages(reader)
+    if allowed is not None:
+        passages = {c: f for c, f in passages.items() if f in allowed}
+    if not passages:
+        return []
+    found = keyword_chunks(ws, words, 50, set(passages))
+    return list(dict.fromkeys(passages[c] for c, _ in found))
 
 
 def listed(ws: Workspace, parsed: ParsedQuery, filters: Filters, kind: str, top: int) -> list[Hit]:

@@ -129,12 +129,22 @@ class SearchPane(QWidget):
         self.tabs.setTabText(PHOTOS_TAB, tr("Photos  {count}").format(count=len(results.photos)) if results.label
                              else tr("Photos"))
         self._placeholders(results)
+        self._to_the_tab_with_results(len(shown), len(results.photos))
         self.summary.setText(tr("Similar to “{label}”").format(label=results.label) if results.similar else "")
         for view, model in ((self.documents_view, self.documents), (self.photos_view, self.photos)):
             if model.rowCount() > 0:
                 view.setCurrentIndex(model.index(0, 0))  # the best hit previews at once; focus stays in the box
                 view.scrollToTop()
         self.select(self.current_view().currentIndex())
+
+    def _to_the_tab_with_results(self, documents: int, photos: int) -> None:
+        """An answer only the other tab has is shown there: photo-only results left the user on
+        Documents reading "No good matches" (issue 24)."""
+        on_documents = self.tabs.currentIndex() == DOCUMENTS_TAB
+        if on_documents and not documents and photos and self.tabs.isTabEnabled(PHOTOS_TAB):
+            self.show_tab("image")
+        elif not on_documents and not photos and documents and self.tabs.isTabEnabled(DOCUMENTS_TAB):
+            self.show_tab("text")
 
     def _show_weaker_button(self) -> None:
         n = len(self.weaker)
