@@ -44,6 +44,8 @@ def test_an_answer_only_the_photos_have_is_shown_on_the_photos_tab(qtbot, make_w
     assert window.photos.rowCount() > 0 and window.documents.rowCount() == 0
     assert window.results.current_view() is window.photos_view
     assert window.preview.hit is not None and window.preview.hit.kind == "image"
+    listed = window.photos.rowCount()
+    assert window.documents_view.placeholder_detail == f"{listed} photos match: see the Photos tab."
     search(qtbot, window, "kind:document")  # and back, when only the documents answer
     assert window.documents.rowCount() > 0 and window.photos.rowCount() == 0
     assert window.results.current_view() is window.documents_view

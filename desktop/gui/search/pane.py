@@ -188,8 +188,17 @@ class SearchPane(QWidget):
                                    tr("Try other words, or widen the folder and date filters."))
         elif results.label:
             detail = tr("Try other words, or widen the folder and date filters.")
-            documents.set_placeholder(tr("No documents match “{label}”").format(label=label), detail)
-            photos.set_placeholder(tr("No photos match “{label}”").format(label=label), detail)
+            # The other tab's answer, named on the empty one (the window shows that tab at once).
+            in_photos = len(results.photos)
+            in_documents = len(results.documents)
+            documents.set_placeholder(tr("No documents match “{label}”").format(label=label),
+                                      (tr("1 photo matches: see the Photos tab.") if in_photos == 1 else
+                                       tr("{count} photos match: see the Photos tab.").format(count=in_photos))
+                                      if in_photos else detail)
+            photos.set_placeholder(tr("No photos match “{label}”").format(label=label),
+                                   (tr("1 document matches: see the Documents tab.") if in_documents == 1 else
+                                    tr("{count} documents match: see the Documents tab.").format(count=in_documents))
+                                   if in_documents else detail)
         else:
             documents.set_placeholder(tr("Search by meaning"), tr(
                 "Type what you are looking for — “notes about the boiler service”, "
