@@ -1,5 +1,5 @@
-"""Issue 24: what the window shows follows the files: an edited document's preview is its new text
-with the new words marked, and a renamed file is titled by its new name."""
+"""Issue 24: the preview follows the file: an edited document's preview is its new text with the new
+words marked (a renamed file's title: tests/core/test_renamed_titles.py)."""
 
 from __future__ import annotations
 
