@@ -79,6 +79,19 @@ def test_a_keyword_query_finds_the_sentence_in_a_screenshot(indexed) -> None:
     assert summary.text_in_pictures >= 4
 
 
+def test_a_picture_with_text_is_listed_among_photos_too(indexed) -> None:
+    """Issue 24: the receipt was under Documents while Photos said "No photos match"; a picture whose
+    words match is in both lists (README, "Text in photos and scans")."""
+    lib, _ = indexed
+    assert _hit(lib, "plumber invoice", "screenshot.png") is not None
+    hits = lib.search_photos("plumber invoice", top=10)
+    photos = [Path(h.path).name for h in hits]
+    # Listed by its words, so first: the tiny random CLIP alone ranks every photo, by chance.
+    assert photos[0] == "screenshot.png" and "keywords" in hits[0].why
+    assert "letter.pdf" not in photos  # a scanned PDF is a document, not a photo
+    assert "screenshot.png" not in [Path(h.path).name for h in lib.search_photos("plumber invoice folder:nowhere")]
+
+
 def test_a_paraphrased_query_finds_it_by_meaning(indexed) -> None:
     lib, _ = indexed
     hits = lib.search_documents("the bill for fixing the pipes must be paid this week", top=3)

@@ -71,3 +71,36 @@ def test_groups_shown_and_nothing_moves_without_confirmation(qtbot, make_window,
     assert docs["bread.md"].exists()
     qtbot.waitUntil(lambda: all(str(copy) not in [f.path for f in g.files] for g in dialog.groups))
     assert str(copy) not in [h.path for h in library.search_documents("sourdough bread")]
+
+
+def test_an_unticked_copy_stays_unticked_after_the_others_go_to_the_trash(
+        qtbot, make_window, tmp_path: Path, trash_home: Path, tiny_clip) -> None:  # noqa: F811
+    """Issue 24: the groups come back after the trash, and the copies the user un-ticked kept their choice."""
+    config, weights = tiny_clip
+    library = Library.open(tmp_path / "library")
+    library.set_setting("clip_model", str(config))
+    library.set_setting("clip_weights", str(weights))
+    make_photos(tmp_path / "pics")
+    index(library, tmp_path / "pics")
+    window = make_window(library)
+    window.menu.duplicates.trigger()
+    dialog = window.duplicates_window
+    dialog.include_similar.setChecked(False)
+    qtbot.waitUntil(lambda: bool(dialog.groups), timeout=30000)
+    group = max(dialog.groups, key=lambda g: len(g.files))
+    ticked = [f.path for f in group.files if f.path != group.keep]
+    assert len(ticked) >= 2
+    spared = ticked[0]
+    for card in dialog.cards:
+        if card.file.path == spared:
+            card.trash.setChecked(False)  # the user keeps this copy too
+    gone = [f.path for f in dialog.checked()]
+    assert spared not in gone
+    answer_confirmation(qtbot, "Move to Trash")
+    dialog.trash_button.click()
+    qtbot.waitUntil(lambda: all(not Path(p).exists() for p in gone), timeout=10000)
+    qtbot.waitUntil(lambda: all(p not in [f.path for g in dialog.groups for f in g.files] for p in gone))
+    cards = {card.file.path: card for card in dialog.cards}
+    assert spared in cards, "the kept copy and the best one still make a group"
+    assert not cards[spared].trash.isChecked()
+    assert dialog.trash_button.text() == "Move to Trash…" and not dialog.trash_button.isEnabled()

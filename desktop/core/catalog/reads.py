@@ -210,6 +210,13 @@ def first_chunks(reader: Reader, file_ids: Iterable[int]) -> dict[int, int]:
     return {int(f): int(c) for f, c in reader.rows(sql, params)}
 
 
+def photo_passages(reader: Reader) -> dict[int, int]:
+    """chunk id -> photo id, for the passages OCR read in photos."""
+    sql = ("SELECT chunks.id, chunks.file_id FROM chunks JOIN files ON files.id = chunks.file_id "
+           "WHERE files.kind = 'image'")
+    return {int(c): int(f) for c, f in reader.rows(sql, {})}
+
+
 def passage_rows(reader: Reader, chunk_ids: Iterable[int]) -> list[tuple[Any, ...]]:
     """(chunk id, file id, start, end, text, path, title, mtime, folder path, kind, OCR base or None)."""
     listed, params = expand("c", chunk_ids)

@@ -40,15 +40,16 @@ def skipped_files(catalog: Catalog, limit: int | None = None) -> list[SkippedFil
 def file_counts(catalog: Catalog) -> tuple[dict[str, int], dict[str, int], int]:
     """(files per status, indexed files per kind, passages).
 
-    Kinds count indexed files only, like the sidebar's "items": a photo waiting for the photo model
-    or a skipped file is not yet a searchable document or photo (issue 13: "429 items" beside
-    "386 photos" and "480 documents" beside "479 items" for the same files)."""
+    Kinds count the files a search lists, like the sidebar's "items" (FolderSummary.items): indexed
+    ones and photos waiting for the photo model (found by their names); a skipped file is not listed
+    (issue 13: "429 items" beside "386 photos"; issue 24: "0 items" beside 54 photos listed)."""
     with catalog.session() as session:
         statuses = Counter(
             dict(session.execute(select(FileRecord.status, func.count()).group_by(FileRecord.status)).all())
         )
         kinds = Counter(dict(session.execute(
-            select(FileRecord.kind, func.count()).where(FileRecord.status == FileStatus.INDEXED)
+            select(FileRecord.kind, func.count())
+            .where(FileRecord.status.in_([FileStatus.INDEXED, FileStatus.WAITING_MODEL]))
             .group_by(FileRecord.kind)).all()))
         chunks = session.scalar(select(func.count()).select_from(Chunk)) or 0
     return dict(statuses), dict(kinds), chunks

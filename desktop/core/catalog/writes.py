@@ -56,6 +56,12 @@ def index_file_name(session: Session, file_id: int, path: str, title: str | None
     session.execute(text("INSERT INTO file_fts(rowid, name) VALUES (:id, :name)"), {"id": file_id, "name": words})
 
 
+def retitle_chunks(session: Session, file_id: int, title: str) -> None:
+    """The title words a file's passages are found by, after the file's title changed (a rename)."""
+    session.execute(text("UPDATE chunk_fts SET title = :title WHERE rowid IN "
+                         "(SELECT id FROM chunks WHERE file_id = :id)"), {"title": title, "id": file_id})
+
+
 def add_chunk_keywords(session: Session, rows: Sequence[tuple[int, str, str]]) -> None:
     """rows: (chunk id, document title, passage text)."""
     if rows:

@@ -74,6 +74,12 @@ class FolderSummary:
     counts: dict[str, int]  # status -> number of files
     scanned_at: float | None
 
+    @property
+    def items(self) -> int:
+        """The files a search lists: indexed ones, and photos waiting for the photo model (found by
+        their names). "Pictures: 0 items" stood beside 54 photos listed (issue 24)."""
+        return self.counts.get("indexed", 0) + self.counts.get("waiting_model", 0)
+
 
 @dataclass(frozen=True)
 class LibraryStatus:

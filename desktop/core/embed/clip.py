@@ -20,6 +20,7 @@ from desktop.core.embed.clip_weights import (
     Weights,
     check_fits,
     check_reachable,
+    format_problem,
     offline_message,
     read_state_dict,
 )
@@ -103,6 +104,8 @@ class ClipEncoder:
             path = Path(self.weights).expanduser()
             if not path.is_file():
                 raise ClipUnavailable(self._file_message(path, "the file does not exist"))
+            if reason := format_problem(path):
+                raise ClipUnavailable(self._file_message(path, reason))
             return Weights(path, from_cache=False)
         repo, filenames = self._split_hub()
         if repo and self._repo_cached(repo):

@@ -6,8 +6,10 @@ that carries program objects is refused, since a file the user picked must not r
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +54,35 @@ def check_reachable(host: str) -> None:
         socket.create_connection((host, 443), timeout=5).close()
     except OSError as error:
         raise ClipUnavailable(offline_message(f"could not reach {host}")) from error
+
+
+# torch.save's legacy format opens with a pickled magic number (protocol 2, a 10-byte long).
+_TORCH_LEGACY = b"\x80\x02\x8a\x0a"
+_MAX_HEADER = 100 * 1024 * 1024  # safetensors' own limit on the JSON header
+
+
+def format_problem(path: Path) -> str | None:
+    """Why a file cannot be weights at all, read from its first bytes (cheap: `semdesk status` asks),
+    or None when it looks like safetensors or a PyTorch file; loading it tells the rest. Random bytes
+    were taken for weights until indexing failed half a minute later (issue 24)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as file:
+            head = file.read(8)
+            if path.suffix == ".safetensors":
+                length = int.from_bytes(head, "little") if len(head) == 8 else 0
+                if not 2 <= length <= min(size - 8, _MAX_HEADER):
+                    return "it is not a valid safetensors file"
+                try:
+                    header = json.loads(file.read(length))
+                except ValueError:
+                    return "it is not a valid safetensors file"
+                return None if isinstance(header, dict) else "it is not a valid safetensors file"
+    except OSError as error:
+        return f"it could not be read ({error.strerror or error})"
+    if head.startswith(_TORCH_LEGACY) or zipfile.is_zipfile(path):
+        return None
+    return "it is not a PyTorch weights file, or it is damaged"
 
 
 def read_state_dict(path: Path, torch: Any) -> dict[str, Any]:

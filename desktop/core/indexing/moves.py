@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from desktop.core.catalog import FileRecord, Mark
 from desktop.core.catalog.tables import under
-from desktop.core.catalog.writes import delete_files, index_file_name
+from desktop.core.catalog.writes import delete_files, index_file_name, retitle_chunks
+from desktop.core.ingest.prepared import document_title
 from desktop.core.workspace import Workspace
 
 
@@ -29,6 +30,10 @@ def repoint(session: Session, record: FileRecord, path: str, folder_id: int) -> 
     if other is not None and other != record.id:
         dropped = delete_files(session, [other])
         session.flush()
+    if record.title is not None and record.title == document_title("", record.path):
+        # A title that was the file's name (no title of its own inside) follows the new name.
+        record.title = document_title("", path)
+        retitle_chunks(session, record.id, record.title)
     record.path, record.folder_id = path, folder_id
     session.execute(update(Mark).where(Mark.file_id == record.id).values(path=path))
     index_file_name(session, record.id, path, record.title)

@@ -130,6 +130,8 @@ class Library(ServerRequests, TuningRequests):
         return self.workspace.settings.all()
 
     def set_setting(self, key: str, value: Any) -> None:
+        if key == "clip_weights" and value and Path(str(value)).expanduser().is_file():
+            self.workspace.encoders.check_clip_weights(str(Path(str(value)).expanduser()))
         self.workspace.settings.set(key, value)
 
     def text_encoder_report(self) -> str:

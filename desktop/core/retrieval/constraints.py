@@ -22,8 +22,15 @@ def narrows(filters: Filters, parsed: ParsedQuery | None) -> bool:
     return filters.active or (parsed is not None and parsed.has_filters)
 
 
-def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuery | None = None) -> set[int] | None:
-    if not narrows(filters, parsed):
+def lists(filters: Filters, parsed: ParsedQuery) -> bool:
+    """A query without words lists what its operators allow: `kind:photo` alone too (it found nothing)."""
+    return narrows(filters, parsed) or parsed.kind is not None
+
+
+def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuery | None = None, *,
+                  every: bool = False) -> set[int] | None:
+    """The ids allowed; None when nothing narrows, unless `every` asks for them spelled out (a listing)."""
+    if not narrows(filters, parsed) and not every:
         return None
     # A photo waiting for the photo model is found by its name and caption (keywords) with no filter
     # on, so a filter must let it through too: "apple" found 7 photos under All folders and none in

@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import select
 
 from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, PhotoVector
-from desktop.core.common.errors import SemdeskError
+from desktop.core.common.errors import ClipUnavailable, SemdeskError
 from desktop.core.common.vector_codec import from_blob, normalise
 from desktop.core.ingest.kinds import kind_of
 from desktop.core.workspace import Workspace
@@ -77,7 +77,7 @@ def encode_outside_file(ws: Workspace, path: Path) -> OutsideFile:
     if kind == "image":
         problem = ws.encoders.clip_problem()
         if problem is not None:
-            raise SemdeskError(problem)
+            raise ClipUnavailable(problem)  # the window tells this one apart: it says how to get the model
         clip = ws.encoders.clip()
     else:
         text_encoder = ws.encoders.text()

@@ -15,7 +15,7 @@ from desktop.core.catalog import reads
 from desktop.core.catalog.reader import reading
 from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.common.vector_codec import normalise, stack_blobs
-from desktop.core.retrieval.constraints import allowed_files, narrows
+from desktop.core.retrieval.constraints import allowed_files, lists
 from desktop.core.retrieval.fusion import (
     PLAIN_KEYWORD_WEIGHT,
     document_scores,
@@ -85,7 +85,7 @@ def search_documents(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, 
     example = _example(ws, like, "text")
     words = parsed.text
     if not words and example is None:
-        return listed(ws, parsed, filters, "text", top) if narrows(filters, parsed) else []
+        return listed(ws, parsed, filters, "text", top) if lists(filters, parsed) else []
     files = allowed_files(ws, filters, "text", parsed)
     if files is not None:  # the words OCR read in photos are passages too: a filter lets them through
         files |= allowed_files(ws, filters, "image", parsed) or set()
@@ -108,7 +108,7 @@ def search_photos(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, fil
         return []
     words = parsed.text
     if not words and like is None:
-        return listed(ws, parsed, filters, "image", top) if narrows(filters, parsed) else []
+        return listed(ws, parsed, filters, "image", top) if lists(filters, parsed) else []
     files = allowed_files(ws, filters, "image", parsed)
     dense: list[tuple[int, float]] = []
     if ws.encoders.clip_problem() is None:
@@ -118,12 +118,27 @@ def search_photos(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, fil
             if vector is not None:
                 dense = ws.indexes.ready("image").query(vector, max(50, top * 2), allowed=files)
     keyword = _keyword_files(ws, words, 50, files) if words else []
+    keyword += [f for f in _photos_by_their_words(ws, words, files) if f not in keyword] if words else []
     return photo_hits(ws, dense, keyword, top, exclude_file=None)
+
+
+def _photos_by_their_words(ws: Workspace, words: str, allowed: set[int] | None) -> list[int]:
+    """Photos whose words (read by OCR) hold the query's words, best first. A picture with text is a
+    photo and a document: its words list it among documents (the passage), and here among photos too,
+    so a receipt found under Documents is not missing from Photos (issue 24)."""
+    with reading(ws.catalog) as reader:
+        passages = reads.photo_passages(reader)
+    if allowed is not None:
+        passages = {c: f for c, f in passages.items() if f in allowed}
+    if not passages:
+        return []
+    found = keyword_chunks(ws, words, 50, set(passages))
+    return list(dict.fromkeys(passages[c] for c, _ in found))
 
 
 def listed(ws: Workspace, parsed: ParsedQuery, filters: Filters, kind: str, top: int) -> list[Hit]:
     """A query of operators alone ("kind:photo year:2023"): what they allow, newest first."""
-    files = allowed_files(ws, filters, kind, parsed)
+    files = allowed_files(ws, filters, kind, parsed, every=True)
     if not files:
         return []
     with reading(ws.catalog) as reader:

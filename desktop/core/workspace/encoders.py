@@ -104,6 +104,13 @@ class Encoders:
         except ClipUnavailable as error:
             return str(error)
 
+    def check_clip_weights(self, path: str) -> None:
+        """Refuse, in plain words (ClipUnavailable), a weights file the photo model cannot load: checked
+        when it is chosen, not half a minute into indexing (issue 24). Loads it once with PyTorch, seconds."""
+        from desktop.core.embed.tuned_clip import make_clip_encoder
+
+        make_clip_encoder(self._settings.all() | {"clip_weights": path, "clip_openvino": False}, None).load()
+
     def download_clip(self) -> Path:
         """Fetch CLIP weights into the Hugging Face cache (network, only when the user asks)."""
         path = self.clip().download()

@@ -68,6 +68,9 @@ class DuplicatesWindow(QDialog):
         self.workers, self.library, self.confirm = workers, library, confirm
         self.groups: list[DuplicateGroup] = []
         self.cards: list[FileCard] = []
+        # The user's own ticks by path: a refresh (after the trash, or Find again) rebuilds the cards,
+        # and a copy the user un-ticked must not come back ticked.
+        self.choices: dict[str, bool] = {}
         self.include_similar = QCheckBox(tr("Similar shots from"))
         self.include_similar.setChecked(True)
         self.threshold = QSpinBox()
@@ -155,13 +158,17 @@ class DuplicatesWindow(QDialog):
         box.setObjectName(f"group_{group.kind}")
         row = QHBoxLayout(box)
         for file in group.files:
-            card = FileCard(file, keep=file.path == group.keep, default_trash=group.kind != "similar"
-                            and file.path != group.keep)
-            card.changed.connect(self._update_button)
+            suggested = group.kind != "similar" and file.path != group.keep
+            card = FileCard(file, keep=file.path == group.keep, default_trash=self.choices.get(file.path, suggested))
+            card.changed.connect(lambda card=card: self._chosen(card))
             self.cards.append(card)
             row.addWidget(card)
         row.addStretch(1)
         return box
+
+    def _chosen(self, card: FileCard) -> None:
+        self.choices[card.file.path] = card.trash.isChecked()
+        self._update_button()
 
     def checked(self) -> list[DuplicateFile]:
         return [card.file for card in self.cards if card.trash.isChecked()]

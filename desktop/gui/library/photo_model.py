@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from desktop.core.common.errors import ClipUnavailable
 from desktop.gui.common.workers import Workers
 
 WEIGHT_FILTER = QT_TRANSLATE_NOOP("PhotoModelSetup", "CLIP weights (*.safetensors *.bin *.pt *.pth);;All files (*)")
@@ -29,7 +30,7 @@ def ask_weights_file(parent: QWidget, start: str = "") -> str:
 
 class PhotoModelSetup(QObject):
     ready = Signal()  # photo search works now
-    problem = Signal(str)  # the weights were stored but cannot be used: why
+    problem = Signal(str)  # the weights cannot be used (refused, or stored but not enough): why
     failed = Signal(object, str)  # exception, what was being done
 
     def __init__(self, workers: Workers, library: Callable[[], Any], parent: QObject | None = None) -> None:
@@ -47,7 +48,10 @@ class PhotoModelSetup(QObject):
             return
 
         def work() -> str | None:
-            library.set_setting("clip_weights", str(path))
+            try:
+                library.set_setting("clip_weights", str(path))  # loads the file first: refused if unusable
+            except ClipUnavailable as error:
+                return str(error)  # not stored: the photo model stays as it was
             return library.clip_problem()
 
         self.workers.submit(self.workers.catalog, work,

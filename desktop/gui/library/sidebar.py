@@ -54,15 +54,14 @@ def not_watched(state: str) -> str:
 
 def folder_state(summary: FolderSummary, indexing: bool) -> tuple[str, Tone]:
     counts = summary.counts
-    indexed = counts.get("indexed", 0)
     pending = counts.get("pending", 0)
     skipped = counts.get("skipped", 0)
     waiting = counts.get("waiting_model", 0)
-    items = item_count(indexed)
+    items = item_count(summary.items)
     if indexing:
         return tr("{items} · indexing…").format(items=items), Tone.NORMAL
     parts = [items]
-    if summary.scanned_at is None and not indexed:
+    if summary.scanned_at is None and not summary.items:
         return tr("not scanned yet"), Tone.NORMAL
     if pending:
         parts.append(tr("{count} to index").format(count=pending))
@@ -191,7 +190,7 @@ class Sidebar(QWidget):
         self._summaries = list(folders)
         self.list.blockSignals(True)
         self.list.clear()
-        total = sum(f.counts.get("indexed", 0) for f in folders)
+        total = sum(f.items for f in folders)
         self._states = {}
         everything = QListWidgetItem(self.tr("All folders"))
         everything.setData(PATH_ROLE, None)

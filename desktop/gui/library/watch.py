@@ -5,7 +5,9 @@ timer and indexes it on the `writes` pool, the window's one writer, so a batch n
 beside the window's own indexing and the UI thread never waits. On opening a library it first
 catches up (the incremental scan) with what changed while the window was closed. When another
 process holds the library's write lock, the batch goes back into the buffer and is tried again
-a little later. It says "Up to date" / "n changes pending", and which folders are not watched.
+a little later. It says "Up to date" / "n changes pending" / "Indexing…" / "n to index", and which
+folders are not watched: "Up to date" only when it is (not while the window indexes, nor beside
+files a cancelled run left to index).
 """
 
 from __future__ import annotations
@@ -37,12 +39,18 @@ def widest_text() -> str:
     return pending_text(99_999)
 
 
-def pending_text(pending: int) -> str:
-    if pending == 0:
-        return tr("Up to date")
+def pending_text(pending: int, *, indexing: bool = False, unindexed: int = 0) -> str:
+    """pending: watched changes not applied yet; indexing: the window's own job runs; unindexed: files
+    the catalog still has to index (a cancelled run leaves them)."""
     if pending == 1:
         return tr("1 change pending")
-    return tr("{count} changes pending").format(count=f"{pending:,}")
+    if pending:
+        return tr("{count} changes pending").format(count=f"{pending:,}")
+    if indexing:
+        return tr("Indexing…")
+    if unindexed:
+        return tr("{count} to index").format(count=f"{unindexed:,}")
+    return tr("Up to date")
 
 
 class LibraryWatch(QObject):
@@ -52,9 +60,9 @@ class LibraryWatch(QObject):
     problem = Signal(str)  # a sentence, when indexing changes failed for another reason than a busy library
 
     def __init__(self, workers: Workers, library: Callable[[], Any], busy: Callable[[], bool],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, unindexed: Callable[[], int] = lambda: 0) -> None:
         super().__init__(parent)
-        self.workers, self.library, self.busy = workers, library, busy
+        self.workers, self.library, self.busy, self.unindexed = workers, library, busy, unindexed
         self.watcher: Any = None
         self.catching_up = False
         self.applying: Any = None  # the change set being indexed
@@ -140,12 +148,15 @@ class LibraryWatch(QObject):
             return 0
         return self.watcher.pending() + (len(self.applying) if self.applying is not None else 0)
 
+    def _state(self) -> str:
+        return pending_text(self.pending, indexing=self.busy(), unindexed=self.unindexed())
+
     # -- the work ----------------------------------------------------------------------------
 
     def _catch_up(self, library: Any) -> None:
         if not library.folders():
             self.catching_up = False
-            self._show(pending_text(self.pending))
+            self._show(self._state())
             return
         token = self._token
         self.workers.submit(self.workers.writes, lambda: run_job(library.index(None, cancel=token)),
@@ -171,20 +182,20 @@ class LibraryWatch(QObject):
         if watcher is None or library is None:
             return
         if self.catching_up or self.applying is not None:
-            self._show(self.tr("Catching up…") if self.catching_up else pending_text(self.pending))
+            self._show(self.tr("Catching up…") if self.catching_up else self._state())
             return
         if self.busy() or time.monotonic() < self._retry_at:
-            self._show(pending_text(self.pending))  # the window's own job runs first; changes wait
+            self._show(self._state())  # the window's own job runs first; changes wait
             return
         changes = watcher.take(timeout=0)
         if changes is None:
-            self._show(pending_text(self.pending))
+            self._show(self._state())
             if self._unsaved_since is not None and time.monotonic() - self._unsaved_since > SAVE_AFTER_IDLE:
                 self._unsaved_since = None
                 self.workers.submit(self.workers.writes, library.save_indexes, failed=lambda _e: None)
             return
         self.applying = changes
-        self._show(pending_text(self.pending))
+        self._show(self._state())
         token = self._token
         self.workers.submit(self.workers.writes, lambda: run_job(library.apply_changes(changes, token)),
                             done=lambda _summary: self._applied(),

@@ -2,7 +2,8 @@
 
 A document's full text and a photo at preview size take a moment to read, so the pane first
 shows what the hit already carries, and the loader fills in the rest when a worker has it.
-The last document's text is kept, so moving between its passages does not read it again.
+The last document's text is kept, so moving between its passages does not read it again; it is
+kept for the version the catalog indexed (file id and mtime), so an edited file is read afresh.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class PreviewLoader(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pane, self.workers, self.library = pane, workers, library
-        self._text_cache: tuple[int, str] | None = None  # the last document's text
+        # The last document's text, by (file id, mtime): the hit's passages refer to that version.
+        self._text_cache: tuple[tuple[int, float | None], str] | None = None
 
     def show(self, hit: Hit | None, passage: Passage | None, query: str, thumbnail: QPixmap | None = None) -> None:
         if hit is None:
@@ -44,7 +46,7 @@ class PreviewLoader(QObject):
             self._load_picture_text(hit)
         elif hit.kind == "text":
             self.pane.show_document(hit, passage, query)
-            self._load_text(hit.file_id)
+            self._load_text(hit)
         else:
             self.pane.show_photo(hit, thumbnail)
             self.workers.submit(self.workers.thumbs, read_preview, hit.path,
@@ -54,8 +56,9 @@ class PreviewLoader(QObject):
         """Another library: its documents are other documents."""
         self._text_cache = None
 
-    def _load_text(self, file_id: int) -> None:
-        if self._text_cache and self._text_cache[0] == file_id:
+    def _load_text(self, hit: Hit) -> None:
+        file_id, version = hit.file_id, (hit.file_id, hit.mtime)
+        if self._text_cache and self._text_cache[0] == version:
             self.pane.set_document_text(file_id, self._text_cache[1])
             return
         library = self.library()
@@ -63,7 +66,7 @@ class PreviewLoader(QObject):
             return
 
         def loaded(text: str) -> None:
-            self._text_cache = (file_id, text)
+            self._text_cache = (version, text)
             self.pane.set_document_text(file_id, text)
 
         self.workers.submit(self.workers.catalog, library.document_text, file_id, done=loaded,

@@ -129,12 +129,22 @@ class SearchPane(QWidget):
         self.tabs.setTabText(PHOTOS_TAB, tr("Photos  {count}").format(count=len(results.photos)) if results.label
                              else tr("Photos"))
         self._placeholders(results)
+        self._to_the_tab_with_results(len(shown), len(results.photos))
         self.summary.setText(tr("Similar to “{label}”").format(label=results.label) if results.similar else "")
         for view, model in ((self.documents_view, self.documents), (self.photos_view, self.photos)):
             if model.rowCount() > 0:
                 view.setCurrentIndex(model.index(0, 0))  # the best hit previews at once; focus stays in the box
                 view.scrollToTop()
         self.select(self.current_view().currentIndex())
+
+    def _to_the_tab_with_results(self, documents: int, photos: int) -> None:
+        """An answer only the other tab has is shown there: photo-only results left the user on
+        Documents reading "No good matches" (issue 24)."""
+        on_documents = self.tabs.currentIndex() == DOCUMENTS_TAB
+        if on_documents and not documents and photos and self.tabs.isTabEnabled(PHOTOS_TAB):
+            self.show_tab("image")
+        elif not on_documents and not photos and documents and self.tabs.isTabEnabled(DOCUMENTS_TAB):
+            self.show_tab("text")
 
     def _show_weaker_button(self) -> None:
         n = len(self.weaker)
@@ -178,8 +188,17 @@ class SearchPane(QWidget):
                                    tr("Try other words, or widen the folder and date filters."))
         elif results.label:
             detail = tr("Try other words, or widen the folder and date filters.")
-            documents.set_placeholder(tr("No documents match “{label}”").format(label=label), detail)
-            photos.set_placeholder(tr("No photos match “{label}”").format(label=label), detail)
+            # The other tab's answer, named on the empty one (the window shows that tab at once).
+            in_photos = len(results.photos)
+            in_documents = len(results.documents)
+            documents.set_placeholder(tr("No documents match “{label}”").format(label=label),
+                                      (tr("1 photo matches: see the Photos tab.") if in_photos == 1 else
+                                       tr("{count} photos match: see the Photos tab.").format(count=in_photos))
+                                      if in_photos else detail)
+            photos.set_placeholder(tr("No photos match “{label}”").format(label=label),
+                                   (tr("1 document matches: see the Documents tab.") if in_documents == 1 else
+                                    tr("{count} documents match: see the Documents tab.").format(count=in_documents))
+                                   if in_documents else detail)
         else:
             documents.set_placeholder(tr("Search by meaning"), tr(
                 "Type what you are looking for — “notes about the boiler service”, "
@@ -187,11 +206,21 @@ class SearchPane(QWidget):
             photos.set_placeholder(
                 tr("Search your photos"), tr("Describe a picture — “cat on a sofa”, “rocket launch” — to find it."))
 
-    def failed(self, message: str) -> None:
+    def failed(self, message: str, title: str = "", space: str | None = None) -> None:
+        """No results, and why: nothing of the previous answer stays (its "Similar to …", its counts).
+        `space` ("text"/"image") is the tab the failure is about; it is shown."""
+        self.current = Results("", "")
+        self.weaker = []
+        self._show_weaker_button()
         self.documents.set_results([], "", {})
         self.photos.set_results([], "", {})
+        self.tabs.setTabText(DOCUMENTS_TAB, self.tr("Documents"))
+        self.tabs.setTabText(PHOTOS_TAB, self.tr("Photos"))
+        self.summary.setText("")
         for view in (self.documents_view, self.photos_view):
-            view.set_placeholder(self.tr("The search did not work"), message)
+            view.set_placeholder(title or self.tr("The search did not work"), message)
+        if space is not None:
+            self.show_tab(space)
         self.select(QModelIndex())
 
     def busy(self, busy: bool) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
 
-from desktop.core.common.errors import describe
+from desktop.core.common.errors import ClipUnavailable, describe
 from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.workers import Workers
 from desktop.gui.shell.commands import WindowCommands
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.indexer = p.Indexer(self.workers, current, self)
         self.status = p.StatusWatcher(self.workers, current, self)
         self.watch = p.LibraryWatch(self.workers, current, lambda: self.indexer.running or bool(self.indexer.queue),
-                                    self)
+                                    self, unindexed=self._unindexed)
         self.photo_model = p.PhotoModelSetup(self.workers, current, self)
         self.thumbnails = p.ThumbnailCache(self.workers)
         self.actions_ = p.ResultActions(self, self.workers, current, self.desktop)
@@ -151,7 +151,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.results.activated.connect(self.actions_.open_current)
         self.search.results.connect(self.results.show_results)
         self.search.results.connect(self.map_tab.show_results)
-        self.search.failed.connect(lambda e: self.results.failed(describe(e, "while searching", self.log_path)))
+        self.search.failed.connect(self._search_failed)
         self.search.busy.connect(self.results.busy)
         self.search.busy.connect(self._search_busy)
         self.actions_.similar_requested.connect(lambda target, label, chunk: self.search.similar(
@@ -251,6 +251,11 @@ class MainWindow(QMainWindow, WindowCommands):
         if self.search.query.strip():
             self.search.run_now()  # new files may answer the query on screen
 
+    def _unindexed(self) -> int:
+        """Files the catalog still has to index (the last status read): the watch label says so."""
+        last = self.status.last
+        return 0 if last is None else last.counts.get("pending", 0)
+
     def _update_empty(self) -> None:
         """"Your library is empty" only while it is: no folder, none queued, nothing being indexed."""
         last = self.status.last
@@ -339,6 +344,15 @@ class MainWindow(QMainWindow, WindowCommands):
         self.search.like = str(path)
         self.results.chips.set_like(str(path))
         self.search.similar(str(path), path.name)
+
+    def _search_failed(self, error: BaseException) -> None:
+        if isinstance(error, ClipUnavailable):  # a photo dropped on the box, and no photo model to read it
+            self.search.like = None  # words typed next search on their own
+            self.results.chips.set_like(None)
+            self.results.failed(describe(error), self.tr("Finding photos like this one needs the photo model"),
+                                "image")
+            return
+        self.results.failed(describe(error, "while searching", self.log_path))
 
     def _like_removed(self) -> None:
         self.search.like = None
