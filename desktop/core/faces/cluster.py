@@ -1,0 +1,88 @@
+"""Grouping face descriptors into people, and the user's decisions kept as anchors.
+
+Chinese whispers over the graph of faces closer than THRESHOLD (as dlib's face clustering example
+does, with the edges found in blocks so that tens of thousands of faces fit in memory). New faces
+join an existing person when most of their close neighbours belong to it; the rest are grouped among
+themselves. An anchor is a face vector the user decided about (named, moved out, hidden): the same
+face (closer than SAME_FACE) follows the decision; a new group takes the person most of its faces
+are close to.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+# dlib's face clustering example uses 0.5 on this descriptor; scripts/measure_faces.py measured the
+# purity and completeness of 0.4-0.6 on the test set (README, "People in photos").
+THRESHOLD = 0.5
+SAME_FACE = 0.08  # the same face in the same photo, detected again (identical pixels give 0.0)
+BLOCK = 2048
+
+
+def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distances between the rows of `a` and of `b`."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)), np.float32)
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    squared = (a64 * a64).sum(1)[:, None] + (b64 * b64).sum(1)[None, :] - 2.0 * a64 @ b64.T
+    return np.sqrt(np.maximum(squared, 0.0)).astype(np.float32)
+
+
+def _edges(vectors: np.ndarray, threshold: float) -> Iterator[tuple[int, int]]:
+    n = len(vectors)
+    for i in range(n):
+        yield i, i  # every face is a vertex, also a face near no other
+    for start in range(0, n, BLOCK):
+        block = distances(vectors[start : start + BLOCK], vectors)
+        rows, cols = np.nonzero(block < threshold)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            if start + r < c:
+                yield start + r, c
+
+
+def chinese_whispers(dlib: Any, vectors: np.ndarray, threshold: float = THRESHOLD) -> list[int]:
+    """A group label per vector (dlib's Chinese whispers on the graph of close pairs)."""
+    if len(vectors) == 0:
+        return []
+    if len(vectors) == 1:
+        return [0]
+    return [int(label) for label in dlib.chinese_whispers(list(_edges(vectors, threshold)))]
+
+
+def join_existing(
+    new: np.ndarray, known: np.ndarray, known_people: np.ndarray, threshold: float = THRESHOLD
+) -> list[int | None]:
+    """For each new face, the person most of its close known faces belong to (None: no close face)."""
+    result: list[int | None] = []
+    for start in range(0, len(new), BLOCK):
+        block = distances(new[start : start + BLOCK], known)
+        for row in block:
+            close = known_people[row < threshold]
+            result.append(Counter(close.tolist()).most_common(1)[0][0] if len(close) else None)
+    return result
+
+
+def nearest(vectors: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each vector, the index of its nearest anchor and the distance to it (-1, inf: no anchors)."""
+    if len(anchors) == 0 or len(vectors) == 0:
+        return np.full(len(vectors), -1), np.full(len(vectors), np.inf, np.float32)
+    found = np.empty(len(vectors), np.int64)
+    gaps = np.empty(len(vectors), np.float32)
+    for start in range(0, len(vectors), BLOCK):
+        block = distances(vectors[start : start + BLOCK], anchors)
+        found[start : start + len(block)] = block.argmin(1)
+        gaps[start : start + len(block)] = block.min(1)
+    return found, gaps
+
+
+def vote(keys: list[str | None], threshold: float = THRESHOLD, gaps: np.ndarray | None = None) -> str | None:
+    """The anchor key a group takes: the one at least half of its faces are close to (None: no such key)."""
+    counted = Counter(k for i, k in enumerate(keys) if k is not None and (gaps is None or gaps[i] < threshold))
+    if not counted:
+        return None
+    key, count = counted.most_common(1)[0]
+    return key if 2 * count >= len(keys) else None
