@@ -150,11 +150,27 @@ def test_hiding_a_face_and_a_person(photos: Path, tmp_path: Path) -> None:
         assert lib.search_photos('person:"Grace Hopper"') == []
 
 
-def test_turning_faces_off_deletes_every_face_record(photos: Path, tmp_path: Path) -> None:
+def test_semdesk_people_then_turning_faces_off_deletes_every_face_record(
+    photos: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.cli.main import main as cli_main
+
     lib_path = tmp_path / "lib"
     with _open(lib_path) as lib:
         index(lib, photos)
-        lib.name_person(lib.people()[0].person_id, "Someone")
+        people = _people_by_identity(lib)
+    capsys.readouterr()
+    assert cli_main(["--library", str(lib_path), "people", "name", str(people["hopper"]), "Grace", "Hopper"]) == 0
+    assert "Grace Hopper" in capsys.readouterr().out
+    assert cli_main(["--library", str(lib_path), "people", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {p["name"] for p in listed} == {"Grace Hopper", None} and all(p["faces"] >= len(KINDS) for p in listed)
+    assert cli_main(["--library", str(lib_path), "people", "merge", str(people["hopper"]), "x"]) == 2
+    assert cli_main(["--library", str(lib_path), "people", "merge", str(people["hopper"]), "9999"]) == 1
+    assert "no person 9999" in capsys.readouterr().err
+    assert cli_main(["--library", str(lib_path), "config", "faces", "no"]) == 0
+    with Library.open(lib_path) as lib:
+        assert lib.people(include_hidden=True, min_faces=0) == []
         lib.set_setting("faces", False)
         assert lib.people(include_hidden=True, min_faces=0) == []
         index(lib, photos)  # off: nothing is looked for again
