@@ -206,3 +206,20 @@ def test_a_photo_the_detector_cannot_read_is_recorded_and_skipped(photos: Path, 
             assert again.photos == 0  # done once, failures too, until the file changes
         finally:
             broken.write_bytes(data)
+
+
+def test_a_photo_arriving_in_a_watched_folder_gets_its_faces_at_once(photos: Path, tmp_path: Path) -> None:
+    from desktop.core.watching.buffer import ChangeSet  # what the watcher hands the facade
+
+    album = tmp_path / "album"
+    album.mkdir()
+    (album / "collins-original.png").write_bytes((photos / "collins-original.png").read_bytes())
+    with _open(tmp_path / "lib") as lib:
+        index(lib, album)
+        lib.name_person(lib.people(min_faces=1)[0].person_id, "Eileen Collins")
+        arrived = album / "collins-mirror.png"
+        arrived.write_bytes((photos / "collins-mirror.png").read_bytes())
+        summary = run_job(lib.apply_changes(ChangeSet(touched=frozenset({str(arrived)}))))
+        assert summary.faces_found == 1
+        found = _names({h.path for h in lib.search_photos('person:"Eileen Collins"')})
+        assert found == {"collins-original.png", "collins-mirror.png"}  # joined the named person
