@@ -218,7 +218,7 @@ class MainWindow(QMainWindow, WindowCommands):
                              (m.photos, lambda: self.tabs.setCurrentIndex(p.PHOTOS_TAB)),
                              (m.skipped, self.show_skipped), (m.improve, self.show_tune_wizard),
                              (m.model_versions, self.show_model_versions), (m.about, self.show_about),
-                             (m.duplicates, self.show_duplicates)):
+                             (m.duplicates, self.show_duplicates), (m.people, self.show_people)):
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
 
     # -- what the signals do ----------------------------------------------------------------
