@@ -48,6 +48,16 @@ def test_people_window_names_merges_moves_and_hides(qtbot, make_window, tmp_path
     qtbot.waitUntil(lambda: any(p.name == "Grace Hopper" for p in dialog.people), timeout=10000)
     assert "Grace Hopper — 5 photos" in [dialog.person_list.item(i).text() for i in range(dialog.person_list.count())]
     assert len(library.search_photos('person:"Grace Hopper"')) == hopper.photos
+    # The search box completes the name after person:.
+    completer = window.results.chips.completer
+    qtbot.waitUntil(lambda: completer.lists["person:"] == ["Grace Hopper"], timeout=10000)
+    box = window.results.chips.box
+    box.setFocus()
+    qtbot.keyClicks(box, "person:gr")
+    assert completer.prefix == "person:" and completer.completionCount() == 1
+    completer.insert("Grace Hopper")
+    assert box.text() == 'person:"Grace Hopper" '
+    box.clear()
 
     # Move one face out: a person of its own, and Grace has one face fewer.
     qtbot.waitUntil(lambda: dialog.face_grid.count() == hopper.faces and dialog.selected_people()

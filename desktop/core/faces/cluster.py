@@ -1,17 +1,16 @@
 """Grouping face descriptors into people, and the user's decisions kept as anchors.
 
-Chinese whispers over the graph of faces closer than THRESHOLD (as dlib's face clustering example
-does, with the edges found in blocks so that tens of thousands of faces fit in memory). New faces
-join an existing person when most of their close neighbours belong to it; the rest are grouped among
-themselves. An anchor is a face vector the user decided about (named, moved out, hidden): the same
-face (closer than SAME_FACE) follows the decision; a new group takes the person most of its faces
-are close to.
+Chinese whispers over the graph of faces closer than THRESHOLD, as dlib's face clustering example
+does. New faces join an existing person when most of their close neighbours belong to it; the rest are
+grouped among themselves. Distances are computed a block at a time and the graph keeps each face's
+nearest neighbours only, so memory grows with the number of faces, not with its square. An anchor is
+a face vector the user decided about (named, moved out, hidden): the same face (closer than SAME_FACE)
+follows the decision; a new group takes the person most of its faces are close to.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,8 @@ import numpy as np
 # apart): the set cannot tell these thresholds apart, so dlib's value stays.
 THRESHOLD = 0.5
 SAME_FACE = 0.08  # the same face in the same photo, detected again (identical pixels give 0.0)
-BLOCK = 2048
+CELLS = 4_000_000  # distances computed at once (float64 intermediates: about 100 MB)
+NEIGHBOURS = 64
 
 
 def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -33,16 +33,27 @@ def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(np.maximum(squared, 0.0)).astype(np.float32)
 
 
-def _edges(vectors: np.ndarray, threshold: float) -> Iterator[tuple[int, int]]:
+def _rows(n: int) -> int:
+    """Rows of a block of distances to `n` vectors: about CELLS at a time, so memory stays bounded."""
+    return max(1, min(n, CELLS // max(1, n)))
+
+
+def _edges(vectors: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """Each face's NEIGHBOURS closest faces under `threshold` (and itself): a family member seen in
+    5000 photos would otherwise bring 12 million edges, and Chinese whispers needs only the near ones."""
     n = len(vectors)
-    for i in range(n):
-        yield i, i  # every face is a vertex, also a face near no other
-    for start in range(0, n, BLOCK):
-        block = distances(vectors[start : start + BLOCK], vectors)
-        rows, cols = np.nonzero(block < threshold)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            if start + r < c:
-                yield start + r, c
+    edges = {(i, i) for i in range(n)}  # every face is a vertex, also a face near no other
+    step = _rows(n)
+    for start in range(0, n, step):
+        block = distances(vectors[start : start + step], vectors)
+        if n > NEIGHBOURS:
+            kept = np.argpartition(block, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
+        else:
+            kept = np.broadcast_to(np.arange(n), block.shape)
+        for r in range(len(block)):
+            row = start + r
+            edges.update((min(row, c), max(row, c)) for c in kept[r].tolist() if block[r, c] < threshold)
+    return sorted(edges)
 
 
 def chinese_whispers(dlib: Any, vectors: np.ndarray, threshold: float = THRESHOLD) -> list[int]:
@@ -51,7 +62,7 @@ def chinese_whispers(dlib: Any, vectors: np.ndarray, threshold: float = THRESHOL
         return []
     if len(vectors) == 1:
         return [0]
-    return [int(label) for label in dlib.chinese_whispers(list(_edges(vectors, threshold)))]
+    return [int(label) for label in dlib.chinese_whispers(_edges(vectors, threshold))]
 
 
 def join_existing(
@@ -59,8 +70,9 @@ def join_existing(
 ) -> list[int | None]:
     """For each new face, the person most of its close known faces belong to (None: no close face)."""
     result: list[int | None] = []
-    for start in range(0, len(new), BLOCK):
-        block = distances(new[start : start + BLOCK], known)
+    step = _rows(len(known))
+    for start in range(0, len(new), step):
+        block = distances(new[start : start + step], known)
         for row in block:
             close = known_people[row < threshold]
             result.append(Counter(close.tolist()).most_common(1)[0][0] if len(close) else None)
@@ -73,8 +85,9 @@ def nearest(vectors: np.ndarray, anchors: np.ndarray) -> tuple[np.ndarray, np.nd
         return np.full(len(vectors), -1), np.full(len(vectors), np.inf, np.float32)
     found = np.empty(len(vectors), np.int64)
     gaps = np.empty(len(vectors), np.float32)
-    for start in range(0, len(vectors), BLOCK):
-        block = distances(vectors[start : start + BLOCK], anchors)
+    step = _rows(len(anchors))
+    for start in range(0, len(vectors), step):
+        block = distances(vectors[start : start + step], anchors)
         found[start : start + len(block)] = block.argmin(1)
         gaps[start : start + len(block)] = block.min(1)
     return found, gaps

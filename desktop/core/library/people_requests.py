@@ -15,6 +15,12 @@ class PeopleRequests:
 
         return list_people(self.workspace, include_hidden=include_hidden, min_faces=min_faces)
 
+    def person_names(self) -> list[str]:
+        """The names of the (visible) people, for `person:` completion."""
+        from desktop.core.people.people import person_names
+
+        return person_names(self.workspace)
+
     def faces_of(self, person_id: int, limit: int | None = None) -> list[FaceRef]:
         from desktop.core.people.people import faces_of
 

@@ -34,6 +34,13 @@ def list_people(ws: Workspace, *, include_hidden: bool = False, min_faces: int =
     return sorted(result, key=lambda p: (-p.faces, p.name is None, p.person_id))
 
 
+def person_names(ws: Workspace) -> list[str]:
+    with ws.catalog.session() as session:
+        return sorted(session.scalars(
+            select(Person.name).where(Person.name.is_not(None), Person.hidden.is_(False))
+        ), key=str.lower)
+
+
 def faces_of(ws: Workspace, person_id: int, limit: int | None = None) -> list[FaceRef]:
     with ws.catalog.session() as session:
         _person(session, person_id)
