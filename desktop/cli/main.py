@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     map_ = command("map", "lay the library out as a 2-D map (cached); draw it to a picture or print it as JSON")
     map_.add_argument("--space", choices=["text", "image"], default="text", help="documents (text) or photos")
     map_.add_argument("--out", metavar="FILE", help="draw the map to a .png/.jpg file")
-    map_.add_argument("--colour", choices=["cluster", "folder", "kind", "date"], default="cluster")
+    map_.add_argument("--colour", choices=["cluster", "folder", "kind", "date", "person"], default="cluster")
     map_.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels")
     map_.add_argument("--query", help="light up this query's results on the picture")
     map_.add_argument("--rearrange", action="store_true", help="lay out again from scratch (aligned to the old map)")

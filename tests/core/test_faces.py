@@ -223,3 +223,18 @@ def test_a_photo_arriving_in_a_watched_folder_gets_its_faces_at_once(photos: Pat
         assert summary.faces_found == 1
         found = _names({h.path for h in lib.search_photos('person:"Eileen Collins"')})
         assert found == {"collins-original.png", "collins-mirror.png"}  # joined the named person
+
+
+def test_the_photo_map_is_coloured_by_person(photos: Path, clip_library: Library) -> None:
+    from tests.core.test_maps import FAST
+
+    clip_library.set_setting("ocr", "off")
+    index(clip_library, photos)
+    people = _people_by_identity(clip_library)
+    clip_library.name_person(people["collins"], "Eileen Collins")
+    clip_library.name_person(people["hopper"], "Grace Hopper")
+    data = run_job(clip_library.map("image", options=FAST))
+    groups = {g.name: g.count for g in data.colouring("person").groups}
+    assert groups == {"Eileen Collins": len(KINDS), "Grace Hopper": len(KINDS), "several people": 2,
+                      "no one named": len(NO_FACES) + 1}  # and the cameraman, whose face HOG does not find
+    assert next(g for g in data.colouring("person").groups if g.name == "no one named").muted
