@@ -238,3 +238,17 @@ def test_the_photo_map_is_coloured_by_person(photos: Path, clip_library: Library
     assert groups == {"Eileen Collins": len(KINDS), "Grace Hopper": len(KINDS), "several people": 2,
                       "no one named": len(NO_FACES) + 1}  # and the cameraman, whose face HOG does not find
     assert next(g for g in data.colouring("person").groups if g.name == "no one named").muted
+
+
+def test_a_face_moved_out_of_an_unnamed_person_stays_out_after_regrouping(photos: Path, tmp_path: Path) -> None:
+    with _open(tmp_path / "lib") as lib:
+        index(lib, photos)
+        people = _people_by_identity(lib)
+        hopper_faces = {f.face_id for f in lib.faces_of(people["hopper"])}
+        face = lib.faces_of(people["hopper"])[0]
+        lib.move_face_out(face.face_id)
+        lib.regroup_people()
+        owner = {f.face_id: p.person_id for p in lib.people() for f in lib.faces_of(p.person_id)}
+        assert [f.face_id for f in lib.faces_of(owner[face.face_id])] == [face.face_id]  # alone still
+        rest = {owner[f] for f in hopper_faces - {face.face_id}}
+        assert len(rest) == 1 and rest != {owner[face.face_id]}  # the others stay together, without it

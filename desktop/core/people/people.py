@@ -97,7 +97,9 @@ def move_face_out(ws: Workspace, face_id: int) -> PersonSummary:
         face.person_id = fresh.id
         session.flush()
         _remember(session, fresh)
-        if old is not None and _decided(session, old):
+        if old is not None:
+            # The decision is about both: the old person's own faces anchor it too, or a regrouping would
+            # let them follow the moved face (the nearest anchor) into its new person.
             _remember(session, old)
         fresh_id = fresh.id
     ws.export_people()
@@ -155,11 +157,6 @@ def _remember(session: Session, person: Person) -> None:
     ).all()
     step = max(1, len(rows) // ANCHORS_PER_PERSON)
     session.add_all(FaceAnchor(person_key=person.key, vector=v, path=p) for v, p in rows[::step][:ANCHORS_PER_PERSON])
-
-
-def _decided(session: Session, person: Person) -> bool:
-    return bool(person.name or person.hidden or session.scalar(
-        select(func.count(FaceAnchor.id)).where(FaceAnchor.person_key == person.key)))
 
 
 def _forget_hidden_anchor(session: Session, face: Face) -> None:
