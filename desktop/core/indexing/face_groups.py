@@ -90,11 +90,22 @@ def group_faces(ws: Workspace) -> int:
         session.flush()
         for face_id, target in pending.items():
             person_of[face_id] = new_people[target].id if isinstance(target, str) else target
+        # A person merged away meanwhile (People requests take no write lock): its faces wait, ungrouped,
+        # for the next grouping rather than fail this one.
+        wanted = sorted(set(person_of.values()))
+        alive = {p for part in _parts(wanted) for p in session.scalars(select(Person.id).where(Person.id.in_(part)))}
+        person_of = {face: person for face, person in person_of.items() if person in alive}
         by_person: dict[int, list[int]] = {}
         for face_id, person in person_of.items():
             by_person.setdefault(person, []).append(face_id)
         for person, faces in by_person.items():
-            session.execute(update(Face).where(Face.id.in_(faces)).values(person_id=person))
-        if hide:
-            session.execute(update(Face).where(Face.id.in_(hide)).values(hidden=True))
+            for part in _parts(faces):
+                session.execute(update(Face).where(Face.id.in_(part)).values(person_id=person))
+        for part in _parts(hide):
+            session.execute(update(Face).where(Face.id.in_(part)).values(hidden=True))
     return len(ids)
+
+
+def _parts(values: list[int], size: int = 10_000) -> list[list[int]]:
+    """SQLite caps the parameters of one statement (32766): long id lists go in parts."""
+    return [values[i : i + size] for i in range(0, len(values), size)]
