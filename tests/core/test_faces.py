@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -33,6 +34,22 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         face_photos.NO_FACES = saved
     return folder
+
+
+@pytest.fixture(scope="module")
+def indexed(photos: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library folder with the photos indexed once; tests work on copies of it (faces cost time)."""
+    where = tmp_path_factory.mktemp("indexed") / "lib"
+    with _open(where) as lib:
+        index(lib, photos)
+    return where
+
+
+@pytest.fixture
+def lib_path(indexed: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "lib"
+    shutil.copytree(indexed, copy)
+    return copy
 
 
 def _open(where: Path | str) -> Library:
@@ -102,10 +119,8 @@ def test_faces_group_into_people_and_person_finds_exactly_their_photos(
             lib.name_person(people["hopper"], "Eileen Collins")
 
 
-def test_names_survive_regrouping_a_merge_and_a_rebuild(photos: Path, tmp_path: Path) -> None:
-    lib_path = tmp_path / "lib"
+def test_names_survive_regrouping_a_merge_and_a_rebuild(lib_path: Path) -> None:
     with _open(lib_path) as lib:
-        index(lib, photos)
         people = _people_by_identity(lib)
         lib.name_person(people["collins"], "Eileen Collins")
         hopper_photos = _names({f.path for f in lib.faces_of(people["hopper"])})
@@ -134,9 +149,8 @@ def test_names_survive_regrouping_a_merge_and_a_rebuild(photos: Path, tmp_path: 
         assert _names({h.path for h in lib.search_photos('person:"Grace Hopper"', top=50)}) == before["Grace Hopper"]
 
 
-def test_hiding_a_face_and_a_person(photos: Path, tmp_path: Path) -> None:
-    with _open(tmp_path / "lib") as lib:
-        index(lib, photos)
+def test_hiding_a_face_and_a_person(lib_path: Path) -> None:
+    with _open(lib_path) as lib:
         people = _people_by_identity(lib)
         lib.name_person(people["hopper"], "Grace Hopper")
         face = next(f for f in lib.faces_of(people["hopper"]) if "-and-" in f.path)
@@ -151,13 +165,11 @@ def test_hiding_a_face_and_a_person(photos: Path, tmp_path: Path) -> None:
 
 
 def test_semdesk_people_then_turning_faces_off_deletes_every_face_record(
-    photos: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    photos: Path, lib_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from desktop.cli.main import main as cli_main
 
-    lib_path = tmp_path / "lib"
     with _open(lib_path) as lib:
-        index(lib, photos)
         people = _people_by_identity(lib)
     capsys.readouterr()
     assert cli_main(["--library", str(lib_path), "people", "name", str(people["hopper"]), "Grace", "Hopper"]) == 0
@@ -240,9 +252,8 @@ def test_the_photo_map_is_coloured_by_person(photos: Path, clip_library: Library
     assert next(g for g in data.colouring("person").groups if g.name == "no one named").muted
 
 
-def test_a_face_moved_out_of_an_unnamed_person_stays_out_after_regrouping(photos: Path, tmp_path: Path) -> None:
-    with _open(tmp_path / "lib") as lib:
-        index(lib, photos)
+def test_a_face_moved_out_of_an_unnamed_person_stays_out_after_regrouping(lib_path: Path) -> None:
+    with _open(lib_path) as lib:
         people = _people_by_identity(lib)
         hopper_faces = {f.face_id for f in lib.faces_of(people["hopper"])}
         face = lib.faces_of(people["hopper"])[0]
