@@ -263,3 +263,24 @@ def test_a_face_moved_out_of_an_unnamed_person_stays_out_after_regrouping(lib_pa
         assert [f.face_id for f in lib.faces_of(owner[face.face_id])] == [face.face_id]  # alone still
         rest = {owner[f] for f in hopper_faces - {face.face_id}}
         assert len(rest) == 1 and rest != {owner[face.face_id]}  # the others stay together, without it
+
+
+def test_a_photo_two_runs_stopped_on_is_given_up_with_a_reason_and_one_run_is_retried(lib_path: Path) -> None:
+    """dlib runs in-process: a photo that crashes it would crash every later run, were it tried forever."""
+    from desktop.core.indexing.faces_phase import GAVE_UP, faces_phase
+
+    with sqlite3.connect(lib_path / "catalog.sqlite") as db:
+        rows = {os.path.basename(os.fsdecode(p)): i for p, i in db.execute("SELECT path, id FROM files")}
+        stopped_once, stopped_twice = rows["collins-original.png"], rows["hopper-original.png"]
+        db.execute("UPDATE face_files SET status = 'trying' WHERE file_id = ?", (stopped_once,))
+        db.execute("UPDATE face_files SET status = 'retrying' WHERE file_id = ?", (stopped_twice,))
+        db.execute("DELETE FROM faces WHERE file_id IN (?, ?)", (stopped_once, stopped_twice))
+    with _open(lib_path) as lib:
+        ws = lib.workspace
+        counts = run_job(faces_phase(ws, [f.folder_id for f in lib.folders()], ws.settings.all(), CancelToken()))
+    assert counts.photos == 2 and counts.faces == 1 and counts.failed == 1
+    assert counts.problems[0].path.endswith("hopper-original.png") and counts.problems[0].reason == GAVE_UP
+    with sqlite3.connect(lib_path / "catalog.sqlite") as db:
+        status = dict(db.execute("SELECT file_id, status FROM face_files WHERE file_id IN (?, ?)",
+                                 (stopped_once, stopped_twice)).fetchall())
+    assert status == {stopped_once: "faces", stopped_twice: "failed"}

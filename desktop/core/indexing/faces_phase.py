@@ -3,9 +3,10 @@ and descriptors, and group the new faces into people (indexing/face_groups.py).
 
 Resumable like the OCR phase: a photo is done when its `face_files` row says which size and mtime it
 looked at, written in the same transaction as its faces; a killed run redoes the photo in flight
-only. A photo the detector cannot read is recorded with the reason (status "failed") and not tried
-again until it changes. Off (the `faces` setting), the phase does nothing; turning it off deletes
-every face record (people/privacy.py).
+only (and gives up on a photo after two runs stopped on it: see TRYING). A photo the detector cannot
+read is recorded with the reason (status "failed") and not tried again until it changes. Off (the
+`faces` setting), the phase does nothing; turning it off deletes every face record (people/people.py,
+forget_all).
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ log = logging.getLogger(__name__)
 PHASE = "finding faces"
 MAX_PHOTO_BYTES = 300 * 1024 * 1024
 FACES_STATUS = "faces_skipped"  # how a photo the faces phase could not read is listed among the problems
+# dlib runs in this process: a photo that crashes it natively would crash every run after. So a photo's
+# row says "trying" while it is looked at (committed first); a run that finds it so (killed, or crashed)
+# tries once more as "retrying", and one that finds "retrying" gives up on the photo with a reason.
+TRYING = ("trying", "retrying")
+GAVE_UP = "faces not read: the face detector stopped twice while reading this photo (it may crash on it)"
 
 
 @dataclass
@@ -77,7 +83,7 @@ def faces_phase(
             if not _claim(ws, file_id, folder_ids):
                 continue  # another desktop of a server library looks at it
             try:
-                looked = look_at(models, path, settings)
+                looked = look_at(models, path, settings) if attempt(ws, file_id) else _gave_up(ws, file_id)
                 store(ws, file_id, looked)
             finally:
                 ws.write_lock.unclaim([file_id])
@@ -105,7 +111,8 @@ def _claim(ws: Workspace, file_id: int, folder_ids: list[int]) -> bool:
 def faces_work(ws: Workspace, folder_ids: list[int], only: int | None = None) -> list[tuple[int, str]]:
     """Photos not yet looked at in their current version: (file id, path)."""
     photo = and_(FileRecord.kind == "image", FileRecord.status.in_([FileStatus.INDEXED, FileStatus.WAITING_MODEL]))
-    stale = or_(FaceFile.file_id.is_(None), FaceFile.size != FileRecord.size, FaceFile.mtime != FileRecord.mtime)
+    stale = or_(FaceFile.file_id.is_(None), FaceFile.size != FileRecord.size, FaceFile.mtime != FileRecord.mtime,
+                FaceFile.status.in_(TRYING))
     with ws.catalog.session() as session:
         rows = session.execute(
             select(FileRecord.id, FileRecord.path)
@@ -115,6 +122,28 @@ def faces_work(ws: Workspace, folder_ids: list[int], only: int | None = None) ->
             .order_by(FileRecord.id)
         ).all()
     return [(int(file_id), str(path)) for file_id, path in rows]
+
+
+def attempt(ws: Workspace, file_id: int) -> bool:
+    """Record that this photo is being looked at; False when two looks at it already stopped half-way."""
+    with ws.catalog.session() as session:
+        record = session.get(FileRecord, file_id)
+        row = session.get(FaceFile, file_id)
+        if record is None:
+            return True  # removed meanwhile: store() drops it
+        current = row is not None and row.size == record.size and row.mtime == record.mtime
+        if current and row.status == "retrying":  # type: ignore[union-attr]
+            return False
+        status = "retrying" if current and row.status == "trying" else "trying"  # type: ignore[union-attr]
+        session.merge(FaceFile(file_id=file_id, size=record.size, mtime=record.mtime, status=status, faces=0))
+    return True
+
+
+def _gave_up(ws: Workspace, file_id: int) -> _Looked:
+    with ws.catalog.session() as session:
+        record = session.get(FileRecord, file_id)
+        size, mtime = (record.size, record.mtime) if record is not None else (0, 0.0)
+    return _Looked(size, mtime, "failed", [], GAVE_UP)
 
 
 def look_at(models: FaceModels, path: str, settings: dict[str, Any]) -> _Looked:
