@@ -30,6 +30,7 @@ def cmd_index(library: Any, args: argparse.Namespace) -> int:
             f"{summary.waiting_model} waiting for the photo model, {summary.removed} removed, "
             f"{summary.moved} moved ({summary.seconds:.1f} s)."
             + (f" Text read in {summary.text_in_pictures} photos and scans." if summary.text_in_pictures else "")
+            + (f" {summary.faces_found} faces found." if summary.faces_found else "")
         )
         skipped = [p for p in summary.problems if p.status != "waiting_model"]
         for problem in skipped[:20]:

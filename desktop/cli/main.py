@@ -38,6 +38,7 @@ from desktop.cli.conventions import (
     top_parser,
 )
 from desktop.cli.library_cmd import add_library_commands, cmd_library, copy_without_opening
+from desktop.cli.people import add_people_commands, cmd_people
 from desktop.cli.tune import add_tune_commands, cmd_models, cmd_tune
 from desktop.cli.watch import cmd_watch
 from desktop.core.common.errors import Cancelled, LibraryBusy, SemdeskError, describe
@@ -62,6 +63,7 @@ COMMANDS = {
     "library": cmd_library,
     "watch": cmd_watch,
     "duplicates": cmd_duplicates,
+    "people": cmd_people,
 }
 
 
@@ -81,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = command(name, help_text)
         sub.add_argument("query", nargs="?", default="",
                          help='words and operators: "exact phrase", -word, kind:photo, type:pdf, folder:NAME, '
-                              "after:/before:/year: DATE (see README)")
+                              "after:/before:/year: DATE, person:NAME (see README)")
         sub.add_argument("--like", metavar="FILE", help="results like this photo or document, steered by the words")
         sub.add_argument("--kind", choices=["text", "image", "all"], default="all")
         sub.add_argument("--top", type=_positive, default=10, metavar="K")
@@ -112,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     map_ = command("map", "lay the library out as a 2-D map (cached); draw it to a picture or print it as JSON")
     map_.add_argument("--space", choices=["text", "image"], default="text", help="documents (text) or photos")
     map_.add_argument("--out", metavar="FILE", help="draw the map to a .png/.jpg file")
-    map_.add_argument("--colour", choices=["cluster", "folder", "kind", "date"], default="cluster")
+    map_.add_argument("--colour", choices=["cluster", "folder", "kind", "date", "person"], default="cluster")
     map_.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels")
     map_.add_argument("--query", help="light up this query's results on the picture")
     map_.add_argument("--rearrange", action="store_true", help="lay out again from scratch (aligned to the old map)")
@@ -126,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("--model", help="open_clip architecture (default: the clip_model setting)")
     add_tune_commands(command, _positive)
     add_library_commands(command)
+    add_people_commands(command)
     return parser
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from desktop.core.catalog.db import SCHEMA_VERSION, Catalog
 from desktop.core.catalog.kinds import FileStatus
 
-_MODELS = ("Base", "Chunk", "ChunkVector", "FileRecord", "Folder", "IndexState", "Mark", "ModelVersion",
-           "OcrFile", "OcrLine", "PhotoVector", "SettingRow")
+_MODELS = ("Base", "Chunk", "ChunkVector", "Face", "FaceAnchor", "FaceFile", "FileRecord", "Folder", "IndexState",
+           "Mark", "ModelVersion", "OcrFile", "OcrLine", "Person", "PhotoVector", "SettingRow")
 
 __all__ = ["SCHEMA_VERSION", "Catalog", "FileStatus", *_MODELS]
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import sessionmaker
 
-from desktop.core.catalog.tables import Base, OcrFile, OcrLine
+from desktop.core.catalog.tables import Base, Face, FaceAnchor, FaceFile, OcrFile, OcrLine, Person
 from desktop.core.catalog.version import SCHEMA_VERSION, too_new
 
 # FTS5 tables are not ORM models: SQLAlchemy has no DDL for virtual tables.
@@ -28,6 +28,10 @@ _FTS_DDL = [
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     # 1 -> 2: OCR results (new tables only; nothing existing changes).
     1: lambda conn: Base.metadata.create_all(conn, tables=[OcrFile.__table__, OcrLine.__table__]),
+    # 2 -> 3: faces and people (new tables only).
+    2: lambda conn: Base.metadata.create_all(
+        conn, tables=[FaceFile.__table__, Person.__table__, Face.__table__, FaceAnchor.__table__]
+    ),
 }
 
 

@@ -192,6 +192,13 @@ def filtered_files(reader: Reader, f: FileFilter) -> set[int]:
     return {int(r[0]) for r in reader.rows(f"SELECT files.id FROM files WHERE {' AND '.join(where)}", params)}
 
 
+def files_with_person(reader: Reader, name: str) -> set[int]:
+    """Photos with a visible face of the (visible) person of this name, any letter case."""
+    sql = ("SELECT DISTINCT faces.file_id FROM faces JOIN people ON people.id = faces.person_id "
+           "WHERE lower(people.name) = lower(:name) AND NOT faces.hidden AND NOT people.hidden")
+    return {int(r[0]) for r in reader.rows(sql, {"name": " ".join(name.split())})}
+
+
 def chunks_of(reader: Reader, file_ids: Iterable[int]) -> set[int]:
     listed, params = expand("f", file_ids)
     return {int(r[0]) for r in reader.rows(f"SELECT id FROM chunks WHERE file_id IN ({listed})", params)}

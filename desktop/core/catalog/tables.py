@@ -216,5 +216,61 @@ class OcrLine(Base):
     score: Mapped[float] = mapped_column(Float)
 
 
+class FaceFile(Base):
+    """A photo the faces phase has looked at (which version of it: `size`, `mtime`), how many faces it
+    found, or why it could not look (`status` "failed", `reason`). Written with the photo's faces."""
+
+    __tablename__ = "face_files"
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    mtime: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(8))  # "faces", "none" or "failed"
+    reason: Mapped[str | None] = mapped_column(Text)
+    faces: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    done_at: Mapped[float] = mapped_column(Float, default=time.time)
+
+
+class Person(Base):
+    """A group of faces. `key` is what anchors (the user's decisions) point at, so a name outlives the
+    grouping and a rebuild of the catalog (workspace/mirrors.py keeps the named ones outside it)."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[float] = mapped_column(Float, default=time.time)
+
+
+class Face(Base):
+    """One face in a photo: its box (fractions of the photo's width and height), the detector's score,
+    its 128-d descriptor, and the person it was grouped into (None: not grouped yet)."""
+
+    __tablename__ = "faces"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    left: Mapped[float] = mapped_column(Float)
+    top: Mapped[float] = mapped_column(Float)
+    right: Mapped[float] = mapped_column(Float)
+    bottom: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+    vector: Mapped[bytes] = mapped_column(VectorBlob)  # float32 blob; pgvector on PostgreSQL
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FaceAnchor(Base):
+    """A face the user decided about (named its person, moved it out, hid it), by its descriptor:
+    `person_key` None means the face itself is hidden. Regrouping and rebuilds follow these."""
+
+    __tablename__ = "face_anchors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    vector: Mapped[bytes] = mapped_column(VectorBlob)
+    path: Mapped[str | None] = mapped_column(PathType)  # where the face was, for the user's sake
+    created_at: Mapped[float] = mapped_column(Float, default=time.time)
+
+
 Index("ix_marks_query", Mark.query)
 Index("ix_files_folder_status", FileRecord.folder_id, FileRecord.status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from desktop.core.common.errors import CatalogTooNew
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def too_new(version: int) -> CatalogTooNew:

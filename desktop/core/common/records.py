@@ -113,6 +113,7 @@ class IndexSummary:
     seconds: float = 0.0
     problems: tuple[SkippedFile, ...] = ()
     text_in_pictures: int = 0  # photos and scanned PDFs in which OCR found words this run
+    faces_found: int = 0  # faces the faces phase found this run
 
 
 @dataclass(frozen=True)
@@ -202,3 +203,33 @@ class RebuildReport:
     damaged_copy: Path | None  # where the old catalog now lives
     folders: tuple[str, ...]
     marks: int  # marks read back from marks.jsonl
+
+
+@dataclass(frozen=True)
+class FaceRef:
+    """One face: the photo it is in and its box (fractions of the photo's width and height)."""
+
+    face_id: int
+    file_id: int
+    path: str
+    box: tuple[float, float, float, float]  # left, top, right, bottom
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    person_id: int
+    name: str | None
+    faces: int
+    photos: int
+    hidden: bool = False
+    samples: tuple[FaceRef, ...] = ()  # a few of the person's clearest faces
+
+    @property
+    def label(self) -> str:
+        return self.name or f"Person {self.person_id}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.person_id, "name": self.name, "faces": self.faces, "photos": self.photos,
+                "hidden": self.hidden, "samples": [{"face": s.face_id, "path": s.path, "box": list(s.box)}
+                                                   for s in self.samples]}

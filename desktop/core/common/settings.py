@@ -186,6 +186,12 @@ SETTINGS: dict[str, Setting] = {
             label="Text in photos (OCR)", section="Photos", choices=("all", "screenshots", "off"),
         ),
         Setting(
+            "faces", True,
+            "find the faces in photos and group them by person (People, person:NAME), on this computer; "
+            "turning it off deletes every face record, names included",
+            label="People in photos", section="Photos",
+        ),
+        Setting(
             "clip_openvino", True,
             "run CLIP in OpenVINO: about 4x faster photo indexing and 3x faster photo queries on CPUs "
             "with bf16 units, the same results",

@@ -25,6 +25,7 @@ from desktop.core.catalog import FileRecord, Folder
 from desktop.core.catalog.tables import under
 from desktop.core.common.jobs import CancelToken, Job
 from desktop.core.common.records import IndexSummary, SkippedFile
+from desktop.core.indexing.faces_phase import FaceCounts, faces_phase
 from desktop.core.indexing.job import process_selected, summarise
 from desktop.core.indexing.moves import move_rows, root_of
 from desktop.core.indexing.plan import Plan, record_scan, select_work
@@ -56,7 +57,12 @@ def changes_job(
             seen = _look_at(ws, plan, roots, paths, settings)
             select_work(ws, plan, only=seen)
         counts = yield from process_selected(ws, plan, settings, cancel)
-        return summarise(plan, counts, started, cancel, moved=moved)
+        # New photos' faces are found and grouped as they arrive (OCR waits for the next full run).
+        faces = FaceCounts()
+        if not cancel.cancelled:
+            faces = yield from faces_phase(ws, [folder_id for folder_id, _ in roots], settings, cancel)
+        return summarise(plan, counts, started, cancel, moved=moved,
+                         problems=(*plan.problems, *faces.problems), faces_found=faces.faces)
     finally:
         ws.write_lock.release()
 

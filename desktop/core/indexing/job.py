@@ -20,6 +20,7 @@ import numpy as np
 from desktop.core.common.jobs import CancelToken, Job, Progress, RateMeter
 from desktop.core.common.records import IndexSummary, SkippedFile
 from desktop.core.indexing.commit import FileWrite, apply_moves, store_batch
+from desktop.core.indexing.faces_phase import FaceCounts, faces_phase
 from desktop.core.indexing.ocr_phase import OcrCounts, ocr_phase
 from desktop.core.indexing.plan import Needs, Plan, needs_work, register_roots, scan_root, select_work, still_needed
 from desktop.core.indexing.remove import remove_missing
@@ -46,14 +47,17 @@ def index_job(ws: Workspace, paths: list[Path] | None, *, exclude: list[str], ca
             select_work(ws, plan)
         counts = yield from process_selected(ws, plan, settings, cancel)
         ocr = OcrCounts()
+        faces = FaceCounts()
         if not cancel.cancelled:
             restore_thumbnails(ws, settings)
-            # Last: photos are searchable by CLIP before OCR starts reading them.
-            ocr = yield from ocr_phase(ws, [folder_id for folder_id, _ in plan.roots], settings, cancel)
+            folder_ids = [folder_id for folder_id, _ in plan.roots]
+            # Last: photos are searchable by CLIP before faces are looked for and OCR reads them.
+            faces = yield from faces_phase(ws, folder_ids, settings, cancel)
+            ocr = yield from ocr_phase(ws, folder_ids, settings, cancel)
         return summarise(
             plan, counts, started, cancel,
-            problems=(*(p for p in plan.problems if p.path not in ocr.rescued), *ocr.problems),
-            text_in_pictures=ocr.with_text,
+            problems=(*(p for p in plan.problems if p.path not in ocr.rescued), *faces.problems, *ocr.problems),
+            text_in_pictures=ocr.with_text, faces_found=faces.faces,
         )
     finally:
         for index in ws.indexes.loaded():
@@ -75,6 +79,7 @@ def process_selected(
 def summarise(
     plan: Plan, counts: dict[str, int], started: float, cancel: CancelToken, *,
     moved: int = 0, problems: tuple[SkippedFile, ...] | None = None, text_in_pictures: int = 0,
+    faces_found: int = 0,
 ) -> IndexSummary:
     """The one way a run's counts become its summary, for full runs and for watched changes alike."""
     return IndexSummary(
@@ -89,6 +94,7 @@ def summarise(
         seconds=time.monotonic() - started,
         problems=tuple(plan.problems) if problems is None else problems,
         text_in_pictures=text_in_pictures,
+        faces_found=faces_found,
     )
 
 

@@ -6,8 +6,9 @@ spans two capabilities (a map selection's neighbours, finishing a rebuild) it is
 here, so that capabilities never import each other. Opening a library is instant: encoders
 and indexes are made on first use.
 
-The requests about server libraries and copying (server_requests.py) and about fine-tuning and
-model versions (tuning_requests.py) are written beside this file and joined into one Library.
+The requests about server libraries and copying (server_requests.py), about fine-tuning and
+model versions (tuning_requests.py) and about people in photos (people_requests.py) are written
+beside this file and joined into one Library.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from desktop.core.common.records import (
     SkippedFile,
     WatchReport,
 )
+from desktop.core.library.people_requests import PeopleRequests
 from desktop.core.library.server_requests import ServerRequests
 from desktop.core.library.tuning_requests import TuningRequests, tune_defaults, tuning_outcome, tuning_report
 from desktop.core.retrieval.fusion import GOOD_MATCH
@@ -53,7 +55,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class Library(ServerRequests, TuningRequests):
+class Library(ServerRequests, TuningRequests, PeopleRequests):
     def __init__(self, path: Path | Workspace) -> None:
         self.workspace = path if isinstance(path, Workspace) else open_workspace(path)
 
@@ -133,6 +135,8 @@ class Library(ServerRequests, TuningRequests):
         if key == "clip_weights" and value and Path(str(value)).expanduser().is_file():
             self.workspace.encoders.check_clip_weights(str(Path(str(value)).expanduser()))
         self.workspace.settings.set(key, value)
+        if key == "faces" and not self.workspace.settings.get("faces"):
+            self.forget_faces()  # privacy: off means no face data is kept at all
 
     def text_encoder_report(self) -> str:
         """The text encoders measured on this CPU (speed, quality) and the one in use, as plain lines."""

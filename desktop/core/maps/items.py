@@ -8,16 +8,18 @@ a (new) position, so reopening a map of 50k items reads ids and metadata, not 50
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import func, select
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Folder, PhotoVector
+from desktop.core.catalog import Chunk, ChunkVector, Face, FileRecord, FileStatus, Folder, Person, PhotoVector
 from desktop.core.common.vector_codec import DTYPE, normalise
 from desktop.core.workspace import Workspace
 
 SNIPPET_CHARS = 280
+NOBODY = "no one named"  # colour by person: a photo with no named person in it (and every document)
+SEVERAL = "several people"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class ItemFacts:
     dates: np.ndarray  # photo date taken, else modification time (seconds)
     snippets: list[str]  # hover text: the first passage, or "" for photos
     thumbs: list[str]  # cached thumbnail path of a photo ("" if none yet), for hover previews
+    people: list[str] = field(default_factory=list)  # who is in a photo (colour by person); empty: nobody
 
 
 def item_ids(ws: Workspace, key: MapKey) -> np.ndarray:
@@ -137,7 +140,21 @@ def load_facts(ws: Workspace, key: MapKey, ids: np.ndarray) -> ItemFacts:
         dates=np.array([r[5] or 0.0 for r in picked], dtype=np.float64),
         snippets=[" ".join((r[6] or "")[: SNIPPET_CHARS * 2].split())[:SNIPPET_CHARS] for r in picked],
         thumbs=[_thumb(ws, r[7]) if key.space == "image" else "" for r in picked],
+        people=_people(ws, [int(r[1]) for r in picked]) if key.space == "image" else [NOBODY] * len(picked),
     )
+
+
+def _people(ws: Workspace, file_ids: list[int]) -> list[str]:
+    """Per photo: the one named person in it, SEVERAL when more than one, NOBODY when none is named."""
+    with ws.catalog.session() as session:
+        rows = session.execute(
+            select(Face.file_id, Person.name).join(Person, Person.id == Face.person_id)
+            .where(Person.name.is_not(None), Person.hidden.is_(False), Face.hidden.is_(False)).distinct()
+        ).tuples().all()
+    named: dict[int, set[str]] = {}
+    for file_id, name in rows:
+        named.setdefault(int(file_id), set()).add(name)
+    return [NOBODY if not (n := named.get(f)) else next(iter(n)) if len(n) == 1 else SEVERAL for f in file_ids]
 
 
 def _thumb(ws: Workspace, digest: str | None) -> str:

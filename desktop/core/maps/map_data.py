@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.maps.items import ItemFacts, MapKey
+from desktop.core.maps.items import NOBODY, ItemFacts, MapKey
 
-COLOUR_BY = ("cluster", "folder", "kind", "date")
+COLOUR_BY = ("cluster", "folder", "kind", "date", "person")
 MAX_GROUPS = 12  # more colours than this cannot be told apart; the rest is "other"
 MAX_CLUSTERS = 60
 NOISE = "unclustered"
@@ -103,6 +103,8 @@ class MapData:
             names = self.facts.groups
         elif by == "kind":
             names = [_kind_name(p, self.kind) for p in self.facts.paths]
+        elif by == "person":
+            names = self.facts.people or [NOBODY] * len(self)
         elif by == "date":
             return self._by_date()
         else:
@@ -120,7 +122,7 @@ class MapData:
         extra = [n for n in (other, NOISE if NOISE in counts else None) if n]
         order.update({name: len(kept) + i for i, name in enumerate(extra)})
         member = np.array([order.get(n, order.get("other", 0)) for n in names], dtype=np.int32)
-        return self._groups(by, kept + extra, member, muted={"other", NOISE}, sequential=False)
+        return self._groups(by, kept + extra, member, muted={"other", NOISE, NOBODY}, sequential=False)
 
     def _by_date(self) -> Colouring:
         dates = self.facts.dates

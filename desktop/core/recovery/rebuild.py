@@ -4,11 +4,14 @@ The damaged catalog is moved aside (never deleted: it may still hold something w
 recovering), a fresh one is made, the folder list comes back from the damaged file when
 SQLite can still read it (else from folders.json, a mirror kept on every change), and the
 user's marks come back from marks.jsonl, matched to the re-indexed files by path and
-content hash. Marks whose file is gone or changed are kept, detached, never dropped.
+content hash. Marks whose file is gone or changed are kept, detached, never dropped. The decisions
+about people (names, hidden faces) come back from people.json as anchors: the faces phase of the
+re-indexing groups the faces again and the anchors give the groups their names.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -19,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop.core.catalog import Catalog, Chunk, FileRecord, FileStatus, Folder, Mark
+from desktop.core.catalog import Catalog, Chunk, FaceAnchor, FileRecord, FileStatus, Folder, Mark, Person
 from desktop.core.common.errors import CatalogDamaged, SemdeskError
 from desktop.core.common.records import RebuildReport
 from desktop.core.workspace import LibraryPaths, Workspace
@@ -68,6 +71,37 @@ def read_marks_export(paths: LibraryPaths) -> list[dict[str, Any]]:
     return rows
 
 
+def read_people_export(paths: LibraryPaths) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(paths.people_mirror.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    people = data.get("people") if isinstance(data, dict) else None
+    return [p for p in people if isinstance(p, dict)] if isinstance(people, list) else []
+
+
+def restore_people(session: Any, people: list[dict[str, Any]]) -> int:
+    """The people the user decided about, and their anchors, into a fresh catalog. Returns the anchors."""
+    restored = 0
+    for row in people:
+        key = row.get("key")
+        if key is not None:
+            if not isinstance(key, str) or not key:
+                continue
+            name = row.get("name")
+            session.add(Person(key=key, name=name if isinstance(name, str) else None, hidden=bool(row.get("hidden"))))
+        for anchor in row.get("anchors") or ():
+            try:
+                vector = base64.b64decode(anchor["vector"], validate=True)
+            except (KeyError, TypeError, ValueError):
+                continue  # a damaged anchor costs that anchor, not the person
+            if len(vector) == 128 * 4:
+                path = anchor.get("path")
+                session.add(FaceAnchor(person_key=key, vector=vector, path=path if isinstance(path, str) else None))
+                restored += 1
+    return restored
+
+
 def catalog_damaged(catalog: Path) -> bool:
     """Whether SQLite refuses the catalog or finds a damaged page (a full check, whatever the size)."""
     try:
@@ -108,6 +142,7 @@ def start_rebuild(library_dir: Path) -> tuple[Workspace, RebuildReport]:
     with ws.catalog.durable_session() as session:
         for row in marks:  # detached for now: re-linked to files once they are indexed again
             session.add(_mark_from_export(row))
+        restore_people(session, read_people_export(paths))
     _register(ws, folders)
     return ws, RebuildReport(damaged_copy, tuple(folders), len(marks))
 

@@ -1,5 +1,5 @@
 """Which files a query may answer with: the filter row (folder, dates) and the query's own
-operators (kind, type, folder name, dates, phrases that must be there, words that must not).
+operators (kind, type, folder name, dates, people shown, phrases that must be there, words that must not).
 
 Returns None when nothing narrows the search (the indexes then run unfiltered), else the set
 of file ids allowed. A phrase or a left-out word is looked up in the keyword tables, so it
@@ -51,6 +51,10 @@ def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuer
     )
     with reading(ws.catalog) as reader:
         ids = reads.filtered_files(reader, wanted)
+        if parsed is not None and ids and parsed.people:
+            # person:NAME: photos showing the person (every one named); a document shows nobody.
+            for name in parsed.people:
+                ids &= reads.files_with_person(reader, name) if kind == "image" else set()
         if parsed is not None and ids:
             loose = _has_free_words(parsed)
             for phrase in parsed.phrases if kind == "text" else ():

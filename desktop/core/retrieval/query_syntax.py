@@ -3,6 +3,7 @@
     "exact phrase"      documents must hold these words in this order
     -word  -"a phrase"  leave out what holds it (keywords) and steer the meaning away from it
     kind:photo|document type:pdf|md|jpg...  folder:NAME
+    person:NAME  person:"Anna Smith"        photos of a named person (both, when two are given)
     after:DATE  before:DATE  year:2023      DATE: 2023-07-14, 2023-07, 2023, today, yesterday,
                                             "last week", "last month", "last year", "july 2023"
     july 2023           a month name and a year in plain text narrow to that month
@@ -30,7 +31,7 @@ TYPE_ALIASES = {"jpg": ("jpg", "jpeg"), "jpeg": ("jpg", "jpeg"), "tif": ("tif", 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
-OPERATORS = ("kind", "type", "folder", "after", "before", "year")
+OPERATORS = ("kind", "type", "folder", "after", "before", "year", "person")
 RELATIVE = ("today", "yesterday", "last week", "last month", "last year", "this week", "this month", "this year")
 
 # One token: an optional "-", then a "quoted phrase" or a key:"quoted value" or a bare word.
@@ -71,13 +72,14 @@ class ParsedQuery:
     kind: str | None = None  # "text" or "image"
     types: tuple[str, ...] = ()  # lower-case suffixes without the dot
     folders: tuple[str, ...] = ()  # folder names
+    people: tuple[str, ...] = ()  # names of people, all of whom a photo must show
     date_from: float | None = None  # timestamps: on or after
     date_to: float | None = None  # before
     operators: tuple[Operator, ...] = field(default_factory=tuple)
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.types or self.folders or self.excluded or self.phrases
+        return bool(self.types or self.folders or self.excluded or self.phrases or self.people
                     or self.date_from is not None or self.date_to is not None)
 
     def without(self, operator: Operator) -> str:
@@ -95,6 +97,7 @@ def parse(query: str, *, today: dt.date | None = None) -> ParsedQuery:
     kind: str | None = None
     types: list[str] = []
     folders: list[str] = []
+    people: list[str] = []
     date_from: float | None = None
     date_to: float | None = None
     tokens = list(_tokens(query))
@@ -132,6 +135,8 @@ def parse(query: str, *, today: dt.date | None = None) -> ParsedQuery:
                     types.extend(span)  # type: ignore[arg-type]
                 elif key == "folder":
                     folders.append(normalised)
+                elif key == "person":
+                    people.append(normalised)
                 else:
                     low, high = span  # type: ignore[misc]
                     if key in ("after", "year"):
@@ -167,6 +172,7 @@ def parse(query: str, *, today: dt.date | None = None) -> ParsedQuery:
         kind=kind,
         types=tuple(dict.fromkeys(types)),
         folders=tuple(dict.fromkeys(folders)),
+        people=tuple(dict.fromkeys(people)),
         date_from=date_from,
         date_to=date_to,
         operators=tuple(operators),
@@ -228,6 +234,8 @@ def _operator(key: str, value: str, today: dt.date) -> tuple[str, object] | None
     if key == "folder":
         name = value.strip("/")
         return (name, None) if name else None
+    if key == "person":
+        return value, None
     if key == "year":
         if not _YEAR.match(value):
             return None

@@ -44,6 +44,10 @@ class LibraryPaths:
         return self.root / "marks.jsonl"  # the user's marks, kept outside the catalog for a rebuild
 
     @property
+    def people_mirror(self) -> Path:
+        return self.root / "people.json"  # names and other decisions about faces, kept for a rebuild
+
+    @property
     def log(self) -> Path:
         return self.root / "semdesk.log"
 

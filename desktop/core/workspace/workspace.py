@@ -57,5 +57,10 @@ class Workspace:
 
         return export_marks(self.catalog, self.paths.marks_mirror)
 
+    def export_people(self) -> None:
+        from desktop.core.workspace.mirrors import export_people
+
+        export_people(self.catalog, self.paths.people_mirror)
+
     def close(self) -> None:
         self.catalog.dispose()

@@ -24,7 +24,8 @@ from desktop.gui.map.canvas import MapCanvas
 SPACES = [(QT_TRANSLATE_NOOP("MapTab", "Documents"), "text"), (QT_TRANSLATE_NOOP("MapTab", "Passages"), "passages"),
           (QT_TRANSLATE_NOOP("MapTab", "Photos"), "image")]  # passages: a point each
 COLOURS = [(QT_TRANSLATE_NOOP("MapTab", "Cluster"), "cluster"), (QT_TRANSLATE_NOOP("MapTab", "Folder"), "folder"),
-           (QT_TRANSLATE_NOOP("MapTab", "File type"), "kind"), (QT_TRANSLATE_NOOP("MapTab", "Date"), "date")]
+           (QT_TRANSLATE_NOOP("MapTab", "File type"), "kind"), (QT_TRANSLATE_NOOP("MapTab", "Date"), "date"),
+           (QT_TRANSLATE_NOOP("MapTab", "Person"), "person")]
 
 
 OPENING_STEPS = ("", "reading the library", "reading titles and dates")  # a saved map's steps: no layout

@@ -1,7 +1,7 @@
 """The query's operators as chips beside the search box: each recognised operator (parsed by
 the core, the same parser as the command line) is a small button that removes it from the
 query when clicked. A dropped example ("like this photo") is a chip too. The box also gets the
-syntax help as its tooltip and `folder:` completion."""
+syntax help as its tooltip and `folder:` and `person:` completion."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ SYNTAX_HELP = QT_TRANSLATE_NOOP("QueryChips", (
     "<code>kind:photo</code>, <code>kind:document</code> only photos or only documents<br>"
     "<code>type:pdf</code>, <code>type:md</code>, <code>type:jpg</code> … by file type<br>"
     "<code>folder:Holidays</code> files in a folder of that name (completes as you type)<br>"
+    "<code>person:Anna</code>, <code>person:\"Anna Smith\"</code> photos of a person named in Photos ▸ People "
+    "(completes as you type)<br>"
     "<code>after:2023-07-01</code>, <code>before:2024</code>, <code>year:2023</code> by date "
     "(date taken, else last modified)<br>"
     "&nbsp;&nbsp;dates: 2023-07-14, 2023-07, today, yesterday, \"last week\", \"last month\", "
@@ -65,6 +67,9 @@ class QueryChips(QWidget):
 
     def set_folder_names(self, names: list[str]) -> None:
         self.completer.set_names(names)
+
+    def set_person_names(self, names: list[str]) -> None:
+        self.completer.set_names(names, "person:")
 
     def set_like(self, path: str | None) -> None:
         self.like = path

@@ -1,6 +1,6 @@
-"""`folder:` completion in the search box: while the word under the cursor starts with
-"folder:", the folder names of the library are offered; picking one replaces that word
-(quoted when the name has a space)."""
+"""`folder:` and `person:` completion in the search box: while the word under the cursor starts with
+"folder:" (or "person:"), the folder names (the named people) of the library are offered; picking one
+replaces that word (quoted when the name has a space)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 PREFIX = "folder:"
+PREFIXES = (PREFIX, "person:")
 
 
 class FolderCompleter(QCompleter):
@@ -19,11 +20,15 @@ class FolderCompleter(QCompleter):
         self.setFilterMode(Qt.MatchFlag.MatchStartsWith)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setWidget(box)
+        self.lists: dict[str, list[str]] = {prefix: [] for prefix in PREFIXES}
+        self.prefix = PREFIX
         self.activated.connect(self.insert)
         box.textEdited.connect(self.update_for_cursor)
 
-    def set_names(self, names: list[str]) -> None:
-        self.names.setStringList(names)
+    def set_names(self, names: list[str], prefix: str = PREFIX) -> None:
+        self.lists[prefix] = list(names)
+        if prefix == self.prefix:
+            self.names.setStringList(names)
 
     def _word(self) -> tuple[int, str]:
         text, cursor = self.box.text(), self.box.cursorPosition()
@@ -32,10 +37,14 @@ class FolderCompleter(QCompleter):
 
     def update_for_cursor(self, _text: str = "") -> None:
         _start, word = self._word()
-        if not word.lower().startswith(PREFIX) or not self.names.rowCount():
+        prefix = next((p for p in PREFIXES if word.lower().startswith(p)), None)
+        if prefix is None or not self.lists[prefix]:
             self.popup().hide()
             return
-        self.setCompletionPrefix(word[len(PREFIX):].lstrip('"'))
+        if prefix != self.prefix:
+            self.prefix = prefix
+            self.names.setStringList(self.lists[prefix])
+        self.setCompletionPrefix(word[len(prefix):].lstrip('"'))
         if self.completionCount():
             self.complete()
         else:
@@ -45,6 +54,6 @@ class FolderCompleter(QCompleter):
         start, _ = self._word()
         text, cursor = self.box.text(), self.box.cursorPosition()
         value = f'"{name}"' if " " in name else name
-        new = f"{text[:start]}{PREFIX}{value} {text[cursor:].lstrip()}"
+        new = f"{text[:start]}{self.prefix}{value} {text[cursor:].lstrip()}"
         self.box.setText(new)
-        self.box.setCursorPosition(start + len(PREFIX) + len(value) + 1)
+        self.box.setCursorPosition(start + len(self.prefix) + len(value) + 1)

@@ -159,6 +159,16 @@ class WindowCommands:
             self.duplicates_window.show()
             self.duplicates_window.find()
 
+    def show_people(self) -> None:
+        """Photos ▸ People: a window of its own; a change to people makes person: searches answer anew."""
+        from desktop.gui.people.window import PeopleWindow
+
+        if self.library is not None:
+            self.people_window = PeopleWindow(self.workers, self.current_library, self._widget())
+            self.people_window.changed.connect(self._library_changed)
+            self.people_window.show()
+            self.people_window.load()
+
     def show_model_versions(self) -> None:
         """Kept models and the base ones: switching back is a rollback."""
         from desktop.gui.tuning.versions_dialog import ModelsDialog

@@ -176,7 +176,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.status.changed.connect(self.library_view.show_status)
         self.status.changed.connect(lambda _status: self._update_empty())
         self.status.changed.connect(self.actions_.set_library_status)
-        self.status.changed.connect(lambda _status: self._load_folder_names())
+        self.status.changed.connect(lambda _status: self._load_names())
         self.results.chips.like_removed.connect(self._like_removed)
         self.indexer.queue_changed.connect(lambda _n: self._update_empty())
         self.status.failed.connect(lambda e: self.report_error(e, "while reading the library"))
@@ -218,7 +218,7 @@ class MainWindow(QMainWindow, WindowCommands):
                              (m.photos, lambda: self.tabs.setCurrentIndex(p.PHOTOS_TAB)),
                              (m.skipped, self.show_skipped), (m.improve, self.show_tune_wizard),
                              (m.model_versions, self.show_model_versions), (m.about, self.show_about),
-                             (m.duplicates, self.show_duplicates)):
+                             (m.duplicates, self.show_duplicates), (m.people, self.show_people)):
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
 
     # -- what the signals do ----------------------------------------------------------------
@@ -248,6 +248,7 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def _library_changed(self) -> None:
         self.map_tab.library_changed()  # new items are placed when the map is next shown
+        self._load_names()  # and the people's names: a person may have been named
         if self.search.query.strip():
             self.search.run_now()  # new files may answer the query on screen
 
@@ -358,10 +359,11 @@ class MainWindow(QMainWindow, WindowCommands):
         self.search.like = None
         self.search.run_now()
 
-    def _load_folder_names(self) -> None:
+    def _load_names(self) -> None:
         library = self.library
         if library is not None:
             self.workers.submit(self.workers.catalog, library.folder_names, done=self.results.chips.set_folder_names)
+            self.workers.submit(self.workers.catalog, library.person_names, done=self.results.chips.set_person_names)
 
     # -- messages ---------------------------------------------------------------------------
 

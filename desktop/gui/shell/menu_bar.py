@@ -34,6 +34,7 @@ class Menus:
     about: QAction
     duplicates: QAction | None = None
     open_server: QAction | None = None  # File ▸ Open Library ▸ Server Library…
+    people: QAction | None = None  # Photos ▸ People…
 
 
 def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | None], copy: QAction) -> Menus:
@@ -76,6 +77,7 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
 
     photos_menu = bar.addMenu(tr("&Photos"))
     duplicates = action(photos_menu, tr("Find &Duplicates…"))
+    people = action(photos_menu, tr("&People…"))
 
     result = bar.addMenu(tr("&Result"))
     for act in result_actions:
@@ -90,4 +92,4 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
     help_menu = bar.addMenu(tr("&Help"))
     about = action(help_menu, tr("&About semdesk"))
     return Menus(add_folder, rescan, open_library, settings, quit_, find, documents, photos, skipped, improve,
-                 model_versions, about, duplicates, open_server)
+                 model_versions, about, duplicates, open_server, people)
