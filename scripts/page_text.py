@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -96,6 +97,9 @@ def html_figures(pages: Iterable[Path], extract: Callable[[bytes, str], str]) ->
 
 
 def prose_words(text: str) -> list[str]:
+    """Words as a reader compares them: accents, typographic quotes and case aside (PDF fonts draw a
+    straight quote as ’ and a backquote as a combining accent)."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     out = []
     for token in text.split():
         token = token.strip(".,;:!?()[]{}\"'“”‘’`*").lower()
