@@ -118,3 +118,22 @@ def test_groff_pdf_matches_its_text_twin(tmp_path: Path, page: str) -> None:
     assert "\t" not in text
     # groff draws "-" as a minus sign in the PDF and as a hyphen in text: one character, two glyphs.
     assert page_text.words_in_order(text.replace("\u2212", "-"), twin) >= 0.975
+
+
+# -- The quality sets over HTML (scripts/quality_sets.py) ----------------------------------------------
+
+
+def test_html_faq_set_cannot_leak_its_questions() -> None:
+    """Each file is a real page with its sidebar, which lists every question of the page: what semdesk
+    indexes of it must not hold its question (the navigation is left out)."""
+    _need(PY_HTML / "faq", "python3.11-doc")
+    from scripts import quality_sets
+
+    html = quality_sets.faq_html_set()
+    assert len(html.queries) >= 160 and len(html.files) == len(html.queries)
+    for question, (name,) in html.queries[:40]:
+        page = html.files[name]
+        assert quality_sets._key(question) in quality_sets._key(page)  # in the sidebar, as on the real page
+        indexed = quality_sets._key(extract_text(page.encode(), name).text)
+        assert "previoustopic" not in indexed
+        assert quality_sets._key(question) not in indexed, name
