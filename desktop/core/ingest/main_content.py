@@ -62,25 +62,38 @@ def main_text(markup: str, page: PageText) -> str:
 
 # A line this short is kept only where trafilatura's text continues: "Next" or "Up" also occur in sentences.
 _SHORT_LINE = 4
-_NEAR = 40
+_NEAR_WORDS = 6
 
 
 def _lines_kept(page: PageText, main: str) -> str:
-    """The whole text's lines whose words trafilatura kept (in order), and the headings above them."""
-    kept_words = " " + " ".join(w.lower() for w in _WORD.findall(main)) + " "
+    """The whole text's lines whose words trafilatura kept (in order), and the headings above them.
+
+    Word positions are looked up by a line's first words, so a page costs time in proportion to its size
+    however many of its lines trafilatura left out.
+    """
+    kept = [w.lower() for w in _WORD.findall(main)]
+    starts: dict[tuple[str, ...], list[int]] = {}
+    for at in range(len(kept)):
+        starts.setdefault(tuple(kept[at : at + _SHORT_LINE]), []).append(at)
     lines = page.text.split("\n")
     keep = [False] * len(lines)
-    cursor = 0
+    cursor = 0  # in words of `kept`
     for i, line in enumerate(lines):
-        found = _WORD.findall(line)
-        if not found:
+        words = [w.lower() for w in _WORD.findall(line)]
+        if not words:
             continue
-        needle = " " + " ".join(w.lower() for w in found) + " "
-        at = kept_words.find(needle, cursor)
-        if at >= 0 and (len(found) >= _SHORT_LINE or at - cursor <= _NEAR):
-            keep[i], cursor = True, at + len(needle) - 1
-        elif len(found) >= _SHORT_LINE and kept_words.find(needle) >= 0:
-            keep[i] = True  # a long line trafilatura put elsewhere: still the page's text
+        if len(words) >= _SHORT_LINE:
+            places = [at for at in starts.get(tuple(words[:_SHORT_LINE]), ()) if kept[at : at + len(words)] == words]
+            later = [at for at in places if at >= cursor]
+            if later:
+                keep[i], cursor = True, later[0] + len(words)
+            elif places:
+                keep[i] = True  # a line trafilatura put elsewhere: still the page's text
+        else:
+            for at in range(cursor, min(cursor + _NEAR_WORDS, len(kept))):
+                if kept[at : at + len(words)] == words:
+                    keep[i], cursor = True, at + len(words)
+                    break
     # Each heading once, from the end: a table of contents repeats the headings above the real ones.
     headings = Counter(" ".join(h.split()) for h in page.headings)
     following = False  # is the next line with words kept?
