@@ -123,7 +123,7 @@ def _word_pieces(text: str) -> list[tuple[int, int]]:
     return pieces
 
 
-def test_passages_start_and_end_at_words_and_prefer_sentences() -> None:
+def test_passages_start_and_end_at_words() -> None:
     """Snippets started mid-word ("ve written…", issue 26): a window's edges fell inside a word's pieces."""
     sentences = [f"Sentence number {n} explains configuration, virtualisation and documentation." for n in range(40)]
     text = " ".join(sentences)
@@ -132,8 +132,3 @@ def test_passages_start_and_end_at_words_and_prefer_sentences() -> None:
     for span in spans:
         assert span.start == 0 or not text[span.start - 1].isalnum(), text[span.start - 5 : span.start + 10]
         assert span.end == len(text) or not text[span.end].isalnum(), text[span.end - 10 : span.end + 5]
-    # Where the overlap holds a sentence start, the next passage opens with that sentence.
-    short = " ".join(f"Item {n} is documentation." for n in range(60))
-    spans = chunk_spans(short, _word_pieces, max_tokens=37, overlap_tokens=12)
-    assert len(spans) > 10
-    assert all(short[span.start :].startswith("Item ") for span in spans)

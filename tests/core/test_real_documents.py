@@ -42,6 +42,9 @@ def test_python_docs_lose_their_navigation_not_their_text() -> None:
 
 def test_python_page_keeps_code_tables_and_definitions() -> None:
     _need(PY_HTML, "python3.11-doc")
+    page = PY_HTML / "library/venv.html"
+    # The page's own title, not the site's name that every page's <title> ends with.
+    assert extract_text(page.read_bytes(), page.name).title == "venv — Creation of virtual environments"
     venv = _text(PY_HTML / "tutorial/venv.html")
     assert "python3 -m venv tutorial-env" in venv  # a code block, on its own line
     for phrase in NAVIGATION:

@@ -171,8 +171,22 @@ def read_page(markup: str) -> PageText:
     if collector.main_span is not None:
         start, end = collector.main_span
         main = _joined(collector.parts[start : end if end >= 0 else len(collector.parts)])
-    title = _SPACES.sub(" ", "".join(collector.title_parts)).strip() or collector.first_h1
+    title = _own_title(_SPACES.sub(" ", "".join(collector.title_parts)).strip(), collector.first_h1)
     return PageText(title, _joined(collector.parts), main, tuple(h for h in collector.headings if h))
+
+
+_SITE_SEPARATOR = re.compile(r"^\s*[—–|·:-]\s*\S")
+
+
+def _own_title(title: str, h1: str) -> str:
+    """The page's title without the site's name: "venv — Creation of virtual environments — Python 3.11.2
+    documentation" is its <h1> plus the name every page of the site carries, which tells its pages apart
+    from nothing. A <title> that is not the <h1> plus such a tail stays as it is."""
+    if not title:
+        return h1
+    if h1 and title.startswith(h1) and _SITE_SEPARATOR.match(title[len(h1):]):
+        return h1
+    return title
 
 
 def _joined(parts: list[str]) -> str:
