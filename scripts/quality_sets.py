@@ -38,6 +38,9 @@ class QualitySet:
     why: str  # why the set cannot leak
     files: dict[str, str] = field(default_factory=dict)  # neutral file name -> text
     queries: list[tuple[str, set[str]]] = field(default_factory=list)  # query -> relevant file names
+    # file name -> (the .rst page it was cut from, the section's question or its index among the page's
+    # titles): what the HTML versions are cut from the same way
+    origins: dict[str, tuple[Path, str | int]] = field(default_factory=dict)
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +55,8 @@ class QualitySet:
         needed = {f for _, rel in chosen for f in rel}
         others = sorted(set(self.files) - needed)
         keep = needed | set(rng.sample(others, min(extra_files, len(others))))
-        return QualitySet(self.name, self.why, {f: self.files[f] for f in sorted(keep)}, chosen)
+        return QualitySet(self.name, self.why, {f: self.files[f] for f in sorted(keep)}, chosen,
+                          {f: self.origins[f] for f in sorted(keep) if f in self.origins})
 
 
 def _clean(text: str) -> str:
@@ -91,6 +95,7 @@ def faq_set() -> QualitySet:
                 continue  # too short to answer, or the answer repeats its question
             name = f"faq-{n:03d}.txt"
             result.files[name] = body
+            result.origins[name] = (page, match["q"].strip())
             result.queries.append((match["q"].strip(), {name}))
             n += 1
     return result
@@ -148,12 +153,13 @@ def exact_term_set(pages: int = 60, limit_queries: int = 150, seed: int = 5) -> 
         text = page.read_text(encoding="utf-8")
         module_match = _MODULE.search(text)
         module = module_match.group(1) if module_match else ""
-        for _title, body in _sections(text):
+        for index, (_title, body) in enumerate(_sections(text)):
             body = _clean(body)
             if len(body.split()) < 20:
                 continue
             name = f"lib-{n:04d}.txt"
             result.files[name] = body
+            result.origins[name] = (page, index)
             n += 1
             for kind, ident in _DIRECTIVE.findall(body):
                 bare = kind in ("data", "attribute") or "." in ident or not module  # as users type them
@@ -207,3 +213,100 @@ def related_pages_set() -> QualitySet:
 def available() -> dict[str, bool]:
     return {"faq": (PYTHON_DOCS / "faq").is_dir(), "kernel": KERNEL_DOCS.is_dir(),
             "exact": (PYTHON_DOCS / "library").is_dir(), "related": (PYTHON_DOCS / "library").is_dir()}
+
+
+# -- The same sets over the HTML that python3.11-doc ships --------------------------------------------
+
+PYTHON_HTML = PYTHON_DOCS.parent
+_BODY_MARK = "<!--semdesk-quality-body-->"
+_LETTERS = re.compile(r"[^a-z0-9]+")
+
+
+def _key(text: str) -> str:
+    """A heading as letters and digits only: reST's ``-22 // 10`` and the HTML's -22 // 10 compare equal."""
+    return _LETTERS.sub("", text.lower())
+
+
+def html_version(rst_set: QualitySet, name: str) -> QualitySet:
+    """The set's files cut from the HTML pages instead: each a whole page as python3.11-doc ships it
+    (sidebar, navigation bars, footer) whose `div.body` holds only that file's section, its heading
+    removed, nested sections left to their own files. Same file numbers and queries as `rst_set`; a
+    section the HTML does not have as the .rst does is left out with its queries."""
+    import copy
+
+    import lxml.html
+
+    result = QualitySet(name, "", origins={})
+    by_page: dict[Path, list[str]] = {}
+    for file_name, (page, _) in rst_set.origins.items():
+        by_page.setdefault(page, []).append(file_name)
+    for rst_page, file_names in sorted(by_page.items()):
+        html_page = PYTHON_HTML / rst_page.relative_to(PYTHON_DOCS).with_suffix("").with_suffix(".html")
+        if not html_page.exists():
+            continue
+        tree = lxml.html.fromstring(html_page.read_bytes())
+        bodies = tree.xpath("//div[@role='main']")
+        if not bodies:
+            continue
+        sections = bodies[0].xpath(".//section")
+        for child in list(bodies[0]):
+            bodies[0].remove(child)
+        bodies[0].text = None
+        bodies[0].append(lxml.html.fragment_fromstring(f"<span>{_BODY_MARK}</span>"))
+        before, after = lxml.html.tostring(tree, encoding="unicode").split(f"<span>{_BODY_MARK}</span>")
+        headings = [_section_heading(section) for section in sections]
+        for file_name in file_names:
+            _, where = rst_set.origins[file_name]
+            if isinstance(where, str):  # a question: the section whose heading it is
+                found = [i for i, h in enumerate(headings) if _key(h) == _key(where)]
+                index = found[0] if len(found) == 1 else -1
+            else:  # the n-th title of the page: the n-th section, when the page has as many as the .rst titles
+                index = where if len(sections) == _title_count(rst_page) else -1
+            if index < 0:
+                continue
+            body = copy.deepcopy(sections[index])
+            for part in body.xpath("./h1|./h2|./h3|./h4|./h5|./h6|./section"):
+                body.remove(part)
+            html_name = file_name.rsplit(".", 1)[0] + ".html"
+            result.files[html_name] = before + lxml.html.tostring(body, encoding="unicode") + after
+            result.origins[html_name] = rst_set.origins[file_name]
+    renamed = {f.rsplit(".", 1)[0] + ".html" for f in rst_set.files}
+    for query, relevant in rst_set.queries:
+        answers = {f.rsplit(".", 1)[0] + ".html" for f in relevant}
+        if answers <= set(result.files) and answers <= renamed:
+            result.queries.append((query, answers))
+    return result
+
+
+def _section_heading(section: object) -> str:
+    heading = section.xpath("./h1|./h2|./h3|./h4|./h5|./h6")  # type: ignore[attr-defined]
+    if not heading:
+        return ""
+    for link in heading[0].xpath(".//a[contains(@class, 'headerlink')]"):
+        link.drop_tree()
+    return heading[0].text_content()
+
+
+def _title_count(rst_page: Path) -> int:
+    return len(_sections(rst_page.read_text(encoding="utf-8")))
+
+
+def faq_html_set() -> QualitySet:
+    result = html_version(faq_set(), "faq-html")
+    result.why = (
+        "the FAQ set's answers cut from python3.11-doc's HTML pages: each file faq-NNN.html is its page "
+        "with the sidebar, navigation bars and footer, and only that answer in the page's body (heading "
+        "removed). The question is still in the sidebar's table of contents, as on the real page, but "
+        "there it is on every file cut from that page alike, so it cannot tell the answer from its "
+        "siblings; that navigation is what the extractor must leave out"
+    )
+    return result
+
+
+def exact_html_set() -> QualitySet:
+    result = html_version(exact_term_set(), "exact-html")
+    result.why = (
+        "the exact-term set's sections cut from python3.11-doc's HTML pages (lib-NNNN.html: the page's "
+        "navigation around one section, its title removed); same queries; here the words must match"
+    )
+    return result

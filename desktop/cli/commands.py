@@ -13,6 +13,7 @@ from desktop.cli.output import ShownJobs, print_json
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.records import Filters
 from desktop.core.common.settings import SETTINGS
+from desktop.core.common.text import clip
 
 
 def cmd_index(library: Any, args: argparse.Namespace) -> int:
@@ -54,8 +55,7 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
     for rank, hit in enumerate(hits, 1):
         print(f"{rank:2d}. {hit.score:5.0%}  [{hit.found_in or hit.kind}]  {hit.path}")
         if hit.snippet:
-            snippet = " ".join(hit.snippet.split())
-            print(f"      {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
+            print(f"      {clip(hit.snippet, 200)}")
 
 
 def cmd_search(library: Any, args: argparse.Namespace) -> int:

@@ -5,7 +5,10 @@
 - the bare model: sentence-transformers fp32 over plain 200-word windows of the same files,
   brute force, a file scored by its best window;
 - the relevance cut-off: answerable queries that keep their right answer above it, and queries
-  with no answer in the library (FAQ questions against the kernel docs) that show nothing above it.
+  with no answer in the library (FAQ questions against the kernel docs) that show nothing above it;
+- the FAQ and exact-term sets again over the HTML python3.11-doc ships (pages with their navigation),
+  next to the .rst figures; how much navigation the indexed words of the HTML docs hold; how many HTML
+  queries show a navigation passage in their top 3 (scripts/page_text.py says how both are counted).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from scripts import quality_sets  # the repo root is on sys.path (bench.py puts it there; so does pytest)
+from scripts import page_text, quality_sets  # the repo root is on sys.path (bench.py puts it there; so does pytest)
 
 WINDOW_WORDS = 200
 
@@ -217,3 +220,62 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
             lib.close()
     if have.get("related"):
         bench_related(report, work, index_folder)
+    if have.get("faq"):
+        bench_html(report, work, index_folder)
+
+
+# Phrases of Sphinx's navigation (sidebar, bars, footer): a passage with two of them is navigation.
+NAVIGATION_MARKERS = ("Previous topic", "Next topic", "This Page", "Report a Bug", "Show Source",
+                      "Table of Contents", "Navigation", "modules |", "Theme Auto Light Dark")
+
+
+def is_navigation(passage: str) -> bool:
+    return sum(marker in passage for marker in NAVIGATION_MARKERS) >= 2
+
+
+def html_boilerplate(report: Any) -> None:
+    """Navigation words left among the indexed words of every python3.11-doc HTML page."""
+    from desktop.core.ingest.extract import extract_text
+
+    pages = sorted(page_text.PYTHON_HTML.rglob("*.html"))
+    figures = page_text.html_figures(pages, lambda data, name: extract_text(data, name).text)
+    report.add("quality", "html.boilerplate_share", round(100 * figures.boilerplate_share, 3), "%",
+               f"HTML docs: navigation words in indexed words, {figures.pages} pages (target <= 0.5)")
+    report.add("quality", "html.own_text_recall", round(100 * figures.recall, 2), "%",
+               "HTML docs: words of each page's div.body that were indexed")
+
+
+def bench_html(report: Any, work: Path, index_folder: Any, sets: tuple[str, ...] = ("faq", "exact")) -> None:
+    """The FAQ and exact-term sets over python3.11-doc's HTML pages, next to the same sets from .rst."""
+    from desktop.core.library import Library
+
+    html_boilerplate(report)
+    builders = {"faq": (quality_sets.faq_set, quality_sets.faq_html_set),
+                "exact": (quality_sets.exact_term_set, quality_sets.exact_html_set)}
+    for name in sets:
+        rst_set, html_set = (build() for build in builders[name])
+        queries = [q for q, _ in html_set.queries]  # the queries both versions have
+        report.note("quality", f"{html_set.name}: {len(html_set.files)} files, {len(queries)} queries "
+                               f"(of {len(rst_set.queries)}); {html_set.why}")
+        for version in (rst_set, html_set):
+            relevant = {q: {f.rsplit(".", 1)[0] for f in rel} for q, rel in version.queries}
+            folder = version.write(work / "quality" / version.name)
+            lib = Library.open(work / "quality" / f"{version.name}-html-bench-lib")
+            try:
+                index_folder(lib, folder)
+                runs = semdesk_runs(lib, queries)
+                for method, rankings in runs.items():
+                    stems = [[f.rsplit(".", 1)[0] for f in ranking] for ranking in rankings]
+                    result = figures(stems, [relevant[q] for q in queries])
+                    label = f"{method} ({'html' if version is html_set else 'rst'})"
+                    report.data.setdefault("quality", {}).setdefault(html_set.name, {})[label] = result
+                    text = "  ".join(f"{k} {v:.3f}" for k, v in result.items())
+                    report.rows.append(("quality", f"{name:<7} {label:<16}", text))
+                    print(f"  quality   {name:<7} {label:<16} {text}", flush=True)
+                if version is html_set:
+                    shown = [lib.search_documents(q, top=3) for q in queries]
+                    navigation = sum(any(is_navigation(hit.snippet) for hit in hits) for hits in shown)
+                    report.add("quality", f"{html_set.name}.navigation_in_top3", navigation, "",
+                               f"{html_set.name}: queries with a navigation passage in the top 3 (target 0)")
+            finally:
+                lib.close()

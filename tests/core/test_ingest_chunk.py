@@ -113,3 +113,22 @@ def test_properties(text: str, max_tokens: int, overlap: int) -> None:
     check_invariants(text, spans, max_tokens)
     if simple_token_offsets(text):
         assert spans
+
+
+def _word_pieces(text: str) -> list[tuple[int, int]]:
+    """Word pieces of at most 3 characters, as a WordPiece tokenizer splits long words ("ve", "##rit")."""
+    pieces = []
+    for start, end in simple_token_offsets(text):
+        pieces.extend((s, min(s + 3, end)) for s in range(start, end, 3))
+    return pieces
+
+
+def test_passages_start_and_end_at_words() -> None:
+    """Snippets started mid-word ("ve written…", issue 26): a window's edges fell inside a word's pieces."""
+    sentences = [f"Sentence number {n} explains configuration, virtualisation and documentation." for n in range(40)]
+    text = " ".join(sentences)
+    spans = chunk_spans(text, _word_pieces, max_tokens=37, overlap_tokens=12)
+    assert len(spans) > 10
+    for span in spans:
+        assert span.start == 0 or not text[span.start - 1].isalnum(), text[span.start - 5 : span.start + 10]
+        assert span.end == len(text) or not text[span.end].isalnum(), text[span.end - 10 : span.end + 5]

@@ -230,3 +230,29 @@ def test_parser_crash_becomes_skipfile(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SkipFile) as info:
         extract_text(b"%PDF-1.4", "deep.pdf")
     assert info.value.reason == "could not read this PDF file: maximum recursion depth exceeded"
+
+
+# -- PDF text as prose (pdf_text.py) ------------------------------------------
+
+
+def test_pdf_prose_joins_lines_and_hyphenation_with_single_spaces() -> None:
+    from desktop.core.ingest.pdf_text import Box, prose
+
+    page = [Box("More than 1012 volunteers are working on im-\nproving Debian;\tthe  developers\ncontribute.\n"),
+            Box("A well-\nKnown case.\n")]
+    assert prose([page]) == ("More than 1012 volunteers are working on improving Debian; the developers contribute."
+                             "\nA well- Known case.")
+
+
+def test_pdf_prose_drops_page_numbers_and_running_heads_not_text() -> None:
+    from desktop.core.ingest.pdf_text import Box, prose
+
+    def page(number: int, body: str) -> list[Box]:
+        return [Box(f"CHAPTER 4. COMPATIBILITY ISSUES 4.{number}. HOW SOURCE CODE…", 0.03, 0.05),
+                Box(body, 0.2, 0.8), Box(str(number), 0.95, 0.97)]
+
+    text = prose([page(n, f"Body of page {n}, which talks about compatibility.") for n in range(1, 5)])
+    assert text.split("\n\n") == [f"Body of page {n}, which talks about compatibility." for n in range(1, 5)]
+    # The same lines in the middle of a page are text, and a lone head is kept (nothing repeats it).
+    lone = prose([[Box("12", 0.5, 0.52), Box("CHAPTER 4. COMPATIBILITY", 0.02, 0.04)]])
+    assert lone == "12\nCHAPTER 4. COMPATIBILITY"

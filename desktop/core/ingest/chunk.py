@@ -64,8 +64,26 @@ def chunk_spans(
                 spans.append(span)
         if j >= n:
             break
-        i = max(j - overlap, i + 1)
+        i = _start_at_word(text, tokens, max(j - overlap, i + 1), j)
     return spans
+
+
+def _continues_word(text: str, tokens: list[tuple[int, int]], k: int) -> bool:
+    """Does token k go on with the word of token k - 1 ("ve" after "we'", "##ing" after "work")?"""
+    if k <= 0 or k >= len(tokens):
+        return False
+    start = tokens[k][0]
+    return tokens[k - 1][1] >= start and text[start - 1].isalnum() and text[start].isalnum()
+
+
+def _start_at_word(text: str, tokens: list[tuple[int, int]], i: int, end: int) -> int:
+    """Where the next window starts: the first word start in [i, end), so that a passage (and the snippet
+    shown from it) never opens mid-word. (Opening at the overlap's first sentence start instead cost the
+    exact-term set 0.016 nDCG@10: the overlap shrank.)"""
+    for k in range(i, end):
+        if not _continues_word(text, tokens, k):
+            return k
+    return i
 
 
 def _best_break(text: str, tokens: list[tuple[int, int]], i: int, j: int, max_tokens: int) -> int:
@@ -84,7 +102,12 @@ def _best_break(text: str, tokens: list[tuple[int, int]], i: int, j: int, max_to
             return k
         if not sentence and ("\n" in gap or (gap[:1].isspace() and text[prev_end - 1] in _SENTENCE_END)):
             sentence = k
-    return sentence or j
+    if sentence:
+        return sentence
+    word_end = j
+    while word_end > i + 1 and _continues_word(text, tokens, word_end):
+        word_end -= 1  # the window's last token must end a word
+    return word_end if word_end > i + 1 else j
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:

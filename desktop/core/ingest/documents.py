@@ -10,22 +10,25 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from desktop.core.common.errors import SkipFile
+from desktop.core.ingest.pdf_text import Box, pdf_pages, prose
 
 if TYPE_CHECKING:
     from docx.table import Table
+    from pypdf import PdfReader
 
 # A .docx is a zip: a small file can expand to gigabytes of XML (a zip bomb).
 _MAX_DOCX_UNZIPPED = 256 * 1024 * 1024
 
 
 def pdf_to_text(data: bytes) -> tuple[str, str]:
-    """(title, text) of a PDF: pages joined by blank lines; title from its metadata."""
+    """(title, text) of a PDF as prose (pdf_text.py), pages apart by blank lines; title from its metadata."""
     from pypdf import PasswordType, PdfReader  # lazy: pypdf is only needed for PDFs
     from pypdf.errors import DependencyError
 
     # fontTools (used through the PDF libraries for embedded fonts) logs a warning per odd glyph
     # table: 200 lines in the terminal while reading a few PDFs (issue 13). Errors still show.
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # likewise a line per odd font or object
 
     if b"%PDF" not in data[:1024]:  # readers allow junk before the header, within reason
         raise SkipFile("could not read this PDF file: it is not a PDF")
@@ -38,15 +41,14 @@ def pdf_to_text(data: bytes) -> tuple[str, str]:
             raise SkipFile("the PDF is encrypted in a way this app cannot open") from None
         if opened == PasswordType.NOT_DECRYPTED:
             raise SkipFile("the PDF is protected by a password")
-    pages: list[str] = []
-    failure: Exception | None = None
-    for page in reader.pages:
-        try:
-            pages.append(page.extract_text() or "")
-        except Exception as error:  # one bad page should not lose the others
-            failure = error
-    if failure is not None and not any(p.strip() for p in pages):
-        raise failure
+    boxes, failure = pdf_pages(data)
+    text = prose(boxes)
+    if not text.strip():
+        # pdfminer found nothing (or failed at once): pypdf's reading, in words apart by single spaces.
+        text, pypdf_failure = _pypdf_text(reader)
+        failure = failure if failure is not None else pypdf_failure
+        if failure is not None and not text.strip():
+            raise failure
     title = ""
     try:
         metadata = reader.metadata
@@ -54,7 +56,18 @@ def pdf_to_text(data: bytes) -> tuple[str, str]:
             title = str(metadata.title)
     except Exception:
         pass  # a broken info dictionary costs only the title
-    return title.strip(), "\n\n".join(p.strip() for p in pages if p.strip())
+    return title.strip(), text
+
+
+def _pypdf_text(reader: PdfReader) -> tuple[str, Exception | None]:
+    pages: list[str] = []
+    failure: Exception | None = None
+    for page in reader.pages:
+        try:
+            pages.append(prose([[Box(line) for line in (page.extract_text() or "").split("\n")]]))
+        except Exception as error:  # one bad page should not lose the others
+            failure = error
+    return "\n\n".join(p for p in pages if p), failure
 
 
 def docx_to_text(data: bytes) -> tuple[str, str]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from desktop.core.common.errors import SkipFile
 from desktop.core.ingest.decode import decode_text
 from desktop.core.ingest.documents import docx_to_text, pdf_to_text
-from desktop.core.ingest.html_text import declared_charset, html_to_text
+from desktop.core.ingest.html_text import declared_charset, read_page
+from desktop.core.ingest.main_content import main_text
 
 __all__ = ["Extracted", "decode_text", "extract_text"]
 
@@ -28,6 +29,7 @@ class Extracted:
 _FORMAT_NAMES = {".pdf": "PDF", ".docx": "Word", ".html": "HTML", ".htm": "HTML", ".xhtml": "HTML",
                  ".xml": "XML"}
 _MARKUP = frozenset({".html", ".htm", ".xhtml", ".xml"})
+_WEB_PAGES = frozenset({".html", ".htm", ".xhtml"})  # pages with navigation around their content; XML has none
 _MD_HEADING = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _UNDERLINE = re.compile(r"^([=\-~^*+#`:.'\"_])\1{2,}[ \t]*$")
 _HEADING_SEARCH_LINES = 60
@@ -75,7 +77,9 @@ def _extract(data: bytes, suffix: str) -> tuple[str, str]:
     if suffix == ".docx":
         return docx_to_text(data)
     if suffix in _MARKUP:
-        return html_to_text(decode_text(data, declared=declared_charset(data)))
+        markup = decode_text(data, declared=declared_charset(data))
+        page = read_page(markup)
+        return page.title, main_text(markup, page) if suffix in _WEB_PAGES else page.text
     return "", decode_text(data)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from desktop.core.catalog import Chunk, ChunkVector, Face, FileRecord, FileStatus, Folder, Person, PhotoVector
+from desktop.core.common.text import clip
 from desktop.core.common.vector_codec import DTYPE, normalise
 from desktop.core.workspace import Workspace
 
@@ -138,7 +139,7 @@ def load_facts(ws: Workspace, key: MapKey, ids: np.ndarray) -> ItemFacts:
         titles=[r[3] or os.path.basename(r[2]) for r in picked],
         groups=[folder_group(r[2], r[4]) for r in picked],
         dates=np.array([r[5] or 0.0 for r in picked], dtype=np.float64),
-        snippets=[" ".join((r[6] or "")[: SNIPPET_CHARS * 2].split())[:SNIPPET_CHARS] for r in picked],
+        snippets=[clip((r[6] or "")[: SNIPPET_CHARS * 2], SNIPPET_CHARS) for r in picked],
         thumbs=[_thumb(ws, r[7]) if key.space == "image" else "" for r in picked],
         people=_people(ws, [int(r[1]) for r in picked]) if key.space == "image" else [NOBODY] * len(picked),
     )
