@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from desktop.core.common.errors import CatalogTooNew
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: keyword copies with words inside CJK text cut apart (common/cjk.py)
 
 
 def too_new(version: int) -> CatalogTooNew:

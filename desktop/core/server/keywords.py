@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from desktop.core.common.cjk import tsquery_text
 from desktop.core.common.keyword_fill import fill_up, word_idf
 
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B (body), A (title)
@@ -26,10 +27,16 @@ def is_postgres(connection: Any) -> bool:
     return bind.dialect.name == "postgresql"
 
 
+def tsquery(word: str) -> str:
+    """A query word's `to_tsquery` text (common/cjk.tsquery_text: the phrase of its tokens, which are
+    letters and digits only, so user input is never tsquery syntax); '' asks for nothing."""
+    return tsquery_text(word) or ""
+
+
 def _tsquery(words: list[str], joiner: str) -> tuple[str, dict[str, str]]:
-    """`plainto_tsquery` per word (user input is data, never tsquery syntax), joined by && or ||."""
-    params = {f"w{i}": word for i, word in enumerate(words)}
-    return f" {joiner} ".join(f"plainto_tsquery('semdesk', :w{i})" for i in range(len(words))), params
+    """`to_tsquery` per word, joined by && or ||."""
+    params = {f"w{i}": tsquery(word) for i, word in enumerate(words)}
+    return f" {joiner} ".join(f"to_tsquery('semdesk', :w{i})" for i in range(len(words))), params
 
 
 def word_rows(connection: Any, words: list[str], cap: int = DF_ROWS) -> tuple[int, dict[str, int]]:
@@ -43,9 +50,10 @@ def word_rows(connection: Any, words: list[str], cap: int = DF_ROWS) -> tuple[in
     if missing:  # "total" comes with the first count, so it is there whenever a word is
         rows = connection.execute(text(
             "SELECT t.w, (SELECT count(*) FROM (SELECT 1 FROM chunk_fts "
-            "WHERE tsv @@ plainto_tsquery('semdesk', t.w) LIMIT :cap) s), "
-            "(SELECT coalesce(max(rowid), 0) FROM chunk_fts) FROM unnest(CAST(:words AS text[])) AS t(w)"
-        ), {"words": missing, "cap": cap}).all()
+            "WHERE tsv @@ to_tsquery('semdesk', t.q) LIMIT :cap) s), "
+            "(SELECT coalesce(max(rowid), 0) FROM chunk_fts) "
+            "FROM unnest(CAST(:words AS text[]), CAST(:queries AS text[])) AS t(w, q)"
+        ), {"words": missing, "queries": [tsquery(w) for w in missing], "cap": cap}).all()
         for word, count, total in rows:
             cache[(word, cap)] = int(count)
             cache["total"] = int(total)
@@ -60,7 +68,7 @@ def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int
     total, rows = word_rows(connection, words)
     # MATERIALIZED: the per-word queries are read inside a per-row subquery; made once, not per row.
     sql = (
-        "WITH idf AS MATERIALIZED (SELECT plainto_tsquery('semdesk', t.w) AS q, t.idf "
+        "WITH idf AS MATERIALIZED (SELECT to_tsquery('semdesk', t.w) AS q, t.idf "
         "FROM unnest(CAST(:words AS text[]), CAST(:idfs AS float8[])) AS t(w, idf)), "
         f"q AS (SELECT {query} AS q) "
         f"SELECT rowid, (SELECT sum(idf.idf * ts_rank('{WEIGHTS}', m.tsv, idf.q, 1)) FROM idf) AS score FROM "
@@ -68,7 +76,8 @@ def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int
         "ORDER BY score DESC, rowid LIMIT :n"
     )
     idfs = [word_idf(total, rows[w]) for w in words]
-    found = connection.execute(text(sql), {**params, "words": list(words), "idfs": idfs, "cap": cap, "n": limit})
+    found = connection.execute(text(sql), {**params, "words": [tsquery(w) for w in words], "idfs": idfs, "cap": cap,
+                                           "n": limit})
     return [(int(rowid), float(score)) for rowid, score in found]
 
 
@@ -104,27 +113,32 @@ def word_statistics(
     round trip for all the words: on a server each statement costs a millisecond or more."""
     total, frequency = word_rows(connection, words, cap)
     rows = connection.execute(text(
-        "SELECT w, ARRAY(SELECT rowid FROM chunk_fts WHERE rowid = ANY(:ids) "
-        "AND tsv @@ plainto_tsquery('semdesk', w)) FROM unnest(CAST(:words AS text[])) AS w"
-    ), {"words": list(words), "ids": list(chunk_ids)}).all()
+        "SELECT t.w, ARRAY(SELECT rowid FROM chunk_fts WHERE rowid = ANY(:ids) "
+        "AND tsv @@ to_tsquery('semdesk', t.q)) "
+        "FROM unnest(CAST(:words AS text[]), CAST(:queries AS text[])) AS t(w, q)"
+    ), {"words": list(words), "queries": [tsquery(w) for w in words], "ids": list(chunk_ids)}).all()
     holding = {word: {int(i) for i in held} for word, held in rows}
     return total, frequency, holding
 
 
-# Read as the documents are (server/schema.py): runs of letters and digits.
-PHRASE = "phraseto_tsquery('semdesk', regexp_replace(:w, '[^[:alnum:]]+', ' ', 'g'))"
+# Read as the documents are (server/schema.py, common/cjk.py): runs of letters and digits, CJK text as bigrams.
+PHRASE = "to_tsquery('semdesk', :w)"
 
 
 def passages_with_phrase(connection: Any, words: str) -> set[int]:
     """Documents with a passage (or title) holding `words` in this order (retrieval/constraints.py)."""
+    if not (query := tsquery(words)):
+        return set()
     rows = connection.execute(text(
         "SELECT DISTINCT chunks.file_id FROM chunk_fts JOIN chunks ON chunks.id = chunk_fts.rowid "
-        f"WHERE chunk_fts.tsv @@ {PHRASE}"), {"w": words})
+        f"WHERE chunk_fts.tsv @@ {PHRASE}"), {"w": query})
     return {int(r) for r in rows.scalars()}
 
 
 def names_with_phrase(connection: Any, words: str) -> set[int]:
-    rows = connection.execute(text(f"SELECT rowid FROM file_fts WHERE tsv @@ {PHRASE}"), {"w": words})
+    if not (query := tsquery(words)):
+        return set()
+    rows = connection.execute(text(f"SELECT rowid FROM file_fts WHERE tsv @@ {PHRASE}"), {"w": query})
     return {int(r) for r in rows.scalars()}
 
 
