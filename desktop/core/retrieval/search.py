@@ -92,9 +92,11 @@ def search_documents(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, 
     allowed_chunks = None if files is None else _chunks_of(ws, files)
     index = ws.indexes.ready("text")
     vector = query_vector(ws.encoders.query().encode_query, words, parsed.excluded, like=example)
-    if vector is None:
+    if vector is None and not words:
         return []
-    dense = index.query(vector, max(50, top * 8), allowed=allowed_chunks)
+    # No direction left (the negative's vector was the words' own: an English-only model reads two
+    # Chinese words alike, and "系统 -动漫" cancelled out): the keywords still answer.
+    dense = [] if vector is None else index.query(vector, max(50, top * 8), allowed=allowed_chunks)
     keyword = keyword_chunks(ws, words, 50, allowed_chunks) if words else []
     return document_hits(ws, dense, keyword, top, exclude_file=None, query_vector=vector,
                          weight=keyword_weight(words))
@@ -179,6 +181,8 @@ def document_hits(
     missing = [cid for cid, _ in keyword if cid not in cosines]
     if missing and query_vector is not None:
         cosines.update(_exact_cosines(ws, missing, query_vector))
+    elif missing:  # no meaning to measure against (search_documents): the keywords alone rank
+        cosines.update(dict.fromkeys(missing, 0.0))
     scores = passage_scores(cosines, keyword, weight)
     if not scores:
         return []
