@@ -5,7 +5,8 @@
 - the bare model: sentence-transformers fp32 over plain 200-word windows of the same files,
   brute force, a file scored by its best window;
 - the relevance cut-off: answerable queries that keep their right answer above it, and queries
-  with no answer in the library (FAQ questions against the kernel docs) that show nothing above it.
+  with no answer in the library (FAQ questions against the kernel docs) that show nothing above it;
+- Chinese and Japanese text (benchmarks/cjk.py): phrase recall on both kinds of library, the Chinese FAQ.
 """
 
 from __future__ import annotations
@@ -217,3 +218,6 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
             lib.close()
     if have.get("related"):
         bench_related(report, work, index_folder)
+    from scripts.benchmarks.cjk import bench_cjk
+
+    bench_cjk(report, work, index_folder)  # Chinese and Japanese: phrase recall on both kinds, the Chinese FAQ

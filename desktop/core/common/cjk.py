@@ -40,7 +40,7 @@ _LETTERS = rf"(?:(?=[{CJK_CLASS}])[^\W_])+"  # letters and digits of the CJK blo
 _RUN = re.compile(_LETTERS)
 # In the index a run goes on across one line break: text wrapped at a fixed width (Debian's FAQ as
 # .txt) breaks Chinese lines inside words ("拷\n    贝"), and a line end there is no word boundary.
-_WRAPPED_RUN = re.compile(rf"{_LETTERS}(?:[ \t\u3000]*\n[ \t\u3000]*{_LETTERS})*")
+_WRAPPED_RUN = re.compile(rf"{_LETTERS}(?:[^\S\n]*\n[^\S\n]*{_LETTERS})*")  # any indent: NBSPs too
 _SPACE = re.compile(r"\s+")
 # A query's pieces in order: CJK runs and other words (letters and digits, as FTS5 and the
 # server's regexp read them: "_" and punctuation separate).

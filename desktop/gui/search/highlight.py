@@ -40,7 +40,9 @@ def terms_pattern(terms: list[str]) -> re.Pattern[str] | None:
     stems = sorted({re.sub(r"(ing|es|s)$", "", t) or t for t in terms if not has_cjk(t)}, key=len, reverse=True)
     # Words with CJK characters are marked exactly as typed, wherever they stand: no spaces mark their edges.
     exact = sorted({t for t in terms if has_cjk(t)}, key=len, reverse=True)
-    parts = [re.escape(t) for t in exact]
+    # A line break may stand between two of its characters: text wrapped at a fixed width (the
+    # keyword index reads such a run whole too, common/cjk.py).
+    parts = [r"[^\S\n]*\n?[^\S\n]*".join(re.escape(ch) for ch in t) for t in exact]
     if stems:
         parts.append(rf"(?<!{_SPACED})(?:" + "|".join(re.escape(s) for s in stems) + rf"){_SPACED}*")
     return re.compile("|".join(parts), re.IGNORECASE)
