@@ -142,3 +142,9 @@ def text_units(text: str) -> int:
     snippets where there are no spaces to count by."""
     cjk = sum(len(m.group()) for m in _RUN.finditer(text))
     return cjk + len(re.findall(rf"[^\W{CJK_CLASS}]+", text))
+
+
+def mostly_cjk(text: str) -> bool:
+    """True when most of a text's words (a CJK character counting as one) are CJK characters."""
+    cjk = sum(len(m.group()) for m in _RUN.finditer(text))
+    return cjk > 0 and 2 * cjk >= text_units(text)
