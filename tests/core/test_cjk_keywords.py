@@ -27,6 +27,7 @@ DOCS = {
     "korean.txt": "학교에서 한국어를 공부했습니다. 도서관은 조용합니다.",
     "english.txt": "Contrastive learning pulls similar examples together and pushes different ones apart.",
     "wrapped.txt": "在遵守并包含本文档版权声明的前提下，允许制作和发布本文档的完整拷\n    贝。",
+    "hindi.txt": "हिन्दी भाषा बहुत सुंदर है। यह पुस्तकालय शांत है।",  # vowel signs and viramas inside words
 }
 
 
@@ -70,11 +71,12 @@ def test_queries_ask_for_the_tokens_the_index_holds() -> None:
     assert cjk.fts5_match("猫") == '"猫" *'  # one character: any token it begins
     assert cjk.fts5_match('Jaccard相似度"') == '"Jaccard 相似 似度"'
     assert cjk.fts5_match("学习Jaccard") == '"学习 习 Jaccard"'  # the run ends where Latin begins
-    assert cjk.tsquery_text("对比学习") == "对比 <-> 比学 <-> 学习"
-    assert cjk.tsquery_text("猫") == "猫:*"
+    assert cjk.tsquery_parts("对比学习") == ("对比 比学 学习", "")
+    assert cjk.tsquery_parts("a猫") == ("a", "猫")
+    assert cjk.fts5_match("हिन्दी भाषा") == '"हिन्दी भाषा"'  # marks belong to their word, as in FTS5
     assert cjk.fts5_match('" OR * NEAR(') == '"OR NEAR"'  # FTS5 syntax typed by a user is plain words
     assert cjk.fts5_match('"* ()') is None
-    assert cjk.tsquery_text("a & !b | c:*") == "a <-> b <-> c"
+    assert cjk.tsquery_parts("a & !b | c:*") == ("a b c", "")
 
 
 # ---- both kinds of library ---------------------------------------------------------------------
@@ -112,6 +114,8 @@ def test_phrases_negatives_and_the_mixed_query_of_the_issue(cjk_library: Library
     # The English-only model reads Chinese as noise: the keywords rank alone, on their own scale.
     assert top.why == "keywords" and top.score >= GOOD_MATCH
     assert "meaning" in lib.search_documents("contrastive learning", top=5)[0].why
+    # Scripts with combining marks are read as before: a phrase is the words FTS5 and PostgreSQL see.
+    assert [Path(h.path).name for h in lib.search_documents('"हिन्दी भाषा"', top=10)] == ["hindi.txt"]
     # A question typed as one run of characters no text holds whole: its bigrams still find the answer.
     assert "learning.txt" in keyword_files(lib, "困难负样本为什么重要")
 

@@ -23,6 +23,7 @@ rewritten the same way (`query_tokens`): a CJK word becomes the phrase of its bi
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Han (with extensions and compatibility ideographs), kana, Hangul, and the marks that live in those
@@ -42,9 +43,6 @@ _RUN = re.compile(_LETTERS)
 # .txt) breaks Chinese lines inside words ("拷\n    贝"), and a line end there is no word boundary.
 _WRAPPED_RUN = re.compile(rf"{_LETTERS}(?:[^\S\n]*\n[^\S\n]*{_LETTERS})*")  # any indent: NBSPs too
 _SPACE = re.compile(r"\s+")
-# A query's pieces in order: CJK runs and other words (letters and digits, as FTS5 and the
-# server's regexp read them: "_" and punctuation separate).
-_PIECE = re.compile(rf"(?P<cjk>(?:(?=[{CJK_CLASS}])[^\W_])+)|(?P<word>[^\W_{CJK_CLASS}]+)")
 
 
 def has_cjk(text: str) -> bool:
@@ -53,6 +51,23 @@ def has_cjk(text: str) -> bool:
 
 def is_cjk(char: str) -> bool:
     return _RUN.fullmatch(char) is not None
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """A query's pieces in order: ("cjk", a run of CJK letters) and ("word", other letters, digits
+    and the marks that sit on them: Devanagari's vowel signs are part of a word to FTS5's unicode61,
+    which separates at spaces and punctuation only); "_" and punctuation separate. Nothing in a
+    piece is FTS5 or tsquery syntax."""
+    out: list[tuple[str, str]] = []
+    previous = ""
+    for ch in text:
+        kind = "cjk" if is_cjk(ch) else "word" if ch.isalnum() or unicodedata.category(ch)[0] == "M" else ""
+        if kind and kind == previous:
+            out[-1] = (kind, out[-1][1] + ch)
+        elif kind:
+            out.append((kind, ch))
+        previous = kind
+    return out
 
 
 def _grams(run: str) -> list[str]:
@@ -95,7 +110,7 @@ def query_tokens(text: str) -> Phrase | None:
     A CJK run followed by more of the phrase ends there in a matching text too, so it is written
     as the index writes it (bigrams and the last character); a run at the phrase's end may go on
     in the text, so only its bigrams are asked for - or, for one character, a token it begins."""
-    pieces = [(m.lastgroup, m.group()) for m in _PIECE.finditer(text)]
+    pieces = _pieces(text)
     tokens: list[str] = []
     prefix = False
     for n, (kind, piece) in enumerate(pieces):
@@ -114,8 +129,8 @@ def split_words(word: str) -> list[str]:
     character as itself). For a long CJK word no text holds whole (a question typed as one run
     of characters), which then counts the bigrams it shares, as Lucene's CJK analyzer does."""
     out: list[str] = []
-    for match in _PIECE.finditer(word):
-        out.extend([match.group()] if match.lastgroup == "word" else _bigrams(match.group()))
+    for kind, piece in _pieces(word):
+        out.extend([piece] if kind == "word" else _bigrams(piece))
     return list(dict.fromkeys(out))
 
 
@@ -128,13 +143,15 @@ def fts5_match(text: str) -> str | None:
     return '"' + " ".join(phrase.tokens) + '"' + (" *" if phrase.prefix else "")
 
 
-def tsquery_text(text: str) -> str | None:
-    """The same for PostgreSQL's `to_tsquery`: tokens joined by `<->` (followed by), `:*` on a
-    prefix. The tokens are letters and digits only, so none is tsquery syntax."""
+def tsquery_parts(text: str) -> tuple[str, str] | None:
+    """The same for PostgreSQL (server/keywords.py): (the phrase's text, its tokens apart, which the
+    server reads as it reads the documents; the character a token must begin with, or "")."""
     phrase = query_tokens(text)
     if phrase is None:
         return None
-    return " <-> ".join(phrase.tokens) + (":*" if phrase.prefix else "")
+    if phrase.prefix:
+        return " ".join(phrase.tokens[:-1]), phrase.tokens[-1]
+    return " ".join(phrase.tokens), ""
 
 
 def text_units(text: str) -> int:
