@@ -9,6 +9,7 @@
 - the FAQ and exact-term sets again over the HTML python3.11-doc ships (pages with their navigation),
   next to the .rst figures; how much navigation the indexed words of the HTML docs hold; how many HTML
   queries show a navigation passage in their top 3 (scripts/page_text.py says how both are counted).
+- Chinese and Japanese text (benchmarks/cjk.py): phrase recall on both kinds of library, the Chinese FAQ.
 """
 
 from __future__ import annotations
@@ -222,6 +223,9 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
         bench_related(report, work, index_folder)
     if have.get("faq"):
         bench_html(report, work, index_folder)
+    from scripts.benchmarks.cjk import bench_cjk
+
+    bench_cjk(report, work, index_folder)  # Chinese and Japanese: phrase recall on both kinds, the Chinese FAQ
 
 
 # Phrases of Sphinx's navigation (sidebar, bars, footer): a passage with two of them is navigation.

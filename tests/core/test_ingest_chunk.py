@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import time
 
 import pytest
@@ -132,3 +133,32 @@ def test_passages_start_and_end_at_words() -> None:
     for span in spans:
         assert span.start == 0 or not text[span.start - 1].isalnum(), text[span.start - 5 : span.start + 10]
         assert span.end == len(text) or not text[span.end].isalnum(), text[span.end - 10 : span.end + 5]
+# ---- text without spaces (issue 28) ------------------------------------------------------------
+
+JAPANESE = ("東京都の図書館で日本語の本を読みました。" "カタカナのテキストも検索できます。" * 3) * 20
+
+
+def test_a_cjk_character_counts_as_a_word() -> None:
+    offsets = simple_token_offsets("使用Jaccard相似度。")
+    assert offsets == [(0, 1), (1, 2), (2, 9), (9, 10), (10, 11), (11, 12), (12, 13)]
+    spans = chunk_spans(JAPANESE, simple_token_offsets, max_tokens=60, overlap_tokens=8)
+    assert len(spans) > 10 and all(span.end - span.start <= 60 for span in spans)  # not one endless "word"
+    check_invariants(JAPANESE, spans, 60)
+
+
+def test_passages_end_at_a_cjk_full_stop() -> None:
+    def characters(text: str) -> list[tuple[int, int]]:
+        return [(i, i + 1) for i, ch in enumerate(text) if not ch.isspace()]
+
+    spans = chunk_spans(JAPANESE, characters, max_tokens=60, overlap_tokens=8)
+    assert all(JAPANESE[span.end - 1] == "。" for span in spans[:-1])
+
+
+def test_a_tokenizer_that_reads_a_kana_run_as_one_word_is_cut_per_character() -> None:
+    """A model's tokenizer may give a run of kana one (unknown) token: the passage must not grow to
+    the run's length for it."""
+    def one_token_per_run(text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]  # CJK runs whole, as \w+ reads them
+
+    spans = chunk_spans(JAPANESE, one_token_per_run, max_tokens=60, overlap_tokens=8)
+    assert max(span.end - span.start for span in spans) <= 60

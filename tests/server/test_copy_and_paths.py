@@ -138,3 +138,24 @@ def test_a_tuned_model_saved_under_one_mapped_root_opens_from_another(tmp_path: 
     with Library.open(server_url) as desktop_a:  # B's model is stored as A sees the share: no rule needed
         path = next(v.path for v in versions(desktop_a.workspace) if v.id == from_b)
         assert path is not None and Path(path).parent == here / ".semdesk" / "models" and Path(path).is_dir()
+
+
+def test_sample_searches_are_the_passages_words_not_operators(tmp_path: Path, server_url: str) -> None:
+    """A Japanese manual page's "-b" read as "leave out b" dropped the page searched for, and the copy
+    of a library of them failed its check (issue 28: such a search is ranked by keywords alone)."""
+    from desktop.core.transfer.copy import sample_queries
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ld.txt").write_text("環境変数 ld の動作は環境変数 GNUTARGET によって変更することができる。"
+                                 " GNUTARGET は -b (または等価な type:x オプション) で上書きされる。", encoding="utf-8")
+    (docs / "tar.txt").write_text("tar は環境変数 TAPE を使う。 -b オプションはブロック数を指定する。",
+                                  encoding="utf-8")
+    with Library.open(tmp_path / "lib") as lib:
+        index(lib, docs)
+        queries = sample_queries(lib.workspace)
+    assert queries and not any(w.startswith("-") or ":" in w for q in queries for w in q.split())
+    from desktop.core.common.jobs import run_job
+
+    report = run_job(Library.copy_library(tmp_path / "lib", server_url))
+    assert report.same_first == report.searches > 0

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import sessionmaker
 
 from desktop.core.catalog.tables import Base, Face, FaceAnchor, FaceFile, OcrFile, OcrLine, Person
 from desktop.core.catalog.version import SCHEMA_VERSION, too_new
+from desktop.core.common.cjk import CJK_CLASS, index_text
 
 # FTS5 tables are not ORM models: SQLAlchemy has no DDL for virtual tables.
 _FTS_DDL = [
@@ -23,6 +24,36 @@ _FTS_DDL = [
     "title, body, tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS file_fts USING fts5(name, tokenize='porter unicode61 remove_diacritics 2')",
 ]
+
+_REWRITE_BATCH = 500
+
+
+def _cjk_keywords(conn: Connection) -> None:
+    """3 -> 4: the keyword copies of text holding CJK letters rewritten as common/cjk.index_text
+    writes them now (words inside Chinese and Japanese text cut apart). Made from what the keyword
+    tables hold (the text as it was given them), a batch of rows at a time, only the rows with such
+    letters: other rows, the chunks and every vector stay as they are, so nothing is re-embedded.
+    Runs on both dialects (the server library's migration is this one too)."""
+    if conn.dialect.name == "postgresql":
+        has, pattern = "~", f"[{CJK_CLASS}]"
+    else:
+        has, pattern = "GLOB", f"*[{CJK_CLASS}]*"
+    for table, columns in (("chunk_fts", ("title", "body")), ("file_fts", ("name",))):
+        listed = ", ".join(columns)
+        where = " OR ".join(f"{c} {has} :pattern" for c in columns)
+        after = 0
+        while True:
+            rows = conn.execute(text(
+                f"SELECT rowid, {listed} FROM {table} WHERE rowid > :after AND ({where}) ORDER BY rowid LIMIT :n"
+            ), {"after": after, "pattern": pattern, "n": _REWRITE_BATCH}).all()
+            if not rows:
+                break
+            assignments = ", ".join(f"{c} = :{c}" for c in columns)
+            conn.execute(text(f"UPDATE {table} SET {assignments} WHERE rowid = :id"), [
+                {"id": row[0], **{c: index_text(v or "") for c, v in zip(columns, row[1:], strict=True)}}
+                for row in rows])
+            after = int(rows[-1][0])
+
 
 # MIGRATIONS[n] upgrades a database at version n to n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -32,6 +63,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: lambda conn: Base.metadata.create_all(
         conn, tables=[FaceFile.__table__, Person.__table__, Face.__table__, FaceAnchor.__table__]
     ),
+    # 3 -> 4: words inside CJK text cut apart in the keyword copies (no re-embedding).
+    3: _cjk_keywords,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from desktop.core.common.errors import CatalogTooNew
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 3: faces and people; 4: keyword copies with words inside CJK text cut apart (common/cjk.py)
 
 
 def too_new(version: int) -> CatalogTooNew:

@@ -2,7 +2,8 @@
 
 The FTS tables are plain FTS5 tables keyed by rowid (chunk id / file id), so every
 insert or delete of a chunk or file goes through these functions, inside the caller's
-transaction.
+transaction. What they hold is the keyword copy of the text (common/cjk.index_text: words inside
+Chinese or Japanese text cut apart; other text as it is); the chunk's own text stays in `chunks`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from desktop.core.catalog.tables import Chunk, ChunkVector, FileRecord, PhotoVector
+from desktop.core.common.cjk import index_text
 from desktop.core.common.text import displayable
 
 
@@ -51,7 +53,7 @@ def index_file_name(session: Session, file_id: int, path: str, title: str | None
     """The file's keyword row: its name, title and `extra` words (a photo's caption)."""
     name = os.path.basename(path)
     stem = os.path.splitext(name)[0].replace("_", " ").replace("-", " ")
-    words = displayable(f"{name} {stem} {title or ''} {extra}".strip())
+    words = index_text(displayable(f"{name} {stem} {title or ''} {extra}".strip()))
     session.execute(text("DELETE FROM file_fts WHERE rowid = :id"), {"id": file_id})
     session.execute(text("INSERT INTO file_fts(rowid, name) VALUES (:id, :name)"), {"id": file_id, "name": words})
 
@@ -67,7 +69,7 @@ def add_chunk_keywords(session: Session, rows: Sequence[tuple[int, str, str]]) -
     if rows:
         session.execute(
             text("INSERT INTO chunk_fts(rowid, title, body) VALUES (:id, :title, :body)"),
-            [{"id": cid, "title": title, "body": body} for cid, title, body in rows],
+            [{"id": cid, "title": index_text(title), "body": index_text(body)} for cid, title, body in rows],
         )
 
 

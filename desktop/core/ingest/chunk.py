@@ -11,8 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_WORD = re.compile(r"\w+|[^\w\s]")
+from desktop.core.common.cjk import CJK_CLASS, has_cjk, is_cjk
+
+# A CJK character is a token of its own (a word, for size): Chinese and Japanese have no spaces to count by.
+_WORD = re.compile(rf"[{CJK_CLASS}]|[^\W{CJK_CLASS}]+|[^\w\s]")
 _SENTENCE_END = frozenset(".?!")
+_CJK_SENTENCE_END = frozenset("。！？．｡")  # full stops needing no space after them
 # Only the last third of a window is searched for a break: earlier ones would make
 # passages too short, and the bounded search keeps the whole pass O(n) in tokens.
 _BREAK_ZONE = 1 / 3
@@ -45,6 +49,8 @@ def chunk_spans(
         raise ValueError("max_tokens must be at least 1")
     # Zero-width entries are special tokens or artefacts: they cover no text.
     tokens = [(s, e) for s, e in token_offsets(text) if e > s]
+    if has_cjk(text):
+        tokens = _cjk_characters(text, tokens)
     n = len(tokens)
     # Half a window at most, so every step moves forward by a real amount.
     overlap = max(0, min(overlap_tokens, max_tokens // 2))
@@ -73,6 +79,8 @@ def _continues_word(text: str, tokens: list[tuple[int, int]], k: int) -> bool:
     if k <= 0 or k >= len(tokens):
         return False
     start = tokens[k][0]
+    if is_cjk(text[start - 1]) or is_cjk(text[start]):
+        return False  # a CJK character is a word of its own (text without spaces may break anywhere)
     return tokens[k - 1][1] >= start and text[start - 1].isalnum() and text[start].isalnum()
 
 
@@ -84,6 +92,28 @@ def _start_at_word(text: str, tokens: list[tuple[int, int]], i: int, end: int) -
         if not _continues_word(text, tokens, k):
             return k
     return i
+
+
+def _cjk_characters(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Tokens that cover several CJK characters cut into one per character (the rest of the token
+    stays one piece). A model's tokenizer may read a run of kana as one unknown word, and a passage
+    of 200 such "tokens" was thousands of characters; splitting never makes a passage longer than
+    the model reads, as its own tokens are only ever cut, never joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in tokens:
+        if end - start < 2 or not has_cjk(text[start:end]):
+            out.append((start, end))
+            continue
+        piece = start
+        for i in range(start, end):
+            if is_cjk(text[i]):
+                if piece < i:
+                    out.append((piece, i))
+                out.append((i, i + 1))
+                piece = i + 1
+        if piece < end:
+            out.append((piece, end))
+    return out
 
 
 def _best_break(text: str, tokens: list[tuple[int, int]], i: int, j: int, max_tokens: int) -> int:
@@ -100,7 +130,9 @@ def _best_break(text: str, tokens: list[tuple[int, int]], i: int, j: int, max_to
         gap = text[prev_end:next_start]
         if gap.count("\n") >= 2:
             return k
-        if not sentence and ("\n" in gap or (gap[:1].isspace() and text[prev_end - 1] in _SENTENCE_END)):
+        ends = text[prev_end - 1]
+        if not sentence and ("\n" in gap or (gap[:1].isspace() and ends in _SENTENCE_END)
+                             or ends in _CJK_SENTENCE_END):
             sentence = k
     if sentence:
         return sentence

@@ -12,6 +12,7 @@ import re
 
 from desktop.core.catalog import FileStatus, reads
 from desktop.core.catalog.reader import Reader, reading
+from desktop.core.common.cjk import fts5_match
 from desktop.core.common.records import Filters
 from desktop.core.retrieval.keywords import server_side
 from desktop.core.retrieval.query_syntax import ParsedQuery
@@ -79,18 +80,17 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _fts_phrase(words: str) -> str:
-    return '"' + words.replace('"', " ") + '"'  # one FTS5 phrase; user syntax stays inert
-
-
 def _files_with(reader: Reader, words: str) -> set[int]:
-    """Documents with a passage (or title) holding `words` in this order."""
+    """Documents with a passage (or title) holding `words` in this order (inside CJK text too:
+    common/cjk.py)."""
     if server := server_side(reader):
         return server.passages_with_phrase(reader.session, words)  # type: ignore[attr-defined]
-    return reads.files_with_passage(reader, _fts_phrase(words))
+    match = fts5_match(words)  # one FTS5 phrase of letters and digits: user syntax stays inert
+    return reads.files_with_passage(reader, match) if match else set()
 
 
 def _files_named(reader: Reader, words: str) -> set[int]:
     if server := server_side(reader):
         return server.names_with_phrase(reader.session, words)  # type: ignore[attr-defined]
-    return reads.files_named(reader, _fts_phrase(words))
+    match = fts5_match(words)
+    return reads.files_named(reader, match) if match else set()

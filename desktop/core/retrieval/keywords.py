@@ -23,6 +23,7 @@ from typing import Any
 
 from desktop.core.catalog import reads
 from desktop.core.catalog.reader import Reader
+from desktop.core.common import cjk
 from desktop.core.common.keyword_fill import fill_up, word_idf
 
 COMMON_ROWS = 3000  # rows a word may match and still join the OR fill-up (counting is capped there)
@@ -47,14 +48,39 @@ DF_ROWS = 20000  # rows counted for a word's document frequency: beyond this a w
 
 def query_words(query: str) -> list[str]:
     """Distinct lower-case words, stop words left out unless nothing else is left; single letters
-    carry nothing but digits might."""
-    words = list(dict.fromkeys(w for w in _WORD.findall(query.lower()) if len(w) > 1 or w.isdigit()))
+    carry nothing but digits might, and a single CJK character is a word. A run of CJK characters
+    (with a Latin word glued to it) is one word here: the phrase of its tokens (common/cjk.py)."""
+    words = list(dict.fromkeys(w for w in _WORD.findall(query.lower())
+                               if (len(w) > 1 or w.isdigit() or cjk.has_cjk(w)) and cjk.query_tokens(w)))
     content = [w for w in words if w not in STOP_WORDS]
     return content or words
 
 
+def keyword_words(reader: Reader, query: str) -> list[str]:
+    """`query_words`, where a CJK word that no passage holds whole (a question typed as one run of
+    characters: "安装软件需要什么") stands for its bigrams, each a word of its own, as Lucene's
+    CJK analyzer reads a query; a word that is there stays the exact phrase it asks for. One
+    count per such word, and none for a query without CJK."""
+    out: list[str] = []
+    for word in query_words(query):
+        tokens = cjk.query_tokens(word)
+        if cjk.has_cjk(word) and tokens is not None and len(tokens.tokens) > 1 and not _held(reader, word):
+            out.extend(w for w in cjk.split_words(word) if w not in STOP_WORDS)
+        else:
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def _held(reader: Reader, word: str) -> bool:
+    if server := server_side(reader):
+        return server.word_rows(reader.session, [word])[1][word] > 0  # type: ignore[attr-defined]
+    return _rows_up_to(reader, word, 1) > 0
+
+
 def phrase(word: str) -> str:
-    return f'"{word}"'  # quoted, so FTS5 syntax in user input is inert
+    """The FTS5 phrase of one query word (common/cjk.fts5_match): quoted, so FTS5 syntax in user
+    input is inert; query_words keeps only words that have one."""
+    return cjk.fts5_match(word) or '""'
 
 
 def all_words(words: list[str]) -> str:
@@ -83,7 +109,7 @@ def ranked_chunk_ids(reader: Reader, query: str, limit: int) -> list[int]:
 def ranked_chunks(reader: Reader, query: str, limit: int) -> list[tuple[int, float]]:
     """(chunk id, bm25 score, higher is better) best first, at most `limit`. Rows holding every
     word come first; the fill-up's scores are lower than theirs, so the order is the score order."""
-    words = query_words(query)
+    words = keyword_words(reader, query)
     if not words or limit <= 0:
         return []
     if server := server_side(reader):  # a server library: PostgreSQL full-text search, same plan
@@ -136,7 +162,7 @@ def keyword_evidence(reader: Reader, query: str, ranked: list[tuple[int, float]]
 
 def coverage(reader: Reader, query: str, chunk_ids: list[int]) -> dict[int, float]:
     """chunk id -> idf-weighted share of the query's words that the passage holds (stemmed as FTS does)."""
-    words = query_words(query)
+    words = keyword_words(reader, query)
     ids = sorted(set(chunk_ids))
     if not words or not ids:
         return {}

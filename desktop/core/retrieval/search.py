@@ -13,7 +13,9 @@ import numpy as np
 
 from desktop.core.catalog import reads
 from desktop.core.catalog.reader import reading
+from desktop.core.common.cjk import mostly_cjk
 from desktop.core.common.records import Filters, Hit, Passage
+from desktop.core.common.settings import ENGLISH_ONLY_TEXT_MODELS
 from desktop.core.common.vector_codec import normalise, stack_blobs
 from desktop.core.retrieval.constraints import allowed_files, lists
 from desktop.core.retrieval.fusion import (
@@ -91,13 +93,21 @@ def search_documents(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, 
         files |= allowed_files(ws, filters, "image", parsed) or set()
     allowed_chunks = None if files is None else _chunks_of(ws, files)
     index = ws.indexes.ready("text")
-    vector = query_vector(ws.encoders.query().encode_query, words, parsed.excluded, like=example)
-    if vector is None:
-        return []
-    dense = index.query(vector, max(50, top * 8), allowed=allowed_chunks)
+    weight = keyword_weight(words)
+    if example is None and mostly_cjk(words) and ws.settings.get("text_model") in ENGLISH_ONLY_TEXT_MODELS:
+        # An English-only model reads Chinese and Japanese as noise: on the Chinese FAQ its meaning list
+        # had nDCG@10 0.23 and pulled the fused ranking to 0.34 from the keywords' 0.62 (scripts/bench
+        # --only quality). The keywords rank alone, on their own 0..1 scale.
+        vector, weight = None, 1.0
+    else:
+        vector = query_vector(ws.encoders.query().encode_query, words, parsed.excluded, like=example)
+        if vector is None and not words:
+            return []
+    # No direction (the negative's vector was the words' own: an English-only model read two Chinese
+    # words alike and "系统 -动漫" cancelled out), or none wanted: the keywords still answer.
+    dense = [] if vector is None else index.query(vector, max(50, top * 8), allowed=allowed_chunks)
     keyword = keyword_chunks(ws, words, 50, allowed_chunks) if words else []
-    return document_hits(ws, dense, keyword, top, exclude_file=None, query_vector=vector,
-                         weight=keyword_weight(words))
+    return document_hits(ws, dense, keyword, top, exclude_file=None, query_vector=vector, weight=weight)
 
 
 def search_photos(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, filters: Filters | None = None,
@@ -194,6 +204,8 @@ def document_hits(
     missing = [cid for cid, _ in keyword if cid not in cosines]
     if missing and query_vector is not None:
         cosines.update(_exact_cosines(ws, missing, query_vector))
+    elif missing:  # no meaning to measure against (search_documents): the keywords alone rank
+        cosines.update(dict.fromkeys(missing, 0.0))
     scores = passage_scores(cosines, keyword, weight)
     if not scores:
         return []

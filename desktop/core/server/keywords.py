@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from desktop.core.common.cjk import tsquery_parts
 from desktop.core.common.keyword_fill import fill_up, word_idf
 
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B (body), A (title)
@@ -26,10 +27,38 @@ def is_postgres(connection: Any) -> bool:
     return bind.dialect.name == "postgresql"
 
 
+def parts(word: str) -> tuple[str, str]:
+    """A query word's (phrase text, prefix character) (common/cjk.tsquery_parts: CJK text as its
+    bigrams); ('', '') asks for nothing."""
+    return tsquery_parts(word) or ("", "")
+
+
+def tsquery_sql(phrase: str, prefix: str) -> str:
+    """SQL of a query word's tsquery from two SQL text expressions: its phrase, read as the documents
+    are (server/schema.py: runs of letters and digits; user input is data, never tsquery syntax),
+    then, when `prefix` is not '', a token beginning with that character (one CJK letter)."""
+    words = f"phraseto_tsquery('semdesk', regexp_replace({phrase}, '[^[:alnum:]]+', ' ', 'g'))"
+    # Never ':*' alone, even in the branch not taken: the planner may fold a constant call.
+    begins = f"to_tsquery('semdesk', coalesce(nullif({prefix}, ''), 'x') || ':*')"
+    return (f"(CASE WHEN {prefix} = '' THEN {words} WHEN {phrase} = '' THEN {begins} "
+            f"ELSE tsquery_phrase({words}, {begins}) END)")
+
+
+def _arrays(words: list[str]) -> dict[str, list[str]]:
+    """The words' phrases and prefixes as two arrays, for unnest(CAST(:phrases ...), CAST(:prefixes ...))."""
+    pairs = [parts(w) for w in words]
+    return {"phrases": [p for p, _ in pairs], "prefixes": [c for _, c in pairs]}
+
+
 def _tsquery(words: list[str], joiner: str) -> tuple[str, dict[str, str]]:
-    """`plainto_tsquery` per word (user input is data, never tsquery syntax), joined by && or ||."""
-    params = {f"w{i}": word for i, word in enumerate(words)}
-    return f" {joiner} ".join(f"plainto_tsquery('semdesk', :w{i})" for i in range(len(words))), params
+    """A tsquery per word, joined by && or ||."""
+    params: dict[str, str] = {}
+    for i, word in enumerate(words):
+        params[f"w{i}"], params[f"p{i}"] = parts(word)
+    return f" {joiner} ".join(tsquery_sql(f":w{i}", f":p{i}") for i in range(len(words))), params
+
+
+UNNEST = "unnest(CAST(:words AS text[]), CAST(:phrases AS text[]), CAST(:prefixes AS text[])) AS t(w, q, p)"
 
 
 def word_rows(connection: Any, words: list[str], cap: int = DF_ROWS) -> tuple[int, dict[str, int]]:
@@ -43,9 +72,9 @@ def word_rows(connection: Any, words: list[str], cap: int = DF_ROWS) -> tuple[in
     if missing:  # "total" comes with the first count, so it is there whenever a word is
         rows = connection.execute(text(
             "SELECT t.w, (SELECT count(*) FROM (SELECT 1 FROM chunk_fts "
-            "WHERE tsv @@ plainto_tsquery('semdesk', t.w) LIMIT :cap) s), "
-            "(SELECT coalesce(max(rowid), 0) FROM chunk_fts) FROM unnest(CAST(:words AS text[])) AS t(w)"
-        ), {"words": missing, "cap": cap}).all()
+            f"WHERE tsv @@ {tsquery_sql('t.q', 't.p')} LIMIT :cap) s), "
+            f"(SELECT coalesce(max(rowid), 0) FROM chunk_fts) FROM {UNNEST}"
+        ), {"words": missing, **_arrays(missing), "cap": cap}).all()
         for word, count, total in rows:
             cache[(word, cap)] = int(count)
             cache["total"] = int(total)
@@ -60,15 +89,15 @@ def _ranked(connection: Any, words: list[str], joiner: str, limit: int, cap: int
     total, rows = word_rows(connection, words)
     # MATERIALIZED: the per-word queries are read inside a per-row subquery; made once, not per row.
     sql = (
-        "WITH idf AS MATERIALIZED (SELECT plainto_tsquery('semdesk', t.w) AS q, t.idf "
-        "FROM unnest(CAST(:words AS text[]), CAST(:idfs AS float8[])) AS t(w, idf)), "
+        f"WITH idf AS MATERIALIZED (SELECT {tsquery_sql('t.q', 't.p')} AS q, t.idf "
+        "FROM unnest(CAST(:phrases AS text[]), CAST(:prefixes AS text[]), CAST(:idfs AS float8[])) AS t(q, p, idf)), "
         f"q AS (SELECT {query} AS q) "
         f"SELECT rowid, (SELECT sum(idf.idf * ts_rank('{WEIGHTS}', m.tsv, idf.q, 1)) FROM idf) AS score FROM "
         "(SELECT rowid, tsv FROM chunk_fts, q WHERE tsv @@ q.q LIMIT :cap) AS m "
         "ORDER BY score DESC, rowid LIMIT :n"
     )
     idfs = [word_idf(total, rows[w]) for w in words]
-    found = connection.execute(text(sql), {**params, "words": list(words), "idfs": idfs, "cap": cap, "n": limit})
+    found = connection.execute(text(sql), {**params, **_arrays(words), "idfs": idfs, "cap": cap, "n": limit})
     return [(int(rowid), float(score)) for rowid, score in found]
 
 
@@ -104,27 +133,33 @@ def word_statistics(
     round trip for all the words: on a server each statement costs a millisecond or more."""
     total, frequency = word_rows(connection, words, cap)
     rows = connection.execute(text(
-        "SELECT w, ARRAY(SELECT rowid FROM chunk_fts WHERE rowid = ANY(:ids) "
-        "AND tsv @@ plainto_tsquery('semdesk', w)) FROM unnest(CAST(:words AS text[])) AS w"
-    ), {"words": list(words), "ids": list(chunk_ids)}).all()
+        "SELECT t.w, ARRAY(SELECT rowid FROM chunk_fts WHERE rowid = ANY(:ids) "
+        f"AND tsv @@ {tsquery_sql('t.q', 't.p')}) FROM {UNNEST}"
+    ), {"words": list(words), **_arrays(words), "ids": list(chunk_ids)}).all()
     holding = {word: {int(i) for i in held} for word, held in rows}
     return total, frequency, holding
 
 
-# Read as the documents are (server/schema.py): runs of letters and digits.
-PHRASE = "phraseto_tsquery('semdesk', regexp_replace(:w, '[^[:alnum:]]+', ' ', 'g'))"
+# Read as the documents are (server/schema.py, common/cjk.py): runs of letters and digits, CJK text as bigrams.
+PHRASE = tsquery_sql(":w", ":p")
 
 
 def passages_with_phrase(connection: Any, words: str) -> set[int]:
     """Documents with a passage (or title) holding `words` in this order (retrieval/constraints.py)."""
+    phrase, prefix = parts(words)
+    if not (phrase or prefix):
+        return set()
     rows = connection.execute(text(
         "SELECT DISTINCT chunks.file_id FROM chunk_fts JOIN chunks ON chunks.id = chunk_fts.rowid "
-        f"WHERE chunk_fts.tsv @@ {PHRASE}"), {"w": words})
+        f"WHERE chunk_fts.tsv @@ {PHRASE}"), {"w": phrase, "p": prefix})
     return {int(r) for r in rows.scalars()}
 
 
 def names_with_phrase(connection: Any, words: str) -> set[int]:
-    rows = connection.execute(text(f"SELECT rowid FROM file_fts WHERE tsv @@ {PHRASE}"), {"w": words})
+    phrase, prefix = parts(words)
+    if not (phrase or prefix):
+        return set()
+    rows = connection.execute(text(f"SELECT rowid FROM file_fts WHERE tsv @@ {PHRASE}"), {"w": phrase, "p": prefix})
     return {int(r) for r in rows.scalars()}
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import unicodedata
 from collections.abc import Callable
+
+from desktop.core.common.cjk import CJK_CLASS, has_cjk
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP_WORDS = (
@@ -20,32 +23,62 @@ _STOP = frozenset(_STOP_WORDS.split())
 
 
 def query_terms(query: str) -> list[str]:
+    """The words to mark: a Chinese or Japanese word of any length (two characters are a word)."""
     words = [w.lower() for w in _WORD.findall(query)]
-    return list(dict.fromkeys(w for w in words if len(w) > 2 and w not in _STOP))
+    return list(dict.fromkeys(w for w in words if (len(w) > 2 or has_cjk(w)) and w not in _STOP))
+
+
+# A letter or digit of a script written with spaces: what a Latin word's edges are measured against,
+# so "Jaccard" is marked inside "使用Jaccard相似度" (there \b sees no edge).
+_SPACED = rf"[^\W{CJK_CLASS}]"
 
 
 def terms_pattern(terms: list[str]) -> re.Pattern[str] | None:
     if not terms:
         return None
     # A light stem (drop a trailing s/es/ing) so "photos" also marks "photo" and "photographs".
-    stems = sorted({re.sub(r"(ing|es|s)$", "", t) or t for t in terms}, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
+    stems = sorted({re.sub(r"(ing|es|s)$", "", t) or t for t in terms if not has_cjk(t)}, key=len, reverse=True)
+    # Words with CJK characters are marked exactly as typed, wherever they stand: no spaces mark their edges.
+    exact = sorted({t for t in terms if has_cjk(t)}, key=len, reverse=True)
+    # A line break may stand between two of its characters: text wrapped at a fixed width (the
+    # keyword index reads such a run whole too, common/cjk.py).
+    parts = [r"[^\S\n]*\n?[^\S\n]*".join(re.escape(ch) for ch in t) for t in exact]
+    if stems:
+        parts.append(rf"(?<!{_SPACED})(?:" + "|".join(re.escape(s) for s in stems) + rf"){_SPACED}*")
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def _width(char: str) -> int:
+    """Columns a character takes: Chinese, Japanese and Korean ones are drawn twice as wide."""
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def excerpt(text: str, terms: list[str], max_chars: int = 320) -> str:
-    """One line of text around the first query word, with ellipses where it was cut."""
+    """One line of text around the first query word, with ellipses where it was cut. `max_chars`
+    counts columns: a CJK character takes two, so a Chinese snippet shows as much of the row as an
+    English one and its matched word is not pushed out of the lines shown."""
     flat = " ".join(text.split())
-    if len(flat) <= max_chars:
+    widths = [_width(ch) for ch in flat]
+    if sum(widths) <= max_chars:
         return flat
     pattern = terms_pattern(terms)
     match = pattern.search(flat) if pattern else None
-    start = 0 if match is None else max(0, match.start() - max_chars // 4)
+    start = 0
+    if match is not None:
+        start, before = match.start(), 0
+        while start > 0 and before + widths[start - 1] <= max_chars // 4:
+            start -= 1
+            before += widths[start]
     if start:
         space = flat.find(" ", start)
         start = space + 1 if 0 <= space < start + 20 else start
-    piece = flat[start : start + max_chars]
+    end, used = start, 0
+    while end < len(flat) and used + widths[end] <= max_chars:
+        used += widths[end]
+        end += 1
+    piece = flat[start:end]
     cut = piece.rfind(" ")
-    if cut > max_chars * 0.8:
+    if cut > len(piece) * 0.8:
         piece = piece[:cut]
     return ("… " if start else "") + piece + " …"
 
