@@ -138,11 +138,15 @@ def bare_document_run(files: dict[str, str], queries: list[str]) -> dict[str, li
     return out
 
 
-def bench_related(report: Any, work: Path, index_folder: Any) -> None:
+def bench_related(report: Any, work: Path, index_folder: Any, smoke: bool = False) -> None:
     """'More like this' on the library reference's see-also links (scripts/quality_sets.related_pages_set)."""
     from desktop.core.library import Library
 
     s = quality_sets.related_pages_set()
+    if smoke:  # a few query pages (their files too: a query is a file), their answers, a few others
+        small = s.small(queries=2, extra_files=3)
+        keep = set(small.files) | {q for q, _ in small.queries}
+        s = quality_sets.QualitySet(s.name, s.why, {f: s.files[f] for f in sorted(keep)}, small.queries)
     folder = s.write(work / "quality" / s.name)
     report.note("quality", f"{s.name}: {len(s.files)} files, {len(s.queries)} query pages; {s.why}")
     lib = Library.open(work / "quality" / f"{s.name}-lib")
@@ -163,12 +167,14 @@ def bench_related(report: Any, work: Path, index_folder: Any) -> None:
         lib.close()
 
 
-def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> None:
+def bench_quality(report: Any, work: Path, index_folder: Any, full: bool, smoke: bool = False) -> None:
     from desktop.core.library import Library
 
     have = quality_sets.available()
     builders = {"faq": quality_sets.faq_set, "kernel": quality_sets.kernel_set, "exact": quality_sets.exact_term_set}
     sets = [builders[name]() for name, ok in have.items() if ok and name in builders]
+    if smoke:  # a few queries of each set, their answers and a few other files
+        sets = [s.small(queries=3, extra_files=3) for s in sets]
     for name, ok in have.items():
         if not ok:
             report.note("quality", f"set {name} skipped: its Debian package is not installed")
@@ -201,9 +207,9 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
         text = "  ".join(f"{k} {v:.3f}" for k, v in bare.items())
         report.rows.append(("quality", f"{s.name:<7} {'bare-fp32':<13}", text))
         print(f"  quality   {s.name:<7} {'bare-fp32':<13} {text}", flush=True)
+    by_name = {s.name: s for s in sets}
     if "faq" in libs and "kernel" in libs:
-        faq = next(s for s in sets if s.name == "faq")
-        kernel = next(s for s in sets if s.name == "kernel")
+        faq, kernel = by_name["faq"], by_name["kernel"]
         for name, answerable in (("faq", faq.queries), ("kernel", kernel.queries)):
             unanswerable = [q for q, _ in faq.queries] if name == "kernel" else []
             cut = cutoff_figures(libs[name]["int8"], answerable, unanswerable)
@@ -216,4 +222,4 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
         for lib in per_set.values():
             lib.close()
     if have.get("related"):
-        bench_related(report, work, index_folder)
+        bench_related(report, work, index_folder, smoke)
