@@ -141,12 +141,12 @@ def rss_sampler(interval: float = 0.02) -> Iterator[dict[str, float]]:
         result["after"] = rss_mb()
 
 
-def first_files(folder: Path, target: Path, count: int) -> Path:
-    """A copy of the first `count` files of `folder` (sorted): a smoke run's corpus."""
+def smallest_files(folder: Path, target: Path, count: int) -> Path:
+    """A copy of the `count` smallest files of `folder`: a smoke run's corpus."""
     import shutil
 
     target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(p for p in folder.iterdir() if p.is_file())[:count]:
+    for path in sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: (p.stat().st_size, p.name))[:count]:
         shutil.copy(path, target / path.name)
     return target
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scripts.benchmarks.common import first_files
+from scripts.benchmarks.common import smallest_files
 
 PASSAGES = 160  # enough for stable batches of 32 at about 12 passages/s fp32 on 2 cores
 
@@ -76,8 +76,8 @@ def bench_int8(
 ) -> None:
     from desktop.core.library import Library
 
-    if smoke:  # two FAQ pages; measuring every encoder (a child, ~1 minute) is left to real runs
-        faq = first_files(faq, work / "int8-smoke-faq", 2)
+    if smoke:  # three short FAQ pages; measuring every encoder (a child, ~1 minute) is left to real runs
+        faq = smallest_files(faq, work / "int8-smoke-faq", 3)
         report.note("int8", "smoke: the encoder choice is not measured")
     else:
         bench_encoder_choice(report, full)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scripts.benchmarks.common import first_files
+from scripts.benchmarks.common import smallest_files
 
 
 def mark_examples(lib: Any, marked: list[Any], file_of: dict[int, int], top: int = 5) -> int:
@@ -44,7 +44,7 @@ def bench_tune(report: Any, work: Path, faq: Path, index_folder: Callable[[Any, 
     from desktop.core.tuning.examples import QueryMarks
 
     if smoke:
-        faq = first_files(faq, work / "faq-tune-smoke", 2)
+        faq = smallest_files(faq, work / "faq-tune-smoke", 2)
     lib = Library.open(work / "faq-tune-lib")
     index_folder(lib, faq)
     judged = [QueryMarks(q, tuple(sorted(chunks))) for q, chunks in faq_judgements(lib)]
@@ -100,7 +100,7 @@ def bench_measuring(report: Any, work: Path, docs: Path, index_folder: Callable[
 
     folder = work / "measuring-docs"
     if smoke:  # enough FAQ questions for four marks
-        first_files(docs / "faq", folder / "faq", 3)
+        smallest_files(docs / "faq", folder / "faq", 4)
     for part in () if smoke else ("faq", "tutorial", *(("howto",) if full else ())):
         shutil.copytree(docs / part, folder / part, dirs_exist_ok=True)
     lib = Library.open(work / "measuring-lib")

@@ -13,6 +13,7 @@ import json
 import os
 import time
 from collections.abc import Generator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,15 +93,19 @@ def ocr_phase(
             finally:
                 ws.write_lock.unclaim([file_id])
     meter = RateMeter(total=len(work))
-    with OcrWorker(default_threads(), TIME_LIMIT_SECONDS) as worker:
+    with OcrWorker(default_threads(), TIME_LIMIT_SECONDS) as worker, \
+            ThreadPoolExecutor(1, thread_name_prefix="semdesk-ocr-load") as loader:
+        ahead: Future[_Loaded | _Result] | None = loader.submit(load_file, work[0], settings) if work else None
         for done, item in enumerate(work, 1):
             if cancel.cancelled:
                 break
             yield meter.progress(PHASE, done - 1, os.path.basename(item.path))
+            loaded, ahead = ahead, (loader.submit(load_file, work[done], settings) if done < len(work) else None)
             if not _claim(ws, item, folder_ids, mode):
                 continue  # another desktop of a server library reads it, or has read it since the plan
             try:
-                result = read_file(worker, item, settings, cancel)
+                # Read before the claim: a file another desktop took is read for nothing, never stored.
+                result = read_file(worker, item, settings, cancel, loaded.result() if loaded else None)
                 if result is not None:
                     store(ws, encoder, settings, item, result)
             finally:
@@ -175,7 +180,17 @@ def passages_missing(ws: Workspace, folder_ids: list[int]) -> list[int]:
         )
 
 
-def read_file(worker: OcrWorker, item: _Work, settings: dict[str, Any], cancel: CancelToken) -> _Result | None:
+@dataclass
+class _Loaded:
+    """A file read, and for a photo its picture at the gate's size: made on a loader thread while the
+    worker reads the file before it (the gate runs in the child, the decoding here: both cores busy)."""
+
+    data: bytes
+    result: _Result
+    small: Picture | PictureProblem | None = None
+
+
+def load_file(item: _Work, settings: dict[str, Any]) -> _Loaded | _Result:
     limit = MAX_PICTURE_BYTES if item.kind == "image" else int(settings["max_text_mb"]) * 1024 * 1024
     try:
         data, stat = read_stable(item.path, max_bytes=limit)
@@ -183,12 +198,24 @@ def read_file(worker: OcrWorker, item: _Work, settings: dict[str, Any], cancel: 
         return _Result(0, 0.0, None, "failed", f"OCR skipped: {skip.reason}")
     # The digest makes a rescued scan's record whole (_refill); a photo's record has its own already.
     result = _Result(stat.st_size, stat.st_mtime, content_hash(data) if item.kind == "text" else None, "none")
+    if item.kind != "image":
+        return _Loaded(data, result)
+    # The gate on the picture decoded as small as it needs; the 2000 px decode only for a photo it
+    # kept (most camera photos hold no text: a 12 MP JPEG decodes at 1/8 instead of 1/2 of its size).
+    return _Loaded(data, result, gate_picture(data, int(settings["max_image_megapixels"]) * 1_000_000))
+
+
+def read_file(worker: OcrWorker, item: _Work, settings: dict[str, Any], cancel: CancelToken,
+              loaded: _Loaded | _Result | None = None) -> _Result | None:
+    loaded = load_file(item, settings) if loaded is None else loaded
+    if isinstance(loaded, _Result):
+        return loaded
+    data, result = loaded.data, loaded.result
     step = "both"
     if item.kind == "image":
-        # The gate on the picture decoded as small as it needs; the 2000 px decode only for a photo
-        # it kept (most camera photos hold no text: a 12 MP JPEG costs ~20 ms instead of ~150 ms).
         max_pixels = int(settings["max_image_megapixels"]) * 1_000_000
-        small = gate_picture(data, max_pixels)
+        small = loaded.small
+        loaded.small = None  # the picture is freed once the gate has seen it
         if isinstance(small, Picture):
             seen = worker.read(small.image, "gate")
             if isinstance(seen, Reading) and seen.gated_out:
@@ -203,7 +230,7 @@ def read_file(worker: OcrWorker, item: _Work, settings: dict[str, Any], cancel: 
     else:
         result.base_text = _text_layer(data, item.path)
         pictures = pdf_pictures(data)
-    del data
+    del data, loaded
     problems: list[str] = []
     for picture in pictures:
         if cancel.cancelled:
