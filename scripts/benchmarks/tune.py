@@ -44,7 +44,7 @@ def bench_tune(report: Any, work: Path, faq: Path, index_folder: Callable[[Any, 
     from desktop.core.tuning.examples import QueryMarks
 
     if smoke:
-        faq = smallest_files(faq, work / "faq-tune-smoke", 2)
+        faq = smallest_files(faq, work / "faq-tune-smoke", 4)  # tuning needs marks on 2 searches or more
     lib = Library.open(work / "faq-tune-lib")
     index_folder(lib, faq)
     judged = [QueryMarks(q, tuple(sorted(chunks))) for q, chunks in faq_judgements(lib)]
