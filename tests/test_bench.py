@@ -21,7 +21,7 @@ from scripts import bench
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_bench(tmp_path: Path, *args: str, fail: str = "", timeout: int = 1200) -> tuple[int, dict, str]:
+def run_bench(tmp_path: Path, *args: str, fail: str = "", timeout: int = 2400) -> tuple[int, dict, str]:
     out = tmp_path / "bench.json"
     env = {**os.environ, bench.FAIL_ENV: fail}
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), *args, "--json", str(out)],

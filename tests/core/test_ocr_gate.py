@@ -51,3 +51,35 @@ def test_the_gate_decodes_a_camera_photo_small_and_a_screenshot_larger() -> None
     screen = gate_picture(encoded((2560, 1440), "PNG"), 10**9)
     assert isinstance(photo, Picture) and max(photo.image.shape[:2]) == GATE_SIDE
     assert isinstance(screen, Picture) and max(screen.image.shape[:2]) == GATE_SIDE_LOSSLESS
+
+
+def test_every_photo_is_searchable_before_ocr_reads_one(tmp_path, tiny_clip) -> None:
+    """OCR never delays a photo becoming searchable: when the OCR phase reports its first picture, every
+    photo's CLIP vector is committed and in the photo index."""
+    from sqlalchemy import func, select
+
+    from desktop.core.catalog import PhotoVector
+    from desktop.core.common.jobs import run_job
+    from desktop.core.indexing import ocr_phase
+    from desktop.core.library import Library
+    from tests.core.test_ocr_data import SENTENCES, no_text_photo, save_picture, text_picture
+
+    folder = tmp_path / "pictures"
+    for i, sentence in enumerate(SENTENCES[:2]):
+        save_picture(text_picture([sentence], size=20), folder / f"shot{i}.png")
+    no_text_photo(folder / "cat.jpg")
+    seen: list[tuple[int, int]] = []
+    with Library.open(tmp_path / "lib") as lib:
+        lib.set_setting("clip_model", str(tiny_clip[0]))
+        lib.set_setting("clip_weights", str(tiny_clip[1]))
+        lib.set_setting("clip_openvino", False)  # a random tiny CLIP: converting it costs more than running it
+
+        def check(progress) -> None:
+            if progress.phase == ocr_phase.PHASE and not seen:
+                with lib.workspace.catalog.session() as session:
+                    vectors = session.scalar(select(func.count()).select_from(PhotoVector))
+                seen.append((vectors, lib.workspace.indexes.get("image").count))
+
+        summary = run_job(lib.index([folder]), check)
+        assert seen == [(3, 3)]
+        assert summary.text_in_pictures == 2
