@@ -63,7 +63,7 @@ def length_bias(files: dict[str, str], rankings: list[list[str]], relevant: list
     return statistics.fmean(ranked) if ranked else 0.0, statistics.fmean(right) if right else 0.0
 
 
-def bench_cjk(report: Any, work: Path, index_folder: Any) -> None:
+def bench_cjk(report: Any, work: Path, index_folder: Any, smoke: bool = False) -> None:
     from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
     from scripts.benchmarks.quality import chunk_files, figures, semdesk_runs
@@ -72,8 +72,10 @@ def bench_cjk(report: Any, work: Path, index_folder: Any) -> None:
     if not all(have.values()):
         report.note("quality", "CJK sets skipped: they need debian-faq-zh-cn and manpages-ja installed")
         return
-    faq, man = quality_sets_cjk.zh_faq_set(), quality_sets_cjk.ja_man_set()
-    phrases = quality_sets_cjk.phrase_set([faq, man])
+    faq, man = quality_sets_cjk.zh_faq_set(), quality_sets_cjk.ja_man_set(limit_files=10 if smoke else 150)
+    if smoke:  # a few questions with their answers, a few manual pages, a few phrases
+        faq = faq.small(queries=3, extra_files=3)
+    phrases = quality_sets_cjk.phrase_set([faq, man], **({"phrases": 20, "latin": 5} if smoke else {}))
     folder = phrases.write(work / "quality" / "cjk-phrases")
     report.note("quality", f"phrases: {len(phrases.files)} files ({len(faq.files)} Chinese FAQ answers, "
                            f"{len(man.files)} Japanese manual pages), {len(phrases.queries)} queries; {phrases.why}")

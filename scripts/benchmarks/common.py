@@ -55,6 +55,12 @@ class Report:
         self.rows.append((section, "note", text))
         print(f"  {section:<9} note: {text}", flush=True)
 
+    def failure(self, section: str, text: str) -> None:
+        """A section that did not run to its end: in the table and under the section's own key."""
+        self.data.setdefault(section, {})["error"] = text
+        self.rows.append((section, "FAILED", text))
+        print(f"  {section:<9} FAILED: {text}", flush=True)
+
     def table(self) -> str:
         width = max(len(r[1]) for r in self.rows) if self.rows else 10
         lines = [f"{'section':<9}  {'figure':<{width}}  value", "-" * (width + 40)]
@@ -133,6 +139,16 @@ def rss_sampler(interval: float = 0.02) -> Iterator[dict[str, float]]:
         thread.join()
         result["peak"] = max(result["peak"], rss_mb())
         result["after"] = rss_mb()
+
+
+def smallest_files(folder: Path, target: Path, count: int) -> Path:
+    """A copy of the `count` smallest files of `folder`: a smoke run's corpus."""
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: (p.stat().st_size, p.name))[:count]:
+        shutil.copy(path, target / path.name)
+    return target
 
 
 def index_folder(lib: Any, folder: Path) -> tuple[Any, float]:

@@ -26,7 +26,7 @@ NEAR_VARIANTS = ("small", "q60", "crop", "turned")
 SKIP = {"chessboard_GRAY"}  # the same picture as chessboard_RGB: a duplicate in the source set
 
 
-def generated_set(folder: Path) -> dict[str, tuple[str, str]]:
+def generated_set(folder: Path, limit: int | None = None) -> dict[str, tuple[str, str]]:
     """Writes the set; returns file name -> (source subject, variant)."""
     import skimage
     from PIL import Image
@@ -35,7 +35,8 @@ def generated_set(folder: Path) -> dict[str, tuple[str, str]]:
     folder.mkdir(parents=True)
     (folder / "copies").mkdir()
     truth: dict[str, tuple[str, str]] = {}
-    for source in sorted(p for p in data.iterdir() if p.suffix in (".png", ".jpg") and p.stem not in SKIP):
+    sources = sorted(p for p in data.iterdir() if p.suffix in (".png", ".jpg") and p.stem not in SKIP)
+    for source in sources[:limit]:
         with Image.open(source) as image:
             photo = image.convert("RGB")
         if min(photo.size) < 64:
@@ -107,14 +108,14 @@ def predicted_pairs(groups: list[Any], root: Path) -> dict[str, set[frozenset[st
     return pairs
 
 
-def bench_duplicates(report: Report, work: Path, tiny_clip: Any) -> None:
+def bench_duplicates(report: Report, work: Path, tiny_clip: Any, smoke: bool = False) -> None:
     import time
 
     from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
 
     folder = work / "duplicates" / "photos"
-    truth = generated_set(folder)
+    truth = generated_set(folder, 4 if smoke else None)
     with Library.open(work / "duplicates" / "library") as lib:
         real = lib.clip_problem() is None
         if not real:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from scripts.benchmarks.common import smallest_files
+
 PASSAGES = 160  # enough for stable batches of 32 at about 12 passages/s fp32 on 2 cores
 
 
@@ -70,10 +72,15 @@ def bench_int8(
     index_folder: Callable[[Any, Path], tuple[Any, float]],
     faq_judgements: Callable[[Any], list[tuple[str, set[int]]]],
     chunk_inputs: Callable[[Any], list[tuple[int, str]]],
+    smoke: bool = False,
 ) -> None:
     from desktop.core.library import Library
 
-    bench_encoder_choice(report, full)
+    if smoke:  # three short FAQ pages; measuring every encoder (a child, ~1 minute) is left to real runs
+        faq = smallest_files(faq, work / "int8-smoke-faq", 3)
+        report.note("int8", "smoke: the encoder choice is not measured")
+    else:
+        bench_encoder_choice(report, full)
     libs = {}
     # fp32 is sentence-transformers (PyTorch), the path the int8 default replaced.
     for name, int8 in (("fp32", False), ("int8", True)):
@@ -82,17 +89,17 @@ def bench_int8(
         lib.set_setting("text_encoder", "openvino-int8" if int8 else "pytorch")
         index_folder(lib, faq)
         libs[name] = lib
-    texts = [text for _, text in chunk_inputs(libs["fp32"])][: PASSAGES * (2 if full else 1)]
+    texts = [text for _, text in chunk_inputs(libs["fp32"])][: 16 if smoke else PASSAGES * (2 if full else 1)]
     encoders = {name: lib.workspace.encoders.text() for name, lib in libs.items()}
     app_batch = int(libs["fp32"].get_setting("text_batch_size"))
-    batches = sorted({8, 16, 32, app_batch})
+    batches = sorted({8, app_batch} if smoke else {8, 16, 32, app_batch})
     for encoder in encoders.values():
         for batch in batches:
             encoder.encode(texts[:batch], batch_size=batch)  # warm-up, not counted
     # {name: {batch: [seconds per round]}}, fp32 and int8 rounds alternating: a burst of other
     # work on the machine then skews one sample, not the ratio.
     wall: dict[str, dict[int, list[float]]] = {name: {b: [] for b in batches} for name in encoders}
-    for _ in range(3 if full else 2):
+    for _ in range(3 if full else 1 if smoke else 2):
         for batch in batches:
             for name, encoder in encoders.items():
                 t0 = time.perf_counter()

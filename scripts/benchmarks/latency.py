@@ -7,8 +7,8 @@ from typing import Any
 from scripts.benchmarks.common import QUERIES, Report, time_calls
 
 
-def bench_latency(report: Report, state: dict[str, Any], full: bool) -> None:
-    reps = 5 if full else 3
+def bench_latency(report: Report, state: dict[str, Any], full: bool, smoke: bool = False) -> None:
+    reps = 5 if full else 1 if smoke else 3
     lib = state.get("text_lib")
     if lib is not None:
         index = lib.workspace.indexes.ready("text")
@@ -33,7 +33,7 @@ def bench_latency(report: Report, state: dict[str, Any], full: bool) -> None:
         report.data.setdefault("latency", {})["photo_search"] = stats
         report.add("latency", "photo_p50", stats["p50"], "ms", "search_photos p50 (ViT-B-32 text side)")
         report.add("latency", "photo_p95", stats["p95"], "ms", "search_photos p95 (ViT-B-32 text side)")
-    bench_process(report, state, full)
+    bench_process(report, state, full, smoke)
 
 
 # The bare torch-free query process of issue 14: tokenizers, the cached OpenVINO model (through
@@ -79,7 +79,7 @@ def _timed(command: list[str], env: dict[str, str]) -> dict[str, float]:
     return {"wall": float(wall), "cpu": float(user) + float(system), "rss_mb": int(rss) / 1024}
 
 
-def bench_process(report: Report, state: dict[str, Any], full: bool) -> None:
+def bench_process(report: Report, state: dict[str, Any], full: bool, smoke: bool = False) -> None:
     """`semdesk search` as a whole process against the bare torch-free query process, alternating."""
     import os
     import shutil
@@ -114,7 +114,7 @@ def bench_process(report: Report, state: dict[str, Any], full: bool) -> None:
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
     for command in commands.values():
         _timed(command, env)  # warm: disk cache and OpenVINO's compiled-model cache
-    for _ in range(9 if full else 5):  # alternating, so load on the machine hits both alike
+    for _ in range(9 if full else 1 if smoke else 5):  # alternating, so load on the machine hits both alike
         for name, command in commands.items():
             runs[name].append(_timed(command, env))
     median = {name: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "rss_mb")}
@@ -136,10 +136,10 @@ def bench_process(report: Report, state: dict[str, Any], full: bool) -> None:
                " ".join(f"{s['cpu'] / b['cpu']:.2f}" for s, b in zip(runs["semdesk_search"], runs["bare_query"],
                                                                   strict=True)),
                "", "CPU ratio of each alternating pair")
-    bench_index_process(report, full)
+    bench_index_process(report, full, smoke)
 
 
-def bench_index_process(report: Report, full: bool) -> None:
+def bench_index_process(report: Report, full: bool, smoke: bool = False) -> None:
     """`semdesk index` of the Python FAQ (9 files) into a fresh library, as a whole process: wall, CPU,
     peak RSS (issue 14: an indexing process <= 1 GB). The model is prepared already (the text section)."""
     import os
@@ -157,7 +157,7 @@ def bench_index_process(report: Report, full: bool) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
     runs = []
     with tempfile.TemporaryDirectory(prefix="semdesk-index-") as work:
-        for n in range(5 if full else 3):
+        for n in range(5 if full else 1 if smoke else 3):
             library = Path(work) / f"lib-{n}"
             runs.append(_timed([sys.executable, "-m", "desktop", "--library", str(library), "index", str(faq)], env))
     median = {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss_mb")}

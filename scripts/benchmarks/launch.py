@@ -70,8 +70,8 @@ def cold_seconds(code: str, runs: int, env: dict[str, str] | None = None) -> flo
     return statistics.median(times)
 
 
-def bench_launch(report: Report, work: Path, full: bool) -> None:
-    runs = 5 if full else 3
+def bench_launch(report: Report, work: Path, full: bool, smoke: bool = False) -> None:
+    runs = 5 if full else 1 if smoke else 3
     base = cold_seconds("pass", runs)
     core = cold_seconds("import desktop.core.library", runs)
     report.add("launch", "python_startup_s", base, "s", f"bare interpreter start (median of {runs})")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 NEW_ITEMS = 200
+SAMPLE = 2000  # points the trustworthiness of a layout is measured on (all of a smaller map)
 PROCESS_ITEMS = 10_000  # issue 14: first layout at 10k passages <= 30 s as a whole process
 
 # One process that opens a library and makes (or reopens) its passage map, as `semdesk map --per-passage`
@@ -56,7 +57,7 @@ print(json.dumps({"job_s": job_s, "inside_s": end - t_start, "points": len(data)
 
 
 def bench_map(report: Any, work: Path, state: dict[str, Any], sizes: list[int],
-              fill: Callable[..., None], vectors_for: Callable[..., Any]) -> None:
+              fill: Callable[..., None], vectors_for: Callable[..., Any], smoke: bool = False) -> None:
     from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
 
@@ -64,14 +65,13 @@ def bench_map(report: Any, work: Path, state: dict[str, Any], sizes: list[int],
                                    enumerate(["python", "asyncio", "email", "sockets", "threads"] * 100)]
     report.note("map", f"synthetic clustered 384-d vectors, one point per passage; UMAP cosine, {os.cpu_count()} "
                 "CPUs, parallel (no fixed seed), clusters from a second 5-d UMAP on the same neighbour graph")
-    bench_map_process(report, work, fill, vectors_for, texts)
+    frames = 5 if smoke else 40
+    bench_map_process(report, work, fill, vectors_for, texts, n=min(sizes) if smoke else PROCESS_ITEMS, smoke=smoke)
+    if smoke:  # numba's compile in this process is paid by the first map below instead
+        sizes = sizes[:1]
     # The first UMAP in a process compiles numba code; measure that once, apart from the sizes.
-    warm = Library.open(work / "map-warm-up")
-    fill(warm, 600, texts, vectors_for(600, 384, seed=1, centres=20))
-    t0 = time.perf_counter()
-    run_job(warm.map("text", per_chunk=True))
-    report.add("map", "jit_s", time.perf_counter() - t0, "s", "first map in a process, 600 items (numba compile)")
-    warm.close()
+    for warm_up in () if smoke else (work / "map-warm-up",):
+        _jit(report, Library, run_job, fill, vectors_for, texts, warm_up)
     for n in sizes:
         label = f"{n // 1000}k"
         vectors = vectors_for(n + NEW_ITEMS, 384, seed=n + 1, centres=60)
@@ -93,15 +93,24 @@ def bench_map(report: Any, work: Path, state: dict[str, Any], sizes: list[int],
         report.add("map", f"place_{label}_s", time.perf_counter() - t0, "s",
                    f"{label}: place {NEW_ITEMS} new items (transform)")
         assert len(grown) == n + NEW_ITEMS and grown.placed == NEW_ITEMS
-        frames = frame_times(grown)
-        for key, samples in frames.items():
+        for key, samples in frame_times(grown, frames).items():
             report.add("map", f"frame_{key}_{label}_ms", statistics.median(samples), "ms",
                        f"{label}: frame while {key.replace('_', ' ')} (median)")
         lib.close()
 
 
+def _jit(report: Any, library: Any, run_job: Any, fill: Callable[..., None], vectors_for: Callable[..., Any],
+         texts: list[str], folder: Path) -> None:
+    warm = library.open(folder)
+    fill(warm, 600, texts, vectors_for(600, 384, seed=1, centres=20))
+    t0 = time.perf_counter()
+    run_job(warm.map("text", per_chunk=True))
+    report.add("map", "jit_s", time.perf_counter() - t0, "s", "first map in a process, 600 items (numba compile)")
+    warm.close()
+
+
 def bench_map_process(report: Any, work: Path, fill: Callable[..., None], vectors_for: Callable[..., Any],
-                      texts: list[str], n: int = PROCESS_ITEMS) -> None:
+                      texts: list[str], n: int = PROCESS_ITEMS, smoke: bool = False) -> None:
     """The first layout at `n` passages as a whole process (interpreter start-up included), once with an
     empty numba cache (paid once per installation) and once with the cache the first run left, then a
     reopen of the saved map in a fresh process."""
@@ -117,6 +126,8 @@ def bench_map_process(report: Any, work: Path, fill: Callable[..., None], vector
     runs = [("cold", "first layout, empty numba cache (once per installation)"),
             ("warm", "first layout, numba cache kept (every later first map)"),
             ("reopen", "reopen the saved map")]
+    if smoke:  # numba's compile once, not twice
+        runs = [run for run in runs if run[0] != "warm"]
     for key, what in runs:
         if key == "warm":
             shutil.rmtree(folder / "maps")  # the layout again, but numba's compiled code stays
@@ -132,7 +143,7 @@ def bench_map_process(report: Any, work: Path, fill: Callable[..., None], vector
         report.note("map", f"{label} {key} phases (s): {phases}")
         report.data.setdefault("map", {})[f"process_{key}_{label}"] = figures
     report.add("map", f"trustworthiness_{label}", _trustworthiness(folder, vectors), "",
-               f"{label}: trustworthiness@15 of the layout (2,000-point sample, cosine)")
+               f"{label}: trustworthiness@15 of the layout ({min(n, SAMPLE):,}-point sample, cosine)")
 
 
 def _trustworthiness(folder: Path, vectors: Any) -> float:
@@ -147,7 +158,7 @@ def _trustworthiness(folder: Path, vectors: Any) -> float:
     with Library.open(folder) as lib:
         data = run_job(lib.map("text", per_chunk=True))  # the saved layout
     rows = np.asarray(data.facts.ids) - 1  # chunk ids are row + 1 in the synthetic library
-    sample = np.random.default_rng(0).choice(len(data), 2000, replace=False)
+    sample = np.random.default_rng(0).choice(len(data), min(len(data), SAMPLE), replace=False)
     return float(trustworthiness(vectors[rows[sample]], data.xy[sample], n_neighbors=15, metric="cosine"))
 
 

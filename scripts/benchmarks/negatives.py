@@ -28,13 +28,15 @@ PAIRS = [
 TOP = 10
 
 
-def labelled_stamps(work: Path) -> tuple[Path, Path, dict[str, str]]:
-    """(photo folder, caption folder, opaque stem -> label folder)."""
+def labelled_stamps(work: Path, per_folder: int | None = None) -> tuple[Path, Path, dict[str, str]]:
+    """(photo folder, caption folder, opaque stem -> label folder); `per_folder`: at most that many
+    stamps of each query's folder (a smoke run)."""
     photos, captions = work / "stamp-photos", work / "stamp-captions"
     photos.mkdir(parents=True)
     captions.mkdir(parents=True)
     labels: dict[str, str] = {}
-    sources = sorted(p for top in {p[2] for p in PAIRS} for p in (STAMPS / top).rglob("*.png"))
+    sources = sorted(p for top in sorted({p[2] for p in PAIRS})
+                     for p in sorted((STAMPS / top).rglob("*.png"))[:per_folder])
     for i, png in enumerate(sources):
         stem = f"stamp-{i:04d}"
         labels[stem] = str(png.parent.relative_to(STAMPS))
@@ -59,13 +61,13 @@ def measure(search: Any, labels: dict[str, str]) -> dict[str, float]:
     return {k: v / len(PAIRS) for k, v in sums.items()}
 
 
-def bench_negatives(report: Report, work: Path, tiny_clip: Any) -> None:
+def bench_negatives(report: Report, work: Path, tiny_clip: Any, smoke: bool = False) -> None:
     from desktop.core.library import Library
 
     if not STAMPS.is_dir():
         report.note("negatives", f"{STAMPS} is missing: apt-get install tuxpaint-stamps-default")
         return
-    photos, captions, labels = labelled_stamps(work / "negatives")
+    photos, captions, labels = labelled_stamps(work / "negatives", 12 if smoke else None)
     with Library.open(work / "negatives" / "library") as lib:
         real = lib.clip_problem() is None
         if not real:  # no CLIP weights in the cache: the tiny test model, for the mechanics

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scripts.benchmarks.common import Report, cpu_seconds, index_folder, rss_sampler
+from scripts.benchmarks.common import Report, cpu_seconds, rss_sampler
 
 
 def skimage_photos() -> list[Path]:
@@ -48,12 +48,15 @@ def random_vit_b_32(folder: Path) -> Path:
 
 
 def camera_corpus(work: Path, count: int) -> Path:
-    """`count` 12 MP JPEGs (4000x3000, quality 90) made from the scikit-image samples with sensor-like
-    noise: what a phone writes, and the case draft decoding exists for."""
+    """`count` 12 MP JPEGs (4000x3000, quality 90) made from the scikit-image samples without lettering
+    (ocr_gate_set.SKIMAGE_PLAIN), with sensor-like noise: what a phone writes, the case draft decoding
+    exists for, and photos OCR's gate should send away."""
     import numpy as np
     from PIL import Image
 
-    sources = skimage_photos()
+    from scripts.benchmarks.ocr_gate_set import SKIMAGE_PLAIN
+
+    sources = [p for p in skimage_photos() if p.name in SKIMAGE_PLAIN]
     rng = np.random.default_rng(0)
     target = work / "camera"
     target.mkdir()
@@ -72,10 +75,20 @@ def measure_photo_folder(lib: Any, encoder: Any, folder: Path) -> dict[str, Any]
     import torch
     from PIL import Image
 
+    from desktop.core.common.jobs import run_job
+    from desktop.core.indexing.ocr_phase import PHASE as OCR_PHASE
     from desktop.core.ingest.prepared import prepare_file
 
+    marks: dict[str, float] = {}
+
+    def seen(progress: Any) -> None:  # the OCR phase starts once every photo is searchable
+        if progress.phase == OCR_PHASE:
+            marks.setdefault("ocr", time.perf_counter())
+
+    started = time.perf_counter()
     with rss_sampler() as memory:  # the pipeline alone: the bare run below holds every tensor at once
-        pipeline_s, _, summary = cpu_seconds(lambda: index_folder(lib, folder)[0])
+        all_s, _, summary = cpu_seconds(lambda: run_job(lib.index([folder]), seen))
+    pipeline_s = marks.get("ocr", started + all_s) - started
     paths = sorted(folder.iterdir())
     tensors = []
     for path in paths:  # decode + preprocess outside the bare timing
@@ -95,7 +108,8 @@ def measure_photo_folder(lib: Any, encoder: Any, folder: Path) -> dict[str, Any]
         ]
 
     _, loader_cpu, _ = cpu_seconds(prepare_all)
-    return {"n": len(paths), "indexed": summary.indexed, "pipeline_s": pipeline_s,
+    return {"n": len(paths), "indexed": summary.indexed, "pipeline_s": pipeline_s, "all_s": all_s,
+            "ocr": lib.get_setting("ocr"), "text_in_pictures": summary.text_in_pictures,
             "bare_s": bare_s, "bare_cpu": bare_cpu, "loader_cpu": loader_cpu, "batches": batches, "vectors": vectors,
             "rss_growth_mb": memory["peak"] - memory["before"]}
 
@@ -103,10 +117,15 @@ def measure_photo_folder(lib: Any, encoder: Any, folder: Path) -> dict[str, Any]
 def report_photo_pipeline(report: Report, prefix: str, m: dict[str, Any]) -> None:
     n = m["n"]
     report.add("photos", f"{prefix}pipeline_photos_per_s", n / m["pipeline_s"], "photos/s",
-               "pipeline (scan+read+hash+decode+thumbnail+embed+store)")
+               "pipeline until every photo is searchable (scan+read+hash+decode+thumbnail+embed+store)")
+    report.add("photos", f"{prefix}all_phases_photos_per_s", n / m["all_s"], "photos/s",
+               f"every phase, OCR ({m['ocr']}) included: {m['text_in_pictures']} photos with text found")
+    report.add("photos", f"{prefix}ocr_ms_per_photo", (m["all_s"] - m["pipeline_s"]) / n * 1000, "ms",
+               "the OCR phase, per photo (wall)")
     report.add("photos", f"{prefix}bare_photos_per_s", n / m["bare_s"], "photos/s",
                "bare encode_tensors on preprocessed tensors, same encoder")
-    report.add("photos", f"{prefix}ratio", m["bare_s"] / m["pipeline_s"], "x", "ratio bare/pipeline (target >= 0.90)")
+    report.add("photos", f"{prefix}ratio", m["bare_s"] / m["pipeline_s"], "x",
+               "ratio bare/pipeline until searchable (target >= 0.9x the ceiling)")
     report.add("photos", f"{prefix}overhead_ms_per_photo", (m["pipeline_s"] - m["bare_s"]) / n * 1000, "ms",
                "pipeline overhead per photo")
     report.add("photos", f"{prefix}encoder_cpu_ms", m["bare_cpu"] / n * 1000, "ms",
@@ -119,7 +138,7 @@ def report_photo_pipeline(report: Report, prefix: str, m: dict[str, Any]) -> Non
                "best ratio possible when CPU-bound: encoder CPU / (encoder + loader CPU)")
 
 
-def bench_photos(report: Report, work: Path, full: bool, state: dict[str, Any]) -> None:
+def bench_photos(report: Report, work: Path, full: bool, state: dict[str, Any], smoke: bool = False) -> None:
     import numpy as np
     import torch
 
@@ -128,7 +147,7 @@ def bench_photos(report: Report, work: Path, full: bool, state: dict[str, Any]) 
 
     report.note("photos", "ViT-B-32 with RANDOM weights (no real CLIP weights here): real compute, so throughput is "
                 "real; the vectors mean nothing, so photo quality is not measured")
-    folder = photo_corpus(work, 240 if full else 80)
+    folder = photo_corpus(work, 8 if smoke else 240 if full else 80)
     weights = random_vit_b_32(work)
     state["clip_weights"] = weights
     lib = Library.open(work / "photo-lib")
@@ -144,7 +163,7 @@ def bench_photos(report: Report, work: Path, full: bool, state: dict[str, Any]) 
     n = m["n"]
     report.add("photos", "photos", f"{m['indexed']} indexed of {n}", "", "photos (scikit-image samples, copies)")
     report.add("photos", "openvino", encoder._fast_images is not None, "", "image side runs in OpenVINO (default)")
-    report.add("photos", "pipeline_s", m["pipeline_s"], "s", "pipeline (scan+decode+thumbnail+embed+store)")
+    report.add("photos", "pipeline_s", m["pipeline_s"], "s", "pipeline until searchable (scan+decode+embed+store)")
     report.add("photos", "bare_s", m["bare_s"], "s", "bare encode_tensors on preprocessed tensors, same encoder")
     report_photo_pipeline(report, "", m)
 
@@ -164,7 +183,7 @@ def bench_photos(report: Report, work: Path, full: bool, state: dict[str, Any]) 
                "lowest cosine between OpenVINO and PyTorch photo vectors")
     report.add("memory", "photo_rss_growth_mb", m["rss_growth_mb"], "MB", "peak RSS growth during photo indexing")
 
-    camera = measure_photo_folder(lib, encoder, camera_corpus(work, 120 if full else 40))
+    camera = measure_photo_folder(lib, encoder, camera_corpus(work, 4 if smoke else 120 if full else 40))
     report.add("photos", "camera_photos", f"{camera['indexed']} indexed of {camera['n']}", "",
                "12 MP camera-size JPEGs (decoded at 1/8 scale)")
     report_photo_pipeline(report, "camera_", camera)

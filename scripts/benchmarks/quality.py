@@ -142,11 +142,15 @@ def bare_document_run(files: dict[str, str], queries: list[str]) -> dict[str, li
     return out
 
 
-def bench_related(report: Any, work: Path, index_folder: Any) -> None:
+def bench_related(report: Any, work: Path, index_folder: Any, smoke: bool = False) -> None:
     """'More like this' on the library reference's see-also links (scripts/quality_sets.related_pages_set)."""
     from desktop.core.library import Library
 
     s = quality_sets.related_pages_set()
+    if smoke:  # a few query pages (their files too: a query is a file), their answers, a few others
+        small = s.small(queries=2, extra_files=3)
+        keep = set(small.files) | {q for q, _ in small.queries}
+        s = quality_sets.QualitySet(s.name, s.why, {f: s.files[f] for f in sorted(keep)}, small.queries)
     folder = s.write(work / "quality" / s.name)
     report.note("quality", f"{s.name}: {len(s.files)} files, {len(s.queries)} query pages; {s.why}")
     lib = Library.open(work / "quality" / f"{s.name}-lib")
@@ -167,12 +171,14 @@ def bench_related(report: Any, work: Path, index_folder: Any) -> None:
         lib.close()
 
 
-def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> None:
+def bench_quality(report: Any, work: Path, index_folder: Any, full: bool, smoke: bool = False) -> None:
     from desktop.core.library import Library
 
     have = quality_sets.available()
     builders = {"faq": quality_sets.faq_set, "kernel": quality_sets.kernel_set, "exact": quality_sets.exact_term_set}
     sets = [builders[name]() for name, ok in have.items() if ok and name in builders]
+    if smoke:  # a few queries of each set, their answers and a few other files
+        sets = [s.small(queries=3, extra_files=3) for s in sets]
     for name, ok in have.items():
         if not ok:
             report.note("quality", f"set {name} skipped: its Debian package is not installed")
@@ -205,9 +211,9 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
         text = "  ".join(f"{k} {v:.3f}" for k, v in bare.items())
         report.rows.append(("quality", f"{s.name:<7} {'bare-fp32':<13}", text))
         print(f"  quality   {s.name:<7} {'bare-fp32':<13} {text}", flush=True)
+    by_name = {s.name: s for s in sets}
     if "faq" in libs and "kernel" in libs:
-        faq = next(s for s in sets if s.name == "faq")
-        kernel = next(s for s in sets if s.name == "kernel")
+        faq, kernel = by_name["faq"], by_name["kernel"]
         for name, answerable in (("faq", faq.queries), ("kernel", kernel.queries)):
             unanswerable = [q for q, _ in faq.queries] if name == "kernel" else []
             cut = cutoff_figures(libs[name]["int8"], answerable, unanswerable)
@@ -220,12 +226,12 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool) -> Non
         for lib in per_set.values():
             lib.close()
     if have.get("related"):
-        bench_related(report, work, index_folder)
+        bench_related(report, work, index_folder, smoke)
     if have.get("faq"):
-        bench_html(report, work, index_folder)
+        bench_html(report, work, index_folder, smoke=smoke)
     from scripts.benchmarks.cjk import bench_cjk
 
-    bench_cjk(report, work, index_folder)  # Chinese and Japanese: phrase recall on both kinds, the Chinese FAQ
+    bench_cjk(report, work, index_folder, smoke)  # Chinese and Japanese: phrase recall on both kinds, the Chinese FAQ
 
 
 # Phrases of Sphinx's navigation (sidebar, bars, footer): a passage with two of them is navigation.
@@ -249,15 +255,22 @@ def html_boilerplate(report: Any) -> None:
                "HTML docs: words of each page's div.body that were indexed")
 
 
-def bench_html(report: Any, work: Path, index_folder: Any, sets: tuple[str, ...] = ("faq", "exact")) -> None:
+def bench_html(report: Any, work: Path, index_folder: Any, sets: tuple[str, ...] = ("faq", "exact"),
+               smoke: bool = False) -> None:
     """The FAQ and exact-term sets over python3.11-doc's HTML pages, next to the same sets from .rst."""
     from desktop.core.library import Library
 
-    html_boilerplate(report)
+    if not smoke:  # every page of python3.11-doc: minutes
+        html_boilerplate(report)
     builders = {"faq": (quality_sets.faq_set, quality_sets.faq_html_set),
                 "exact": (quality_sets.exact_term_set, quality_sets.exact_html_set)}
     for name in sets:
         rst_set, html_set = (build() for build in builders[name])
+        if smoke:  # a few queries, their answers and a few other pages, in both versions
+            html_set = html_set.small(queries=3, extra_files=3)
+            wanted = [(q, rel) for q, rel in rst_set.queries if q in {hq for hq, _ in html_set.queries}]
+            keep = sorted({f for _, rel in wanted for f in rel} | set(sorted(rst_set.files)[:3]))
+            rst_set = quality_sets.QualitySet(rst_set.name, rst_set.why, {f: rst_set.files[f] for f in keep}, wanted)
         queries = [q for q, _ in html_set.queries]  # the queries both versions have
         report.note("quality", f"{html_set.name}: {len(html_set.files)} files, {len(queries)} queries "
                                f"(of {len(rst_set.queries)}); {html_set.why}")

@@ -94,7 +94,7 @@ def fill(lib: Any, n: int, texts: list[str], vectors: np.ndarray, batch: int = 5
 
 
 def bench_server(report: Any, work: Path, full: bool, sizes: list[int], synthetic_vectors: Any,
-                 index_folder: Any) -> None:
+                 index_folder: Any, smoke: bool = False) -> None:
     passages = passage_texts()
 
     try:
@@ -103,13 +103,13 @@ def bench_server(report: Any, work: Path, full: bool, sizes: list[int], syntheti
         report.note("server", f"skipped: PostgreSQL from pgserver could not start ({error})")
         return
     try:
-        run = [s for s in sizes if s >= 100_000 or full] or [max(sizes)]
+        run = list(sizes) if smoke else [s for s in sizes if s >= 100_000 or full] or [max(sizes)]
         report.note("server", f"sizes measured: {', '.join(f'{n:,}' for n in run)} passages, embedded then server "
                     f"for each (--sizes picks them){'' if 1_000_000 in run else '; 1M NOT measured in this run'}; "
                     f"PostgreSQL settings: {'; '.join(SERVER_SETTINGS)}")
         for n in run:
             _scale(report, work, server, n, passages, synthetic_vectors)
-        _quality(report, work, server, full, index_folder)
+        _quality(report, work, server, full, index_folder, smoke)
     finally:
         server.cleanup()
 
@@ -173,7 +173,7 @@ def _scale(report: Any, work: Path, server: Any, n: int, passages: list[str], sy
                        f"{n:,}: server / embedded {what} {p}")
 
 
-def _quality(report: Any, work: Path, server: Any, full: bool, index_folder: Any) -> None:
+def _quality(report: Any, work: Path, server: Any, full: bool, index_folder: Any, smoke: bool = False) -> None:
     from desktop.core.common.jobs import run_job
     from desktop.core.library import Library
     from scripts.benchmarks.quality import figures
@@ -187,6 +187,8 @@ def _quality(report: Any, work: Path, server: Any, full: bool, index_folder: Any
             report.note("server", f"quality set {name} skipped: its Debian package is not installed")
             continue
         s = build()
+        if smoke:
+            s = s.small(queries=3, extra_files=3)
         folder = s.write(work / "server-quality" / name)
         embedded = work / "server-quality" / f"{name}-lib"
         with Library.open(embedded) as lib:

@@ -11,9 +11,9 @@ from typing import Any
 from scripts.benchmarks.common import DOCS, Report, chunk_inputs, index_folder, maxrss_mb, rss_sampler
 
 
-def text_corpus(work: Path, full: bool) -> tuple[Path, list[Path]]:
+def text_corpus(work: Path, full: bool, smoke: bool = False) -> tuple[Path, list[Path]]:
     """A fixed subset of library/*.rst.txt (sorted), capped in files and bytes."""
-    max_files, max_bytes = (120, 2_000_000) if full else (40, 150_000)
+    max_files, max_bytes = (3, 10_000) if smoke else (120, 2_000_000) if full else (40, 150_000)
     chosen, total = [], 0
     for path in sorted((DOCS / "library").glob("*.rst.txt")):
         if len(chosen) >= max_files or total >= max_bytes:
@@ -33,11 +33,13 @@ def _timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - t0
 
 
-def bench_text(report: Report, work: Path, full: bool, state: dict[str, Any]) -> None:
+def bench_text(report: Report, work: Path, full: bool, state: dict[str, Any], smoke: bool = False) -> None:
     from desktop.core.embed import TextEncoder
     from desktop.core.library import Library
 
-    folder, files = text_corpus(work, full)
+    folder, files = text_corpus(work, full, smoke)
+    if not files:
+        raise FileNotFoundError(f"no library/*.rst.txt under {DOCS}")
     size = sum(p.stat().st_size for p in files)
     report.add("text", "corpus", f"{len(files)} files, {size / 1024:.0f} KiB", "",
                f"corpus: library/*.rst.txt {files[0].name} .. {files[-1].name}")
@@ -47,7 +49,7 @@ def bench_text(report: Report, work: Path, full: bool, state: dict[str, Any]) ->
     encoder.load()
     encoder.encode(["warm up " * 50] * 32, batch_size=32)  # first batches are slower (allocations)
     report.add("text", "model_load_and_warm_s", time.perf_counter() - t0, "s", "model load + warm-up (not counted)")
-    rounds = 3 if full else 2
+    rounds = 3 if full else 1 if smoke else 2
     batch_size = int(lib.get_setting("text_batch_size"))
     wall: dict[str, list[float]] = {"pipeline": [], "bare": []}
     cpu: dict[str, list[float]] = {"pipeline": [], "bare": []}

@@ -134,6 +134,6 @@ def _idle(report: Report, work: Path, files: int, seconds: float) -> None:
                f"fallback: CPU of one scan round of {files:,} files (every watch_poll_seconds)")
 
 
-def bench_watch(report: Report, work: Path, full: bool) -> None:
-    _latency(report, work, reps=9 if full else 5)
-    _idle(report, work, files=50_000, seconds=60.0 if full else 20.0)
+def bench_watch(report: Report, work: Path, full: bool, smoke: bool = False) -> None:
+    _latency(report, work, reps=1 if smoke else 9 if full else 5)
+    _idle(report, work, files=500 if smoke else 50_000, seconds=1.0 if smoke else 60.0 if full else 20.0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QSpinBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QSpinBox
 
 from desktop.core.common.errors import LibraryBusy, describe
 from desktop.core.library import Library
@@ -79,6 +79,7 @@ def test_settings_dialog_saves_and_refuses_bad_values(qtbot, tmp_path: Path, mon
     library = Library.open(tmp_path / "library")
     dialog = SettingsDialog(library)
     qtbot.addWidget(dialog)
+    assert dialog.findChild(QLabel, "ocrCost").text() == library.ocr_report()  # what OCR costs, under Photos
     dialog.editors["thumbnail_size"].setValue(320)  # type: ignore[attr-defined]
     dialog.editors["exclude"].setText("*.log, node_modules")  # type: ignore[attr-defined]
     dialog.editors["include_hidden"].setChecked(True)  # type: ignore[attr-defined]

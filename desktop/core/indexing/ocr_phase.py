@@ -13,6 +13,7 @@ import json
 import os
 import time
 from collections.abc import Generator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +31,8 @@ from desktop.core.ingest.chunk import chunk_spans_in_pieces
 from desktop.core.ingest.extract import extract_text
 from desktop.core.ingest.read import content_hash, read_stable
 from desktop.core.ocr.layout import PlacedLine, lay_out
-from desktop.core.ocr.pictures import Picture, PictureProblem, pdf_pictures, photo_picture
-from desktop.core.ocr.records import Failure, Line
+from desktop.core.ocr.pictures import Picture, PictureProblem, gate_picture, pdf_pictures, photo_picture
+from desktop.core.ocr.records import Failure, Line, Reading
 from desktop.core.ocr.worker import OcrWorker, default_threads
 from desktop.core.workspace import Workspace
 
@@ -92,15 +93,19 @@ def ocr_phase(
             finally:
                 ws.write_lock.unclaim([file_id])
     meter = RateMeter(total=len(work))
-    with OcrWorker(default_threads(), TIME_LIMIT_SECONDS) as worker:
+    with OcrWorker(default_threads(), TIME_LIMIT_SECONDS) as worker, \
+            ThreadPoolExecutor(1, thread_name_prefix="semdesk-ocr-load") as loader:
+        ahead: Future[_Loaded | _Result] | None = loader.submit(load_file, work[0], settings) if work else None
         for done, item in enumerate(work, 1):
             if cancel.cancelled:
                 break
             yield meter.progress(PHASE, done - 1, os.path.basename(item.path))
+            loaded, ahead = ahead, (loader.submit(load_file, work[done], settings) if done < len(work) else None)
             if not _claim(ws, item, folder_ids, mode):
                 continue  # another desktop of a server library reads it, or has read it since the plan
             try:
-                result = read_file(worker, item, settings, cancel)
+                # Read before the claim: a file another desktop took is read for nothing, never stored.
+                result = read_file(worker, item, settings, cancel, loaded.result() if loaded else None)
                 if result is not None:
                     store(ws, encoder, settings, item, result)
             finally:
@@ -175,19 +180,57 @@ def passages_missing(ws: Workspace, folder_ids: list[int]) -> list[int]:
         )
 
 
-def read_file(worker: OcrWorker, item: _Work, settings: dict[str, Any], cancel: CancelToken) -> _Result | None:
+@dataclass
+class _Loaded:
+    """A file read, and for a photo its picture at the gate's size: made on a loader thread while the
+    worker reads the file before it (the gate runs in the child, the decoding here: both cores busy)."""
+
+    data: bytes
+    result: _Result
+    small: Picture | PictureProblem | None = None
+
+
+def load_file(item: _Work, settings: dict[str, Any]) -> _Loaded | _Result:
     limit = MAX_PICTURE_BYTES if item.kind == "image" else int(settings["max_text_mb"]) * 1024 * 1024
     try:
         data, stat = read_stable(item.path, max_bytes=limit)
     except SkipFile as skip:
         return _Result(0, 0.0, None, "failed", f"OCR skipped: {skip.reason}")
-    result = _Result(stat.st_size, stat.st_mtime, content_hash(data), "none")
+    # The digest makes a rescued scan's record whole (_refill); a photo's record has its own already.
+    result = _Result(stat.st_size, stat.st_mtime, content_hash(data) if item.kind == "text" else None, "none")
+    if item.kind != "image":
+        return _Loaded(data, result)
+    # The gate on the picture decoded as small as it needs; the 2000 px decode only for a photo it
+    # kept (most camera photos hold no text: a 12 MP JPEG decodes at 1/8 instead of 1/2 of its size).
+    return _Loaded(data, result, gate_picture(data, int(settings["max_image_megapixels"]) * 1_000_000))
+
+
+def read_file(worker: OcrWorker, item: _Work, settings: dict[str, Any], cancel: CancelToken,
+              loaded: _Loaded | _Result | None = None) -> _Result | None:
+    loaded = load_file(item, settings) if loaded is None else loaded
+    if isinstance(loaded, _Result):
+        return loaded
+    data, result = loaded.data, loaded.result
+    step = "both"
     if item.kind == "image":
-        pictures: Any = [photo_picture(data, int(settings["max_image_megapixels"]) * 1_000_000)]
+        max_pixels = int(settings["max_image_megapixels"]) * 1_000_000
+        small = loaded.small
+        loaded.small = None  # the picture is freed once the gate has seen it
+        if isinstance(small, Picture):
+            seen = worker.read(small.image, "gate")
+            if isinstance(seen, Reading) and seen.gated_out:
+                result.seconds = seen.seconds
+                return result
+            if isinstance(seen, Failure):  # not tried again at full size: a hang would cost twice
+                result.status, result.reason = "failed", seen.reason
+                return result
+            result.seconds, step = seen.seconds, "read"
+        del small
+        pictures: Any = [photo_picture(data, max_pixels)]
     else:
         result.base_text = _text_layer(data, item.path)
         pictures = pdf_pictures(data)
-    del data
+    del data, loaded
     problems: list[str] = []
     for picture in pictures:
         if cancel.cancelled:
@@ -195,7 +238,7 @@ def read_file(worker: OcrWorker, item: _Work, settings: dict[str, Any], cancel: 
         if isinstance(picture, PictureProblem):
             problems.append(picture.reason)
             continue
-        reading = worker.read(picture.image) if isinstance(picture, Picture) else Failure("no picture")
+        reading = worker.read(picture.image, step) if isinstance(picture, Picture) else Failure("no picture")
         if isinstance(reading, Failure):
             problems.append(reading.reason if picture.page == 0 else f"page {picture.page}: {reading.reason}")
             continue
@@ -311,3 +354,32 @@ def _spans(encoder: Any, settings: dict[str, Any], text: str, title: str | None)
         text, encoder.token_offsets, max_tokens=max(16, budget),
         overlap_tokens=min(int(settings["chunk_overlap_tokens"]), max(0, budget // 4)),
     )
+
+
+def _per_thousand(seconds: float) -> str:
+    total = seconds * 1000
+    if total < 120:
+        return f"{total:.0f} s"
+    return f"{total / 60:.0f} minutes" if total < 7200 else f"{total / 3600:.1f} hours"
+
+
+def ocr_cost(ws: Workspace) -> str:
+    """What OCR has cost per photo in this library (on this computer, where it ran), as a sentence for
+    Settings: photos without text (the gate sends them away) and with text (read in full)."""
+    with ws.catalog.session() as session:
+        rows = session.execute(
+            select(OcrFile.status, func.count(), func.avg(OcrFile.seconds))
+            .join(FileRecord, FileRecord.id == OcrFile.file_id)
+            .where(FileRecord.kind == "image", OcrFile.status.in_(["none", "text"]))
+            .group_by(OcrFile.status)
+        ).all()
+    measured = {status: (int(count), float(mean or 0.0)) for status, count, mean in rows}
+    if not measured:
+        return "What OCR costs shows here once it has read photos of this library."
+    parts = []
+    for status, what in (("none", "without text"), ("text", "with text")):
+        if status in measured:
+            count, mean = measured[status]
+            parts.append(f"{count:,} photo{'s' if count != 1 else ''} {what}: {mean:.2f} s each, "
+                         f"{_per_thousand(mean)} per 1,000")
+    return "OCR on this computer so far: " + "; ".join(parts) + " (reading time; decoding adds a little)."

@@ -142,6 +142,12 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
         """The text encoders measured on this CPU (speed, quality) and the one in use, as plain lines."""
         return self.workspace.encoders.text_encoder_report()
 
+    def ocr_report(self) -> str:
+        """What OCR has cost per 1,000 photos in this library, as Settings shows it."""
+        from desktop.core.indexing.ocr_phase import ocr_cost
+
+        return ocr_cost(self.workspace)
+
     def clip_problem(self) -> str | None:
         """None when photo search can work; otherwise a sentence saying what is missing."""
         return self.workspace.encoders.clip_problem()

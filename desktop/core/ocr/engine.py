@@ -1,8 +1,10 @@
 """The OCR engine: a cheap text detector as the gate, then the full detect -> orient -> recognise pass
 only for pictures where the gate saw text. Runs inside the worker process (worker.py).
 
-Gate: PP-OCRv4's detector on the picture shrunk to GATE_SIDE on its long side. Holiday photos
-mostly hold no text, and the gate costs a fraction of a full pass (scripts/benchmarks/ocr.py).
+Gate: PP-OCRv4's detector on the picture shrunk to GATE_SIDE on its long side (pictures.gate_picture
+decodes it no larger). Holiday photos mostly hold no text, and the gate costs a fraction of a full pass
+(scripts/benchmarks/ocr.py). The detector also finds blobs in textures and round things (a cup, a
+cell, a horse's body); a line of text is a box much wider than high, so only such boxes count.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from typing import Any
 
 import numpy as np
 
+from desktop.core.ocr.pictures import GATE_SIDE, GATE_SIDE_LOSSLESS
 from desktop.core.ocr.records import Line, Reading
 from desktop.core.ocr.spaces import restore_spaces
 
-GATE_SIDE = 640  # long side the gate's detector sees; smaller loses small print in screenshots
 MIN_SIDE = 24  # pictures smaller than this (icons, spacers) hold no readable text
 MIN_LONG_SIDE = 64
 MIN_SCORE = 0.6  # recognised lines below this confidence are mostly noise in textures
+# A gate box counts as text when it is at least this many times as wide as high (two letters or more);
+# chosen by measurement on camera-like photos (scripts/benchmarks/ocr_gate_set.py, README's OCR section).
+LINE_ASPECT = 2.0
+STEPS = ("both", "gate", "read")  # gate then read; the gate alone; the full pass alone (the gate said yes)
 
 
 def thread_count(cpus: int | None) -> int:
@@ -47,21 +53,29 @@ class Engine:
         det = dict(update_model_path(read_yaml(str(DEFAULT_CFG_PATH)))["Det"])
         det.update(threads_kw, limit_side_len=GATE_SIDE, limit_type="max")
         self.gate = TextDetector(det)
-        # The detector picks its own size for "max" (never below 960); the gate must stay small.
-        gate_pre = DetPreProcess(GATE_SIDE, "max", det["mean"], det["std"])
-        self.gate.get_preprocess = lambda _long_side: gate_pre  # type: ignore[method-assign]
+        # The detector picks its own size for "max" (never below 960); the gate must stay small. A picture
+        # sent for the gate alone was decoded at the gate's size already (pictures.gate_picture): a lossless
+        # one larger than a photo, so that a screenshot's print stays readable.
+        self._gate_sizes = {side: DetPreProcess(side, "max", det["mean"], det["std"])
+                            for side in (GATE_SIDE, GATE_SIDE_LOSSLESS)}
 
-    def sees_text(self, image: np.ndarray) -> bool:
+    def sees_text(self, image: np.ndarray, side: int = GATE_SIDE) -> bool:
+        pre = self._gate_sizes[side]
+        self.gate.get_preprocess = lambda _long_side: pre  # type: ignore[method-assign]
         boxes, _ = self.gate(image)
-        return boxes is not None and len(boxes) > 0
+        return boxes is not None and any(is_line(box) for box in boxes)
 
-    def read(self, image: np.ndarray) -> Reading:
-        """`image`: H x W x 3 uint8, BGR (OpenCV's order, which the models were trained on)."""
+    def read(self, image: np.ndarray, step: str = "both") -> Reading:
+        """`image`: H x W x 3 uint8, BGR (OpenCV's order, which the models were trained on). `step`
+        "gate" answers only whether the gate sees text (gated_out, no lines); "read" skips the gate."""
         started = time.perf_counter()
         height, width = image.shape[:2]
-        if too_small(width, height) or not self.sees_text(image):
+        side = GATE_SIDE_LOSSLESS if step == "gate" else GATE_SIDE  # "gate": the parent sized it already
+        if too_small(width, height) or (step != "read" and not self.sees_text(image, side)):
             return Reading(gated_out=True, seconds=time.perf_counter() - started)
         gate_done = time.perf_counter()
+        if step == "gate":
+            return Reading(seconds=gate_done - started, timings={"gate": gate_done - started})
         lines = self._recognise(image)
         now = time.perf_counter()
         return Reading(
@@ -90,6 +104,13 @@ class Engine:
             points = tuple((float(x) / raw_w, float(y) / raw_h) for x, y in box)
             lines.append(Line(text, points, float(score)))  # type: ignore[arg-type]
         return lines
+
+
+def is_line(box: np.ndarray) -> bool:
+    """A detector box (4 corners, clockwise from top left) shaped like a line of text."""
+    width = float(np.linalg.norm(box[1] - box[0]))
+    height = float(np.linalg.norm(box[3] - box[0]))
+    return width >= LINE_ASPECT * max(height, 1.0)
 
 
 def _check_threads(part: Any, threads: int) -> None:

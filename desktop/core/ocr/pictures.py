@@ -14,6 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 READ_SIDE = 2000
+# The gate's detector sees a photo's long side at this size (engine.py). 500: a 12 MP JPEG (4000 or 4032
+# wide) then decodes at 1/8 of its size (draft mode), half the work of 1/4, and the detector's input is
+# 512 x 384 (0.64 of 640 x 480); signs, receipts and slides in camera photos were all still kept (448 too).
+GATE_SIDE = 500
+GATE_SIDE_LOSSLESS = 1280  # the gate's size for PNG, GIF, BMP, WebP...: screenshots' print is 12-15 px
 PDF_DPI = 150  # print at 10 pt is ~21 px high at 150 dpi: well inside what the recogniser reads
 TEXT_LAYER_CHARS = 16  # a page with fewer characters of its own is a scan (a page number is not text)
 MAX_PDF_PAGES = 500  # pages read per PDF: a 2,000-page scan must not hold the phase for hours
@@ -31,21 +36,39 @@ class PictureProblem:
     reason: str
 
 
-def photo_picture(data: bytes, max_pixels: int) -> Picture | PictureProblem:
+def gate_picture(data: bytes, max_pixels: int) -> Picture | PictureProblem:
+    """The picture as small as the gate looks at it. A JPEG (a camera's photo) decodes straight at a
+    fraction of its size (draft mode: a 12 MP photo at 1/4, ~1000 px); a lossless picture (a screenshot,
+    whose print is small) keeps up to GATE_SIDE_LOSSLESS, or the gate would shrink its words to dots."""
+    return photo_picture(data, max_pixels, side=None)
+
+
+def photo_picture(data: bytes, max_pixels: int, side: int | None = READ_SIDE) -> Picture | PictureProblem:
+    """The picture for the full pass (at most `side` on its long side); `side` None: for the gate."""
     from PIL import Image, ImageOps  # lazy like every decoder
 
     try:
         with Image.open(io.BytesIO(data)) as opened:
             if opened.width * opened.height > max_pixels:
                 return PictureProblem(0, "the picture is too large to read its text")
-            opened.draft("RGB", (READ_SIDE, READ_SIDE))  # JPEG: decode at a fraction of the size
+            if side is None:
+                side = GATE_SIDE if opened.format == "JPEG" else GATE_SIDE_LOSSLESS
+            opened.draft("RGB", draft_box(opened.size, side))  # JPEG: decode at a fraction of the size
             image = ImageOps.exif_transpose(opened).convert("RGB")
-            image.thumbnail((READ_SIDE, READ_SIDE))
+            image.thumbnail((side, side))
     except Image.DecompressionBombError:  # not an OSError
         return PictureProblem(0, "the picture is too large to read its text")
     except (OSError, ValueError, SyntaxError) as error:
         return PictureProblem(0, f"the picture could not be decoded ({error})")
     return Picture(0, bgr(image))
+
+
+def draft_box(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """The box to ask JPEG draft mode for so that the long side comes out at least `side`: the picture's
+    own shape (a square box would make a 4:3 photo decode at twice the scale it needs)."""
+    width, height = size
+    longest = max(width, height, 1)
+    return max(1, -(-width * side // longest)), max(1, -(-height * side // longest))
 
 
 def pdf_pictures(data: bytes) -> Iterator[Picture | PictureProblem]:

@@ -26,13 +26,14 @@ def _serve(conn: Connection, threads: int) -> None:
     conn.send("ready")
     while True:
         try:
-            image = conn.recv()
+            request = conn.recv()
         except EOFError:
             return
-        if image is None:
+        if request is None:
             return
         try:
-            conn.send(engine.read(image))
+            step, image = request
+            conn.send(engine.read(image, step))
         except Exception as error:  # a bad picture costs itself only; the child goes on
             conn.send(Failure(f"OCR failed ({type(error).__name__}: {error})"))
 
@@ -79,13 +80,15 @@ class OcrWorker:
         self._broken = Failure("the OCR engine could not start")
         return self._broken
 
-    def read(self, image: np.ndarray) -> Reading | Failure:
+    def read(self, image: np.ndarray, step: str = "both") -> Reading | Failure:
+        """`step`: "both" (the gate, then the full pass if it sees text), "gate" (only whether it does:
+        a Reading with no lines either way), "read" (the full pass, for a picture the gate kept)."""
         problem = self.start()
         if problem is not None:
             return problem
         assert self._conn is not None
         try:
-            self._conn.send(np.ascontiguousarray(image))
+            self._conn.send((step, np.ascontiguousarray(image)))
             if self._conn.poll(self.time_limit):
                 result = self._conn.recv()
                 return result if isinstance(result, Reading | Failure) else Failure("OCR answered nonsense")

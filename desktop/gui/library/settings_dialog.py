@@ -63,6 +63,8 @@ class SettingsDialog(QDialog):
                 form.addRow(label_of(SETTINGS[key]), field_row(SETTINGS[key], editor))
             if section == "Speed":
                 form.addRow(self._encoder_figures())
+            if section == "Photos":
+                form.addRow(self._ocr_cost())
             if section == ADVANCED:
                 column.addWidget(self._fold(box))
             column.addWidget(box)
@@ -96,6 +98,14 @@ class SettingsDialog(QDialog):
         figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         figures.setStyleSheet("font-family: monospace; color: palette(mid);")
         return figures
+
+    def _ocr_cost(self) -> QLabel:
+        """What OCR has cost per 1,000 photos here, from what it measured while reading (not measured now)."""
+        cost = QLabel(self.library.ocr_report())
+        cost.setObjectName("ocrCost")
+        cost.setWordWrap(True)
+        cost.setStyleSheet("color: palette(mid);")
+        return cost
 
     def _fold(self, box: QGroupBox) -> QToolButton:
         """The Advanced group starts folded; its heading opens it."""
