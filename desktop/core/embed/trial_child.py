@@ -1,0 +1,104 @@
+"""One candidate encoder encoding fixed inputs, as a child process of embed.trials (so a native crash
+or hang ends this process only):
+
+    python -m desktop.core.embed.trial_child text SOURCE ENCODER COUNT OUT.npy
+    python -m desktop.core.embed.trial_child clip FOLDER PRECISION OUT.npy
+
+It writes the vectors to OUT.npy and {"seconds": ...} (the timed encoding, after a warm-up) to
+seconds.json beside it. Exit code 3: the encoder is not installed here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop.core.embed.trials import UNAVAILABLE_EXIT, injected_fault
+
+CLIP_TEXTS = ("a photo of a dog on the grass", "a red car parked in a street", "mountains at sunset",
+              "a page of handwritten notes", "two people at a birthday party", "a bowl of soup")
+
+
+def _text(source: str, encoder: str, count: int) -> tuple[float, np.ndarray]:
+    from desktop.core.embed.encoder_choice import BATCH, TORCH, passages
+
+    texts = passages()[:count]
+    if encoder == TORCH:
+        import importlib.util
+
+        if importlib.util.find_spec("sentence_transformers") is None:
+            print("sentence-transformers is not installed", file=sys.stderr)
+            sys.exit(UNAVAILABLE_EXIT)
+        from desktop.core.embed.text import TextEncoder
+
+        model: Any = TextEncoder(source)
+        model.load()
+        injected_fault(TORCH)  # OpenVINO's encoders meet the hook where they infer (ov_text)
+
+        def encode(batch: list[str]) -> np.ndarray:
+            return np.asarray(model._model.encode(batch, batch_size=BATCH, normalize_embeddings=True,
+                                                  convert_to_numpy=True, show_progress_bar=False))
+    else:
+        from desktop.core.embed.ov_text import OvTextEncoder
+
+        model = OvTextEncoder(source, encoder.removeprefix("openvino-"))
+
+        def encode(batch: list[str]) -> np.ndarray:
+            return np.asarray(model.encode(batch, batch_size=BATCH))
+
+    encode(texts[:BATCH])  # warm: the first call prepares kernels for its shapes
+    started = time.perf_counter()
+    vectors = encode(texts)
+    return time.perf_counter() - started, vectors
+
+
+def clip_images(size: int) -> list[Any]:
+    """Fixed pictures (smooth colour fields and noise): the same on every run, no files needed."""
+    from PIL import Image
+
+    rng = np.random.default_rng(7)
+    ramp = np.linspace(0, 255, size, dtype=np.float32)
+    pictures = [
+        np.stack([np.tile(ramp, (size, 1)), np.tile(ramp[:, None], (1, size)), np.full((size, size), 96.0)], -1),
+        np.stack([np.full((size, size), 200.0), np.tile(ramp[::-1], (size, 1)), np.tile(ramp[:, None], (1, size))], -1),
+        rng.uniform(0, 255, (size, size, 3)),
+        rng.normal(128, 40, (size, size, 3)),
+    ]
+    return [Image.fromarray(np.clip(p, 0, 255).astype(np.uint8), "RGB") for p in pictures]
+
+
+def _clip(folder: str, precision: str) -> tuple[float, np.ndarray]:
+    from desktop.core.embed.ov_clip import OvClip
+    from desktop.core.embed.ov_text import _threads
+
+    model = OvClip(Path(folder), _threads(), precision)
+    batch = np.stack([model.preprocess(image) for image in clip_images(model.input_size)])
+    model.images(batch[:1])
+    model.texts(list(CLIP_TEXTS[:1]))  # warm both sides
+    started = time.perf_counter()
+    vectors = np.concatenate([model.images(batch), model.texts(list(CLIP_TEXTS))])
+    return time.perf_counter() - started, vectors
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    kind, out = args[0], Path(args[-1])
+    if kind == "text":
+        seconds, vectors = _text(args[1], args[2], int(args[3]))
+    elif kind == "clip":
+        seconds, vectors = _clip(args[1], args[2])
+    else:
+        print(f"unknown trial {kind!r}", file=sys.stderr)
+        return 2
+    np.save(out, np.asarray(vectors, dtype=np.float32))
+    (out.parent / "seconds.json").write_text(json.dumps({"seconds": seconds}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
