@@ -130,6 +130,8 @@ class Library(ServerRequests, TuningRequests):
         return self.workspace.settings.all()
 
     def set_setting(self, key: str, value: Any) -> None:
+        if key == "text_encoder":  # an encoder known to crash here is refused, with the reason
+            self.workspace.encoders.check_text_encoder(str(value))
         self.workspace.settings.set(key, value)
 
     def text_encoder_report(self) -> str:
@@ -190,6 +192,7 @@ class Library(ServerRequests, TuningRequests):
         counts, kinds, chunks = file_counts(ws.catalog)
         settings = ws.settings.all()
         problem = ws.encoders.clip_problem()
+        text_encoder, set_aside = ws.encoders.encoder_status()
         return LibraryStatus(
             path=ws.location,
             counts=counts,
@@ -201,6 +204,8 @@ class Library(ServerRequests, TuningRequests):
             clip_model=settings["clip_model"],
             clip_ready=problem is None,
             clip_problem=problem,
+            text_encoder=text_encoder,
+            set_aside=set_aside,
         )
 
     # ---- indexing ---------------------------------------------------------------------------
