@@ -6,6 +6,7 @@ the GUI does off the UI thread. The encoders themselves are shared process-wide 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,8 @@ class Encoders:
         except ModelUnavailable as error:
             return str(error)
         report = describe_record(read_record(source))
+        with contextlib.suppress(ClipUnavailable):
+            report += "".join(f"\nSet aside: {line}" for line in self.clip().set_aside())
         setting = self._settings.get("text_encoder")
         if setting != "auto":
             report += f"\nThe Text encoder setting fixes it to {setting}."
