@@ -210,3 +210,22 @@ def test_clip_in_openvino_survives_a_crashing_precision(tiny_clip: tuple[Path, P
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert file.read_bytes() == before
+
+
+def test_settings_show_why_and_refuse_the_crashed_encoder(crashed: dict, tmp_path: Path, qtbot,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.gui.library.settings_dialog import SettingsDialog
+
+    monkeypatch.setenv("SEMDESK_CACHE", str(crashed["cache"]))
+    monkeypatch.delenv(choice.ENV_PIN, raising=False)
+    with Library.open(tmp_path / "library") as library:
+        dialog = SettingsDialog(library)
+        qtbot.addWidget(dialog)
+        figures = dialog.findChild(QLabel, "encoderFigures").text()
+        assert "<- used" in figures and f"Set aside: {INT8}: did not finish within 75 s" in figures
+        dialog.editors["text_encoder"].setCurrentText(INT8)
+        assert dialog.apply() is None  # refused, with the reason under the settings
+        assert "did not finish within 75 s while measuring on this CPU" in dialog.error.text()
+        assert library.workspace.settings.get("text_encoder") == "auto"
