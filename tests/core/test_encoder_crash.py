@@ -229,3 +229,18 @@ def test_settings_show_why_and_refuse_the_crashed_encoder(crashed: dict, tmp_pat
         assert dialog.apply() is None  # refused, with the reason under the settings
         assert "did not finish within 75 s while measuring on this CPU" in dialog.error.text()
         assert library.workspace.settings.get("text_encoder") == "auto"
+
+
+def test_when_every_encoder_crashes_searches_are_refused_in_plain_words(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEMDESK_CACHE", str(_fresh_cache(tmp_path / "cache")))
+    monkeypatch.delenv(choice.ENV_PIN, raising=False)
+    monkeypatch.delenv(trials.ENV_HANG, raising=False)
+    monkeypatch.setenv(trials.ENV_CRASH, ",".join(choice.ENCODERS))
+    choice._MEMO.clear()
+    source = default_text_model_path()
+    record = choice.measure_and_record(source, count=COUNT)
+    assert set(record["set_aside"]) == set(choice.candidates()) and record["figures"] == []
+    with pytest.raises(ModelUnavailable, match=r"No text encoder works with the text model .*signal 11"):
+        choice.resolve(source, "auto")  # not run in this process, which the hook would kill
+    choice._MEMO.clear()

@@ -244,6 +244,15 @@ def measured_choice(source: str) -> dict[str, Any] | None:
         return measure_and_record(source)
 
 
+def _refuse_all(source: str, record: dict[str, Any]) -> None:
+    from desktop.core.common.errors import ModelUnavailable
+
+    raise ModelUnavailable(
+        f"No text encoder works with the text model in {source} on this CPU ({'; '.join(set_aside_lines(record))}). "
+        "Choose another text model in Settings."
+    )
+
+
 def set_aside_reason(source: str, encoder: str) -> str | None:
     """Why `encoder` is not used with this model on this CPU (it crashed, hung or gave wrong vectors
     when measured), or None. Reads the record only."""
@@ -299,6 +308,8 @@ def resolve(source: str, setting: str, *, allow_int8: bool = True) -> str:
         pin = os.environ.get(ENV_PIN, "")
         record = None if pin in ENCODERS else measured_choice(source)
         chosen = pin if pin in ENCODERS else (record["chosen"] if record else FP32)
+        if record and chosen in record["set_aside"] and pin not in ENCODERS:
+            _refuse_all(source, record)
         if chosen == INT8 and not allow_int8:
             figures = [Figure(**f) for f in record["figures"]] if record else []
             chosen = choose([f for f in figures if f.encoder != INT8])
