@@ -157,16 +157,15 @@ def candidates() -> tuple[str, ...]:
     return (FP32, TORCH, INT8, *((BF16,) if bf16_supported() else ()))
 
 
-def measure(source: str, *, count: int = PASSAGES, only: tuple[str, ...] | None = None
-            ) -> tuple[list[Figure], dict[str, str]]:
-    """Every candidate (or `only` these) timed on the first `count` fixed passages, each in a child
-    process of its own (embed.trials): (figures of those that gave vectors, {encoder: why it was set
-    aside} for those that crashed, hung or gave vectors outside the bounds against fp32)."""
+def measure(source: str, *, count: int = PASSAGES) -> tuple[list[Figure], dict[str, str]]:
+    """Every candidate timed on the first `count` fixed passages, each in a child process of its own
+    (embed.trials): (figures of those that gave vectors, {encoder: why it was set aside} for those
+    that crashed, hung or gave vectors outside the bounds against fp32)."""
     figures: list[Figure] = []
     set_aside: dict[str, str] = {}
     reference: np.ndarray | None = None
     reference_seconds = 0.0
-    for encoder in only or candidates():
+    for encoder in candidates():
         default = FIRST_LIMIT if reference is None else max(MIN_LIMIT, 60.0 + LIMIT_FACTOR * reference_seconds)
         trial = run_trial(["text", source, encoder, str(count)], limit_seconds(default))
         if trial.unavailable:
