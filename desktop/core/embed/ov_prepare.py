@@ -1,7 +1,8 @@
 """The one-time conversion of a text model to OpenVINO (fp32 export and int8 quantisation), and
 (`--measure`) the measurement that picks the fastest encoder for this CPU, each encoder in a child
-of its own. This is the only runtime code that imports torch; it runs as a child process
-(`python -m desktop.core.embed.ov_prepare MODEL`), so the searching or indexing process never loads torch itself.
+of its own. This (and trial_child's PyTorch trial) is the only runtime code that imports torch; it runs
+as a child process (`python -m desktop.core.embed.ov_prepare MODEL`), so the searching or indexing
+process never loads torch itself.
 """
 
 from __future__ import annotations
