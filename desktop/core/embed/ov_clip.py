@@ -362,7 +362,7 @@ def _try_precisions(spec: dict[str, Any]) -> dict[str, Any]:
             else:
                 passed.append(precision)
                 if reference is None:
-                    reference, limit = trial.vectors, max(120.0, 60.0 + 6.0 * trial.seconds)
+                    reference, limit = trial.vectors, max(180.0, 6.0 * trial.longest_wait)
         if name in set_aside:
             log.warning("CLIP %s in OpenVINO %s set aside: %s", spec["model"], precision, set_aside[name])
     chosen = "bf16" if "bf16" in passed else ("fp32" if passed else None)

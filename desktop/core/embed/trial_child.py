@@ -5,7 +5,8 @@ or hang ends this process only):
     python -m desktop.core.embed.trial_child clip FOLDER PRECISION OUT.npy
 
 It writes the vectors to OUT.npy and {"seconds": ...} (the timed encoding, after a warm-up) to
-seconds.json beside it. Exit code 3: the encoder is not installed here.
+seconds.json beside it, and a byte to the progress file per batch done (the parent tells a hang from
+slow work by it). Exit code 3: the encoder is not installed here.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.embed.trials import UNAVAILABLE_EXIT, injected_fault
+from desktop.core.embed.trials import UNAVAILABLE_EXIT, injected_fault, report_progress
 
 CLIP_TEXTS = ("a photo of a dog on the grass", "a red car parked in a street", "mountains at sunset",
               "a page of handwritten notes", "two people at a birthday party", "a bowl of soup")
 
 
-def _text(source: str, encoder: str, count: int) -> tuple[float, np.ndarray]:
+def _text(source: str, encoder: str, count: int, out: Path) -> tuple[float, np.ndarray]:
     from desktop.core.embed.encoder_choice import BATCH, TORCH, passages
 
     texts = passages()[:count]
@@ -52,9 +53,22 @@ def _text(source: str, encoder: str, count: int) -> tuple[float, np.ndarray]:
             return np.asarray(model.encode(batch, batch_size=BATCH))
 
     encode(texts[:BATCH])  # warm: the first call prepares kernels for its shapes
+    report_progress(out)
+    # Batches of similar length, longest first, as the encoders batch a call themselves; one at a
+    # time, so the parent sees progress.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    vectors: np.ndarray | None = None
     started = time.perf_counter()
-    vectors = encode(texts)
-    return time.perf_counter() - started, vectors
+    for start in range(0, len(order), BATCH):
+        chosen = order[start : start + BATCH]
+        batch = encode([texts[i] for i in chosen])
+        if vectors is None:
+            vectors = np.zeros((len(texts), batch.shape[1]), dtype=np.float32)
+        vectors[chosen] = batch
+        report_progress(out)
+    seconds = time.perf_counter() - started
+    assert vectors is not None
+    return seconds, vectors
 
 
 def clip_images(size: int) -> list[Any]:
@@ -72,7 +86,7 @@ def clip_images(size: int) -> list[Any]:
     return [Image.fromarray(np.clip(p, 0, 255).astype(np.uint8), "RGB") for p in pictures]
 
 
-def _clip(folder: str, precision: str) -> tuple[float, np.ndarray]:
+def _clip(folder: str, precision: str, out: Path) -> tuple[float, np.ndarray]:
     from desktop.core.embed.ov_clip import OvClip
     from desktop.core.embed.ov_text import _threads
 
@@ -80,8 +94,11 @@ def _clip(folder: str, precision: str) -> tuple[float, np.ndarray]:
     batch = np.stack([model.preprocess(image) for image in clip_images(model.input_size)])
     model.images(batch[:1])
     model.texts(list(CLIP_TEXTS[:1]))  # warm both sides
+    report_progress(out)
     started = time.perf_counter()
-    vectors = np.concatenate([model.images(batch), model.texts(list(CLIP_TEXTS))])
+    images = model.images(batch)
+    report_progress(out)
+    vectors = np.concatenate([images, model.texts(list(CLIP_TEXTS))])
     return time.perf_counter() - started, vectors
 
 
@@ -89,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     kind, out = args[0], Path(args[-1])
     if kind == "text":
-        seconds, vectors = _text(args[1], args[2], int(args[3]))
+        seconds, vectors = _text(args[1], args[2], int(args[3]), out)
     elif kind == "clip":
-        seconds, vectors = _clip(args[1], args[2])
+        seconds, vectors = _clip(args[1], args[2], out)
     else:
         print(f"unknown trial {kind!r}", file=sys.stderr)
         return 2

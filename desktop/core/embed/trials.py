@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 # Tests set them to prove that a crash or a hang costs one trial; nothing else sets them.
 ENV_CRASH = "SEMDESK_TEST_CRASH_ENCODER"
 ENV_HANG = "SEMDESK_TEST_HANG_ENCODER"
-# The time limit of one trial, in seconds, instead of the one the caller works out.
+# A trial's time limit without progress, in seconds, instead of the one the caller works out.
 ENV_LIMIT = "SEMDESK_ENCODER_TRIAL_SECONDS"
 # How far a vector's length may stray from 1 in encoders that normalise.
 NORM_TOLERANCE = 1e-3
@@ -62,9 +62,17 @@ class Trial:
     seconds: float
     failure: str = ""  # empty when the child gave vectors
     unavailable: str = ""  # the encoder cannot run here at all (not installed): not a failure
+    longest_wait: float = 0.0  # the longest time between two signs of progress (start-up included)
 
 
 UNAVAILABLE_EXIT = 3  # trial_child's exit code for "this encoder is not installed here"
+PROGRESS_FILE = "progress"  # beside the child's output: a byte appended per batch done
+
+
+def report_progress(out: Path) -> None:
+    """In the child: one more batch done (the parent's hang detector watches this file grow)."""
+    with open(out.parent / PROGRESS_FILE, "ab") as file:
+        file.write(b".")
 
 
 def limit_seconds(default: float) -> float:
@@ -75,43 +83,56 @@ def limit_seconds(default: float) -> float:
 
 
 def run_trial(args: list[str], limit: float) -> Trial:
-    """Run `python -m desktop.core.embed.trial_child *args OUT`; its vectors, or why it failed."""
+    """Run `python -m desktop.core.embed.trial_child *args OUT`; its vectors, or why it failed.
+    `limit`: the seconds it may go without a sign of progress (a batch done; the first one includes
+    loading and compiling), so a hang is told from a slow but working encoder on a busy machine."""
     with tempfile.TemporaryDirectory(prefix="semdesk-trial-") as work:
         out = Path(work) / "vectors.npy"
+        progress = Path(work) / PROGRESS_FILE
         command = [sys.executable, "-m", "desktop.core.embed.trial_child", *args, str(out)]
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
         root = str(Path(__file__).resolve().parents[3])  # the folder holding the desktop package
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         started = time.monotonic()
-        # Its own session: a hang is ended with everything it started (OpenVINO starts no process,
-        # but a PyTorch child may).
-        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                 text=True, start_new_session=True)
-        try:
-            _, stderr = child.communicate(timeout=limit)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)
-            child.communicate()
-            return Trial(None, time.monotonic() - started, f"did not finish within {limit:.0f} s while measuring "
-                         "on this CPU (stopped)")
+        # stderr to a file: a pipe nobody reads while waiting would fill and stall a chatty child.
+        # Its own session: a hang is ended with everything it started.
+        with open(Path(work) / "stderr.txt", "w+", encoding="utf-8", errors="replace") as stderr:
+            child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                                     start_new_session=True)
+            seen, last, longest = -1, started, 0.0
+            while True:
+                try:
+                    code = child.wait(timeout=0.5)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                now = time.monotonic()
+                size = progress.stat().st_size if progress.exists() else 0
+                if size != seen:
+                    longest, seen, last = max(longest, now - last), size, now
+                elif now - last > limit:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(child.pid, signal.SIGKILL)
+                    child.wait()
+                    return Trial(None, now - started, f"hung while measuring on this CPU (no progress for "
+                                 f"{limit:.0f} s; stopped)")
+            stderr.seek(0)
+            lines = [line for line in stderr.read().strip().splitlines() if line.strip()]
         wall = time.monotonic() - started
-        code = child.returncode
         if code < 0:
-            name = _signal_name(-code)
-            return Trial(None, wall, f"crashed while measuring on this CPU (signal {-code}{name})")
-        lines = [line for line in (stderr or "").strip().splitlines() if line.strip()]
+            return Trial(None, wall, f"crashed while measuring on this CPU (signal {-code}{_signal_name(-code)})")
         if code == UNAVAILABLE_EXIT:
             return Trial(None, wall, unavailable=lines[-1] if lines else "not installed")
         if code != 0:
-            last = f": {lines[-1][:200]}" if lines else ""
-            return Trial(None, wall, f"failed while measuring on this CPU (exit code {code}{last})")
+            last_line = f": {lines[-1][:200]}" if lines else ""
+            return Trial(None, wall, f"failed while measuring on this CPU (exit code {code}{last_line})")
         try:
             result = json.loads((Path(work) / "seconds.json").read_text())
             vectors = np.load(out)
         except (OSError, ValueError) as error:
             return Trial(None, wall, f"gave no vectors while measuring ({error})")
-        return Trial(np.asarray(vectors, dtype=np.float32), float(result["seconds"]))
+        return Trial(np.asarray(vectors, dtype=np.float32), float(result["seconds"]),
+                     longest_wait=max(longest, time.monotonic() - last))
 
 
 def _signal_name(number: int) -> str:
