@@ -244,3 +244,38 @@ def test_when_every_encoder_crashes_searches_are_refused_in_plain_words(tmp_path
     with pytest.raises(ModelUnavailable, match=r"No text encoder works with the text model .*signal 11"):
         choice.resolve(source, "auto")  # not run in this process, which the hook would kill
     choice._MEMO.clear()
+
+
+def _trial_children(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"desktop.core.embed.trial_child" in cmdline and marker.encode() in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_a_trial_child_ends_with_the_process_that_waits_for_it(tmp_path: Path) -> None:
+    """A trial runs in a session of its own (a hang is killed with all it started), so a signal to
+    the measuring process does not reach it: it ends by itself once that process is gone."""
+    count = "17"  # tells this test's child apart
+    code = ("import sys; from desktop.core.embed.trials import run_trial; "
+            f"run_trial(['text', sys.argv[1], 'openvino-fp32', '{count}'], 600)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), trials.ENV_HANG: FP32}
+    parent = subprocess.Popen([sys.executable, "-c", code, default_text_model_path()], env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while not _trial_children(count) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _trial_children(count), "the trial child never started"
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while _trial_children(count) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _trial_children(count) == []

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.embed.trials import UNAVAILABLE_EXIT, injected_fault, report_progress
+from desktop.core.embed.trials import PARENT_ENV, UNAVAILABLE_EXIT, injected_fault, report_progress
 
 CLIP_TEXTS = ("a photo of a dog on the grass", "a red car parked in a street", "mountains at sunset",
               "a page of handwritten notes", "two people at a birthday party", "a bowl of soup")
@@ -102,8 +102,26 @@ def _clip(folder: str, precision: str, out: Path) -> tuple[float, np.ndarray]:
     return time.perf_counter() - started, vectors
 
 
+def _end_with_parent() -> None:
+    """This child runs in a session of its own (so a hang is killed with all it started): if the
+    process that waits for it goes (Ctrl-C, a kill), nobody wants its figures, so it ends too."""
+    import os
+    import threading
+
+    # The parent's id as it gave it: by the time this runs it may already be gone (and getppid() the reaper's).
+    parent = int(os.environ.get(PARENT_ENV, "0")) or os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
+    _end_with_parent()
     kind, out = args[0], Path(args[-1])
     if kind == "text":
         seconds, vectors = _text(args[1], args[2], int(args[3]), out)

@@ -66,6 +66,7 @@ class Trial:
 
 
 UNAVAILABLE_EXIT = 3  # trial_child's exit code for "this encoder is not installed here"
+PARENT_ENV = "SEMDESK_TRIAL_PARENT"  # the measuring process's id: the child ends when it is gone
 PROGRESS_FILE = "progress"  # beside the child's output: a byte appended per batch done
 
 
@@ -90,7 +91,7 @@ def run_trial(args: list[str], limit: float) -> Trial:
         out = Path(work) / "vectors.npy"
         progress = Path(work) / PROGRESS_FILE
         command = [sys.executable, "-m", "desktop.core.embed.trial_child", *args, str(out)]
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", PARENT_ENV: str(os.getpid())}
         root = str(Path(__file__).resolve().parents[3])  # the folder holding the desktop package
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         started = time.monotonic()
