@@ -96,6 +96,10 @@ def cmd_status(library: Any, args: argparse.Namespace) -> int:
     for folder in status.folders:
         print(f"  {folder.path}: " + ", ".join(f"{n} {_label(s)}" for s, n in sorted(folder.counts.items())))
     print(f"Text model: {status.text_model}")
+    if status.text_encoder:
+        print(f"Text encoder: {status.text_encoder}")
+    for line in status.set_aside:  # why an encoder does not run here (it crashed, hung, was wrong)
+        print(f"  set aside: {line}")
     print(f"Photo model: {status.clip_model} ({'ready' if status.clip_ready else 'not available'})")
     if status.clip_problem:
         print(f"  {status.clip_problem}")

@@ -19,13 +19,13 @@ def test_concurrent_first_uses_measure_once(tmp_path: Path, monkeypatch: pytest.
     source = str(tmp_path / "model")
     runs: list[float] = []
 
-    def prepare(src: str, *, measure: bool = False, only: str | None = None) -> None:
+    def measure(src: str, **_: object) -> tuple[list[choice.Figure], dict[str, str]]:
         runs.append(time.monotonic())
-        time.sleep(0.3)  # the child process that converts and measures (about a minute for real)
-        choice._write_record(src, {"cpu": "test", "chosen": choice.FP32, "passages": 1, "batch": 1,
-                                   "measured_at": "now", "figures": []})
+        time.sleep(0.3)  # the child processes that measure (about a minute for real)
+        return [choice.Figure(choice.FP32, 10.0, 1.0, 1.0, True)], {}
 
-    monkeypatch.setattr(ov_text, "prepare_models", prepare)
+    monkeypatch.setattr(ov_text, "prepare_models", lambda *_a, **_k: None)  # the models are made: no child
+    monkeypatch.setattr(choice, "measure", measure)
     answers: list[object] = []
     threads = [threading.Thread(target=lambda: answers.append(choice.measured_choice(source))) for _ in range(3)]
     for thread in threads:
@@ -65,9 +65,11 @@ def test_the_status_is_answered_while_the_preparation_runs(tmp_path: Path, monke
 
     def prepare(src: str, *, measure: bool = False, only: str | None = None) -> None:
         preparing.set()
-        release.wait(30)  # the child process that converts and measures
+        release.wait(30)  # the child process that converts
 
     monkeypatch.setattr(ov_text, "prepare_models", prepare)
+    # The measurement's children are not run either (their models were never made here).
+    monkeypatch.setattr(choice, "measure", lambda *_a, **_k: ([choice.Figure(choice.FP32, 1.0, 1.0, 1.0, True)], {}))
     with Library.open(tmp_path / "lib") as lib:
         warm = threading.Thread(target=lib.workspace.encoders.query)  # what the window's warm-up asks first
         warm.start()

@@ -45,16 +45,17 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_measuring_times_every_candidate_and_records_per_cpu(own_cache: Path, monkeypatch) -> None:
     source = default_text_model_path()
-    texts = choice.passages()[:16]
     assert len(choice.passages()) == choice.PASSAGES and choice.passages() == choice.passages()  # fixed
-    figures = choice.measure(source, texts=texts)
+    figures, set_aside = choice.measure(source, count=16)  # each candidate in a child of its own
+    assert set_aside == {}
     names = {f.encoder for f in figures}
-    assert {FP32, INT8} <= names and TORCH not in names  # no PyTorch model handed in: not timed here
+    assert {FP32, INT8, TORCH} <= names
     by_name = {f.encoder: f for f in figures}
     assert by_name[FP32].mean_cosine == pytest.approx(1.0, abs=1e-6) and by_name[FP32].within_bounds
+    assert by_name[TORCH].min_cosine >= choice.SAME_SPACE_MIN_COSINE  # the same space as fp32
     assert 0.99 <= by_name[INT8].mean_cosine < 0.9999
     assert all(f.passages_per_second > 0 for f in figures)
-    monkeypatch.setattr(choice, "measure", lambda source, **_: figures)
+    monkeypatch.setattr(choice, "measure", lambda source, **_: (figures, {}))
     record = choice.measure_and_record(source)
     assert record["chosen"] == choice.choose(figures)
     assert choice.read_record(source) == record
@@ -68,7 +69,7 @@ def test_measuring_times_every_candidate_and_records_per_cpu(own_cache: Path, mo
 
 def test_the_setting_overrides_and_text_int8_off_keeps_full_precision(own_cache: Path, monkeypatch) -> None:
     source = default_text_model_path()
-    monkeypatch.setattr(choice, "measure", lambda source, **_: [fig(FP32, 10), fig(INT8, 50), fig(BF16, 30)])
+    monkeypatch.setattr(choice, "measure", lambda source, **_: ([fig(FP32, 10), fig(INT8, 50), fig(BF16, 30)], {}))
     choice.measure_and_record(source)
     assert choice.resolve(source, "auto") == INT8
     assert choice.resolve(source, "auto", allow_int8=False) == BF16
@@ -79,7 +80,7 @@ def test_the_setting_overrides_and_text_int8_off_keeps_full_precision(own_cache:
 
 
 def test_a_library_follows_the_choice_and_settings_show_it(library: Library, own_cache: Path, monkeypatch) -> None:
-    monkeypatch.setattr(choice, "measure", lambda source, **_: [fig(FP32, 10), fig(INT8, 9), fig(TORCH, 12)])
+    monkeypatch.setattr(choice, "measure", lambda source, **_: ([fig(FP32, 10), fig(INT8, 9), fig(TORCH, 12)], {}))
     choice.measure_and_record(default_text_model_path())
     ws = library.workspace
     assert not ws.versions.text_int8_enabled()  # int8 slower here: the fp32 space
@@ -99,7 +100,7 @@ def test_the_settings_dialog_offers_the_encoders_and_shows_the_figures(library: 
 
     from desktop.gui.library.settings_dialog import SettingsDialog
 
-    monkeypatch.setattr(choice, "measure", lambda source, **_: [fig(FP32, 10), fig(INT8, 50)])
+    monkeypatch.setattr(choice, "measure", lambda source, **_: ([fig(FP32, 10), fig(INT8, 50)], {}))
     choice.measure_and_record(default_text_model_path())
     dialog = SettingsDialog(library)
     qtbot.addWidget(dialog)

@@ -93,6 +93,8 @@ class LibraryStatus:
     clip_model: str
     clip_ready: bool
     clip_problem: str | None
+    text_encoder: str = ""  # which text encoder runs, and why
+    set_aside: tuple[str, ...] = ()  # "openvino-bf16: crashed while measuring on this CPU (signal 11, SIGSEGV)"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -234,13 +234,31 @@ class ClipEncoder:
         spec = self.spec()
         if not ov_clip.ready(ov_clip.folder_of(spec)) and not ov_clip.convert_in_child(spec):
             return False
+        # Tried in a child first (once per model and CPU): a precision whose native kernels crash or
+        # hang here costs that trial, not this process (issue 32).
+        precision = ov_clip.usable_precision(spec)
+        if precision is None:
+            log.warning("CLIP %s not run in OpenVINO on this CPU (%s); using PyTorch", self.name,
+                        "; ".join(ov_clip.set_aside_lines(spec)))
+            return False
         try:
-            self._ov = ov_clip.OvClip(ov_clip.folder_of(spec), _threads())
+            self._ov = ov_clip.OvClip(ov_clip.folder_of(spec), _threads(), precision)
         except Exception as error:  # a damaged cache or an unusual model: PyTorch instead
             log.warning("CLIP %s not run in OpenVINO (%s); using PyTorch", self.name, error)
             return False
         self._fast_images, self._fast_texts = self._ov.images, self._ov.texts
         return True
+
+    def set_aside(self) -> list[str]:
+        """The OpenVINO precisions of this model set aside on this CPU, with why (read, never tried)."""
+        from desktop.core.embed import ov_clip
+
+        if not self.openvino:
+            return []
+        try:
+            return ov_clip.set_aside_lines(self.spec())
+        except (ClipUnavailable, OSError, ValueError):
+            return []
 
     def _load(self) -> None:
         self._register()

@@ -7,18 +7,22 @@ bf16 where the CPU has bf16 units, and sentence-transformers (PyTorch) where it 
 The fastest one whose vectors stay within the quality bounds (cosine against fp32) is used. The
 figures are kept in the user's cache folder, shown in Settings and printed by `scripts/bench`.
 
+Each candidate runs in a child process of its own with a time limit (embed.trials): one that
+crashes (a native kernel's SIGSEGV), hangs or gives vectors outside the bounds is *set aside* with
+the reason, in the same record, so it costs one measurement per model shape and CPU; no later
+process tries it again until semdesk or OpenVINO changes, and a text_encoder setting naming it is
+refused with that reason (issue 32).
+
 Two vector spaces: int8 vectors differ from fp32 ones (cosine ~0.997), so int8 is a model
 version of its own; fp32, bf16 and PyTorch agree to a cosine of 0.9999 and share one space.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
 import os
-import platform
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -28,6 +32,14 @@ from typing import Any
 import numpy as np
 
 from desktop.core.common.locations import cache_root
+from desktop.core.embed.trials import (
+    cpu_fingerprint,
+    environment,
+    limit_seconds,
+    one_at_a_time,
+    run_trial,
+    vector_problem,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +50,8 @@ CHOICES = (AUTO, *ENCODERS)
 # Pins what "auto" means without measuring (tests, benches): one of ENCODERS.
 ENV_PIN = "SEMDESK_TEXT_ENCODER"
 RECORD_FILE = "text-encoder-choice.json"
-RECIPE = 1  # bump when the passages or the rule change: every CPU measures again
+RECIPE = 1  # the record key's: bump when the passages change (tuning.rates' speeds are kept under it too)
+CHOICE_RECIPE = 2  # 2: every candidate in a child of its own, failures recorded (issue 32)
 PASSAGES = 256
 BATCH = 16
 # Quality bounds against fp32. int8 is another space, so it only has to rank nearly alike; the
@@ -47,6 +60,12 @@ INT8_MEAN_COSINE = 0.99
 SAME_SPACE_MIN_COSINE = 0.9999
 # int8 costs a little quality, so it must be clearly faster to be worth it.
 INT8_MARGIN = 1.10
+# How long a candidate may go without finishing a batch (loading and compiling included) before it
+# counts as hung: the first (the reference) has no figure to go by yet; the others get several
+# times the reference's longest wait. Slow but working encoders on a busy machine keep going.
+FIRST_LIMIT = 600.0
+MIN_LIMIT = 180.0
+LIMIT_FACTOR = 6.0
 _LOCK = threading.Lock()
 _MEASURE_LOCK = threading.Lock()
 _MEMO: dict[str, dict[str, Any]] = {}
@@ -62,24 +81,8 @@ class Figure:
     note: str = ""
 
 
-@functools.lru_cache(maxsize=1)  # asked on every query: read /proc/cpuinfo once per process
-def cpu_fingerprint() -> tuple[str, str]:
-    """(CPU model name, a short hash of its model name and feature flags)."""
-    name, flags = platform.processor() or platform.machine(), ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name" and name in ("", platform.machine(), platform.processor()):
-                name = value.strip()
-            elif key.strip() == "flags" and not flags:
-                flags = " ".join(sorted(value.split()))
-    except OSError:  # not Linux: the name alone
-        pass
-    return name, hashlib.sha256(f"{name}|{flags}".encode()).hexdigest()[:16]
-
-
 def _model_shape(source: str) -> str:
-    """The transformer's shape: a fine-tuned copy runs at its base model's speed."""
+    """The transformer's shape: a fine-tuned copy runs at its base model's speed, on the same kernels."""
     try:
         config = json.loads((Path(source) / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -89,8 +92,17 @@ def _model_shape(source: str) -> str:
 
 
 def record_key(source: str) -> str:
+    """This CPU and this model shape (tuning.rates keeps its speeds under it too)."""
     _, cpu = cpu_fingerprint()
     return hashlib.sha256(f"{RECIPE}|{cpu}|{_model_shape(source)}".encode()).hexdigest()[:20]
+
+
+def choice_key(source: str) -> str:
+    """The measurement's key: the CPU and model shape, and semdesk's and OpenVINO's versions, so an
+    encoder set aside as crashing is tried again once one of them changes, and never before."""
+    env = environment()
+    return hashlib.sha256(f"{record_key(source)}|{CHOICE_RECIPE}|{env['semdesk']}|{env['openvino']}".encode()
+                          ).hexdigest()[:20]
 
 
 def _record_path() -> Path:
@@ -104,12 +116,13 @@ def _read_all() -> dict[str, Any]:
 
 
 def read_record(source: str) -> dict[str, Any] | None:
-    """The measurement for this CPU and this model's shape, or None."""
-    key = record_key(source)
+    """The measurement for this CPU, model shape, semdesk and OpenVINO, or None. Never measures."""
+    key = choice_key(source)
     if key in _MEMO:
         return _MEMO[key]
     record = _read_all().get(key)
     if isinstance(record, dict) and record.get("chosen") in ENCODERS:
+        record.setdefault("set_aside", {})
         _MEMO[key] = record
         return record
     return None
@@ -120,11 +133,11 @@ def _write_record(source: str, record: dict[str, Any]) -> None:
 
     with _LOCK:
         records = _read_all()
-        records[record_key(source)] = record
+        records[choice_key(source)] = record
         path = _record_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, json.dumps(records, indent=1), durable=False)
-        _MEMO.pop(record_key(source), None)
+        _MEMO.pop(choice_key(source), None)
 
 
 def passages() -> list[str]:
@@ -137,41 +150,44 @@ def passages() -> list[str]:
     return [text for text in texts if text][:PASSAGES]
 
 
-def _time(encode: Any, texts: list[str]) -> tuple[float, np.ndarray]:
-    encode(texts[:BATCH])  # warm: the first call prepares kernels for its shapes
-    started = time.perf_counter()
-    vectors = encode(texts)
-    return time.perf_counter() - started, vectors
+def candidates() -> tuple[str, ...]:
+    """What is tried, in order: the references first (fp32, then PyTorch, which share one space),
+    then int8 and, where the CPU has bf16 units, bf16."""
+    from desktop.core.embed.ov_text import bf16_supported
+
+    return (FP32, TORCH, INT8, *((BF16,) if bf16_supported() else ()))
 
 
-def measure(source: str, *, texts: list[str] | None = None, torch_model: Any = None) -> list[Figure]:
-    """Time every candidate on `texts` (default: the fixed passages); cosine against fp32."""
-    from desktop.core.embed.ov_text import OvTextEncoder, bf16_supported
-
-    texts = texts or passages()
-    runs: dict[str, tuple[float, np.ndarray]] = {}
-    notes: dict[str, str] = {}
-    for encoder in (FP32, INT8, BF16):
-        if encoder == BF16 and not bf16_supported():
+def measure(source: str, *, count: int = PASSAGES) -> tuple[list[Figure], dict[str, str]]:
+    """Every candidate timed on the first `count` fixed passages, each in a child process of its own
+    (embed.trials): (figures of those that gave vectors, {encoder: why it was set aside} for those
+    that crashed, hung or gave vectors outside the bounds against fp32)."""
+    figures: list[Figure] = []
+    set_aside: dict[str, str] = {}
+    reference: np.ndarray | None = None
+    reference_wait = 0.0
+    for encoder in candidates():
+        default = FIRST_LIMIT if reference is None else max(MIN_LIMIT, LIMIT_FACTOR * reference_wait)
+        trial = run_trial(["text", source, encoder, str(count)], limit_seconds(default))
+        if trial.unavailable:
+            log.info("%s not measured: %s", encoder, trial.unavailable)
             continue
-        model = OvTextEncoder(source, encoder.removeprefix("openvino-"))
-        runs[encoder] = _time(lambda batch, m=model: m.encode(batch, batch_size=BATCH), texts)
-    if torch_model is not None:
-        def encode_torch(batch: list[str]) -> np.ndarray:
-            return np.asarray(torch_model.encode(batch, batch_size=BATCH, normalize_embeddings=True,
-                                                 convert_to_numpy=True, show_progress_bar=False))
-
-        runs[TORCH] = _time(encode_torch, texts)
-    else:
-        notes[TORCH] = "not measured"
-    reference = runs[FP32][1]
-    figures = []
-    for encoder, (seconds, vectors) in runs.items():
-        cosines = (vectors * reference).sum(axis=1)
-        mean, low = float(cosines.mean()), float(cosines.min())
-        ok = mean >= INT8_MEAN_COSINE if encoder == INT8 else low >= SAME_SPACE_MIN_COSINE
-        figures.append(Figure(encoder, len(texts) / seconds, mean, low, ok, notes.get(encoder, "")))
-    return figures
+        if trial.vectors is None:
+            set_aside[encoder] = trial.failure
+            log.warning("text encoder %s set aside: %s", encoder, trial.failure)
+            continue
+        if reference is None and encoder not in (FP32, TORCH):
+            set_aside[encoder] = "not checked: no full-precision encoder worked to compare it with"
+            continue
+        bounds = {"mean_cosine": INT8_MEAN_COSINE, "min_cosine": 0.0} if encoder == INT8 else \
+            {"min_cosine": SAME_SPACE_MIN_COSINE}
+        problem, mean, low = vector_problem(trial.vectors, reference, unit=True, **bounds)
+        if problem:
+            set_aside[encoder] = problem
+        elif reference is None:
+            reference, reference_wait = trial.vectors, trial.longest_wait
+        figures.append(Figure(encoder, len(trial.vectors) / max(trial.seconds, 1e-9), mean, low, not problem))
+    return figures, set_aside
 
 
 def choose(figures: list[Figure]) -> str:
@@ -184,12 +200,18 @@ def choose(figures: list[Figure]) -> str:
     return full.encoder if full is not None else FP32
 
 
-def measure_and_record(source: str, *, torch_model: Any = None) -> dict[str, Any]:
-    figures = measure(source, torch_model=torch_model)
+def measure_and_record(source: str, *, count: int = PASSAGES) -> dict[str, Any]:
+    """Measure (in children) and keep the record, failures included: later processes read it."""
+    from desktop.core.embed.int8 import model_files_digest
+
+    figures, set_aside = measure(source, count=count)
     cpu, _ = cpu_fingerprint()
+    usable = [f for f in figures if f.within_bounds]
     record = {
-        "cpu": cpu, "chosen": choose(figures), "passages": len(passages()), "batch": BATCH,
+        "cpu": cpu, "chosen": choose(figures) if usable else TORCH, "passages": count, "batch": BATCH,
         "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "figures": [asdict(f) for f in figures],
+        "set_aside": set_aside, "model_shape": _model_shape(source), "model": model_files_digest(source, ""),
+        **environment(),
     }
     _write_record(source, record)
     log.info("text encoder for %s on %s: %s", source, cpu, record["chosen"])
@@ -197,26 +219,57 @@ def measure_and_record(source: str, *, torch_model: Any = None) -> dict[str, Any
 
 
 def measured_choice(source: str) -> dict[str, Any] | None:
-    """The record for this CPU, measuring first when there is none (once: about a minute, in a
-    child process that also makes the OpenVINO models). None when that could not be done."""
+    """The record for this CPU, measuring first when there is none (once per model shape, CPU,
+    semdesk and OpenVINO: about a minute, each encoder in a child process). None when the models
+    could not be prepared."""
     record = read_record(source)
     if record is not None:
         return record
     from desktop.core.common.errors import ModelUnavailable
     from desktop.core.embed.ov_text import prepare_models
 
-    # The window's warm-up, its status view and an index run all ask at once on a first start:
-    # the one that measures first answers the others, who would each measure again (a minute each).
-    with _MEASURE_LOCK:
+    # The window's warm-up, its status view and an index run all ask at once on a first start, in
+    # one process or several: the one that measures first answers the others.
+    with _MEASURE_LOCK, one_at_a_time(cache_root() / f"{RECORD_FILE}.lock"):
         record = read_record(source)
         if record is not None:
             return record
         try:
-            prepare_models(source, measure=True)
+            prepare_models(source)
         except ModelUnavailable as error:
             log.warning("could not measure the text encoders (%s)", error)
             return None
-        return read_record(source)
+        log.warning("semdesk is measuring which text encoder is fastest on this computer "
+                    "(once per model and CPU; about a minute)")
+        return measure_and_record(source)
+
+
+def _refuse_all(source: str, record: dict[str, Any]) -> None:
+    from desktop.core.common.errors import ModelUnavailable
+
+    raise ModelUnavailable(
+        f"No text encoder works with the text model in {source} on this CPU ({'; '.join(set_aside_lines(record))}). "
+        "Choose another text model in Settings."
+    )
+
+
+def set_aside_reason(source: str, encoder: str) -> str | None:
+    """Why `encoder` is not used with this model on this CPU (it crashed, hung or gave wrong vectors
+    when measured), or None. Reads the record only."""
+    record = read_record(source)
+    return record["set_aside"].get(encoder) if record else None
+
+
+def refuse_set_aside(source: str, encoder: str) -> None:
+    """Raise ModelUnavailable, in plain words, when `encoder` was set aside for this model and CPU."""
+    from desktop.core.common.errors import ModelUnavailable
+
+    reason = set_aside_reason(source, encoder)
+    if reason:
+        raise ModelUnavailable(
+            f"The text encoder {encoder} is not used with the text model in {source}: {encoder}: {reason}. "
+            "Set Text encoder to auto (or another encoder) in Settings."
+        )
 
 
 _TORCH_FREE: set[str] = set()  # asked on every query: a folder that qualified once stays qualified
@@ -247,6 +300,7 @@ def resolve(source: str, setting: str, *, allow_int8: bool = True) -> str:
     """The encoder to run: the setting when it names one, else the measured choice (or the pin).
     Without int8 allowed, auto means the fastest full-precision encoder."""
     if setting in ENCODERS and setting != AUTO:
+        refuse_set_aside(source, setting)  # known to crash (or worse) here: refused, not run
         chosen = setting
     elif not torch_free_possible(source):
         return TORCH
@@ -254,6 +308,8 @@ def resolve(source: str, setting: str, *, allow_int8: bool = True) -> str:
         pin = os.environ.get(ENV_PIN, "")
         record = None if pin in ENCODERS else measured_choice(source)
         chosen = pin if pin in ENCODERS else (record["chosen"] if record else FP32)
+        if record and chosen in record["set_aside"] and pin not in ENCODERS:
+            _refuse_all(source, record)
         if chosen == INT8 and not allow_int8:
             figures = [Figure(**f) for f in record["figures"]] if record else []
             chosen = choose([f for f in figures if f.encoder != INT8])
@@ -293,8 +349,13 @@ def describe_record(record: dict[str, Any] | None) -> str:
         lines.append(
             f"  {f['encoder']:<14} {f['passages_per_second']:7.1f} passages/s   cosine {f['mean_cosine']:.4f}  {mark}"
         )
+    lines += [f"Set aside: {line}" for line in set_aside_lines(record)]
     return "\n".join(lines)
 
+
+def set_aside_lines(record: dict[str, Any] | None) -> list[str]:
+    """ "openvino-bf16: crashed while measuring on this CPU (signal 11, SIGSEGV)", one per encoder set aside."""
+    return [f"{encoder}: {reason}" for encoder, reason in sorted((record or {}).get("set_aside", {}).items())]
 
 
 
@@ -303,6 +364,8 @@ def runtime_for(source: str, setting: str, *, int8_version: bool, allow_int8: bo
     else sentence-transformers around the int8 transformer: "pytorch-int8"); a full-precision one
     runs on the fastest full-precision encoder, or the one the setting names."""
     if int8_version:
+        if torch_free_possible(source):
+            refuse_set_aside(source, INT8)  # int8 vectors need the int8 encoder: no other can stand in
         return INT8 if torch_free_possible(source) else "pytorch-int8"
     chosen = resolve(source, setting, allow_int8=allow_int8)
     if chosen == INT8:  # the setting asks for int8, but this version is another space
@@ -313,7 +376,29 @@ def runtime_for(source: str, setting: str, *, int8_version: bool, allow_int8: bo
 
 
 __all__ = [
-    "AUTO", "BF16", "CHOICES", "ENCODERS", "ENV_PIN", "FP32", "INT8", "TORCH", "Figure", "choose",
-    "cpu_fingerprint", "describe_record", "measure", "measure_and_record", "measured_choice", "preparation_needed",
-    "read_record", "resolve", "runtime_for", "torch_free_possible",
+    "AUTO",
+    "BF16",
+    "CHOICES",
+    "ENCODERS",
+    "ENV_PIN",
+    "FP32",
+    "INT8",
+    "TORCH",
+    "Figure",
+    "candidates",
+    "choice_key",
+    "choose",
+    "cpu_fingerprint",
+    "describe_record",
+    "measure",
+    "measure_and_record",
+    "measured_choice",
+    "preparation_needed",
+    "read_record",
+    "refuse_set_aside",
+    "resolve",
+    "runtime_for",
+    "set_aside_lines",
+    "set_aside_reason",
+    "torch_free_possible",
 ]

@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,14 @@ from typing import Any
 import numpy as np
 
 from desktop.core.common.locations import cache_root
+from desktop.core.embed.trials import (
+    environment,
+    injected_fault,
+    limit_seconds,
+    one_at_a_time,
+    run_trial,
+    vector_problem,
+)
 
 log = logging.getLogger(__name__)
 
@@ -256,26 +265,113 @@ def _center_crop(image: Any, size: int) -> Any:
 
 
 class OvClip:
-    """Both CLIP sides compiled by OpenVINO from the cached models, with their meta.json."""
+    """Both CLIP sides compiled by OpenVINO from the cached models, with their meta.json, at
+    `precision` ("bf16" or "fp32": the one that passed its trial on this CPU, see usable_precision)."""
 
-    def __init__(self, folder: Path, threads: int) -> None:
+    def __init__(self, folder: Path, threads: int, precision: str = "fp32") -> None:
         from desktop.core.embed.ov_text import compile_ir
 
+        self.precision = precision
         self.meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         self.dim = int(self.meta["embed_dim"])
         self.input_size = int(self.meta["image_size"])
         self.preprocess = ClipPreprocess(self.meta)
         self.tokenizer = ClipTokenizer(int(self.meta["context_length"]), self.meta["clean"])
-        # Default precision: bf16 where the CPU has bf16 units (cosine 0.9999 to fp32, as before).
-        self._image = compile_ir(folder / "image.xml", "default", threads)
-        self._text = compile_ir(folder / "text.xml", "default", 1)
+        self._image = compile_ir(folder / "image.xml", precision, threads)
+        self._text = compile_ir(folder / "text.xml", precision, 1)
         self._locks = (threading.Lock(), threading.Lock())  # one infer request each
 
     def images(self, batch: np.ndarray) -> np.ndarray:
+        injected_fault(f"clip-openvino-{self.precision}")  # tests only: a real crash or hang where infer runs
         with self._locks[0]:
             return np.array(self._image(np.ascontiguousarray(batch, dtype=np.float32))[self._image.outputs[0]])
 
     def texts(self, texts: list[str]) -> np.ndarray:
+        injected_fault(f"clip-openvino-{self.precision}")
         tokens = self.tokenizer(texts)
         with self._locks[1]:
             return np.array(self._text(tokens)[self._text.outputs[0]], dtype=np.float32)
+
+
+# ---- which precision runs here: each tried once in a child (embed.trials, as the text encoders) ----
+
+RECORD_FILE = "clip-encoder-choice.json"
+# bf16 against fp32 on the trial's pictures and captions (0.9999 on real photos with ViT-B-32).
+BF16_MIN_COSINE = 0.995
+_CHOICE_LOCK = threading.Lock()
+_CHOICES: dict[str, dict[str, Any]] = {}
+
+
+def _choice_key(spec: dict[str, Any]) -> str:
+    env = environment()  # spec_key holds OpenVINO's version, the weights and the tuned text side
+    return hashlib.sha256(f"{spec_key(spec)}|{env['cpu_hash']}|{env['semdesk']}".encode()).hexdigest()[:20]
+
+
+def read_choice(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The recorded trial of this CLIP model (and tuned text side) on this CPU, or None. Never tries."""
+    from desktop.core.common.atomic import read_json_records
+
+    key = _choice_key(spec)
+    if key not in _CHOICES:
+        record = read_json_records(cache_root() / RECORD_FILE).get(key)
+        if not isinstance(record, dict) or "chosen" not in record:
+            return None
+        _CHOICES[key] = record
+    return _CHOICES[key]
+
+
+def set_aside_lines(spec: dict[str, Any]) -> list[str]:
+    """ "clip-openvino-bf16: crashed while measuring on this CPU (signal 11, SIGSEGV)", one per precision."""
+    return [f"{name}: {why}" for name, why in sorted((read_choice(spec) or {}).get("set_aside", {}).items())]
+
+
+def usable_precision(spec: dict[str, Any]) -> str | None:
+    """The OpenVINO precision CLIP runs at here: bf16 where the CPU has bf16 units and it passed its
+    trial, else fp32 if that did; None when neither did (PyTorch then). Tried once per model and
+    CPU, each precision in a child process of its own, and recorded with what was set aside."""
+    record = read_choice(spec)
+    if record is not None:
+        return record["chosen"]
+    with _CHOICE_LOCK, one_at_a_time(cache_root() / f"{RECORD_FILE}.lock"):
+        record = read_choice(spec)
+        if record is None:
+            record = _try_precisions(spec)
+    return record["chosen"]
+
+
+def _try_precisions(spec: dict[str, Any]) -> dict[str, Any]:
+    from desktop.core.common.atomic import read_json_records, write_text_atomically
+    from desktop.core.embed.ov_text import bf16_supported
+
+    folder = str(folder_of(spec))
+    reference: np.ndarray | None = None
+    limit = 600.0
+    set_aside: dict[str, str] = {}
+    passed: list[str] = []
+    for precision in ("fp32", *(("bf16",) if bf16_supported() else ())):
+        name = f"clip-openvino-{precision}"
+        trial = run_trial(["clip", folder, precision], limit_seconds(limit))
+        if trial.vectors is None:
+            set_aside[name] = trial.failure or trial.unavailable
+        elif precision != "fp32" and reference is None:
+            set_aside[name] = "not checked: the fp32 model, its reference, did not work"
+        else:
+            problem, _, _ = vector_problem(trial.vectors, reference, unit=False, min_cosine=BF16_MIN_COSINE)
+            if problem:
+                set_aside[name] = problem
+            else:
+                passed.append(precision)
+                if reference is None:
+                    reference, limit = trial.vectors, max(180.0, 6.0 * trial.longest_wait)
+        if name in set_aside:
+            log.warning("CLIP %s in OpenVINO %s set aside: %s", spec["model"], precision, set_aside[name])
+    chosen = "bf16" if "bf16" in passed else ("fp32" if passed else None)
+    record = {"chosen": chosen, "set_aside": set_aside, "model": spec["model"], "tower": spec.get("tower"),
+              "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), **environment()}
+    path = cache_root() / RECORD_FILE
+    records = read_json_records(path)
+    records[_choice_key(spec)] = record
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(path, json.dumps(records, indent=1), durable=False)
+    _CHOICES[_choice_key(spec)] = record
+    return record

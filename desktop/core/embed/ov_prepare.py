@@ -1,7 +1,8 @@
 """The one-time conversion of a text model to OpenVINO (fp32 export and int8 quantisation), and
-the measurement that picks the fastest encoder for this CPU. This is the only runtime code that
-imports torch; it runs as a child process (`python -m desktop.core.embed.ov_prepare MODEL`), so
-the searching or indexing process never loads torch itself.
+(`--measure`) the measurement that picks the fastest encoder for this CPU, each encoder in a child
+of its own. This (and trial_child's PyTorch trial) is the only runtime code that imports torch; it runs
+as a child process (`python -m desktop.core.embed.ov_prepare MODEL`), so the searching or indexing
+process never loads torch itself.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.measure:
             from desktop.core.embed.encoder_choice import measure_and_record
 
-            measure_and_record(args.source, torch_model=model)
+            del model  # each encoder is measured in a child of its own (embed.trials)
+            measure_and_record(args.source)
     except ModelUnavailable as error:
         print(str(error), file=sys.stderr)
         return 1

@@ -26,6 +26,7 @@ from desktop.core.common.errors import ModelUnavailable
 from desktop.core.common.locations import cache_root
 from desktop.core.embed.hf_tokenize import NotTorchFree, SentenceTokenizer, pool, read_layout, unit_rows
 from desktop.core.embed.int8 import LOCAL_DIR, SHAPE_STEP, int8_cache_key, model_files_digest
+from desktop.core.embed.trials import injected_fault
 
 log = logging.getLogger(__name__)
 
@@ -242,6 +243,7 @@ class OvTextEncoder:
         padded = -(-length // SHAPE_STEP) * SHAPE_STEP
         names = {port.get_any_name() for port in model.inputs}
         feed = {k: np.pad(v, ((0, 0), (0, padded - length))) for k, v in features.items() if k in names}
+        injected_fault(f"openvino-{self.precision}")  # tests only: a real crash or hang where infer runs
         with self._lock:  # one infer request per compiled model
             hidden = model(feed)[model.outputs[0]]
         hidden = np.asarray(hidden[:, :length], dtype=np.float32)

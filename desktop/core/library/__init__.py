@@ -134,6 +134,8 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
     def set_setting(self, key: str, value: Any) -> None:
         if key == "clip_weights" and value and Path(str(value)).expanduser().is_file():
             self.workspace.encoders.check_clip_weights(str(Path(str(value)).expanduser()))
+        if key == "text_encoder":  # an encoder known to crash here is refused, with the reason
+            self.workspace.encoders.check_text_encoder(str(value))
         self.workspace.settings.set(key, value)
         if key == "faces" and not self.workspace.settings.get("faces"):
             self.forget_faces()  # privacy: off means no face data is kept at all
@@ -202,6 +204,7 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
         counts, kinds, chunks = file_counts(ws.catalog)
         settings = ws.settings.all()
         problem = ws.encoders.clip_problem()
+        text_encoder, set_aside = ws.encoders.encoder_status()
         return LibraryStatus(
             path=ws.location,
             counts=counts,
@@ -213,6 +216,8 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
             clip_model=settings["clip_model"],
             clip_ready=problem is None,
             clip_problem=problem,
+            text_encoder=text_encoder,
+            set_aside=set_aside,
         )
 
     # ---- indexing ---------------------------------------------------------------------------

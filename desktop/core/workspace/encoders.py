@@ -6,6 +6,7 @@ the GUI does off the UI thread. The encoders themselves are shared process-wide 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,43 @@ class Encoders:
         self._clip = None  # the next use resolves the freshly cached weights
         return path
 
+    def check_text_encoder(self, value: str) -> None:
+        """Raise ModelUnavailable (saying why) when `value`, a text_encoder setting, names an encoder
+        set aside for the text model on this CPU: a crash is refused, not run. Reads the record only."""
+        from desktop.core.embed.encoder_choice import ENCODERS, refuse_set_aside
+        from desktop.core.embed.text import resolve_source
+
+        if value in ENCODERS:
+            refuse_set_aside(resolve_source(self._settings.get("text_model")), value)
+
+    def encoder_status(self) -> tuple[str, tuple[str, ...]]:
+        """(which text encoder runs and why, the encoders set aside on this CPU with why, the photo
+        model's OpenVINO precisions included). Reads records only: never measures."""
+        import os
+
+        from desktop.core.common.errors import ModelUnavailable
+        from desktop.core.embed.encoder_choice import ENCODERS, ENV_PIN, read_record, set_aside_lines
+        from desktop.core.embed.text import resolve_source
+
+        setting = self._settings.get("text_encoder")
+        try:
+            record = read_record(resolve_source(self._settings.get("text_model")))
+            if self.text_preparation_needed():
+                running = "not chosen yet: the text encoders are measured on first use (about a minute)"
+            else:
+                _, runtime = self._text_runtime()
+                why = ("the Text encoder setting" if setting in ENCODERS else
+                       f"pinned by {ENV_PIN}" if os.environ.get(ENV_PIN) in ENCODERS else
+                       "the fastest that works, measured on this CPU" if record else "not measured")
+                running = f"{runtime} ({why})"
+        except ModelUnavailable as error:
+            running, record = f"none: {error}", None
+        try:
+            clip_lines = self.clip().set_aside()
+        except ClipUnavailable:
+            clip_lines = []
+        return running, (*set_aside_lines(record), *clip_lines)
+
     def text_encoder_report(self) -> str:
         """Plain lines: the text encoders measured on this CPU, their speed and quality, the one in use.
         Reads the record only: never measures (that happens on first use)."""
@@ -129,6 +167,8 @@ class Encoders:
         except ModelUnavailable as error:
             return str(error)
         report = describe_record(read_record(source))
+        with contextlib.suppress(ClipUnavailable):
+            report += "".join(f"\nSet aside: {line}" for line in self.clip().set_aside())
         setting = self._settings.get("text_encoder")
         if setting != "auto":
             report += f"\nThe Text encoder setting fixes it to {setting}."

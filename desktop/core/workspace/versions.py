@@ -67,7 +67,10 @@ class ModelVersions:
         except ModelUnavailable:  # the encoder says so, in its own words, when first used
             return False
         allow = bool(self._settings.get("text_int8"))
-        return resolve(source, self._settings.get("text_encoder"), allow_int8=allow) == INT8
+        try:
+            return resolve(source, self._settings.get("text_encoder"), allow_int8=allow) == INT8
+        except ModelUnavailable:  # a set-aside encoder: refused, with its reason, when the encoder is made
+            return False
 
     def text_runtime(self, model: str, int8: bool) -> str:
         """What runs `model` (a version's model, int8 or not): see encoder_choice.runtime_for."""
