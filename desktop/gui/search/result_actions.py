@@ -32,6 +32,7 @@ class ResultActions(QObject):
     similar_requested = Signal(object, str, object)  # file id, label, chunk id | None
     message = Signal(str)  # a short note for the status bar
     error = Signal(object, str)  # exception, what was being done
+    open_failed = Signal(str)  # a path no program on this computer could open
 
     def __init__(
         self,
@@ -135,9 +136,7 @@ class ResultActions(QObject):
             self.message.emit(self.tr("{path} is no longer there; re-scan its folder to update the library.").format(
                 path=self.hit.path))
             return
-        if not self.desktop.open(self.hit.path):
-            self.message.emit(self.tr("No application is set up to open {name}.").format(
-                name=os.path.basename(self.hit.path)))
+        self.desktop.open(self.hit.path, self.open_failed.emit)
 
     def reveal_current(self) -> None:
         if self.hit is not None:
@@ -201,7 +200,7 @@ class ResultActions(QObject):
 
     def open_paths(self, paths: list[str]) -> None:
         for path in paths[:MAX_OPEN]:
-            self.desktop.open(path)
+            self.desktop.open(path, self.open_failed.emit)
         if len(paths) > MAX_OPEN:
             self.message.emit(self.tr("Opened the first {shown} of {count} files.").format(shown=MAX_OPEN,
                                                                                              count=len(paths)))
