@@ -82,6 +82,14 @@ class ResultActions(QObject):
             act.setCheckable(True)  # menus show the state with their check box, buttons stay pressed
         # The glyphs only on the preview's buttons (which use the icon text); in menus they would
         # repeat the check box.
+        # What each does, for Help ▸ Keyboard Shortcuts (the tooltips carry the keys and change with the state).
+        for act, does in ((self.open, tr("Open the selected result in its program")),
+                          (self.reveal, tr("Show the selected result in the file manager")),
+                          (self.similar, tr("Find items similar to the selected result")),
+                          (self.copy, tr("Copy the selected result's path")),
+                          (self.relevant, tr("Mark the selected result right for this search")),
+                          (self.not_relevant, tr("Mark the selected result wrong for this search"))):
+            act.setWhatsThis(does)
         self.relevant.setIconText(tr("✓ Relevant"))
         self.not_relevant.setIconText(tr("✗ Not relevant"))
         self.set_current(None)

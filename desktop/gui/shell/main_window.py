@@ -217,6 +217,7 @@ class MainWindow(QMainWindow, WindowCommands):
                              (m.quit, self.close), (m.find, self.results.focus_search),
                              (m.documents, lambda: self.tabs.setCurrentIndex(p.DOCUMENTS_TAB)),
                              (m.photos, lambda: self.tabs.setCurrentIndex(p.PHOTOS_TAB)),
+                             (m.map, lambda: self.tabs.setCurrentWidget(self.map_tab)),
                              (m.skipped, self.show_skipped), (m.improve, self.show_tune_wizard),
                              (m.model_versions, self.show_model_versions), (m.about, self.show_about),
                              (m.duplicates, self.show_duplicates)):
