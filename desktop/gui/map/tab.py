@@ -231,8 +231,9 @@ class MapTab(QWidget):
 
         def work(report: Callable[[Progress], None]) -> Any:
             vectors = "text" if space == "passages" else space
+            # In a child process: UMAP's and numba's memory goes back to the system when it ends (issue 24).
             job = library.map(vectors, per_chunk=space == "passages", rearrange=rearrange, options=options,
-                              cancel=token)
+                              cancel=token, apart=True)
             data = run_job(job, Throttle(report, 0.3))
             if vectors == "image" and len(data) == 0:  # why there is nothing to map, in words
                 status = library.status()

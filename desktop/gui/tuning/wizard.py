@@ -29,7 +29,9 @@ def train_all(report: Any, library: Any, targets: list[str], settings: dict[str,
     try:
         for target in targets:
             running(target)
-            done.append(run_job(library.tune(target, settings=settings.get(target), cancel=token), report))
+            # In a child process: training's memory (GBs) goes back to the system when it ends (issue 24).
+            done.append(run_job(library.tune(target, settings=settings.get(target), cancel=token, apart=True),
+                                report))
     except BaseException:
         for candidate in done:  # all or nothing: a half-finished "both" leaves no stray model behind
             library.discard(candidate)
