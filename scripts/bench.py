@@ -39,6 +39,7 @@ from scripts.benchmarks import (  # noqa: E402
     latency,
     launch,
     map_layout,
+    memory,
     negatives,
     ocr,
     photos,
@@ -55,7 +56,7 @@ from scripts.benchmarks.synthetic import fill_synthetic_library, synthetic_vecto
 from tests.tiny_clip import make_tiny_clip  # noqa: E402
 
 SECTIONS = ("text", "photos", "latency", "scale", "growth", "quality", "int8", "launch", "map", "tune", "measure",
-            "watch", "ocr", "negatives", "duplicates", "server")
+            "watch", "ocr", "negatives", "duplicates", "server", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             ("duplicates", lambda: duplicates.bench_duplicates(report, work, make_tiny_clip)),
             # Server libraries (issue 18): PostgreSQL + pgvector from pgserver against the embedded library.
             ("server", lambda: server.bench_server(report, work, args.full, sizes, synthetic_vectors, index_folder)),
+            # The window's own RSS at start, after a map, after a training run (issue 24), in a fresh process.
+            ("memory", lambda: memory.bench_memory(report, work)),
         ]
         for name, step in steps:
             if name in only:
