@@ -333,8 +333,8 @@ class Library(ServerRequests, TuningRequests):
         if apart and not is_server_address(self.address):  # a server's address has no password to reopen with
             from desktop.core.library.apart import in_child
 
-            return in_child(self.address, "map", {"space": space, "rearrange": rearrange, "per_chunk": per_chunk,
-                                                  "options": options}, cancel, "map")
+            request = {"space": space, "rearrange": rearrange, "per_chunk": per_chunk, "options": options}
+            return in_child(Library.open, self.address, "map", request, cancel, "map")
         from desktop.core.maps import map_job
 
         return map_job(self.workspace, space, per_chunk=per_chunk, rearrange=rearrange, options=options,

@@ -11,7 +11,10 @@ processes, as they do for a second window or the command line), runs the facade'
 each Progress and then the result (or the error) back through a pipe. Cancelling the parent's token
 cancels the child's, which stops between its steps as it would in a thread.
 
-    result = run_job(in_child(library.address, "tune", {"target": "text"}, cancel), on_progress)
+    result = run_job(in_child(Library.open, library.address, "tune", {"target": "text"}, cancel), on_progress)
+
+`open_library` is the facade's `Library.open` (pickled by name for the child): this module never
+imports the facade, which imports it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import contextlib
 import multiprocessing
 import pickle
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -31,15 +35,15 @@ GONE = ("The {what} stopped unexpectedly (its process ended with code {code}). N
         "and if it happens again, the log has the details.")
 
 
-def in_child(address: str, request: str, kwargs: dict[str, Any], cancel: CancelToken | None,
-             what: str = "work") -> Job[Any]:
-    """The job of `Library.open(address).<request>(**kwargs, cancel=...)`, run in a child process."""
+def in_child(open_library: Callable[[str], Any], address: str, request: str, kwargs: dict[str, Any],
+             cancel: CancelToken | None, what: str = "work") -> Job[Any]:
+    """The job of `open_library(address).<request>(**kwargs, cancel=...)`, run in a child process."""
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no copy of this one's memory
     ours, theirs = context.Pipe(duplex=False)  # the child's progress and result
     stop_seen, stop = context.Pipe(duplex=False)  # "stop" (or its closing) cancels the child's job
     # Not a multiprocessing Event: setting one whose waiter has exited waits forever.
-    process = context.Process(target=_child, args=(address, request, kwargs, theirs, stop_seen), daemon=True,
-                              name=f"semdesk-{request}")
+    process = context.Process(target=_child, args=(open_library, address, request, kwargs, theirs, stop_seen),
+                              daemon=True, name=f"semdesk-{request}")
     process.start()
     theirs.close()
     stop_seen.close()
@@ -78,9 +82,8 @@ def _send_stop(stop: Connection) -> bool:
     return True
 
 
-def _child(address: str, request: str, kwargs: dict[str, Any], pipe: Connection, stop: Connection) -> None:
-    from desktop.core.library import Library
-
+def _child(open_library: Callable[[str], Any], address: str, request: str, kwargs: dict[str, Any],
+           pipe: Connection, stop: Connection) -> None:
     token = CancelToken()
 
     def watch() -> None:
@@ -90,7 +93,7 @@ def _child(address: str, request: str, kwargs: dict[str, Any], pipe: Connection,
 
     threading.Thread(target=watch, daemon=True).start()
     try:
-        with Library.open(address) as library:
+        with open_library(address) as library:
             job = getattr(library, request)(**kwargs, cancel=token)
             while True:
                 try:

@@ -18,7 +18,8 @@ class TuningRequests:
         if apart and not is_server_address(self.workspace.reopen_address):  # no password to reopen a server with
             from desktop.core.library.apart import in_child
 
-            return in_child(self.workspace.reopen_address, "tune", {"target": target, "settings": settings}, cancel,
+            request = {"target": target, "settings": settings}
+            return in_child(type(self).open, self.workspace.reopen_address, "tune", request, cancel,  # type: ignore[attr-defined]
                             "training")
         from desktop.core.tuning import tune_job
 
