@@ -16,6 +16,10 @@ from pathlib import Path
 
 from desktop.gui.common.desktop_entry import APP_ID, icon_path
 
+# Also the window's WM_CLASS on X11, both its parts: the class is Qt's application name and the instance the
+# program name QApplication is given. Taskbars match it with the desktop file's StartupWMClass (issue 24:
+# it was "semdesk-gui", "semdesk" against StartupWMClass=io.github.semdesk.Semdesk, so the launcher and
+# the window were shown apart). The application name also names the settings file: it stays "semdesk".
 APP_NAME = "semdesk"
 
 
@@ -96,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     QGuiApplication.setDesktopFileName(APP_ID)  # Wayland app id / X11 WM_CLASS: matches the .desktop file
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app = QApplication.instance() or QApplication([APP_NAME, *argv])  # APP_NAME: WM_CLASS's instance
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("semdesk")

@@ -47,6 +47,7 @@ from scripts.benchmarks import (  # noqa: E402
     latency,
     launch,
     map_layout,
+    memory,
     negatives,
     ocr,
     photos,
@@ -108,6 +109,9 @@ SECTIONS: tuple[tuple[str, Callable[[Run], object]], ...] = (
     # Server libraries (issue 18): PostgreSQL + pgvector from pgserver against the embedded library.
     ("server", lambda r: server.bench_server(r.report, r.work, r.full, r.sizes, synthetic_vectors, index_folder,
                                              smoke=r.smoke)),
+    # The window's own RSS at start, after a map, after a training run (issue 24), in a fresh process: already
+    # small (30 documents), so the smoke run is the same run.
+    ("memory", lambda r: memory.bench_memory(r.report, r.work)),
 )
 NAMES = tuple(name for name, _ in SECTIONS)
 SMOKE_SIZES = [1_000]

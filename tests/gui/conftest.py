@@ -33,7 +33,7 @@ class FakeDesktop:
         self.revealed: list[str] = []
         self.copied: list[str] = []
 
-    def open(self, path: str) -> bool:
+    def open(self, path: str, failed: Callable[[str], None] | None = None) -> bool:
         self.opened.append(path)
         return True
 

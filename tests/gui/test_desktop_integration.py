@@ -62,21 +62,62 @@ def test_metainfo_validates(tmp_path: Path) -> None:
 
 
 def test_one_application_id_everywhere() -> None:
-    """Desktop file name, Icon, StartupWMClass, metainfo id and launchable, and the app's desktop file name."""
+    """Desktop file name, Icon, metainfo id and launchable, and the app's desktop file name; StartupWMClass is
+    the WM_CLASS Qt gives the window on X11 (its application name; test_window_manager_drag.py reads it with
+    xprop from the running window)."""
+    from desktop import app
+
     entry = read_entry(DESKTOP_FILE)["Desktop Entry"]
     assert DESKTOP_FILE.name == f"{APP_ID}.desktop"
-    assert entry["StartupWMClass"] == APP_ID and entry["Icon"] == APP_ID
+    assert entry["StartupWMClass"] == app.APP_NAME and entry["Icon"] == APP_ID
     assert "MimeType" not in entry, "semdesk must not claim folders (or anything else)"
     assert entry["Version"] == "1.4" and entry["Categories"].split(";")[0] == "Utility"
     component = ET.parse(METAINFO_FILE).getroot()
     assert component.findtext("id") == APP_ID
     assert component.findtext("launchable") == DESKTOP_FILE.name
     assert component.findtext("icon") == APP_ID
-    from desktop import app
-
     assert app.APP_ID == APP_ID  # what QGuiApplication.setDesktopFileName is given
     action = read_entry(DESKTOP_FILE)["Desktop Action add-folder"]
     assert action["Exec"] == "semdesk-gui --add-folder"
+
+
+def test_the_icon_has_no_svg_filter() -> None:
+    """LXDE's menu drew the icon as a blank tile because of its drop-shadow filter (issue 24)."""
+    root = ET.parse(desktop_entry.ICON_SVG).getroot()
+    filters = [e.tag for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "filter" or "filter" in e.attrib]
+    assert not filters, f"the icon uses SVG filters: {filters}"
+    assert len(list(root.iter())) > 10, "the icon draws something"
+
+
+LXDE_MENU = Path("/etc/xdg/menus/lxde-applications.menu")
+
+
+def test_the_installer_names_the_menu_section_the_menu_shows(capsys: pytest.CaptureFixture[str],
+                                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installer said "Utilities" while LXDE's menu listed semdesk under "Accessories" (issue 24). The
+    section is read from LXDE's own menu definition (Debian package lxmenu-data): the submenu that
+    includes the desktop file's main category, and that submenu's directory entry's Name."""
+    if not LXDE_MENU.is_file():
+        pytest.skip("needs LXDE's menu definition (Debian package lxmenu-data)")
+    category = desktop_entry.main_category()
+    menu = ET.parse(LXDE_MENU).getroot()
+    def included(submenu: ET.Element) -> set[str | None]:
+        include = submenu.find("Include")
+        if include is None:
+            return set()
+        excluded = {c.text for n in include.iter("Not") for c in n.iter("Category")}
+        return {c.text for c in include.iter("Category")} - excluded
+
+    section = next(m for m in menu.iter("Menu") if category in included(m))
+    directory = Path("/usr/share/desktop-directories") / section.findtext("Directory", "")
+    shown = next(line.split("=", 1)[1] for line in directory.read_text(encoding="utf-8").splitlines()
+                 if line.startswith("Name="))
+    assert desktop_entry.menu_section() == shown
+    launcher = tmp_path / "semdesk-gui"
+    launcher.write_text("#!/bin/sh\n")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert desktop_entry.main(["--launcher", str(launcher)]) == 0
+    assert f"application menu ({shown})" in capsys.readouterr().out
 
 
 def test_wheel_carries_the_desktop_files(tmp_path: Path) -> None:

@@ -505,9 +505,9 @@ def test_help_menu_has_how_to_and_the_shortcuts(make_window, qtbot, tmp_path: Pa
     shortcuts.trigger()
     dialog = window.help_dialogs["keys"]
     qtbot.waitExposed(dialog)
-    rows = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
-    assert rows.get("Find", "").startswith("Ctrl+F") and "Alt+Up" in rows.get("Relevant", "")
-    assert "More like this" in rows
+    rows = {dialog.table.item(r, 1).text(): dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
+    assert rows.get("Edit ▸ Find", "").startswith("Ctrl+F") and "Alt+Up" in rows.get("Result ▸ Relevant", "")
+    assert "Result ▸ More like this" in rows
     dialog.close()
     how_to.trigger()
     page = window.help_dialogs["how"]

@@ -1,11 +1,11 @@
 """The real app (`desktop.app.main`, as `python -m desktop.app` runs it) with a read-only probe, for
-the window-manager tests (test_window_manager_fit.py).
+the window-manager tests (test_window_manager_fit.py, test_window_manager_drag.py).
 
 The probe only watches: every 200 ms it prints the main window's state as one JSON line on stdout
-(its X window id, the tab, whether the map is laid out, the results, the preview, the summary
-line), so a test outside the process knows when a state the issue names has been reached. Everything
-the test does to the window comes from outside: keys through xdotool, a file through a second
-launch. Nothing in desktop/ knows about it.
+(its X window id, whether a drag is over it (the drop overlay shows), the tab, whether the map is
+laid out, the results, the preview, the summary line), so a test outside the process knows when a
+state the issue names has been reached. Everything the test does to the window comes from outside:
+keys through xdotool, a file through a second launch, a drag from another X client. Nothing in desktop/ knows about it.
 
     python -m tests.gui.wm_probe --library LIB
 """
@@ -28,7 +28,8 @@ _init = MainWindow.__init__
 def _state(window: Any) -> dict[str, Any]:
     built = window.library is not None and hasattr(window, "map_tab")
     state: dict[str, Any] = {"wid": int(window.winId()), "built": built, "width": window.width(),
-                             "min_hint": window.minimumSizeHint().width()}
+                             "min_hint": window.minimumSizeHint().width(),
+                             "drag_over": window.drop_zone.overlay.isVisible()}
     if built:
         current = window.results.current
         state.update(

@@ -39,7 +39,7 @@ from desktop.core.library.tuning_requests import TuningRequests, tune_defaults, 
 from desktop.core.retrieval.fusion import GOOD_MATCH
 from desktop.core.retrieval.query_syntax import Operator, ParsedQuery
 from desktop.core.retrieval.query_syntax import parse as parse_query
-from desktop.core.workspace import Workspace, default_library_dir, open_workspace, refuse_server
+from desktop.core.workspace import Workspace, default_library_dir, is_server_address, open_workspace, refuse_server
 
 # MIN_MARKED_QUERIES is served by the module's __getattr__ below (read from tuning when asked).
 __all__ = ["GOOD_MATCH", "Library", "Operator", "ParsedQuery", "default_library_dir",
@@ -344,8 +344,14 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
     # ---- the map ----------------------------------------------------------------------------
 
     def map(self, space: str = "text", *, rearrange: bool = False, per_chunk: bool = False,
-            options: Any = None, cancel: CancelToken | None = None) -> Job[Any]:
-        """The 2-D map of a vector space ("text" or "image"): cached, new items placed, or re-arranged."""
+            options: Any = None, cancel: CancelToken | None = None, apart: bool = False) -> Job[Any]:
+        """The 2-D map of a vector space ("text" or "image"): cached, new items placed, or re-arranged.
+        `apart`: in a child process, whose memory goes back when it ends (the window's way; apart.py)."""
+        if apart and not is_server_address(self.address):  # a server's address has no password to reopen with
+            from desktop.core.library.apart import in_child
+
+            request = {"space": space, "rearrange": rearrange, "per_chunk": per_chunk, "options": options}
+            return in_child(Library.open, self.address, "map", request, cancel, "map")
         from desktop.core.maps import map_job
 
         return map_job(self.workspace, space, per_chunk=per_chunk, rearrange=rearrange, options=options,

@@ -5,14 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.core.common.jobs import CancelToken, Job
-from desktop.core.workspace import Workspace
+from desktop.core.workspace import Workspace, is_server_address
 
 
 class TuningRequests:
     workspace: Workspace
 
-    def tune(self, target: str = "text", *, settings: Any = None, cancel: CancelToken | None = None) -> Job[Any]:
-        """Train a candidate model on the marks and measure it on held-out marks; nothing changes yet."""
+    def tune(self, target: str = "text", *, settings: Any = None, cancel: CancelToken | None = None,
+             apart: bool = False) -> Job[Any]:
+        """Train a candidate model on the marks and measure it on held-out marks; nothing changes yet.
+        `apart`: in a child process, whose memory goes back when it ends (the window's way; apart.py)."""
+        if apart and not is_server_address(self.workspace.reopen_address):  # no password to reopen a server with
+            from desktop.core.library.apart import in_child
+
+            request = {"target": target, "settings": settings}
+            return in_child(type(self).open, self.workspace.reopen_address, "tune", request, cancel,  # type: ignore[attr-defined]
+                            "training")
         from desktop.core.tuning import tune_job
 
         return tune_job(self.workspace, target, settings=settings, cancel=cancel)

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from desktop.core.catalog import Chunk, FileRecord, FileStatus
 from desktop.core.embed.encoder_choice import INT8, TORCH
 from desktop.core.tuning.evaluate import POOL
-from desktop.core.tuning.examples import QueryMarks, splits
+from desktop.core.tuning.examples import QueryMarks, example_count, kept_training, splits
 from desktop.core.tuning.rates import Rates, rates_for
+from desktop.core.tuning.report import examples_words
 from desktop.core.tuning.rounds import marks_needed
 from desktop.core.tuning.text_train import model_source
 from desktop.core.workspace import Workspace
@@ -30,22 +31,26 @@ INT8_COPY_SECONDS = 15.0  # measuring in int8 first makes the trained model's in
 class Estimate:
     seconds: float
     rounds: int
-    examples: int
+    examples: int  # right results marked on the searches the kept model learns from (examples.kept_training)
     measured: int  # passages embedded per round to measure it
     rates: Rates  # the speeds it was worked out with, and where they came from
+    searches: int = 0  # the marked searches it learns from
+    held_out: int = 0  # marked searches kept back to test it (one held-out split)
 
     def sentence(self) -> str:
         low, high = self.seconds * 0.6, self.seconds * 1.8
         rounds = f"{self.rounds} rounds" if self.rounds != 1 else "one round"
-        measured = f", each measured on {self.measured:,} passages" if self.measured else ""
+        measured = f"; each round is measured on {self.measured:,} passages" if self.measured else ""
         if self.rates.measured:
             basis = "an estimate from speeds measured on this computer"
         elif self.rates.training_from == self.rates.measuring_from:
             basis = "a rough estimate: nothing measured on this computer yet"
         else:
             basis = "a rough estimate: training speed not measured on this computer yet"
+        held = (f"; {self.held_out} other marked {'searches are' if self.held_out != 1 else 'search is'} held "
+                f"back to test it" if self.held_out else "")
         return (f"Expected to take {_duration(low)}–{_duration(high)} ({basis}): {rounds} of training on "
-                f"{self.examples} examples{measured}.")
+                f"{examples_words(self.examples, self.searches)}{held}{measured}.")
 
 
 def _duration(seconds: float) -> str:
@@ -54,13 +59,8 @@ def _duration(seconds: float) -> str:
     return f"{round(seconds / 60):.0f} min"
 
 
-def _examples(marks: list[QueryMarks] | tuple[QueryMarks, ...]) -> int:
-    """Training rows: one per 👍, paired with a 👎 or a mined negative (examples.triplets)."""
-    return sum(len(m.positives) for m in marks)
-
-
 def _steps(marks: list[QueryMarks] | tuple[QueryMarks, ...], epochs: int) -> int:
-    examples = _examples(marks)
+    examples = example_count(marks)
     return math.ceil(examples / BATCH) * epochs if examples else 0
 
 
@@ -87,4 +87,6 @@ def estimate(ws: Workspace, target: str, epochs: int) -> Estimate:
         measured, measuring = 0, 0.0
         rates = rates_for("image", ws.settings.get("clip_model"), None)
     training = max(1, rounds) * rates.round_seconds + steps / rates.steps_per_second
-    return Estimate(SETUP_SECONDS + training + measuring, max(1, rounds), _examples(marks), measured, rates)
+    kept = kept_training(marks)
+    return Estimate(SETUP_SECONDS + training + measuring, max(1, rounds), example_count(kept), measured, rates,
+                    searches=len(kept), held_out=len(marks) - len(kept))

@@ -111,6 +111,20 @@ def splits(marks: list[QueryMarks]) -> list[Split]:
     ]
 
 
+def kept_training(marks: list[QueryMarks]) -> list[QueryMarks]:
+    """The marked queries the model that is kept learns from: with one held-out split, its training part
+    (the held-out queries only test it); with k-fold, every query (a final round trains on all of them).
+    The one count the wizard's estimate and its results both speak of (issue 24: "13 examples" before,
+    "Learned from 9 examples ... 10 searches" after)."""
+    parts = splits(marks) if marks else []
+    return list(parts[0].train) if len(parts) == 1 else list(marks)
+
+
+def example_count(marks: Iterable[QueryMarks]) -> int:
+    """Examples: one per right result marked (each trains paired with a wrong one, marked or mined)."""
+    return sum(len(m.positives) for m in marks)
+
+
 def triplets(marks: Iterable[QueryMarks], mined: dict[str, int]) -> list[tuple[str, int, int]]:
     """(query, positive, negative): every 👍 paired with the query's 👎 in turn, or else with the
     hard negative mined for it (the best-ranked item the user did not call relevant)."""

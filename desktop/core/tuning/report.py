@@ -36,7 +36,6 @@ def sentences(candidate: Candidate) -> list[str]:
     """The verdict first, in one sentence; then the numbers it rests on (issue 13: the page read as
     several verdicts that contradicted each other)."""
     b, a = candidate.before, candidate.after
-    what = "searches" if candidate.queries != 1 else "search"
     how = (
         "that training never saw"
         if candidate.folds == 1
@@ -47,9 +46,24 @@ def sentences(candidate: Candidate) -> list[str]:
         verdict(candidate),
         f"Tested on {a.queries} marked {tested} {how}: the right result is in the top 3 for {a.top3} of "
         f"{a.queries} with the new model and {b.top3} of {a.queries} with the current one.",
-        f"Learned from {candidate.data_size} examples made from your marks on {candidate.queries} {what}, "
-        f"in {candidate.seconds:.0f} seconds.",
+        learned(candidate),
     ]
+
+
+def examples_words(examples: int, searches: int) -> str:
+    """How the estimate (estimate.py) and the results both name what training learns from: one wording."""
+    return (f"{examples} example{'s' if examples != 1 else ''} (right results you marked) from {searches} "
+            f"search{'es' if searches != 1 else ''}")
+
+
+def learned(candidate: Candidate) -> str:
+    """What the kept model learned from, counted and worded as the wizard's estimate was (estimate.py)."""
+    if candidate.folds == 1:  # the held-out searches tested it and taught it nothing
+        trained = candidate.queries - candidate.after.queries
+        return (f"Learned from {examples_words(candidate.data_size, trained)}, in {candidate.seconds:.0f} seconds; "
+                f"the other {candidate.after.queries} of your {candidate.queries} marked searches were held back "
+                f"to test it.")
+    return f"Learned from {examples_words(candidate.data_size, candidate.queries)}, in {candidate.seconds:.0f} seconds."
 
 
 def figures(candidate: Candidate) -> list[tuple[str, float, float]]:

@@ -91,7 +91,8 @@ def run_folds(
     after: Space | None = None
     parts = splits(marks)
     for n, split in enumerate(parts, 1):
-        yield Progress("preparing", n, len(parts), f"round {n} of {len(parts)}" if len(parts) > 1 else "")
+        # Done counts the rounds finished: the first round's "Preparing" is at 0 %, not at 100 % (issue 24).
+        yield Progress("preparing", n - 1, len(parts), f"round {n} of {len(parts)}" if len(parts) > 1 else "")
         model, after, encode_queries = yield from collect_rounds(fit(list(split.train), mined), losses, n, len(parts))
         cancel.raise_if_cancelled()
         tests = list(split.test)

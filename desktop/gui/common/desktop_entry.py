@@ -24,10 +24,28 @@ METAINFO_FILE = RESOURCES / f"{APP_ID}.metainfo.xml"
 ICON_SVG = RESOURCES / f"{APP_ID}.svg"
 ICON_PNG = RESOURCES / f"{APP_ID}.png"
 OLD_NAMES = ("semdesk.desktop",)  # entries of earlier versions, which claimed inode/directory
+# What the menus call the desktop file's main category: the freedesktop menus (GNOME's Utility.directory,
+# LXDE's lxde-utility.directory, Xfce's) all show Utility as "Accessories" (issue 24: the installer said
+# "Utilities" while LXDE's menu showed "Accessories").
+MENU_SECTIONS = {"Utility": "Accessories", "Office": "Office", "Graphics": "Graphics", "System": "System Tools"}
 
 
 def icon_path() -> Path | None:
     return next((p for p in (ICON_SVG, ICON_PNG) if p.is_file()), None)
+
+
+def main_category() -> str:
+    """The first of the shipped desktop file's Categories: the menu section it is listed under."""
+    for line in DESKTOP_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("Categories="):
+            return line.split("=", 1)[1].split(";")[0]
+    return ""
+
+
+def menu_section() -> str:
+    """The name a menu shows for the main category, for the installer's message."""
+    category = main_category()
+    return MENU_SECTIONS.get(category, category)
 
 
 def data_home(env: dict[str, str] | None = None) -> Path:
@@ -131,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         if result.returncode != 0:
             print(f"warning: desktop-file-validate reported problems:\n{result.stdout}{result.stderr}", file=sys.stderr)
     print(f"Installed {paths['desktop']}")
-    print("semdesk is now in the application menu (Utilities); double-click to start it.")
+    print(f"semdesk is now in the application menu ({menu_section()}); double-click to start it.")
     return 0
 
 

@@ -1,11 +1,14 @@
 """Help ▸ Keyboard Shortcuts and Help ▸ How to Use semdesk (issue 13: Help had only About).
 
 The shortcuts list is read from the window's own QActions when it opens, so it cannot drift
-from what the keys really do.
+from what the keys really do: each row is the keys, where the command is in the menus, and what it does
+(the action's What's This text). Issue 24: it listed "Ctrl+O, Open" (the keyboard's own Open key, which
+few keyboards have, beside Ctrl+O), "Ctrl+F, Find, Ctrl+L" and an unexplained "Folder Ctrl+Shift+O".
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,32 +52,68 @@ def _plain(text: str) -> str:
     return text.replace("&", "").replace("…", "")
 
 
-def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
-    """(command, keys) for every action of the window that has a shortcut, in menu order."""
-    rows: dict[str, str] = {}
+def typeable(keys: QKeySequence) -> bool:
+    """Keys on an ordinary keyboard: a chord with a modifier, a letter or an F-key. The platform's
+    extra keys for a standard command (a keyboard's own Open, Find, Refresh or Help key) still work,
+    but listing them read as part of the command's name ("Ctrl+O, Open")."""
+    if keys.isEmpty():
+        return False
+    first = keys[0]
+    return first.keyboardModifiers() != Qt.KeyboardModifier.NoModifier or first.key().value <= Qt.Key.Key_F35.value
+
+
+def menu_paths(window: QWidget) -> dict[QAction, str]:
+    """Each action of the window's menus with the way to it: "File ▸ Open Library ▸ Folder"."""
+    paths: dict[QAction, str] = {}
+
+    def walk(menu: QMenu, trail: str) -> None:
+        for action in menu.actions():
+            name = _plain(action.text()).strip()
+            if action.menu() is not None:
+                walk(action.menu(), f"{trail} ▸ {name}")
+            elif name:
+                paths.setdefault(action, f"{trail} ▸ {name}")
+
+    if isinstance(window, QMainWindow):
+        for action in window.menuBar().actions():
+            if action.menu() is not None:
+                walk(action.menu(), _plain(action.text()).strip())
+    return paths
+
+
+def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
+    """(keys, command, what it does) for every action of the window that has a shortcut, by command."""
+    paths = menu_paths(window)
+    rows: dict[str, tuple[str, str, str]] = {}
     for action in window.findChildren(QAction):
-        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty()]
-        name = _plain(action.text()).strip()
-        if keys and name and name not in rows:
-            rows[name] = ", ".join(keys)
-    return sorted(rows.items(), key=lambda row: row[0].lower())
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if typeable(k)]
+        command = paths.get(action) or _plain(action.text()).strip()
+        if keys and command and command not in rows:
+            does = action.whatsThis() or _plain(action.text()).strip()
+            either = QCoreApplication.translate("ShortcutsDialog", "{keys} or {more}")
+            shown = either.format(keys=", ".join(keys[:-1]), more=keys[-1]) if len(keys) > 1 else keys[0]
+            rows[command] = (shown, command, does)
+    return sorted(rows.values(), key=lambda row: row[1].lower())
 
 
 class ShortcutsDialog(QDialog):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.setWindowTitle(self.tr("Keyboard Shortcuts"))
-        self.resize(460, 480)
+        self.resize(760, 520)
         rows = shortcut_rows(window)
-        self.table = QTableWidget(len(rows), 2)
-        self.table.setHorizontalHeaderLabels([self.tr("Command"), self.tr("Keys")])
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Command"), self.tr("What it does")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for r, (name, keys) in enumerate(rows):
-            self.table.setItem(r, 0, QTableWidgetItem(name))
-            self.table.setItem(r, 1, QTableWidgetItem(keys))
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -105,8 +144,10 @@ def install_help(window: QMainWindow) -> tuple[QAction, QAction]:
     first = help_menu.actions()[0] if help_menu.actions() else None
     how_to = QAction(window.tr("&How to Use semdesk"), window)
     how_to.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+    how_to.setWhatsThis(window.tr("Show a short guide to searching, marking and the map"))
     shortcuts = QAction(window.tr("&Keyboard Shortcuts"), window)
     shortcuts.setShortcut(QKeySequence("Ctrl+/"))
+    shortcuts.setWhatsThis(window.tr("Show this list of keys"))
     dialogs: dict[str, QDialog] = {}
 
     def show(kind: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,6 +44,39 @@ class NumberField(QSpinBox):
             super().wheelEvent(event)
         else:
             event.ignore()  # handed on to the scroll area around the form
+
+
+LABEL_WIDTH = 240  # px: a longer row label wraps
+
+
+class CheckText(QLabel):
+    """A check box's words as a label that wraps: a QCheckBox's own text never wraps, and one long line
+    ("Check the folders by a periodic scan instead of the system's change notices") made the Settings
+    form wider than its window, cutting the fields and their captions off (issue 24). A click on the
+    words ticks the box, as a click on a check box's own text does."""
+
+    def __init__(self, box: QCheckBox) -> None:
+        super().__init__(box.text())
+        self.box = box
+        self.setWordWrap(True)
+        self.setBuddy(box)
+        box.setAccessibleName(box.text())
+        box.setText("")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.box.isEnabled():
+            self.box.toggle()
+            self.box.setFocus()
+
+
+def form_label(text: str) -> QLabel:
+    """A row's label: wraps rather than widen the form when it is long (or long once translated)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    natural = label.fontMetrics().horizontalAdvance(text) + 2
+    label.setMinimumWidth(min(natural, LABEL_WIDTH))  # short ones stay on one line
+    label.setMaximumWidth(LABEL_WIDTH)
+    return label
 
 
 def setting_text(text: str) -> str:
@@ -144,6 +177,11 @@ def field_row(setting: Setting, editor: QWidget) -> QWidget:
         browse = QPushButton(tr("Browse…"))
         browse.clicked.connect(lambda: _browse(setting, editor))
         line.addWidget(browse)
+        rows.addLayout(line)
+    elif isinstance(editor, QCheckBox):
+        line = QHBoxLayout()
+        line.addWidget(editor, 0, Qt.AlignmentFlag.AlignTop)
+        line.addWidget(CheckText(editor), 1)
         rows.addLayout(line)
     else:
         rows.addWidget(editor)

@@ -29,6 +29,7 @@ from desktop.core.common.settings import SECTIONS, SETTINGS
 from desktop.gui.library.setting_fields import (
     editor_value,
     field_row,
+    form_label,
     label_of,
     make_editor,
     setting_text,
@@ -60,7 +61,7 @@ class SettingsDialog(QDialog):
             form = QFormLayout(box)
             for key in keys:
                 editor = self.editors[key] = make_editor(SETTINGS[key], self.values.get(key, SETTINGS[key].default))
-                form.addRow(label_of(SETTINGS[key]), field_row(SETTINGS[key], editor))
+                form.addRow(form_label(label_of(SETTINGS[key])), field_row(SETTINGS[key], editor))
             if section == "Speed":
                 form.addRow(self._encoder_figures())
             if section == "Photos":

@@ -32,6 +32,7 @@ class ResultActions(QObject):
     similar_requested = Signal(object, str, object)  # file id, label, chunk id | None
     message = Signal(str)  # a short note for the status bar
     error = Signal(object, str)  # exception, what was being done
+    open_failed = Signal(str)  # a path no program on this computer could open
 
     def __init__(
         self,
@@ -81,6 +82,14 @@ class ResultActions(QObject):
             act.setCheckable(True)  # menus show the state with their check box, buttons stay pressed
         # The glyphs only on the preview's buttons (which use the icon text); in menus they would
         # repeat the check box.
+        # What each does, for Help ▸ Keyboard Shortcuts (the tooltips carry the keys and change with the state).
+        for act, does in ((self.open, tr("Open the selected result in its program")),
+                          (self.reveal, tr("Show the selected result in the file manager")),
+                          (self.similar, tr("Find items similar to the selected result")),
+                          (self.copy, tr("Copy the selected result's path")),
+                          (self.relevant, tr("Mark the selected result right for this search")),
+                          (self.not_relevant, tr("Mark the selected result wrong for this search"))):
+            act.setWhatsThis(does)
         self.relevant.setIconText(tr("✓ Relevant"))
         self.not_relevant.setIconText(tr("✗ Not relevant"))
         self.set_current(None)
@@ -135,9 +144,7 @@ class ResultActions(QObject):
             self.message.emit(self.tr("{path} is no longer there; re-scan its folder to update the library.").format(
                 path=self.hit.path))
             return
-        if not self.desktop.open(self.hit.path):
-            self.message.emit(self.tr("No application is set up to open {name}.").format(
-                name=os.path.basename(self.hit.path)))
+        self.desktop.open(self.hit.path, self.open_failed.emit)
 
     def reveal_current(self) -> None:
         if self.hit is not None:
@@ -201,7 +208,7 @@ class ResultActions(QObject):
 
     def open_paths(self, paths: list[str]) -> None:
         for path in paths[:MAX_OPEN]:
-            self.desktop.open(path)
+            self.desktop.open(path, self.open_failed.emit)
         if len(paths) > MAX_OPEN:
             self.message.emit(self.tr("Opened the first {shown} of {count} files.").format(shown=MAX_OPEN,
                                                                                              count=len(paths)))

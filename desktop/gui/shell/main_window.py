@@ -159,6 +159,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.actions_.mark_changed.connect(self.results.mark_changed)
         self.actions_.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.actions_.error.connect(self.report_error)
+        self.actions_.open_failed.connect(self.cannot_open)
         self.preview_loader.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def _connect_library(self) -> None:
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow, WindowCommands):
                              (m.quit, self.close), (m.find, self.results.focus_search),
                              (m.documents, lambda: self.tabs.setCurrentIndex(p.DOCUMENTS_TAB)),
                              (m.photos, lambda: self.tabs.setCurrentIndex(p.PHOTOS_TAB)),
+                             (m.map, lambda: self.tabs.setCurrentWidget(self.map_tab)),
                              (m.skipped, self.show_skipped), (m.improve, self.show_tune_wizard),
                              (m.model_versions, self.show_model_versions), (m.about, self.show_about),
                              (m.duplicates, self.show_duplicates), (m.people, self.show_people)):
@@ -369,6 +371,22 @@ class MainWindow(QMainWindow, WindowCommands):
 
     def report_error(self, error: BaseException, doing: str = "") -> None:
         self.show_message(describe(error, doing, self.log_path))
+
+    def cannot_open(self, path: str) -> QMessageBox:
+        """No program opens the file: say so in plain words and offer Reveal, where the file manager's
+        "Open With" can pick one (issue 24: Open and Enter did nothing visible)."""
+        box = QMessageBox(QMessageBox.Icon.Information, "semdesk",
+                          self.tr("No program on this computer opens “{name}”.").format(name=Path(path).name),
+                          QMessageBox.StandardButton.Close, self)
+        box.setInformativeText(self.tr("Reveal shows it in the file manager, where “Open With” lets you choose "
+                                       "a program. Once a program for this kind of file is installed, Open uses "
+                                       "it."))
+        reveal = box.addButton(self.tr("Reveal in File Manager"), QMessageBox.ButtonRole.AcceptRole)
+        reveal.clicked.connect(lambda: self.desktop.reveal(path))
+        box.setDefaultButton(reveal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def show_message(self, text: str, title: str = "semdesk") -> QMessageBox:
         """A non-blocking message box (the window keeps working while it is open)."""

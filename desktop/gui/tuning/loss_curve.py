@@ -32,6 +32,15 @@ class LossCurve(QWidget):
         self.values.append(float(value))
         self.update()
 
+    def note(self) -> str:
+        """What the chart says instead of a line, while it has fewer than two points."""
+        if not self.values:
+            return self.tr("The loss appears here once training starts")
+        if len(self.values) == 1:
+            return self.tr("Loss after the first step: {loss}. The curve is drawn from the second step on.").format(
+                loss=f"{self.values[0]:.2f}")
+        return ""
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -43,8 +52,9 @@ class LossCurve(QWidget):
         painter.setPen(QPen(muted, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
-        if not self.values:
-            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, self.tr("The loss appears here once training starts"))
+        note = self.note()
+        if note:  # a line needs two points: one alone was a lone dot that read as a broken chart (issue 24)
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, note)
             return
         low, high = min(self.values), max(self.values)
         if high - low < 1e-9:

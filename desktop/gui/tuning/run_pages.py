@@ -67,6 +67,7 @@ class TrainingPage(QWizardPage):
         self.cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cancel.clicked.connect(self.wiz.confirm_cancel_training)
         self.outcome = wrapped()
+        self.stopping_now = False  # Stop was confirmed: the run ends after its current step
         row = QHBoxLayout()
         row.addWidget(self.eta, 1)
         row.addWidget(self.cancel)
@@ -84,12 +85,24 @@ class TrainingPage(QWizardPage):
         self.phase.setText(tr("Starting…"))
         self.eta.clear()
         self.cancel.setEnabled(True)
+        self.stopping_now = False
         self.wiz.start_training()
 
     def cleanupPage(self) -> None:  # Back: a run still going is stopped, its candidate dropped
         self.wiz.cancel_training()
 
+    def stopping(self) -> None:
+        """Stop was confirmed: say so at once. The run ends after its current step, which took ~10 s
+        while the page still said "Training…" (issue 24)."""
+        self.stopping_now = True
+        self.cancel.setEnabled(False)
+        self.phase.setText(tr("Stopping… (the current step finishes first)"))
+        self.bar.setRange(0, 0)
+        self.eta.clear()
+
     def show_progress(self, progress: Any) -> None:
+        if self.stopping_now:
+            return  # the steps still reported before the run stops are not news
         loss = getattr(progress, "loss", None)
         if loss is not None:
             self.curve.add(loss)
@@ -109,6 +122,7 @@ class TrainingPage(QWizardPage):
                          if progress.eta_seconds is not None else "")
 
     def finished(self, text: str, ok: bool) -> None:
+        self.stopping_now = False
         self.cancel.setEnabled(False)
         self.bar.setRange(0, 1)
         self.bar.setValue(1 if ok else 0)

@@ -29,7 +29,9 @@ def train_all(report: Any, library: Any, targets: list[str], settings: dict[str,
     try:
         for target in targets:
             running(target)
-            done.append(run_job(library.tune(target, settings=settings.get(target), cancel=token), report))
+            # In a child process: training's memory (GBs) goes back to the system when it ends (issue 24).
+            done.append(run_job(library.tune(target, settings=settings.get(target), cancel=token, apart=True),
+                                report))
     except BaseException:
         for candidate in done:  # all or nothing: a half-finished "both" leaves no stray model behind
             library.discard(candidate)
@@ -81,6 +83,11 @@ class TuneWizard(QWizard):
         cancel = self.button(QWizard.WizardButton.CancelButton)
         cancel.setAutoDefault(False)  # Enter or a stray space never throws training away
         cancel.setDefault(False)
+        # "< Back" from a training run asks as "Cancel Training" does: QWizard's own back() left the page and
+        # the run was thrown away unasked (issue 24). Its clicks go through back_asked instead.
+        back = self.button(QWizard.WizardButton.BackButton)
+        back.clicked.disconnect()
+        back.clicked.connect(self.back_asked)
 
     def open(self) -> None:  # type: ignore[override]
         """Shown beside the main window, not over it (QDialog.open would make it window-modal)."""
@@ -112,6 +119,15 @@ class TuneWizard(QWizard):
         """The training page's Cancel: asks first."""
         if self.training and self.ask_stop():
             self.cancel_training()
+            self.training_page.stopping()
+
+    def back_asked(self) -> None:
+        """Back: while training runs, only after the same question as Cancel Training (it stops the run)."""
+        if self.training:
+            if not self.ask_stop():
+                return
+            self.training_page.stopping()
+        self.back()  # the training page's cleanupPage cancels the run
 
     # -- marks ------------------------------------------------------------------------------
 
@@ -159,7 +175,6 @@ class TuneWizard(QWizard):
         self.token = token = CancelToken()
         self.training = True
         self.started_at = time.monotonic()
-        self.button(QWizard.WizardButton.BackButton).setEnabled(False)
         self.workers.submit(
             self.pool, train_all, self.library, targets, self.state.settings, token, self._set_running,
             progress=self.training_page.show_progress, done=self._trained, failed=self._training_failed,
