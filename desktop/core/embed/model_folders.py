@@ -54,13 +54,16 @@ def _hf_cache_folder(model: KnownModel) -> Path | None:
         return None
 
 
-def find_folder(model: KnownModel) -> Path | None:
-    """The first folder on this computer that holds `model` (unchecked: verify_folder does that)."""
+def find_folder(model: KnownModel, *, join: bool = True) -> Path | None:
+    """The first folder on this computer that holds `model` (unchecked: verify_folder does that).
+    Split wheels installed with pip are joined into the cache once (`join=False`: only looked at,
+    the installed parts' own folder is returned, for listing what is available)."""
     for folder in (_package_folder(model), cached_folder(model), _hf_cache_folder(model)):
         if folder is not None and (folder / "modules.json").is_file():
             return folder
-    if model is ACCURATE and installed_parts() is not None:
-        return join_parts(installed_parts() or [])  # installed with pip: joined into the cache once
+    parts = installed_parts() if model is ACCURATE else None
+    if parts is not None:
+        return join_parts(parts) if join else parts[0].parent
     return None
 
 
