@@ -152,11 +152,16 @@ class ModelsDialog(QDialog):
         self.status.setText(self.tr("Deleted “{model}”.").format(model=label))
         self.refresh()
 
-    def switch(self, version_id: int | None) -> None:
+    def switch(self, version_id: int | None, *, target: str | None = None) -> None:
+        """To a version, back to the base models, or (`target`) to another text model: fast, accurate or
+        a folder, embedded in the background while search keeps the current model."""
         library = self.library
 
         def work(report: Any) -> None:
-            job = library.use_base_model() if version_id is None else library.activate_model(version_id)
+            if target is not None:
+                job = library.switch_text_model(target)
+            else:
+                job = library.use_base_model() if version_id is None else library.activate_model(version_id)
             run_job(job, report)
 
         for button in (self.use, self.base):
