@@ -141,6 +141,9 @@ def switch_job(ws: Workspace, target: str, *, cancel: CancelToken | None = None)
     name = setting_value(target)
     yield Progress("checking the model's files")
     resolve_source(name)  # found, and its files checked, before anything is embedded
+    # int8 vectors are a space of their own: which encoder runs this model here names its version (the
+    # first use of a model on this CPU measures the encoders, about a minute).
+    yield Progress("choosing the fastest encoder for this model on this computer")
     version_name = ws.versions.base_text_name(name)
     with ws.catalog.session() as session:
         row = session.scalars(select(ModelVersion).where(
