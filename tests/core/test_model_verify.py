@@ -177,3 +177,19 @@ def test_the_accurate_model_is_found_in_the_cache_or_its_absence_explained(
         pytest.skip(f"the Accurate model is not in {fetched}: scripts/fetch-accurate-model puts it there")
     monkeypatch.setenv("SEMDESK_CACHE", str(fetched.parent.parent))
     assert resolve_source("sentence-transformers/all-mpnet-base-v2") == str(fetched)
+
+
+def test_a_model_tuned_from_fast_is_not_taken_for_a_damaged_copy(minilm_copy: Path, tmp_path: Path) -> None:
+    """Fine-tuning keeps every tensor's shape but saves its own config.json (and safetensors header): the
+    folder is an unknown model, used with a warning, not a refused copy of Fast."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(minilm_copy), device="cpu")
+    with torch.no_grad():
+        next(model.parameters()).add_(0.001)  # what a training step does
+    tuned = tmp_path / "tuned"
+    model.save(str(tuned), create_model_card=False, safe_serialization=True)  # as tuning/text_job.py saves
+    assert (tuned / "config.json").read_bytes() != (minilm_copy / "config.json").read_bytes()
+    verdict = verify.verify_folder(tuned)
+    assert verdict.model is None and verdict.warning

@@ -10,6 +10,7 @@ each file's size and modification time, in memory and in the cache (a search nev
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -37,12 +38,16 @@ class Verdict:
 
 
 def identify(folder: Path) -> KnownModel | None:
-    """The known model `folder` holds, by its weights' exact size or by its name (a folder called
-    all-mpnet-base-v2, or the Hugging Face cache's models--sentence-transformers--all-mpnet-base-v2)."""
+    """The known model `folder` holds: its weights have the release's exact size and its config.json is the
+    release's, or the folder is named after it (all-mpnet-base-v2, or the Hugging Face cache's
+    models--sentence-transformers--all-mpnet-base-v2). A model fine-tuned from one has weights of the same
+    size but a config.json of its own (transformers writes its version there), so it is not mistaken for
+    a damaged copy."""
     for model in KNOWN:
-        weights = folder / model.weights
+        weights, config = folder / model.weights, folder / "config.json"
         try:
-            if weights.stat().st_size == model.files[model.weights].size:
+            if weights.stat().st_size == model.files[model.weights].size and \
+                    hashlib.sha256(config.read_bytes()).hexdigest() == model.files["config.json"].sha256:
                 return model
         except OSError:
             pass
