@@ -17,8 +17,12 @@ def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], po
     tune.add_argument("--target", choices=["text", "image"], default="text", help="documents (text) or photos")
     tune.add_argument("--epochs", type=positive, metavar="N", help="passes over your marks")
     tune.add_argument("--keep", action="store_true", help="use the new model from now on (else it is discarded)")
-    models = command("models", "list model versions, or switch to one (a rollback)")
-    models.add_argument("--use", metavar="VERSION", help="a version id from the list, or 'base'")
+    models = command("models", "list the text models (Fast, Accurate, a folder) and model versions, or switch")
+    models.add_argument("action", nargs="?", choices=["use"], help="use TARGET: switch to it")
+    models.add_argument("target", nargs="?", metavar="TARGET",
+                        help="fast, accurate or a model folder (re-embeds in the background; search keeps the "
+                             "current model until it is done), a version id from the list, or 'base'")
+    models.add_argument("--use", metavar="VERSION", help="the same as `use VERSION`")
 
 
 def cmd_tune(library: Any, args: argparse.Namespace) -> int:
@@ -50,20 +54,31 @@ def report_text(candidate: Any) -> str:
 
 
 def cmd_models(library: Any, args: argparse.Namespace) -> int:
-    if args.use is not None:
+    use = args.target if args.action == "use" else args.use
+    if args.action == "use" and not args.target:
+        raise SemdeskError("Say what to use: `semdesk models use fast`, `accurate`, a model folder or a version id.")
+    if use is not None:
         with ShownJobs() as jobs:
-            if args.use == "base":
+            if use == "base":
                 jobs(library.use_base_model())
+            elif use.isdigit():
+                jobs(library.activate_model(int(use)))
             else:
-                try:
-                    version = int(args.use)
-                except ValueError:
-                    raise SemdeskError(f"{args.use!r} is not a version id; `semdesk models` lists them.") from None
-                jobs(library.activate_model(version))
+                jobs(library.switch_text_model(use, cancel=jobs.cancel))
+    choices = library.text_model_choices()
     listed = library.model_versions()
     if args.json:
-        print_json([v.to_json() for v in listed])
+        print_json({"text_models": [c.to_json() for c in choices], "versions": [v.to_json() for v in listed]})
         return 0
+    print("Text models (`semdesk models use fast|accurate|FOLDER`):")
+    for c in choices:
+        where = c.folder if c.available else c.problem
+        dim = f", {c.dim} dimensions" if c.dim else ""
+        print(f"{'*' if c.active else ' '} {c.label:<9}{c.name}{dim}: {'available' if c.available else 'not here'}")
+        print(f"    {c.cost()}")
+        print(f"    quality (nDCG@10): {c.quality}")
+        print(f"    {where}")
+    print("Model versions (`semdesk models use ID`, or `base`):")
     for v in listed:
         after = v.metrics.get("after", {})
         figures = f"  nDCG@10 {after['ndcg']:.3f} on {after['queries']} held-out searches" if after else ""

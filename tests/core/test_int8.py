@@ -187,7 +187,7 @@ def test_a_model_folder_carries_its_own_int8_copy(tmp_path: Path, int8_pair: tup
     assert int8_module._cache_key(str(folder)) == int8_module._cache_key(str(default_text_model_path()))
 
     np.testing.assert_allclose(TextEncoder(str(folder), int8=True).encode(SENTENCES), int8_pair[1], atol=1e-5)
-    assert not (tmp_path / "cache").exists()  # nothing made in the cache: the folder's copy served
+    assert not (tmp_path / "cache" / "int8").exists()  # no int8 copy made in the cache: the folder's copy served
 
     weights = folder / int8_module.LOCAL_DIR / "model.bin"
     weights.write_bytes(weights.read_bytes()[:1000])

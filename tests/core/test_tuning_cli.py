@@ -55,7 +55,7 @@ def test_tune_without_keep_discards_and_with_keep_switches(marked: Library, caps
     assert marked.workspace.encoders.query().int8
 
     assert main([*where, "models", "--json"]) == 0
-    listed = {v["id"]: v for v in json.loads(capsys.readouterr().out)}
+    listed = {v["id"]: v for v in json.loads(capsys.readouterr().out)["versions"]}
     assert listed[tuned]["active"] and not listed[base]["active"]
     assert listed[tuned]["metrics"]["after"]["queries"] == 3 and listed[tuned]["base_model"] == "all-MiniLM-L6-v2"
 
@@ -94,7 +94,7 @@ def test_a_tuned_model_follows_the_int8_setting(marked: Library, capsys: pytest.
     capsys.readouterr()
     assert [h.file_id for h in marked.search_documents(query, top=3)][:1] == int8_top[:1]
     assert main([*where, "models", "--json"]) == 0
-    labels = {v["id"]: v["label"] for v in json.loads(capsys.readouterr().out)}
+    labels = {v["id"]: v["label"] for v in json.loads(capsys.readouterr().out)["versions"]}
     assert labels[kept["id"]] == labels[full] + INT8_SUFFIX
 
     marked.set_setting("text_int8", True)  # back to the int8 version, whose vectors are still there

@@ -99,15 +99,27 @@ def test_settings_dialog_saves_and_refuses_bad_values(qtbot, tmp_path: Path, mon
     assert "no file" in again.error.text().lower()
     assert library.get_setting("clip_weights") == ""
 
-    # Changing a model offers to re-index with it.
+    # Changing the photo model offers to re-index with it.
     asked: list[bool] = []
     monkeypatch.setattr(SettingsDialog, "ask_reindex", lambda self: asked.append(True) or True)
     third = SettingsDialog(library)
     qtbot.addWidget(third)
-    third.editors["text_model"].setText("paraphrase-MiniLM-L3-v2")  # type: ignore[attr-defined]
+    third.editors["clip_pretrained"].setText("openai")  # type: ignore[attr-defined]
     with qtbot.waitSignal(third.reindex_requested):
         third.accept()
     assert asked == [True]
+    # The text model is offered as Fast / Accurate / any folder, with what each costs; choosing another
+    # asks for the background switch, and the setting changes only when that switch completes.
+    fourth = SettingsDialog(library)
+    qtbot.addWidget(fourth)
+    assert "all-mpnet-base-v2" in fourth.findChild(QLabel, "modelChoices").text()
+    editor = fourth.editors["text_model"]
+    assert [editor.itemText(i) for i in range(editor.count())] == ["all-MiniLM-L6-v2", "all-mpnet-base-v2"]
+    editor.setCurrentText("all-mpnet-base-v2")  # type: ignore[attr-defined]
+    with qtbot.waitSignal(fourth.model_switch_requested) as switch:
+        fourth.accept()
+    assert switch.args == ["all-mpnet-base-v2"] and asked == [True]
+    assert library.get_setting("text_model") == "all-MiniLM-L6-v2"
     library.close()
 
 

@@ -28,7 +28,9 @@ from desktop.core.common.records import FolderSummary
 from desktop.gui.library.sidebar import Tone, folder_state
 
 ALLOWED = {"semdesk"}  # the application's name (window title, About)
-DATA_OBJECTS = {"encoderFigures"}  # the core's measured figures of the text encoders, shown as they are
+# The core's measured figures (text encoders, text models) and the values a setting suggests (model names),
+# shown as they are.
+DATA_OBJECTS = {"encoderFigures", "modelChoices", "suggestedValues"}
 
 
 class MarkingTranslator(QTranslator):

@@ -30,6 +30,16 @@ class ModelUnavailable(SemdeskError):
     pass
 
 
+class ModelFilesChanged(ModelUnavailable):
+    """A known model's file is missing or not the one it was released with (its SHA-256 differs).
+
+    `file` is the file's path, which the message names, so the person knows what to replace."""
+
+    def __init__(self, message: str, file: Path) -> None:
+        super().__init__(message)
+        self.file = file
+
+
 class ClipUnavailable(ModelUnavailable):
     """No CLIP weights could be found. Text search keeps working."""
 

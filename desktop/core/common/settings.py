@@ -26,6 +26,8 @@ class Setting:
     resets: str | None = None  # "text" or "clip": the encoder made from it is made again
     picks_file: bool = False  # the dialog offers a file chooser
     choices: tuple[str, ...] = ()  # a text setting that takes one of these (the dialog offers a list)
+    suggestions: tuple[str, ...] = ()  # values the dialog offers in a list that also takes any other text
+    switches: bool = False  # the dialog switches it in the background (Library.switch_text_model), not at once
 
     def check(self, value: Any) -> Any:
         """`value` as this setting's type, or ValueError with a sentence saying what it takes."""
@@ -91,8 +93,11 @@ SETTINGS: dict[str, Setting] = {
     for s in [
         Setting(
             "text_model", DEFAULT_TEXT_MODEL,
-            "sentence-transformers model for documents: a name in the local cache or a folder path",
+            "sentence-transformers model for documents: all-MiniLM-L6-v2 (Fast), all-mpnet-base-v2 (Accurate), "
+            "a folder path or a name in the local cache. Changed in the window, every passage is embedded "
+            "again in the background while search keeps the current model",
             label="Text model", section="Models", reembeds=True, resets="text",
+            suggestions=("all-MiniLM-L6-v2", "all-mpnet-base-v2"), switches=True,
         ),
         Setting(
             "clip_model", DEFAULT_CLIP_MODEL,

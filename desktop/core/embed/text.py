@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 # Tokenizing a whole book in one call is slow and memory hungry; pieces this size keep it flat.
 _OFFSET_PIECE_CHARS = 100_000
-_DEFAULT_NAMES = {DEFAULT_TEXT_MODEL, f"sentence-transformers/{DEFAULT_TEXT_MODEL}"}
 
 
 def default_text_model_path() -> str:
@@ -71,11 +70,25 @@ def _not_installed(model: str) -> str:
 
 
 def resolve_source(name: str) -> str:
-    """What to pass to SentenceTransformer: a local folder, or a name in the HF cache."""
-    if name in _DEFAULT_NAMES:
-        return default_text_model_path()
+    """What to pass to SentenceTransformer: a local folder, or a name in the HF cache.
+
+    A known model (Fast, Accurate: embed/known_models.py) is found where it is on this computer and
+    its files checked against their pinned hashes before first use (ModelFilesChanged names a file that
+    differs); any folder that holds one is checked too. Other folders are accepted with a warning."""
+    from desktop.core.embed.known_models import FAST, by_name
+    from desktop.core.embed.model_folders import find_folder, require_folder
+    from desktop.core.embed.verify import verify_folder
+
+    known = by_name(name)
+    if known is not None:
+        folder = find_folder(known) if known is FAST else require_folder(known)
+        if folder is None:
+            raise ModelUnavailable(_not_installed(name))
+        verify_folder(folder, known)
+        return str(folder)
     path = Path(name).expanduser()
     if path.is_dir():
+        verify_folder(path)
         return str(path)
     if path.is_absolute() or name.startswith((".", "~")) or path.suffix:
         raise ModelUnavailable(_not_installed(name))  # a path that is not there

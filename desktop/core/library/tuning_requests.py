@@ -65,6 +65,19 @@ class TuningRequests:
 
         return activate_job(self.workspace, version_id, cancel=cancel)
 
+    def text_model_choices(self) -> list[Any]:
+        """Fast, Accurate and the folder in use: available or not, disk, speed here, quality (ModelChoice)."""
+        from desktop.core.tuning.model_switch import choices
+
+        return choices(self.workspace)
+
+    def switch_text_model(self, target: str, *, cancel: CancelToken | None = None) -> Job[Any]:
+        """Switch the text model to fast, accurate or a folder: every passage is embedded with it while
+        search keeps the current one, then one step switches (resumable, cancellable)."""
+        from desktop.core.tuning.model_switch import switch_job
+
+        return switch_job(self.workspace, target, cancel=cancel)
+
     def use_base_model(self, target: str = "all", *, cancel: CancelToken | None = None) -> Job[None]:
         from desktop.core.tuning import use_base_job
 

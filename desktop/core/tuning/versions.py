@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, ModelVersion
+from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, ModelVersion, SettingRow
 from desktop.core.catalog.writes import insert_new
 from desktop.core.common.embedding_input import passage_input
 from desktop.core.common.errors import DiskFull, SemdeskError
@@ -155,9 +155,12 @@ def install(ws: Workspace, space: str, folder: Path, *, name: str, base_model: s
 
 
 def activate_job(
-    ws: Workspace, version_id: int, *, cancel: CancelToken | None = None, vectors: Space | None = None
+    ws: Workspace, version_id: int, *, cancel: CancelToken | None = None, vectors: Space | None = None,
+    text_model: str | None = None,
 ) -> Job[ModelInfo]:
-    """Make a version active: for text, embed the passages it lacks first (resumable, cancellable)."""
+    """Make a version active: for text, embed the passages it lacks first (resumable, cancellable).
+    `text_model`: the setting changes with it, in the same transaction (switching base models: the
+    settings name the active base version, so both must move at once)."""
     cancel = cancel or CancelToken()
     with ws.catalog.session() as session:
         row = session.get(ModelVersion, version_id)
@@ -171,6 +174,8 @@ def activate_job(
         with ws.catalog.durable_session() as session:
             session.execute(update(ModelVersion).where(ModelVersion.space == space).values(active=False))
             session.execute(update(ModelVersion).where(ModelVersion.id == version_id).values(active=True))
+            if text_model is not None:
+                session.merge(SettingRow(key="text_model", value=json.dumps(text_model)))
             if space == "text":
                 # Files now have vectors from this version: the indexer must not redo them.
                 session.execute(

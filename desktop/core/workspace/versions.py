@@ -53,9 +53,10 @@ class ModelVersions:
         self._settings = settings
         self.notice: str | None = None  # a plain sentence when a model had to be replaced
 
-    def text_int8_enabled(self) -> bool:
-        """True when the settings' text model runs in int8: text_encoder names it, or (auto) it measured
-        fastest on this CPU while text_int8 allows it; needs the int8 runtime (else full precision)."""
+    def text_int8_enabled(self, model: str | None = None) -> bool:
+        """True when the settings' text model (or `model`, one being switched to) runs in int8: text_encoder
+        names it, or (auto) it measured fastest on this CPU while text_int8 allows it; needs the int8
+        runtime (else full precision)."""
         from desktop.core.common.errors import ModelUnavailable
         from desktop.core.embed.encoder_choice import INT8, resolve
         from desktop.core.embed.text import int8_available, resolve_source
@@ -63,7 +64,7 @@ class ModelVersions:
         if not int8_available():
             return False
         try:
-            source = resolve_source(self._settings.get("text_model"))
+            source = resolve_source(model or self._settings.get("text_model"))
         except ModelUnavailable:  # the encoder says so, in its own words, when first used
             return False
         allow = bool(self._settings.get("text_int8"))
@@ -85,10 +86,11 @@ class ModelVersions:
         allow = bool(self._settings.get("text_int8"))
         return runtime_for(source, self._settings.get("text_encoder"), int8_version=int8, allow_int8=allow)
 
-    def base_text_name(self) -> str:
-        """The version name of the settings' text model: int8 vectors are another space than fp32
-        ones, so they are a version of their own (switching re-embeds)."""
-        return self._settings.get("text_model") + (INT8_SUFFIX if self.text_int8_enabled() else "")
+    def base_text_name(self, model: str | None = None) -> str:
+        """The version name of the settings' text model (or `model`): int8 vectors are another space than
+        fp32 ones, so they are a version of their own (switching re-embeds)."""
+        model = model or self._settings.get("text_model")
+        return model + (INT8_SUFFIX if self.text_int8_enabled(model) else "")
 
     def active_text_model(self) -> tuple[str, bool]:
         """(model path or name, int8?) of the active text version."""

@@ -121,6 +121,12 @@ def make_editor(setting: Setting, value: Any) -> QWidget:
         for choice in setting.choices:  # shown translated, stored as declared
             editor.addItem(setting_text(choice), choice)
         show_value(editor, value)
+    elif setting.suggestions:
+        editor = QComboBox()
+        editor.setEditable(True)  # the suggestions, or any other text (a folder, a model name)
+        editor.setObjectName("suggestedValues")  # values (model names), not text to translate
+        editor.addItems(list(setting.suggestions))
+        editor.setCurrentText(str(value or ""))
     elif isinstance(default, int):
         editor = NumberField()
         editor.setRange(setting.minimum if setting.minimum is not None else 0,
@@ -141,8 +147,8 @@ def editor_value(setting: Setting, editor: QWidget) -> Any:
     if isinstance(editor, QSpinBox):
         return editor.value()
     if isinstance(editor, QComboBox):
-        value = editor.currentData()
-        return editor.currentText() if value is None else value
+        value = None if editor.isEditable() else editor.currentData()  # typed text wins in an editable list
+        return editor.currentText().strip() if value is None else value
     assert isinstance(editor, QLineEdit)
     text = editor.text().strip()
     if isinstance(setting.default, list):

@@ -41,6 +41,7 @@ ADVANCED = "Advanced"  # the core's section name (source text; shown through set
 
 class SettingsDialog(QDialog):
     reindex_requested = Signal()
+    model_switch_requested = Signal(str)  # a setting that `switches`: the new value, switched in the background
     saved = Signal()
 
     def __init__(self, library: Any, parent: QWidget | None = None) -> None:
@@ -62,6 +63,8 @@ class SettingsDialog(QDialog):
             for key in keys:
                 editor = self.editors[key] = make_editor(SETTINGS[key], self.values.get(key, SETTINGS[key].default))
                 form.addRow(form_label(label_of(SETTINGS[key])), field_row(SETTINGS[key], editor))
+            if section == "Models":
+                form.addRow(self._model_choices())
             if section == "Speed":
                 form.addRow(self._encoder_figures())
             if section == "Photos":
@@ -108,6 +111,23 @@ class SettingsDialog(QDialog):
         cost.setStyleSheet("color: palette(mid);")
         return cost
 
+    def _model_choices(self) -> QLabel:
+        """Fast and Accurate (and the folder in use): available here or how to get them, what each costs
+        on this computer and the quality the bench measured (read only: nothing is measured)."""
+        lines = []
+        for choice in self.library.text_model_choices():
+            state = self.tr("in use") if choice.active else (
+                self.tr("available") if choice.available else self.tr("not on this computer"))
+            lines.append(f"{setting_text(choice.label)}: {choice.name} ({state})")
+            lines.append(f"  {choice.cost()}")
+            lines.append(f"  nDCG@10 {choice.quality}")
+        figures = QLabel("\n".join(lines))
+        figures.setObjectName("modelChoices")
+        figures.setWordWrap(True)
+        figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        figures.setStyleSheet("color: palette(mid);")
+        return figures
+
     def _fold(self, box: QGroupBox) -> QToolButton:
         """The Advanced group starts folded; its heading opens it."""
         button = QToolButton()
@@ -140,6 +160,8 @@ class SettingsDialog(QDialog):
         """Store the changed settings; None (with the reason shown) when one was refused."""
         changed = self.changes()
         for key, value in changed.items():
+            if SETTINGS[key].switches:  # stored by the switch when the new vectors are complete
+                continue
             try:
                 self.library.set_setting(key, value)
             except (SemdeskError, ValueError) as error:
@@ -159,7 +181,10 @@ class SettingsDialog(QDialog):
         super().accept()
         if changed:
             self.saved.emit()
-        if any(SETTINGS[key].reembeds for key in changed) and self.ask_reindex():
+        for key in changed:
+            if SETTINGS[key].switches:
+                self.model_switch_requested.emit(changed[key])
+        if any(SETTINGS[key].reembeds and not SETTINGS[key].switches for key in changed) and self.ask_reindex():
             self.reindex_requested.emit()
 
     def ask_reindex(self) -> bool:

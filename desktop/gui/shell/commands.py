@@ -130,6 +130,7 @@ class WindowCommands:
             return
         dialog = self.settings_dialog = SettingsDialog(self.library, self._widget())
         dialog.reindex_requested.connect(self.indexer.rescan)
+        dialog.model_switch_requested.connect(self.switch_text_model)
         dialog.saved.connect(self.status.refresh)
         dialog.saved.connect(self.watch.settings_saved)
         dialog.open()
@@ -175,6 +176,12 @@ class WindowCommands:
 
         if self.library is not None:
             self.models_dialog = self._open_model_dialog(ModelsDialog(self.library, self.workers, self._widget()))
+
+    def switch_text_model(self, target: str) -> None:
+        """Settings chose another text model: Model Versions shows the background switch's progress."""
+        self.show_model_versions()
+        if self.models_dialog is not None:
+            self.models_dialog.switch(None, target=target)
 
     def _open_model_dialog(self, dialog: Any) -> Any:
         dialog.model_changed.connect(self.model_changed)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.errors import describe
-from desktop.core.common.jobs import run_job
+from desktop.core.common.jobs import CancelToken, run_job
 from desktop.gui.common.workers import Workers
 
 
@@ -55,6 +55,7 @@ class ModelsDialog(QDialog):
         self.workers = workers
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        self.cancel = CancelToken()  # the running switch's; closing the dialog stops a re-embedding one
         self.setWindowTitle(self.tr("Model Versions"))
         self.resize(620, 420)
         self.list = QListWidget()
@@ -152,11 +153,18 @@ class ModelsDialog(QDialog):
         self.status.setText(self.tr("Deleted “{model}”.").format(model=label))
         self.refresh()
 
-    def switch(self, version_id: int | None) -> None:
+    def switch(self, version_id: int | None, *, target: str | None = None) -> None:
+        """To a version, back to the base models, or (`target`) to another text model: fast, accurate or
+        a folder, embedded in the background while search keeps the current model."""
         library = self.library
 
+        cancel = self.cancel = CancelToken()
+
         def work(report: Any) -> None:
-            job = library.use_base_model() if version_id is None else library.activate_model(version_id)
+            if target is not None:
+                job = library.switch_text_model(target, cancel=cancel)
+            else:
+                job = library.use_base_model() if version_id is None else library.activate_model(version_id)
             run_job(job, report)
 
         for button in (self.use, self.base):
@@ -185,5 +193,8 @@ class ModelsDialog(QDialog):
         self.refresh()
 
     def done(self, result: int) -> None:
-        self.pool.waitForDone()  # a switch in flight finishes (it is atomic) before the dialog goes
+        # A text model switch re-embedding the library (minutes) stops at its next batch: what it embedded is
+        # kept, and choosing the model again resumes there. A switch past that point finishes (it is atomic).
+        self.cancel.cancel()
+        self.pool.waitForDone()
         super().done(result)
