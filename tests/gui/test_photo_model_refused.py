@@ -33,3 +33,29 @@ def test_random_bytes_chosen_as_photo_model_are_refused(qtbot, make_window, tmp_
     assert not window.indexer.running
     assert window.library.get_setting("clip_weights") == ""
     assert window.library.clip_problem() is not None
+
+
+def test_settings_checks_a_photo_model_file_without_freezing_the_window(qtbot, make_window, tmp_path: Path,
+                                                                         tiny_clip) -> None:
+    """Saving Settings loads a chosen photo-model file to check it (seconds for real CLIP weights): the check
+    runs on a worker, the dialog says "Saving…" meanwhile, then shows the refusal next to the field."""
+    from desktop.gui.library.setting_fields import show_value
+
+    config, _weights = tiny_clip
+    library = Library.open(tmp_path / "library")
+    library.set_setting("clip_model", str(config))
+    window = make_window(library)
+    garbage = tmp_path / "model.safetensors"
+    garbage.write_bytes(os.urandom(300_000))
+    window.show_settings()
+    dialog = window.settings_dialog
+    show_value(dialog.editors["clip_weights"], str(garbage))
+
+    dialog.accept()
+
+    # Back on the UI thread before the file was checked: the save is in flight, one at a time.
+    assert not dialog.buttons.isEnabled() and dialog.error.text() == "Saving…"
+    qtbot.waitUntil(lambda: "not a valid safetensors file" in dialog.error.text(), timeout=20000)
+    assert dialog.isVisible() and dialog.buttons.isEnabled()
+    assert window.library.get_setting("clip_weights") == ""
+    dialog.reject()

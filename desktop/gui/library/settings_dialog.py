@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.common.errors import SemdeskError
+from desktop.core.common.errors import SemdeskError, describe
 from desktop.core.common.settings import SECTIONS, SETTINGS
+from desktop.gui.common.workers import Workers
 from desktop.gui.library.setting_fields import (
     editor_value,
     field_row,
@@ -44,8 +45,11 @@ class SettingsDialog(QDialog):
     model_switch_requested = Signal(str)  # a setting that `switches`: the new value, switched in the background
     saved = Signal()
 
-    def __init__(self, library: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Any, parent: QWidget | None = None, workers: Workers | None = None) -> None:
         super().__init__(parent)
+        # With workers, Save stores the settings on the catalog thread: a photo-model file is loaded to be
+        # checked before it is accepted (seconds for real CLIP weights), and the window must not freeze.
+        self.workers = workers
         self.setWindowTitle(self.tr("Settings"))
         self.resize(640, 620)
         self.library = library
@@ -86,6 +90,7 @@ class SettingsDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
             | QDialogButtonBox.StandardButton.RestoreDefaults
         )
+        self.buttons = buttons
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
@@ -156,28 +161,66 @@ class SettingsDialog(QDialog):
     def changes(self) -> dict[str, Any]:
         return {key: self.value_of(key) for key in self.editors if self.value_of(key) != self.values.get(key)}
 
-    def apply(self) -> dict[str, Any] | None:
-        """Store the changed settings; None (with the reason shown) when one was refused."""
-        changed = self.changes()
+    def store(self, changed: dict[str, Any]) -> tuple[str, str] | None:
+        """Store the changes through the core, in order; the first one refused and why, else None. Runs on
+        a worker when the dialog has one (nothing here touches a widget)."""
         for key, value in changed.items():
             if SETTINGS[key].switches:  # stored by the switch when the new vectors are complete
                 continue
             try:
                 self.library.set_setting(key, value)
             except (SemdeskError, ValueError) as error:
-                self.error.setText(self.tr("{setting}: {error}").format(setting=label_of(SETTINGS[key]), error=error))
-                self.error.show()
-                if SETTINGS[key].section == ADVANCED and self.advanced_button is not None:
-                    self.advanced_button.setChecked(True)
-                self.editors[key].setFocus()
-                return None
-            self.values[key] = value
-        return changed
+                return key, str(error)
+        return None
+
+    def stored(self, changed: dict[str, Any], refused: tuple[str, str] | None) -> bool:
+        """Show what storing the changes came to: the refusal next to its field, or the new values kept."""
+        self.buttons.setEnabled(True)
+        if refused is None:
+            self.values.update({k: v for k, v in changed.items() if not SETTINGS[k].switches})
+            return True
+        key, why = refused
+        self.values.update({k: v for k, v in list(changed.items())[: list(changed).index(key)]
+                            if not SETTINGS[k].switches})
+        self.error.setStyleSheet("color: #b91c1c;")
+        self.error.setText(self.tr("{setting}: {error}").format(setting=label_of(SETTINGS[key]), error=why))
+        self.error.show()
+        if SETTINGS[key].section == ADVANCED and self.advanced_button is not None:
+            self.advanced_button.setChecked(True)
+        self.editors[key].setFocus()
+        return False
+
+    def apply(self) -> dict[str, Any] | None:
+        """Store the changed settings here and now; None (with the reason shown) when one was refused."""
+        changed = self.changes()
+        return changed if self.stored(changed, self.store(changed)) else None
 
     def accept(self) -> None:
-        changed = self.apply()
-        if changed is None:
+        if self.workers is None:
+            changed = self.apply()
+            if changed is not None:
+                self.finish(changed)
             return
+        changed = self.changes()
+        self.buttons.setEnabled(False)  # one save at a time
+        self.error.setStyleSheet("color: palette(mid);")
+        self.error.setText(self.tr("Saving…"))
+        self.error.show()
+
+        def done(refused: tuple[str, str] | None) -> None:
+            if self.stored(changed, refused):
+                self.error.hide()
+                self.finish(changed)
+
+        def failed(error: BaseException) -> None:  # not a refusal: something went wrong; said in plain words
+            if changed:
+                self.stored(changed, (next(iter(changed)), describe(error)))
+            else:
+                self.buttons.setEnabled(True)
+
+        self.workers.submit(self.workers.catalog, self.store, changed, done=done, failed=failed)
+
+    def finish(self, changed: dict[str, Any]) -> None:
         super().accept()
         if changed:
             self.saved.emit()

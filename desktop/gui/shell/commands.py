@@ -128,7 +128,7 @@ class WindowCommands:
 
         if self.library is None:
             return
-        dialog = self.settings_dialog = SettingsDialog(self.library, self._widget())
+        dialog = self.settings_dialog = SettingsDialog(self.library, self._widget(), self.workers)
         dialog.reindex_requested.connect(self.indexer.rescan)
         dialog.model_switch_requested.connect(self.switch_text_model)
         dialog.saved.connect(self.status.refresh)
