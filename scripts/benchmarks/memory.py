@@ -24,17 +24,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.gui.corpus import MARKS
+
 ROOT = Path(__file__).resolve().parents[2]
-MARKS = [  # (query, right document, wrong document) in tests/gui/corpus.py's documents
-    ("fixing a flat bike tyre", "bicycle-repair", "oil-change"),
-    ("baking bread at home", "sourdough", "tomatoes"),
-    ("when is the heating checked", "boiler-service", "dentist"),
-    ("paperwork for the revenue office", "tax-return", "mortgage"),
-    ("looking after a kitten", "cat-care", "wedding"),
-    ("training for a long race", "marathon", "football"),
-    ("looking at the planets at night", "telescope", "volcanoes"),
-    ("keeping bees in the garden", "beekeeping", "tomatoes"),
-]
 
 
 def rss_mb() -> float:

@@ -101,3 +101,15 @@ def write_many(folder: Path, count: int) -> Path:
         text = " ".join(topics[(i + k) % len(topics)] for k in range(4))
         (folder / f"note-{i:04d}.txt").write_text(f"Note {i}. {text}\n", encoding="utf-8")
     return folder
+
+
+MARKS = [  # (query, right document, wrong document) among these documents: the wizard's and the memory bench's marks
+    ("fixing a flat bike tyre", "bicycle-repair", "oil-change"),
+    ("baking bread at home", "sourdough", "tomatoes"),
+    ("when is the heating checked", "boiler-service", "dentist"),
+    ("paperwork for the revenue office", "tax-return", "mortgage"),
+    ("looking after a kitten", "cat-care", "wedding"),
+    ("training for a long race", "marathon", "football"),
+    ("looking at the planets at night", "telescope", "volcanoes"),
+    ("keeping bees in the garden", "beekeeping", "tomatoes"),
+]

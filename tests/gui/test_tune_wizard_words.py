@@ -24,18 +24,8 @@ from PySide6.QtWidgets import QLabel, QWizard
 from desktop.core.common.jobs import run_job
 from desktop.core.library import Library
 from desktop.gui.tuning.loss_curve import LossCurve
-from tests.gui.corpus import write_documents
+from tests.gui.corpus import MARKS, write_documents
 
-MARKS = [  # (query, right document, wrong document)
-    ("fixing a flat bike tyre", "bicycle-repair", "oil-change"),
-    ("baking bread at home", "sourdough", "tomatoes"),
-    ("when is the heating checked", "boiler-service", "dentist"),
-    ("paperwork for the revenue office", "tax-return", "mortgage"),
-    ("looking after a kitten", "cat-care", "wedding"),
-    ("training for a long race", "marathon", "football"),
-    ("looking at the planets at night", "telescope", "volcanoes"),
-    ("keeping bees in the garden", "beekeeping", "tomatoes"),
-]
 EXAMPLES = re.compile(r"on (\d+) examples? \(right results you marked\) from (\d+) search")
 
 

@@ -14,7 +14,6 @@ Item 14: taskbars match a window to its launcher by WM_CLASS against the desktop
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,10 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from desktop.gui.common.desktop_entry import DESKTOP_FILE
-from tests.gui.test_window_manager_fit import SCREEN, TOOLS, Display, Watch, wait_for
+from tests.gui.test_window_manager_fit import SCREEN, Display, Watch, start_app, wait_for
 from tests.gui.test_window_manager_fit import library as library  # the fixture: an indexed library
 
 DRAGS = 3  # the issue saw it 4 of 4 times: every drag
@@ -58,18 +55,8 @@ def width_samples(watch: Watch, moment: str) -> set[int]:
 
 
 def test_a_file_dragged_over_the_window_leaves_its_size_alone(tmp_path: Path, library: Path) -> None:
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (Debian packages xvfb, openbox, x11-utils, xdotool)")
-    home = tmp_path / "home"
-    config = home / "config" / "semdesk"
-    config.mkdir(parents=True)
-    (config / "semdesk.conf").write_text(f"[General]\nlibrary={library}\n", encoding="utf-8")
-    display = Display(home)
+    display, watch = start_app(tmp_path, library)
     try:
-        app = display.start([sys.executable, "-m", "tests.gui.wm_probe", "--library", str(library)],
-                            env=display.env, stdout=subprocess.PIPE, text=True)
-        watch = Watch(display, app)
         try:
             watch.until("the window", lambda s: s["documents"] >= 0, timeout=120)
             watch.hold("before the drag")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -37,10 +36,10 @@ import pytest
 from desktop.core.library import Library
 from tests.conftest import index
 from tests.gui.corpus import write_documents
+from tests.system_packages import need_qt_xcb, need_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREEN = (1366, 768)
-TOOLS = ("Xvfb", "openbox", "xprop", "xdotool", "xwininfo")
 LONG_NAME = "Quarterly report of the regional water board on the maintenance of the northern canals, final v3.txt"
 MIN_SIZE = re.compile(r"program specified minimum size: (\d+) by (\d+)")
 
@@ -167,20 +166,30 @@ def library(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_window_fits_a_1366_screen_under_a_window_manager(tmp_path: Path, library: Path) -> None:
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (Debian packages xvfb, openbox, x11-utils, xdotool)")
+def start_app(tmp_path: Path, library: Path, settings: str = "") -> tuple[Display, Watch]:
+    """The real app (and its probe) on a private X server with a window manager, its settings file first
+    (the tools and Qt's xcb libraries checked, each named by its Debian package when absent)."""
+    need_tools({"Xvfb": "xvfb", "openbox": "openbox", "xprop": "x11-utils", "xwininfo": "x11-utils",
+                "xdotool": "xdotool"})
+    need_qt_xcb()
     home = tmp_path / "home"
     config = home / "config" / "semdesk"
     config.mkdir(parents=True)
-    # The app reopens on the tab it was left on: here the map (index 2, after Documents and Photos).
-    (config / "semdesk.conf").write_text(f"[General]\nlibrary={library}\ntab=2\n", encoding="utf-8")
+    (config / "semdesk.conf").write_text(f"[General]\nlibrary={library}\n{settings}", encoding="utf-8")
     display = Display(home)
     try:
         app = display.start([sys.executable, "-m", "tests.gui.wm_probe", "--library", str(library)],
                             env=display.env, stdout=subprocess.PIPE, text=True)
-        watch = Watch(display, app)
+    except BaseException:
+        display.close()
+        raise
+    return display, Watch(display, app)
+
+
+def test_the_window_fits_a_1366_screen_under_a_window_manager(tmp_path: Path, library: Path) -> None:
+    # The app reopens on the tab it was left on: here the map (index 2, after Documents and Photos).
+    display, watch = start_app(tmp_path, library, "tab=2\n")
+    try:
         try:
             drive(watch, display, library, tmp_path)
         finally:
