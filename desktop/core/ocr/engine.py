@@ -113,7 +113,8 @@ def _read_crops(ocr: Any, upright: list[np.ndarray]) -> tuple[list[np.ndarray], 
     crops, angles, _ = ocr.text_cls(list(upright))
     crops = list(crops)
     recognised = list(ocr.text_rec(crops, True)[0])
-    turned = [i for i, (label, _) in enumerate(angles) if label == "180"]
+    threshold = ocr.text_cls.cls_thresh  # rapidocr turns only a crop it is this sure of
+    turned = [i for i, (label, score) in enumerate(angles) if label == "180" and float(score) > threshold]
     if turned:
         again, _ = ocr.text_rec([upright[i] for i in turned], True)
         for i, reading in zip(turned, again, strict=True):
