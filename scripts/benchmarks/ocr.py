@@ -111,7 +111,7 @@ def bench_ocr(report: Report, work: Path, full: bool, smoke: bool = False) -> No
         for rate, label, got in sorted(worst, reverse=True)[:3]:
             report.note("ocr", f"worst: {label}: {rate:.0%} -> {got!r}")
 
-        bench_line_recall(report, read, smoke)
+        bench_line_recall(report, worker, smoke)
 
         gated: list[float] = []
         read_ms: list[float] = []
@@ -144,17 +144,17 @@ def bench_ocr(report: Report, work: Path, full: bool, smoke: bool = False) -> No
         worker.close()
 
 
-def bench_line_recall(report: Report, read: Any, smoke: bool) -> None:
-    """Lines of rendered pages of known text (ocr_pages.py) that OCR read, as the indexing phase reads a
-    picture: a line is recalled when an OCR line matches it at a difflib ratio >= 0.8."""
+def bench_line_recall(report: Report, worker: Any, smoke: bool) -> None:
+    """Lines of rendered pages of known text (ocr_pages.py) that OCR read, as ocr_phase.read_file reads a
+    picture (the gate on the small decode, then the full pass): a line is recalled when an OCR line
+    matches it at a difflib ratio >= 0.8."""
     from desktop.core.common.ocr_confidence import HARD_TO_READ, reading_confidence
-    from scripts.benchmarks.ocr_pages import MATCH, missed_lines, pages
+    from scripts.benchmarks.ocr_pages import MATCH, missed_lines, pages, read_as_indexed
 
     total = missed = 0
     confidences: list[float] = []
     for page in pages(smoke):
-        result, _ = read(page.data)
-        lines = result.lines if result else ()
+        lines = read_as_indexed(worker, page.data)
         lost = missed_lines(page.lines, [line.text for line in lines])
         confidences.append(reading_confidence(line.score for line in lines) or 0.0)
         total += len(page.lines)

@@ -14,6 +14,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 MATCH = 0.8
@@ -144,6 +145,22 @@ def pages(smoke: bool = False) -> list[Page]:
             data = _encoded(image, "JPEG" if "JPEG" in label else "PNG")
         made.append(Page(label, data, lines))
     return made
+
+
+def read_as_indexed(reader: Any, data: bytes) -> list[Any]:
+    """The lines OCR reads in a picture file as the indexing phase reads it (ocr_phase.read_file): the
+    gate on the picture decoded small, then, if it saw text, the full pass at up to 2000 px. `reader`:
+    the OcrWorker or, in-process, an ocr.engine.Engine (both have read(image, step))."""
+    from desktop.core.ocr.pictures import Picture, gate_picture, photo_picture
+    from desktop.core.ocr.records import Reading
+
+    small = gate_picture(data, 180_000_000)
+    seen = reader.read(small.image, "gate") if isinstance(small, Picture) else None
+    if not isinstance(seen, Reading) or seen.gated_out:
+        return []
+    picture = photo_picture(data, 180_000_000)
+    reading = reader.read(picture.image, "read") if isinstance(picture, Picture) else None
+    return list(reading.lines) if isinstance(reading, Reading) else []
 
 
 def normalised(text: str) -> str:

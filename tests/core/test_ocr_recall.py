@@ -12,9 +12,8 @@ import pytest
 
 from desktop.core.common.ocr_confidence import hard_to_read
 from desktop.core.ocr.engine import Engine
-from desktop.core.ocr.pictures import Picture, photo_picture
 from desktop.core.ocr.records import Line
-from scripts.benchmarks.ocr_pages import FONTS, missed_lines, pages
+from scripts.benchmarks.ocr_pages import FONTS, missed_lines, pages, read_as_indexed
 
 pytestmark = pytest.mark.skipif(not (FONTS / "DejaVuSerif.ttf").exists(),
                                 reason="needs the DejaVu fonts (Debian fonts-dejavu-core)")
@@ -26,9 +25,7 @@ def engine() -> Iterator[Engine]:
 
 
 def _lines(engine: Engine, data: bytes) -> list[Line]:
-    picture = photo_picture(data, 180_000_000)
-    assert isinstance(picture, Picture), picture
-    return list(engine.read(picture.image).lines)
+    return read_as_indexed(engine, data)  # the gate on the small decode, then the full pass
 
 
 def _read(engine: Engine, data: bytes) -> list[str]:
