@@ -8,6 +8,8 @@
 * the share of a mixed set (scikit-image's pictures, Tux Paint stamps, generated text pictures) the
   gate sends to recognition, per source;
 * total for 1,000 mixed photos: extrapolated from the measured sample (the set's own mix), said so;
+* line recall on rendered pages of known text (ocr_pages.py: three fonts, 14-32 px, a turned page, a
+  photographed page): the share of lines some OCR line matches at a difflib ratio >= 0.8;
 * the gate as the indexing phase runs it, on camera-like photos with and without text
   (ocr_gate_set.py): the share of text-less photos it sends away, the share of photos with text it
   keeps, and the time a text-less 12 MP photo costs (decode at the gate's size + the gate).
@@ -109,6 +111,8 @@ def bench_ocr(report: Report, work: Path, full: bool, smoke: bool = False) -> No
         for rate, label, got in sorted(worst, reverse=True)[:3]:
             report.note("ocr", f"worst: {label}: {rate:.0%} -> {got!r}")
 
+        bench_line_recall(report, worker, smoke)
+
         gated: list[float] = []
         read_ms: list[float] = []
         total_ms = 0.0
@@ -138,6 +142,30 @@ def bench_ocr(report: Report, work: Path, full: bool, smoke: bool = False) -> No
         report.note("ocr", f"{threads} ONNX Runtime thread(s); timings on a shared machine are noisy")
     finally:
         worker.close()
+
+
+def bench_line_recall(report: Report, worker: Any, smoke: bool) -> None:
+    """Lines of rendered pages of known text (ocr_pages.py) that OCR read, as ocr_phase.read_file reads a
+    picture (the gate on the small decode, then the full pass): a line is recalled when an OCR line
+    matches it at a difflib ratio >= 0.8."""
+    from desktop.core.common.ocr_confidence import HARD_TO_READ, reading_confidence
+    from scripts.benchmarks.ocr_pages import MATCH, missed_lines, pages, read_as_indexed
+
+    total = missed = 0
+    confidences: list[float] = []
+    for page in pages(smoke):
+        lines = read_as_indexed(worker, page.data)
+        lost = missed_lines(page.lines, [line.text for line in lines])
+        confidences.append(reading_confidence(line.score for line in lines) or 0.0)
+        total += len(page.lines)
+        missed += len(lost)
+        for line in lost:
+            report.note("ocr", f"line missed ({page.label}): {line!r}")
+    report.add("ocr", "line_recall", round(1 - missed / max(1, total), 4), "",
+               f"lines of {len(confidences)} rendered pages read (difflib ratio >= {MATCH}; {total} lines; "
+               "target >= 0.98)")
+    report.add("ocr", "confidence_lowest_page", round(min(confidences), 3), "",
+               f"the lowest page's mean line score (the preview flags a picture below {HARD_TO_READ})")
 
 
 def bench_gate(report: Report, worker: Any, full: bool, smoke: bool) -> None:

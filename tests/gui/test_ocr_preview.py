@@ -48,6 +48,23 @@ def test_outlines_follow_the_matching_passage(qtbot) -> None:
     assert abs(polygon.boundingRect().top() - (area.top() + 0.5 * area.height())) < 1
 
 
+def test_a_picture_read_with_low_confidence_says_so(qtbot) -> None:
+    view = PictureTextView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    box = ((0.1, 0.1), (0.9, 0.1), (0.9, 0.2), (0.1, 0.2))
+    view.show_passages([(0, 10)], "first", None)
+    view.set_text("first line\nsecond line", [PictureLine(0, 0, 10, box, 0.97), PictureLine(0, 11, 22, box, 0.96)])
+    assert not view.unsure.isVisible()  # a clean reading is shown as it is
+    # What OCR read in a blurred page (tests/core/test_ocr_recall.py): 6 of 25 lines, scores 0.73-0.9.
+    view.set_text("fiist lne\nsecnd lire", [PictureLine(0, 0, 9, box, 0.73), PictureLine(0, 10, 20, box, 0.88)])
+    assert view.unsure.isVisible()
+    assert "may be missing or wrong" in view.unsure.text()
+    view.show_passages([(0, 10)], "first", None)  # the next picture starts without the last one's note
+    assert not view.unsure.isVisible()
+
+
 def test_a_screenshot_found_by_its_words_is_previewed_with_the_line_outlined(qtbot, make_window, tmp_path: Path):
     folder = tmp_path / "Screenshots"
     save_picture(text_picture(LINES, size=22), folder / "Screenshot 2026-03-02 at 09.14.png")
@@ -65,6 +82,7 @@ def test_a_screenshot_found_by_its_words_is_previewed_with_the_line_outlined(qtb
                 if i in view.picture.matching]
     assert any("Access denied" in line for line in outlined)
     assert len(view.picture.matching) < len(view.picture.lines)  # only the matching lines stand out
+    assert view.unsure.isHidden()  # clean print: no note that text may be missing
     # The recognised text can be selected and copied.
     view.text.setFocus()
     view.text.selectAll()

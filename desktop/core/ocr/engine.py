@@ -92,9 +92,7 @@ class Engine:
         boxes, _ = ocr.auto_text_det(scaled)
         if boxes is None:
             return []
-        crops = ocr.get_crop_img_list(scaled, boxes)
-        crops, _, _ = ocr.text_cls(crops)
-        recognised, _ = ocr.text_rec(crops, True)
+        crops, recognised = _read_crops(ocr, ocr.get_crop_img_list(scaled, boxes))
         corners = ocr._get_origin_points(boxes, record, raw_h, raw_w)
         lines: list[Line] = []
         for box, crop, (text, score, info) in zip(corners, crops, recognised, strict=True):
@@ -104,6 +102,25 @@ class Engine:
             points = tuple((float(x) / raw_w, float(y) / raw_h) for x, y in box)
             lines.append(Line(text, points, float(score)))  # type: ignore[arg-type]
         return lines
+
+
+def _read_crops(ocr: Any, upright: list[np.ndarray]) -> tuple[list[np.ndarray], list[Any]]:
+    """Recognise each line's crop, turned over where the angle classifier says it is upside down --
+    unless the crop as cut reads better. The classifier turns whole upright lines of plain print
+    with 0.93-0.98 confidence (a rendered page lost 3 of 25 lines without a word: the recogniser
+    read the turned crop as " " or ""), so a turned crop is read both ways and the higher score wins;
+    text truly upside down still reads better turned. Costs one more recognition per turned line."""
+    crops, angles, _ = ocr.text_cls(list(upright))
+    crops = list(crops)
+    recognised = list(ocr.text_rec(crops, True)[0])
+    threshold = ocr.text_cls.cls_thresh  # rapidocr turns only a crop it is this sure of
+    turned = [i for i, (label, score) in enumerate(angles) if label == "180" and float(score) > threshold]
+    if turned:
+        again, _ = ocr.text_rec([upright[i] for i in turned], True)
+        for i, reading in zip(turned, again, strict=True):
+            if float(reading[1]) > float(recognised[i][1]):
+                crops[i], recognised[i] = upright[i], reading
+    return crops, recognised
 
 
 def is_line(box: np.ndarray) -> bool:

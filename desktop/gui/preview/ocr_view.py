@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap, QPolygonF, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
+from desktop.core.common.ocr_confidence import hard_to_read
 from desktop.core.common.records import PictureLine
 from desktop.gui.search.highlight import query_terms, term_spans, utf16_offsets
 
@@ -82,10 +83,18 @@ class PictureTextView(QWidget):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.text.setAccessibleName(self.tr("Text read in the photo"))
+        # Said when OCR was unsure of this picture (core/common/ocr_confidence.py), so that half a page
+        # read is not taken for the whole of it.
+        self.unsure = QLabel(self.tr("Some of this text may be missing or wrong: the words in this picture "
+                                     "were hard to read."))
+        self.unsure.setWordWrap(True)
+        self.unsure.setStyleSheet("color: #92400e;")
+        self.unsure.hide()
         lower = QWidget()
         column = QVBoxLayout(lower)
         column.setContentsMargins(8, 4, 8, 4)
         column.addWidget(self.caption)
+        column.addWidget(self.unsure)
         column.addWidget(self.text)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.picture)
@@ -104,12 +113,14 @@ class PictureTextView(QWidget):
         self.picture.set_picture(thumbnail or QPixmap())
         self.picture.set_lines([], set())
         self.text.setPlainText("")
+        self.unsure.hide()
 
     def set_picture(self, pixmap: QPixmap) -> None:
         self.picture.set_picture(pixmap)
 
     def set_text(self, text: str, lines: list[PictureLine]) -> None:
         self.text.setPlainText(text)
+        self.unsure.setVisible(hard_to_read(line.score for line in lines))
         matching = {i for i, line in enumerate(lines)
                     if any(line.start < end and start < line.end for start, end in self._spans)}
         # A screenshot's text is often one passage: the lines holding the query's words are the match;
