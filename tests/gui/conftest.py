@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.core.library import Library
 from desktop.gui.shell.main_window import MainWindow
@@ -46,6 +46,22 @@ class FakeDesktop:
 
     def copy_paths(self, paths: list[str]) -> None:
         self.copied.append("\n".join(paths))
+
+
+def close_message_boxes() -> None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            widget.close()
+            widget.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def no_stale_message_boxes(qapp: QApplication) -> Iterator[None]:
+    """A message box one test's window left open (a late "offline" notice, say) is not the next test's: the
+    tests that look for a message box look at the application's top-level windows."""
+    close_message_boxes()
+    yield
+    close_message_boxes()
 
 
 @pytest.fixture(scope="session")

@@ -79,7 +79,11 @@ def test_settings_dialog_saves_and_refuses_bad_values(qtbot, tmp_path: Path, mon
     library = Library.open(tmp_path / "library")
     dialog = SettingsDialog(library)
     qtbot.addWidget(dialog)
-    assert dialog.findChild(QLabel, "ocrCost").text() == library.ocr_report()  # what OCR costs, under Photos
+    cost = dialog.findChild(QLabel, "ocrCost").text()  # what OCR costs, under Photos
+    assert cost == "What OCR costs shows here once it has read photos of this library."
+    words = dialog.ocr_cost_text({"none": (1, 0.1), "text": (1200, 2.5)})
+    assert words.startswith("OCR on this computer so far: 1 photo without text: 0.10 s each, 100 s per 1,000; ")
+    assert "1,200 photos with text: 2.50 s each, 42 minutes per 1,000" in words
     dialog.editors["thumbnail_size"].setValue(320)  # type: ignore[attr-defined]
     dialog.editors["exclude"].setText("*.log, node_modules")  # type: ignore[attr-defined]
     dialog.editors["include_hidden"].setChecked(True)  # type: ignore[attr-defined]

@@ -356,16 +356,10 @@ def _spans(encoder: Any, settings: dict[str, Any], text: str, title: str | None)
     )
 
 
-def _per_thousand(seconds: float) -> str:
-    total = seconds * 1000
-    if total < 120:
-        return f"{total:.0f} s"
-    return f"{total / 60:.0f} minutes" if total < 7200 else f"{total / 3600:.1f} hours"
-
-
-def ocr_cost(ws: Workspace) -> str:
-    """What OCR has cost per photo in this library (on this computer, where it ran), as a sentence for
-    Settings: photos without text (the gate sends them away) and with text (read in full)."""
+def ocr_cost(ws: Workspace) -> dict[str, tuple[int, float]]:
+    """What OCR has cost per photo in this library (on this computer, where it ran), for Settings: for photos
+    without text ("none": the gate sends them away) and with text ("text": read in full), how many and the
+    mean seconds each. Empty until OCR has read a photo."""
     with ws.catalog.session() as session:
         rows = session.execute(
             select(OcrFile.status, func.count(), func.avg(OcrFile.seconds))
@@ -373,13 +367,4 @@ def ocr_cost(ws: Workspace) -> str:
             .where(FileRecord.kind == "image", OcrFile.status.in_(["none", "text"]))
             .group_by(OcrFile.status)
         ).all()
-    measured = {status: (int(count), float(mean or 0.0)) for status, count, mean in rows}
-    if not measured:
-        return "What OCR costs shows here once it has read photos of this library."
-    parts = []
-    for status, what in (("none", "without text"), ("text", "with text")):
-        if status in measured:
-            count, mean = measured[status]
-            parts.append(f"{count:,} photo{'s' if count != 1 else ''} {what}: {mean:.2f} s each, "
-                         f"{_per_thousand(mean)} per 1,000")
-    return "OCR on this computer so far: " + "; ".join(parts) + " (reading time; decoding adds a little)."
+    return {str(status): (int(count), float(mean or 0.0)) for status, count, mean in rows}

@@ -144,8 +144,9 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
         """The text encoders measured on this CPU (speed, quality) and the one in use, as plain lines."""
         return self.workspace.encoders.text_encoder_report()
 
-    def ocr_report(self) -> str:
-        """What OCR has cost per 1,000 photos in this library, as Settings shows it."""
+    def ocr_report(self) -> dict[str, tuple[int, float]]:
+        """What OCR has cost in this library: per kind of photo ("none": without text, "text": with text),
+        how many and the mean seconds each; Settings words it."""
         from desktop.core.indexing.ocr_phase import ocr_cost
 
         return ocr_cost(self.workspace)

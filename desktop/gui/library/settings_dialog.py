@@ -110,11 +110,31 @@ class SettingsDialog(QDialog):
 
     def _ocr_cost(self) -> QLabel:
         """What OCR has cost per 1,000 photos here, from what it measured while reading (not measured now)."""
-        cost = QLabel(self.library.ocr_report())
+        cost = QLabel(self.ocr_cost_text(self.library.ocr_report()))
         cost.setObjectName("ocrCost")
         cost.setWordWrap(True)
         cost.setStyleSheet("color: palette(mid);")
         return cost
+
+    def ocr_cost_text(self, figures: dict[str, tuple[int, float]]) -> str:
+        if not figures:
+            return self.tr("What OCR costs shows here once it has read photos of this library.")
+        parts = []
+        for status, what in (("none", self.tr("without text")), ("text", self.tr("with text"))):
+            if status in figures:
+                count, mean = figures[status]
+                photos = self.tr("1 photo") if count == 1 else self.tr("{count} photos").format(count=f"{count:,}")
+                parts.append(self.tr("{photos} {what}: {seconds} s each, {total} per 1,000").format(
+                    photos=photos, what=what, seconds=f"{mean:.2f}", total=self.duration(mean * 1000)))
+        return self.tr("OCR on this computer so far: {parts} (reading time; decoding adds a little).").format(
+            parts="; ".join(parts))
+
+    def duration(self, seconds: float) -> str:
+        if seconds < 120:
+            return self.tr("{n} s").format(n=f"{seconds:.0f}")
+        if seconds < 7200:
+            return self.tr("{n} minutes").format(n=f"{seconds / 60:.0f}")
+        return self.tr("{n} hours").format(n=f"{seconds / 3600:.1f}")
 
     def _model_choices(self) -> QLabel:
         """Fast and Accurate (and the folder in use): available here or how to get them, what each costs
