@@ -14,6 +14,7 @@ import numpy as np
 from desktop.core.catalog import reads
 from desktop.core.catalog.reader import reading
 from desktop.core.common.cjk import mostly_cjk
+from desktop.core.common.query_words import query_words
 from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.common.settings import ENGLISH_ONLY_TEXT_MODELS
 from desktop.core.common.vector_codec import normalise, stack_blobs
@@ -25,7 +26,7 @@ from desktop.core.retrieval.fusion import (
     passage_scores,
     shown_score,
 )
-from desktop.core.retrieval.keywords import any_word, keyword_evidence, query_words, ranked_chunks, server_side
+from desktop.core.retrieval.keywords import any_word, keyword_evidence, ranked_chunks, server_side
 from desktop.core.retrieval.meaning import query_vector
 from desktop.core.retrieval.query_syntax import ParsedQuery, parse
 from desktop.core.workspace import Workspace
