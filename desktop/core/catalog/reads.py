@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.core.catalog.reader import Reader, expand, scalar
 
@@ -224,15 +224,32 @@ def photo_passages(reader: Reader) -> dict[int, int]:
     return {int(c): int(f) for c, f in reader.rows(sql, {})}
 
 
-def passage_rows(reader: Reader, chunk_ids: Iterable[int]) -> list[tuple[Any, ...]]:
-    """(chunk id, file id, start, end, text, path, title, mtime, folder path, kind, OCR base or None)."""
+class PassageRow(NamedTuple):
+    """A passage as a search reads it: the chunk's columns, its file's and folder's, and where the
+    file's OCR text starts (ocr_files.base, None when no scan was read)."""
+
+    id: int
+    file_id: int
+    start: int
+    end: int
+    text: str
+    path: str
+    title: str | None
+    mtime: float
+    folder_path: str
+    kind: str
+    ocr_base: int | None
+
+
+def passage_rows(reader: Reader, chunk_ids: Iterable[int]) -> list[PassageRow]:
     listed, params = expand("c", chunk_ids)
     sql = ("SELECT chunks.id, chunks.file_id, chunks.start, chunks.\"end\", chunks.text, files.path, files.title, "
            "files.mtime, folders.path, files.kind, ocr_files.base FROM chunks "
            "JOIN files ON files.id = chunks.file_id JOIN folders ON folders.id = files.folder_id "
            "LEFT OUTER JOIN ocr_files ON ocr_files.file_id = chunks.file_id AND ocr_files.status = 'text' "
            f"WHERE chunks.id IN ({listed})")
-    return [(*r[:5], reader.path(r[5]), *r[6:8], reader.path(r[8]), *r[9:]) for r in reader.rows(sql, params)]
+    return [PassageRow(*r[:5], reader.path(r[5]), *r[6:8], reader.path(r[8]), *r[9:])
+            for r in reader.rows(sql, params)]
 
 
 def file_rows(reader: Reader, file_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:

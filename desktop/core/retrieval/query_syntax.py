@@ -19,7 +19,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 KINDS = {"photo": "image", "photos": "image", "image": "image", "images": "image", "picture": "image",
          "document": "text", "documents": "text", "doc": "text", "docs": "text", "text": "text"}
@@ -38,6 +40,18 @@ RELATIVE = ("today", "yesterday", "last week", "last month", "last year", "this 
 _TOKEN = re.compile(r'(?P<neg>-?)(?:"(?P<phrase>[^"]*)"|(?P<key>[A-Za-z]+):"(?P<qvalue>[^"]*)"|(?P<word>[^\s"]+))')
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+class Token(NamedTuple):
+    """One piece of the typed query, as _TOKEN cut it: a phrase, a key:value or a bare word."""
+
+    neg: str  # "-" when it is to be left out, else ""
+    phrase: str | None  # the words inside "quotes"
+    key: str | None  # the key of key:value
+    value: str | None  # the value of key:value, or the bare word
+    raw: str  # exactly as typed
+    start: int  # span in the original text
+    end: int
 
 
 @dataclass(frozen=True)
@@ -122,7 +136,7 @@ def parse(query: str, *, today: dt.date | None = None) -> ParsedQuery:
             key = key.lower()
             # A date of two words typed without quotes: after:last week, before:july 2023.
             if key in ("after", "before") and i < len(tokens) and _joinable(value, tokens[i]):
-                value, end = f"{value} {tokens[i][3]}", tokens[i][6]
+                value, end = f"{value} {tokens[i].value}", tokens[i].end
                 raw = query[start:end]
                 i += 1
             recognised = _operator(key, value, today)
@@ -154,13 +168,13 @@ def parse(query: str, *, today: dt.date | None = None) -> ParsedQuery:
         # A month name followed by a year, in plain text: "kids on the beach july 2023".
         if not neg and key is None and value and value.lower() in MONTHS and i < len(tokens):
             follower = tokens[i]
-            if follower[0] == "" and follower[3] is not None and follower[2] is None and _YEAR.match(follower[3]):
-                month, year = MONTHS[value.lower()], int(follower[3])
+            if not follower.neg and follower.value is not None and follower.key is None and _YEAR.match(follower.value):
+                month, year = MONTHS[value.lower()], int(follower.value)
                 low, high = _month_span(year, month)
                 date_from = low if date_from is None else max(date_from, low)
                 date_to = high if date_to is None else min(date_to, high)
                 label = f"{calendar.month_name[month]} {year}"
-                operators.append(Operator("month", label, query[start:follower[6]], start, follower[6]))
+                operators.append(Operator("month", label, query[start:follower.end], start, follower.end))
                 i += 1
                 continue
         words.append(raw)
@@ -179,7 +193,7 @@ def parse(query: str, *, today: dt.date | None = None) -> ParsedQuery:
     )
 
 
-def _tokens(query: str):  # -> Iterator[(neg, phrase, key, value, raw, start, end)]
+def _tokens(query: str) -> Iterator[Token]:
     position = 0
     while position < len(query):
         if query[position].isspace():
@@ -187,22 +201,22 @@ def _tokens(query: str):  # -> Iterator[(neg, phrase, key, value, raw, start, en
             continue
         match = _TOKEN.match(query, position)
         if match is None:  # an unbalanced quote: the quote mark itself is plain text
-            yield "", None, None, query[position], query[position], position, position + 1
+            yield Token("", None, None, query[position], query[position], position, position + 1)
             position += 1
             continue
         neg = match.group("neg")
         raw = match.group(0)
         if match.group("phrase") is not None:
-            yield neg, match.group("phrase"), None, None, raw, match.start(), match.end()
+            yield Token(neg, match.group("phrase"), None, None, raw, match.start(), match.end())
         elif match.group("key") is not None:
-            yield neg, None, match.group("key"), match.group("qvalue"), raw, match.start(), match.end()
+            yield Token(neg, None, match.group("key"), match.group("qvalue"), raw, match.start(), match.end())
         else:
             word = match.group("word")
             key, sep, value = word.partition(":")
             if sep and key.isalpha() and value:
-                yield neg, None, key, value, raw, match.start(), match.end()
+                yield Token(neg, None, key, value, raw, match.start(), match.end())
             else:
-                yield neg, None, None, word, raw, match.start(), match.end()
+                yield Token(neg, None, None, word, raw, match.start(), match.end())
         position = match.end()
 
 
@@ -210,11 +224,10 @@ def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _joinable(value: str, token: tuple) -> bool:
-    neg, phrase_text, key, next_value = token[0], token[1], token[2], token[3]
-    if neg or phrase_text is not None or key is not None or next_value is None:
+def _joinable(value: str, token: Token) -> bool:
+    if token.neg or token.phrase is not None or token.key is not None or token.value is None:
         return False
-    first, second = value.lower(), next_value.lower()
+    first, second = value.lower(), token.value.lower()
     return (first in ("last", "this") and second in ("week", "month", "year")) or (
         first in MONTHS and bool(_YEAR.match(second)))
 
