@@ -127,9 +127,6 @@ LONG_FUNCTIONS: dict[str, int] = {
     "gui/shell/menu_bar.py::build_menus": 68,
     "gui/search/pane.py::SearchPane.__init__": 67,
     "gui/people/window.py::PeopleWindow.__init__": 65,
-    "core/tuning/text_job.py::tune_text": 63,
-    "cli/main.py::build_parser": 63,
-    "gui/tuning/setup_pages.py::SettingsPage.__init__": 61,
 }
 
 
