@@ -125,7 +125,6 @@ LONG_FUNCTIONS: dict[str, int] = {
     "app.py::launch": 74,
     "gui/map/tab.py::MapTab._build": 73,
     "gui/search/pane.py::SearchPane.__init__": 67,
-    "gui/people/window.py::PeopleWindow.__init__": 65,
 }
 
 
