@@ -13,8 +13,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.gui.common.desktop_entry import APP_ID, icon_path
+
+if TYPE_CHECKING:  # imported on a worker at start (the window's frame first): here only for the types
+    from desktop.gui.shell.main_window import MainWindow
+    from desktop.gui.shell.single_instance import InstanceServer
 
 # Also the window's WM_CLASS on X11, both its parts: the class is Qt's application name and the instance the
 # program name QApplication is given. Taskbars match it with the desktop file's StartupWMClass (issue 24:
@@ -130,27 +135,15 @@ def launch(args: argparse.Namespace, state: object, candidates: list[str | None]
     from desktop.gui.common.error_log import install_excepthook
     from desktop.gui.shell.main_window import MainWindow
     from desktop.gui.shell.opening import open_in_background
-    from desktop.gui.shell.single_instance import InstanceServer, deliver, request, server_name
+    from desktop.gui.shell.single_instance import deliver, request, server_name
 
     window = MainWindow(None, state, build=False)  # type: ignore[arg-type]
     install_excepthook(lambda text: window.show_message(text), lambda: window.log_path)
-    server = InstanceServer(window)
     early: list[dict[str, object]] = []  # later launches that asked before the library was open
-
-    def received(message: dict[str, object]) -> None:
-        if window.library is None:
-            early.append(message)
-        else:
-            deliver(window, message)
-
-    server.received.connect(received)
+    server = _instance_server(window, early)
 
     def listen() -> None:
-        # Follows the window to another library (File › Open Library): the name is the library's.
-        if window.library is not None and not server.listen(server_name(window.library.path)):
-            import logging
-
-            logging.getLogger("semdesk").warning("another window already serves %s", window.library.path)
+        _listen(window, server)
 
     if candidates[0] is not None:  # a second launch finds this window while its library still opens
         server.listen(server_name(Path(candidates[0])))
@@ -182,10 +175,7 @@ def launch(args: argparse.Namespace, state: object, candidates: list[str | None]
         exit_app(1)
 
     def rebuild(problem: str) -> bool:
-        if not ask_rebuild(problem):
-            return False
-        window.show_opening(window.tr("Setting the library up again…"))  # the re-indexing follows in the window
-        return True
+        return _rebuild(window, ask_rebuild, problem)
 
     open_in_background(
         window.workers,
@@ -193,6 +183,39 @@ def launch(args: argparse.Namespace, state: object, candidates: list[str | None]
         message, rebuild, opened, ready, failed, window,
     )
     return window, server
+
+
+def _instance_server(window: MainWindow, early: list[dict[str, object]]) -> InstanceServer:
+    """The server later launches find this window by; what they ask before the library is open waits in `early`."""
+    from desktop.gui.shell.single_instance import InstanceServer, deliver
+
+    server = InstanceServer(window)
+
+    def received(message: dict[str, object]) -> None:
+        if window.library is None:
+            early.append(message)
+        else:
+            deliver(window, message)
+
+    server.received.connect(received)
+    return server
+
+
+def _listen(window: MainWindow, server: InstanceServer) -> None:
+    """Follows the window to another library (File › Open Library): the name is the library's."""
+    from desktop.gui.shell.single_instance import server_name
+
+    if window.library is not None and not server.listen(server_name(window.library.path)):
+        import logging
+
+        logging.getLogger("semdesk").warning("another window already serves %s", window.library.path)
+
+
+def _rebuild(window: MainWindow, ask_rebuild: Callable[[str], bool], problem: str) -> bool:
+    if not ask_rebuild(problem):
+        return False
+    window.show_opening(window.tr("Setting the library up again…"))  # the re-indexing follows in the window
+    return True
 
 
 def _library_dir(candidate: str | None) -> Path:

@@ -116,3 +116,37 @@ def test_import_contracts_hold() -> None:
         cwd=ROOT.parent, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+MAX_FUNCTION_LINES = 60  # issue 25: past this a function does several things a reader must hold at once
+
+
+def function_lengths(path: Path, root: Path = ROOT) -> dict[str, int]:
+    """"file::Class.function" -> lines from its `def` to its last line, for every function in one file
+    (nested ones too, named after what encloses them)."""
+    lengths: dict[str, int] = {}
+    prefix = path.relative_to(root).as_posix()
+
+    def visit(node: ast.AST, scope: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            name = getattr(child, "name", "")
+            inner = f"{scope}.{name}" if scope else name
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                lengths[f"{prefix}::{inner}"] = (child.end_lineno or child.lineno) - child.lineno + 1
+            visit(child, inner if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) else scope)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), "")
+    return lengths
+
+
+def test_no_function_is_longer_than_60_lines() -> None:
+    lengths = {k: v for p in sorted(ROOT.rglob("*.py")) for k, v in function_lengths(p).items()}
+    long = {name: n for name, n in lengths.items() if n > MAX_FUNCTION_LINES}
+    assert long == {}, f"functions over {MAX_FUNCTION_LINES} lines: split them into named steps {long}"
+
+
+def test_the_length_check_sees_methods_and_nested_functions(tmp_path: Path) -> None:
+    body = "\n".join(f"        x{i} = {i}" for i in range(61))
+    source = tmp_path / "m.py"
+    source.write_text(f"class A:\n    def f(self):\n        def g():\n            pass\n{body}\n", encoding="utf-8")
+    assert function_lengths(source, tmp_path) == {"m.py::A.f": 64, "m.py::A.f.g": 2}

@@ -13,6 +13,7 @@ import argparse
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from desktop.cli.commands import (
@@ -76,6 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
         # The global options again, so that they may come after the subcommand too.
         return commands.add_parser(name, help=help_text, description=help_text, parents=[global_options])
 
+    _add_finding_commands(command)
+    _add_keeping_commands(command)
+    add_tune_commands(command, _positive)
+    add_library_commands(command)
+    add_people_commands(command)
+    return parser
+
+
+def _add_finding_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """index, search and similar."""
     index = command("index", "add folders or files to the library and bring them up to date")
     index.add_argument("paths", nargs="*", metavar="PATH", help="folders or files (none: re-scan every folder)")
     index.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching files/folders")
@@ -97,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("path")
     similar.add_argument("--top", type=_positive, default=10, metavar="K")
     similar.add_argument("--kind", choices=["text", "image", "all"], default="all")
+
+
+def _add_keeping_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """status, remove, marks, config, rebuild, map, watch, duplicates and download-clip."""
     command("status", "counts per state and the files that were skipped, with reasons")
     remove = command("remove", "forget a folder or file (nothing on disk is deleted)")
     remove.add_argument("path")
@@ -126,10 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
     duplicates.add_argument("--no-similar", action="store_true", help="only exact and near copies")
     download = command("download-clip", "download the CLIP weights for photo search (needs the internet)")
     download.add_argument("--model", help="open_clip architecture (default: the clip_model setting)")
-    add_tune_commands(command, _positive)
-    add_library_commands(command)
-    add_people_commands(command)
-    return parser
 
 
 def _positive(text: str) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.library import Library
-from desktop.gui.search.highlight import query_terms, term_spans
+from desktop.gui.common.highlight import query_terms, term_spans
 from scripts import quality_sets_cjk
 from scripts.benchmarks.cjk import recall
 from scripts.benchmarks.quality import chunk_files

@@ -79,6 +79,60 @@ def test_a_search_process_loads_only_what_a_query_needs(tmp_path: Path) -> None:
     assert report["telemetry_blocked"], "openvino was imported before go_offline(): its usage reports are on"
 
 
+WRITES_ONLY = ("sqlalchemy", "desktop.core.catalog.tables")  # loaded by a write, never by a search
+GUI_SEARCH = """
+import json, sys
+from desktop.core.common.records import Filters
+from desktop.core.library import Library
+from desktop.gui.search.controller import SearchController
+with Library.open(sys.argv[1]) as library:
+    results = SearchController._search(library, sys.argv[2], Filters(), "all", like=sys.argv[3])
+modules = sorted(m for m, v in sys.modules.items() if v is not None)
+print(json.dumps({"documents": [h.path for h in results.documents], "marks": sorted(results.marks),
+                  "modules": modules}), file=sys.stderr)
+"""
+
+
+def _marked_library(tmp_path: Path) -> tuple[Path, Path]:
+    """A library of three notes, one marked relevant for "cats"; and a note outside it to search like."""
+    from desktop.core.library import Library
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "files.txt").write_text("To read a file line by line, open it and loop over the file object.\n")
+    (docs / "cats.md").write_text("# Cats\n\nCats sleep most of the day and purr when content.\n")
+    (docs / "kittens.md").write_text("# Kittens\n\nKittens play, then sleep curled up and purr.\n")
+    outside = tmp_path / "tabby.txt"
+    outside.write_text("My tabby cat naps all afternoon in the sun and purrs.\n")
+    with Library.open(tmp_path / "lib") as library:
+        index(library, docs)
+        library.mark("cats", docs / "cats.md", True)
+    return docs, outside
+
+
+def test_a_like_search_loads_no_sqlalchemy(tmp_path: Path) -> None:
+    """ARCHITECTURE.md: a search never imports SQLAlchemy; `--like` too (an indexed example and an outside one)."""
+    docs, outside = _marked_library(tmp_path)
+    for example in (docs / "cats.md", outside):
+        report = _search_process(tmp_path / "lib", "search", "purring", "--like", str(example))
+        assert report["code"] == 0
+        assert "kittens.md" in report["stdout"]  # it did search like the example
+        assert [name for name in WRITES_ONLY if _loaded(report["modules"], name)] == []
+
+
+def test_the_windows_search_and_its_marks_read_load_no_sqlalchemy(tmp_path: Path) -> None:
+    """Every search in the window reads the query's marks (gui/search/controller.py): on sqlite3."""
+    docs, outside = _marked_library(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", GUI_SEARCH, str(tmp_path / "lib"), "cats", str(outside)], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["marks"] == [str(docs / "cats.md")]  # the mark was read
+    assert any(path.endswith("kittens.md") for path in report["documents"])
+    assert [name for name in WRITES_ONLY if _loaded(report["modules"], name)] == []
+
+
 def test_a_query_reads_the_tokenizer_once_and_the_chunker_still_gets_its_own() -> None:
     tokenizer = SentenceTokenizer(read_layout(default_text_model_path()))
     batch = tokenizer.batch(["how do I read a file line by line"])

@@ -4,8 +4,8 @@ in result rows' excerpts, and for a Latin word written against CJK characters.""
 from __future__ import annotations
 
 from desktop.core.common.records import Hit, Passage
+from desktop.gui.common.highlight import excerpt, query_terms, term_spans
 from desktop.gui.preview.pane import TERM_COLOUR, PreviewPane
-from desktop.gui.search.highlight import excerpt, query_terms, term_spans
 
 
 def term_marked(pane: PreviewPane) -> list[str]:

@@ -15,11 +15,11 @@ from desktop.core.library import GOOD_MATCH, Library
 from desktop.core.tuning import Candidate, TrainSettings
 from desktop.core.tuning.evaluate import Metrics
 from desktop.core.tuning.versions import install
+from desktop.gui.common.highlight import utf16_offsets
 from desktop.gui.common.workers import Workers
 from desktop.gui.library.sidebar import STATE_ROLE
 from desktop.gui.preview.pane import PASSAGE_COLOUR, TERM_COLOUR, PreviewPane
 from desktop.gui.search.controller import Results
-from desktop.gui.search.highlight import utf16_offsets
 from desktop.gui.shell.main_window import MainWindow
 from desktop.gui.tuning.run_pages import KeepPage, ResultsPage
 from desktop.gui.tuning.state import WizardState

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.core.catalog.reader import Reader, expand, scalar
 
@@ -224,15 +224,32 @@ def photo_passages(reader: Reader) -> dict[int, int]:
     return {int(c): int(f) for c, f in reader.rows(sql, {})}
 
 
-def passage_rows(reader: Reader, chunk_ids: Iterable[int]) -> list[tuple[Any, ...]]:
-    """(chunk id, file id, start, end, text, path, title, mtime, folder path, kind, OCR base or None)."""
+class PassageRow(NamedTuple):
+    """A passage as a search reads it: the chunk's columns, its file's and folder's, and where the
+    file's OCR text starts (ocr_files.base, None when no scan was read)."""
+
+    id: int
+    file_id: int
+    start: int
+    end: int
+    text: str
+    path: str
+    title: str | None
+    mtime: float
+    folder_path: str
+    kind: str
+    ocr_base: int | None
+
+
+def passage_rows(reader: Reader, chunk_ids: Iterable[int]) -> list[PassageRow]:
     listed, params = expand("c", chunk_ids)
     sql = ("SELECT chunks.id, chunks.file_id, chunks.start, chunks.\"end\", chunks.text, files.path, files.title, "
            "files.mtime, folders.path, files.kind, ocr_files.base FROM chunks "
            "JOIN files ON files.id = chunks.file_id JOIN folders ON folders.id = files.folder_id "
            "LEFT OUTER JOIN ocr_files ON ocr_files.file_id = chunks.file_id AND ocr_files.status = 'text' "
            f"WHERE chunks.id IN ({listed})")
-    return [(*r[:5], reader.path(r[5]), *r[6:8], reader.path(r[8]), *r[9:]) for r in reader.rows(sql, params)]
+    return [PassageRow(*r[:5], reader.path(r[5]), *r[6:8], reader.path(r[8]), *r[9:])
+            for r in reader.rows(sql, params)]
 
 
 def file_rows(reader: Reader, file_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
@@ -264,3 +281,106 @@ def indexed_paths_with_folders(reader: Reader) -> list[tuple[str, str]]:
     sql = ("SELECT files.path, folders.path FROM files JOIN folders ON folders.id = files.folder_id "
            "WHERE files.status = 'indexed'")
     return [(reader.path(p), reader.path(root)) for p, root in reader.rows(sql)]  # type: ignore[misc]
+
+
+# ---- an example file ("more like this") and marks: reads a search makes, without SQLAlchemy ----
+
+
+class ExampleFile(NamedTuple):
+    """A files row as "more like this" needs it."""
+
+    id: int
+    kind: str
+    status: str
+    title: str | None
+
+
+_EXAMPLE = "SELECT id, kind, status, title FROM files WHERE "
+
+
+def file_by_id(reader: Reader, file_id: int) -> ExampleFile | None:
+    rows = reader.rows(_EXAMPLE + "id = :id", {"id": file_id})
+    return ExampleFile(*rows[0]) if rows else None
+
+
+def file_by_path(reader: Reader, path: str) -> ExampleFile | None:
+    rows = reader.rows(_EXAMPLE + "path = :p LIMIT 1", {"p": reader.stored(path)})
+    return ExampleFile(*rows[0]) if rows else None
+
+
+def photo_vector(reader: Reader, file_id: int, version: int) -> bytes | None:
+    sql = "SELECT vector FROM photo_vectors WHERE file_id = :f AND model_version_id = :v"
+    rows = reader.rows(sql, {"f": file_id, "v": version})
+    return blob(rows[0][0]) if rows else None
+
+
+def passage_vectors_of_files(reader: Reader, file_ids: Iterable[int], version: int) -> list[tuple[int, bytes | None]]:
+    """(file id, vector) of each passage of these files for a model version, in file and passage order."""
+    listed, params = expand("f", file_ids)
+    sql = ("SELECT chunks.file_id, chunk_vectors.vector FROM chunk_vectors "
+           "JOIN chunks ON chunks.id = chunk_vectors.chunk_id "
+           f"WHERE chunks.file_id IN ({listed}) AND chunk_vectors.model_version_id = :v "
+           "ORDER BY chunks.file_id, chunks.seq")
+    return [(int(f), blob(v)) for f, v in reader.rows(sql, {**params, "v": version})]
+
+
+def chunk_files(reader: Reader, chunk_ids: Iterable[int]) -> dict[int, int]:
+    """chunk id -> its file's id."""
+    listed, params = expand("c", chunk_ids)
+    return {int(c): int(f) for c, f in reader.rows(f"SELECT id, file_id FROM chunks WHERE id IN ({listed})", params)}
+
+
+def first_passage_text(reader: Reader, file_id: int) -> str | None:
+    sql = "SELECT text FROM chunks WHERE file_id = :f ORDER BY seq LIMIT 1"
+    return scalar(reader, sql, {"f": file_id})
+
+
+class MarkRow(NamedTuple):
+    """A marks row, in the order of common.records.MarkRecord."""
+
+    id: int
+    query: str
+    path: str
+    kind: str
+    relevant: bool
+    created_at: float
+    passage: str | None
+    file_id: int | None
+    chunk_id: int | None
+
+
+def mark_rows(reader: Reader, query: str | None = None) -> list[MarkRow]:
+    """Every mark (of one query when given), by query then age."""
+    where = "" if query is None else "WHERE query = :q "
+    sql = ("SELECT id, query, path, kind, relevant, created_at, passage, file_id, chunk_id FROM marks "
+           f"{where}ORDER BY query, created_at")
+    return [MarkRow(r[0], r[1], reader.path(r[2]) or "", *r[3:]) for r in reader.rows(sql, {"q": query})]
+
+
+# ---- what a preview reads: where a document's text comes from, the lines OCR read ----------------
+
+
+class TextSource(NamedTuple):
+    """A file's path and kind, and the text OCR read in it (None unless ocr_files.status is 'text')."""
+
+    path: str
+    kind: str
+    ocr_text: str | None
+    ocr_base: int
+
+
+def text_source(reader: Reader, file_id: int) -> TextSource | None:
+    sql = ("SELECT files.path, files.kind, ocr_files.text, ocr_files.base FROM files "
+           "LEFT OUTER JOIN ocr_files ON ocr_files.file_id = files.id AND ocr_files.status = 'text' "
+           "WHERE files.id = :f")
+    rows = reader.rows(sql, {"f": file_id})
+    if not rows:
+        return None
+    path, kind, text, base = rows[0]
+    return TextSource(reader.path(path) or "", kind, text, 0 if text is None else int(base))
+
+
+def ocr_lines(reader: Reader, file_id: int) -> list[tuple[int, int, int, str, float]]:
+    """(page, start, end, box as JSON, score) of every line OCR read in a file, in reading order."""
+    sql = "SELECT page, start, \"end\", box, score FROM ocr_lines WHERE file_id = :f ORDER BY start"
+    return [tuple(r) for r in reader.rows(sql, {"f": file_id})]  # type: ignore[misc]

@@ -9,6 +9,8 @@ or a new person. So names, merges, moved and hidden faces outlive regrouping and
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select, update
@@ -38,17 +40,23 @@ def group_faces(ws: Workspace) -> int:
     vectors = stack_blobs([v for _, v in new], DIM)
     anchor_keys = [k for k, _ in anchors]
     anchor_vectors = stack_blobs([v for _, v in anchors], DIM) if anchors else np.zeros((0, DIM), np.float32)
-
-    person_of: dict[int, int] = {}  # face id -> person id
-    hide: list[int] = []
-    new_people: dict[str, Person] = {}
-
-    def person_for(key: str) -> int | str:
-        return people.get(key, key)  # the key itself: a person that does not exist yet
-
-    pending: dict[int, int | str] = {}
     # 1. The same face as an anchor: the user's decision about it.
     which, gaps = nearest(vectors, anchor_vectors)
+    pending, hide, rest = _by_anchor(ids, anchor_keys, which, gaps, people)
+    # 2. Close to faces already in a person: that person.
+    person_of, rest = _by_known_faces(ids, vectors, rest, known)
+    # 3. The rest among themselves; a group takes the person its faces' anchors name, or is a new one.
+    pending.update(_by_groups(ids, vectors, rest, anchor_keys, which, gaps, people))
+    _store(ws, pending, person_of, hide)
+    return len(ids)
+
+
+def _by_anchor(
+    ids: list[int], anchor_keys: list[str | None], which: np.ndarray, gaps: np.ndarray, people: dict[str, int]
+) -> tuple[dict[int, int | str], list[int], list[int]]:
+    """(face id -> person id, or the key of a person not made yet; faces to hide; the positions left)."""
+    pending: dict[int, int | str] = {}
+    hide: list[int] = []
     rest: list[int] = []
     for i, face_id in enumerate(ids):
         if gaps[i] < SAME_FACE:
@@ -56,32 +64,53 @@ def group_faces(ws: Workspace) -> int:
             if key is None:
                 hide.append(face_id)
             else:
-                pending[face_id] = person_for(key)
+                pending[face_id] = people.get(key, key)  # the key itself: a person that does not exist yet
         else:
             rest.append(i)
-    # 2. Close to faces already in a person: that person.
-    if known and rest:
-        known_people = np.array([int(p) for p, _ in known])
-        joined = join_existing(vectors[rest], stack_blobs([v for _, v in known], DIM), known_people)
-        still: list[int] = []
-        for i, person in zip(rest, joined, strict=True):
-            if person is None:
-                still.append(i)
-            else:
-                person_of[ids[i]] = person
-        rest = still
-    # 3. The rest among themselves; a group takes the person its faces' anchors name, or is a new one.
-    if rest:
-        labels = chinese_whispers(face_models().dlib, vectors[rest], THRESHOLD)
-        groups: dict[int, list[int]] = {}
-        for i, label in zip(rest, labels, strict=True):
-            groups.setdefault(label, []).append(i)
-        for members in groups.values():
-            key = vote([anchor_keys[which[i]] if which[i] >= 0 else None for i in members], THRESHOLD,
-                       gaps[members])
-            target = person_for(key) if key is not None else uuid.uuid4().hex
-            for i in members:
-                pending[ids[i]] = target
+    return pending, hide, rest
+
+
+def _by_known_faces(
+    ids: list[int], vectors: np.ndarray, rest: list[int], known: Sequence[Any]
+) -> tuple[dict[int, int], list[int]]:
+    """(face id -> person id of the faces close to a person's; the positions still left)."""
+    person_of: dict[int, int] = {}
+    if not (known and rest):
+        return person_of, rest
+    known_people = np.array([int(p) for p, _ in known])
+    joined = join_existing(vectors[rest], stack_blobs([v for _, v in known], DIM), known_people)
+    still: list[int] = []
+    for i, person in zip(rest, joined, strict=True):
+        if person is None:
+            still.append(i)
+        else:
+            person_of[ids[i]] = person
+    return person_of, still
+
+
+def _by_groups(
+    ids: list[int], vectors: np.ndarray, rest: list[int], anchor_keys: list[str | None], which: np.ndarray,
+    gaps: np.ndarray, people: dict[str, int],
+) -> dict[int, int | str]:
+    pending: dict[int, int | str] = {}
+    if not rest:
+        return pending
+    labels = chinese_whispers(face_models().dlib, vectors[rest], THRESHOLD)
+    groups: dict[int, list[int]] = {}
+    for i, label in zip(rest, labels, strict=True):
+        groups.setdefault(label, []).append(i)
+    for members in groups.values():
+        key = vote([anchor_keys[which[i]] if which[i] >= 0 else None for i in members], THRESHOLD,
+                   gaps[members])
+        target = people.get(key, key) if key is not None else uuid.uuid4().hex
+        for i in members:
+            pending[ids[i]] = target
+    return pending
+
+
+def _store(ws: Workspace, pending: dict[int, int | str], person_of: dict[int, int], hide: list[int]) -> None:
+    """Make the new people, then write each face's person and the faces to hide."""
+    new_people: dict[str, Person] = {}
     with ws.catalog.session() as session:
         for target in set(pending.values()):
             if isinstance(target, str) and target not in new_people:
@@ -103,7 +132,6 @@ def group_faces(ws: Workspace) -> int:
                 session.execute(update(Face).where(Face.id.in_(part)).values(person_id=person))
         for part in _parts(hide):
             session.execute(update(Face).where(Face.id.in_(part)).values(hidden=True))
-    return len(ids)
 
 
 def _parts(values: list[int], size: int = 10_000) -> list[list[int]]:

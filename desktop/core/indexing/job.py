@@ -123,96 +123,137 @@ def prepared_stream(
 def process(
     ws: Workspace, plan: Plan, settings: dict[str, Any], cancel: CancelToken, counts: dict[str, int]
 ) -> Iterator[Progress]:
+    """Index `plan.to_process`: a pipeline of named steps over each prepared file (_Run): a moved
+    file is recognised, the rest are batched, each full batch encoded and committed. Files are
+    claimed a few at a time; those another writer held are taken once it lets them go."""
     if not plan.to_process:
         return
-    has_text = any(kind == "text" for _, _, kind in plan.to_process)
-    has_image = any(kind == "image" for _, _, kind in plan.to_process)
-    text_encoder = ws.encoders.text() if has_text else None
-    clip_problem = ws.encoders.clip_problem() if has_image else None
-    clip_encoder = ws.encoders.clip() if has_image and clip_problem is None else None
-    if text_encoder is not None:
-        text_encoder.load()
-        ws.indexes.ready("text")
-    if clip_encoder is not None:
-        clip_encoder.load()
-        ws.indexes.ready("image")
-    missing_by_hash = {
-        (kind, digest): file_id for file_id, (kind, digest) in plan.missing.items() if digest is not None
-    }
-    meter = RateMeter(total=len(plan.to_process))
-    done = 0
-    text_batch: list[PreparedText] = []
-    image_batch: list[PreparedImage] = []
-    others: list[Prepared] = []
-    batch_chunks = max(8, settings["text_batch_size"] * 2)
-
-    def prepare(file_id: int, path: str, kind: str) -> Prepared:
-        return prepare_file(
-            ws.paths.thumbs, file_id, path, kind, settings, text_encoder=text_encoder, clip_encoder=clip_encoder
-        )
-
-    def flush() -> Iterator[Progress]:
-        nonlocal done
-        writes: list[FileWrite] = []
-        if text_batch:
-            yield from encode_texts(text_batch, text_encoder, settings, cancel, writes, meter, done)
-        if image_batch and not cancel.cancelled:
-            writes.extend(encode_images(image_batch, clip_encoder, settings))
+    run = _Run(ws, plan, settings, cancel, counts)
+    work = plan.to_process
+    while work:
+        busy: list[tuple[int, str, str]] = []  # files another writer held when this one came to them
+        claims = claimed(ws, work, run.needs, busy)
+        for prepared in prepared_stream(claims, run.prepare, run.lookahead, workers=2 if run.photos else 1):
+            if cancel.cancelled:
+                break
+            if run.moved(prepared):
+                continue
+            run.add(prepared)
+            if run.batch_full():
+                yield from run.flush()
         if cancel.cancelled:
             return
-        writes.extend(FileWrite.from_prepared(p, clip_problem) for p in others)
+        yield from run.flush()
+        # Holding no claims now: wait for the writers that held files, then take what they left.
+        work = still_needed(ws, busy, run.needs)
+        ws.write_lock.wait_for(file_id for file_id, _, _ in work)
+
+
+class _Run:
+    """The state of one `process` call and its steps: the encoders, the batches, the progress count."""
+
+    def __init__(
+        self, ws: Workspace, plan: Plan, settings: dict[str, Any], cancel: CancelToken, counts: dict[str, int]
+    ) -> None:
+        self.ws, self.plan, self.settings, self.cancel, self.counts = ws, plan, settings, cancel, counts
+        self._load_encoders()
+        self.missing_by_hash = {
+            (kind, digest): file_id for file_id, (kind, digest) in plan.missing.items() if digest is not None
+        }
+        self.meter = RateMeter(total=len(plan.to_process))
+        self.done = 0
+        self.text_batch: list[PreparedText] = []
+        self.image_batch: list[PreparedImage] = []
+        self.others: list[Prepared] = []
+        self.batch_chunks = max(8, settings["text_batch_size"] * 2)
+        # Photos are encoded a batch at a time: the loaders must get a whole next batch ready while
+        # one encodes. Decoding is the photo pipeline's limit once CLIP runs in OpenVINO; Pillow lets
+        # go of the GIL while it decodes, so a second loader thread is 15% faster even on 2 cores.
+        # (Text gains nothing from it: its chunking shares one tokenizer.)
+        self.photos = self.clip_encoder is not None
+        self.lookahead = max(LOOKAHEAD, 2 * int(settings["image_batch_size"])) if self.photos else LOOKAHEAD
+        self.needs = needs_work(ws)
+
+    def _load_encoders(self) -> None:
+        """Only the encoders the plan's kinds of file need, loaded with their indexes."""
+        ws, to_process = self.ws, self.plan.to_process
+        has_text = any(kind == "text" for _, _, kind in to_process)
+        has_image = any(kind == "image" for _, _, kind in to_process)
+        self.text_encoder = ws.encoders.text() if has_text else None
+        self.clip_problem = ws.encoders.clip_problem() if has_image else None
+        self.clip_encoder = ws.encoders.clip() if has_image and self.clip_problem is None else None
+        if self.text_encoder is not None:
+            self.text_encoder.load()
+            ws.indexes.ready("text")
+        if self.clip_encoder is not None:
+            self.clip_encoder.load()
+            ws.indexes.ready("image")
+
+    def prepare(self, file_id: int, path: str, kind: str) -> Prepared:
+        return prepare_file(
+            self.ws.paths.thumbs, file_id, path, kind, self.settings,
+            text_encoder=self.text_encoder, clip_encoder=self.clip_encoder,
+        )
+
+    def moved(self, prepared: Prepared) -> bool:
+        """A missing file's content found at a new path: its rows move there, nothing is encoded."""
+        moved_from = (
+            self.missing_by_hash.pop((prepared.kind, prepared.content_hash), None) if prepared.content_hash else None
+        )
+        if moved_from is None:
+            return False
+        apply_moves(self.ws, [(moved_from, prepared.file_id)])
+        self.ws.write_lock.unclaim([prepared.file_id])
+        self.plan.missing.pop(moved_from, None)
+        self.counts["moved"] += 1
+        self.done += 1
+        return True
+
+    def add(self, prepared: Prepared) -> None:
+        if isinstance(prepared, PreparedText):
+            self.text_batch.append(prepared)
+        elif isinstance(prepared, PreparedImage) and self.clip_encoder is not None:
+            self.image_batch.append(prepared)
+        else:
+            self.others.append(prepared)
+
+    def batch_full(self) -> bool:
+        chunk_count = sum(len(p.spans) for p in self.text_batch)
+        return (chunk_count >= self.batch_chunks or len(self.image_batch) >= self.settings["image_batch_size"]
+                or len(self.others) >= 64)
+
+    def flush(self) -> Iterator[Progress]:
+        """Encode the batches and commit them; nothing is committed once cancelled."""
+        writes: list[FileWrite] = []
+        yield from self._encode(writes)
+        if self.cancel.cancelled:
+            return
+        writes.extend(FileWrite.from_prepared(p, self.clip_problem) for p in self.others)
+        self._commit(writes)
+        self.text_batch.clear()
+        self.image_batch.clear()
+        self.others.clear()
+        yield self.meter.progress("indexing", self.done, Path(writes[-1].path).name if writes else "")
+
+    def _encode(self, writes: list[FileWrite]) -> Iterator[Progress]:
+        if self.text_batch:
+            yield from encode_texts(
+                self.text_batch, self.text_encoder, self.settings, self.cancel, writes, self.meter, self.done
+            )
+        if self.image_batch and not self.cancel.cancelled:
+            writes.extend(encode_images(self.image_batch, self.clip_encoder, self.settings))
+
+    def _commit(self, writes: list[FileWrite]) -> None:
+        ws = self.ws
         store_batch(
             ws, writes, text_version=ws.versions.active_id("text"), image_version=ws.versions.active_id("image")
         )
         ws.write_lock.unclaim(w.prepared.file_id for w in writes)  # committed: other writers may look again
         for write in writes:
-            counts[write.status] = counts.get(write.status, 0) + 1
+            self.counts[write.status] = self.counts.get(write.status, 0) + 1
             if write.problem is not None:
-                plan.problems.append(write.problem)
-        done += len(writes)
-        text_batch.clear()
-        image_batch.clear()
-        others.clear()
-        yield meter.progress("indexing", done, Path(writes[-1].path).name if writes else "")
-
-    # Photos are encoded a batch at a time: the loaders must get a whole next batch ready while
-    # one encodes. Decoding is the photo pipeline's limit once CLIP runs in OpenVINO; Pillow lets
-    # go of the GIL while it decodes, so a second loader thread is 15% faster even on 2 cores.
-    # (Text gains nothing from it: its chunking shares one tokenizer.)
-    photos = clip_encoder is not None
-    lookahead = max(LOOKAHEAD, 2 * int(settings["image_batch_size"])) if photos else LOOKAHEAD
-    needs = needs_work(ws)
-    work = plan.to_process
-    while work:
-        busy: list[tuple[int, str, str]] = []  # files another writer held when this one came to them
-        for prepared in prepared_stream(claimed(ws, work, needs, busy), prepare, lookahead, workers=2 if photos else 1):
-            if cancel.cancelled:
-                break
-            moved_from = (
-                missing_by_hash.pop((prepared.kind, prepared.content_hash), None) if prepared.content_hash else None
-            )
-            if moved_from is not None:
-                apply_moves(ws, [(moved_from, prepared.file_id)])
-                ws.write_lock.unclaim([prepared.file_id])
-                plan.missing.pop(moved_from, None)
-                counts["moved"] += 1
-                done += 1
-                continue
-            if isinstance(prepared, PreparedText):
-                text_batch.append(prepared)
-            elif isinstance(prepared, PreparedImage) and clip_encoder is not None:
-                image_batch.append(prepared)
-            else:
-                others.append(prepared)
-            chunk_count = sum(len(p.spans) for p in text_batch)
-            if chunk_count >= batch_chunks or len(image_batch) >= settings["image_batch_size"] or len(others) >= 64:
-                yield from flush()
-        if cancel.cancelled:
-            return
-        yield from flush()
-        # Holding no claims now: wait for the writers that held files, then take what they left.
-        work = still_needed(ws, busy, needs)
-        ws.write_lock.wait_for(file_id for file_id, _, _ in work)
+                self.plan.problems.append(write.problem)
+        self.done += len(writes)
 
 
 def claimed(

@@ -7,16 +7,24 @@ so they survive even a rebuild of a damaged catalog.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, Mark
+from desktop.core.catalog import FileStatus, reads
+from desktop.core.catalog.reader import reading
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.records import MarkRecord
 from desktop.core.common.vector_codec import from_blob
 from desktop.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop.core.catalog.tables import Mark
+
+# SQLAlchemy and the ORM models are imported inside the writes only: every search in the window reads
+# the marks (marks() below, on sqlite3 through catalog/reads.py), and a search never loads SQLAlchemy.
 
 
 def mark(
@@ -25,6 +33,10 @@ def mark(
     query = " ".join(query.split())
     if not query:
         raise SemdeskError("A mark needs the query it answers.")
+    from sqlalchemy import select
+
+    from desktop.core.catalog.tables import Chunk, FileRecord, Mark
+
     with ws.catalog.durable_session() as session:
         if isinstance(target, int):
             record = session.get(FileRecord, target)
@@ -59,14 +71,16 @@ def mark(
 
 
 def marks(ws: Workspace, query: str | None = None) -> list[MarkRecord]:
-    with ws.catalog.session() as session:
-        statement = select(Mark).order_by(Mark.query, Mark.created_at)
-        if query is not None:
-            statement = statement.where(Mark.query == " ".join(query.split()))
-        return [_record(m) for m in session.scalars(statement)]
+    with reading(ws.catalog) as reader:
+        rows = reads.mark_rows(reader, None if query is None else " ".join(query.split()))
+    return [_record(m) for m in rows]
 
 
 def unmark(ws: Workspace, mark_id: int) -> None:
+    from sqlalchemy import delete
+
+    from desktop.core.catalog.tables import Mark
+
     with ws.catalog.durable_session() as session:
         session.execute(delete(Mark).where(Mark.id == mark_id))
     ws.export_marks()
@@ -74,6 +88,10 @@ def unmark(ws: Workspace, mark_id: int) -> None:
 
 def _best_passage(ws: Workspace, session: Session, query: str, file_id: int) -> int | None:
     """The passage of the file that the query matches best: what the user meant by 'this is relevant'."""
+    from sqlalchemy import select
+
+    from desktop.core.catalog.tables import Chunk, ChunkVector
+
     version = ws.versions.active_id("text")
     rows = session.execute(
         select(ChunkVector.chunk_id, ChunkVector.vector)
@@ -87,7 +105,7 @@ def _best_passage(ws: Workspace, session: Session, query: str, file_id: int) -> 
     return int(rows[int(np.argmax(scores))][0])
 
 
-def _record(row: Mark) -> MarkRecord:
+def _record(row: Mark | reads.MarkRow) -> MarkRecord:
     return MarkRecord(
         row.id,
         row.query,

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import os
 
-from sqlalchemy import select
-
-from desktop.core.catalog import FileRecord, OcrFile, OcrLine
+from desktop.core.catalog import reads
+from desktop.core.catalog.reader import reading
 from desktop.core.common.errors import SemdeskError, SkipFile
 from desktop.core.common.records import PictureLine
 from desktop.core.ingest.extract import extract_text
@@ -17,13 +16,11 @@ from desktop.core.workspace import Workspace
 
 
 def document_text(ws: Workspace, file_id: int) -> str:
-    with ws.catalog.session() as session:
-        record = session.get(FileRecord, file_id)
-        if record is None:
-            raise SemdeskError("That file is no longer in the library.")
-        path, kind = record.path, record.kind
-        ocr = session.get(OcrFile, file_id)
-        ocr_text, ocr_base = (ocr.text, ocr.base) if ocr is not None and ocr.status == "text" else (None, 0)
+    with reading(ws.catalog) as reader:
+        source = reads.text_source(reader, file_id)
+    if source is None:
+        raise SemdeskError("That file is no longer in the library.")
+    path, kind, ocr_text, ocr_base = source
     if kind == "image" or (ocr_text is not None and ocr_base == 0):
         return ocr_text or ""  # a photo's or a scan's text is what OCR read (its offsets start at 0)
     try:
@@ -38,12 +35,8 @@ def document_text(ws: Workspace, file_id: int) -> str:
 
 def picture_lines(ws: Workspace, file_id: int) -> list[PictureLine]:
     """Every line OCR read in a file, in reading order (empty when OCR found none)."""
-    with ws.catalog.session() as session:
-        rows = session.execute(
-            select(OcrLine.page, OcrLine.start, OcrLine.end, OcrLine.box, OcrLine.score)
-            .where(OcrLine.file_id == file_id)
-            .order_by(OcrLine.start)
-        ).all()
+    with reading(ws.catalog) as reader:
+        rows = reads.ocr_lines(reader, file_id)
     return [
         PictureLine(page, start, end, tuple((float(x), float(y)) for x, y in json.loads(box)), score)
         for page, start, end, box, score in rows

@@ -18,42 +18,17 @@ all-words rows.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from desktop.core.catalog import reads
 from desktop.core.catalog.reader import Reader
 from desktop.core.common import cjk
 from desktop.core.common.keyword_fill import fill_up, word_idf
+from desktop.core.common.query_words import STOP_WORDS, query_words
 
 COMMON_ROWS = 3000  # rows a word may match and still join the OR fill-up (counting is capped there)
 RANK_ROWS = 5000  # most rows bm25 is computed for when common words alone must be ranked
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Words that match nearly every passage and carry no meaning of their own: in a keyword query they
-# pull up passages that share only "how do I" with it (measured: the fused ranking fell below the
-# dense one until they went). A query made of nothing else keeps them.
-STOP_WORDS = frozenset({
-    "a", "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be",
-    "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
-    "does", "doing", "down", "during", "each", "few", "for", "from", "further", "get", "got", "had", "has",
-    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
-    "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once",
-    "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
-    "whom", "why", "will", "with", "would", "you", "your", "yours",
-})
 DF_ROWS = 20000  # rows counted for a word's document frequency: beyond this a word is common, its idf low anyway
-
-
-def query_words(query: str) -> list[str]:
-    """Distinct lower-case words, stop words left out unless nothing else is left; single letters
-    carry nothing but digits might, and a single CJK character is a word. A run of CJK characters
-    (with a Latin word glued to it) is one word here: the phrase of its tokens (common/cjk.py)."""
-    words = list(dict.fromkeys(w for w in _WORD.findall(query.lower())
-                               if (len(w) > 1 or w.isdigit() or cjk.has_cjk(w)) and cjk.query_tokens(w)))
-    content = [w for w in words if w not in STOP_WORDS]
-    return content or words
 
 
 def keyword_words(reader: Reader, query: str) -> list[str]:

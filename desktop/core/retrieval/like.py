@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, PhotoVector
+from desktop.core.catalog import FileStatus, reads
+from desktop.core.catalog.reader import reading
 from desktop.core.common.errors import ClipUnavailable, SemdeskError
 from desktop.core.common.vector_codec import from_blob, normalise
 from desktop.core.ingest.kinds import kind_of
@@ -41,26 +41,22 @@ def example_vector(ws: Workspace, target: str | Path | int) -> tuple[str, np.nda
     return outside.space, normalise(outside.vectors.mean(axis=0))
 
 
-def find_record(ws: Workspace, target: str | Path | int) -> FileRecord | None:
-    """The library's row for a file id or a path (None when the library does not hold it)."""
-    with ws.catalog.session() as session:
+def find_record(ws: Workspace, target: str | Path | int) -> reads.ExampleFile | None:
+    """The library's row for a file id or a path (None when the library does not hold it). Read on
+    sqlite3 (catalog/reads.py): a "more like this" search loads no SQLAlchemy either."""
+    with reading(ws.catalog) as reader:
         if isinstance(target, int):
-            return session.get(FileRecord, target)
-        path = str(Path(target).expanduser().absolute())
-        return session.scalars(select(FileRecord).where(FileRecord.path == path)).first()
+            return reads.file_by_id(reader, target)
+        return reads.file_by_path(reader, str(Path(target).expanduser().absolute()))
 
 
 def _stored(ws: Workspace, file_id: int, space: str) -> np.ndarray | None:
     version = ws.versions.active_id(space)
-    with ws.catalog.session() as session:
+    with reading(ws.catalog) as reader:
         if space == "image":
-            row = session.get(PhotoVector, (file_id, version))
-            return None if row is None else normalise(from_blob(row.vector))
-        blobs = session.scalars(
-            select(ChunkVector.vector)
-            .join(Chunk, Chunk.id == ChunkVector.chunk_id)
-            .where(Chunk.file_id == file_id, ChunkVector.model_version_id == version)
-        ).all()
+            vector = reads.photo_vector(reader, file_id, version)
+            return None if vector is None else normalise(from_blob(vector))
+        blobs = [b for _, b in reads.passage_vectors_of_files(reader, [file_id], version)]
     return normalise(np.mean([from_blob(b) for b in blobs], axis=0)) if blobs else None
 
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 KINDS = {"photo": "image", "photos": "image", "image": "image", "images": "image", "picture": "image",
          "document": "text", "documents": "text", "doc": "text", "docs": "text", "text": "text"}
@@ -38,6 +40,18 @@ RELATIVE = ("today", "yesterday", "last week", "last month", "last year", "this 
 _TOKEN = re.compile(r'(?P<neg>-?)(?:"(?P<phrase>[^"]*)"|(?P<key>[A-Za-z]+):"(?P<qvalue>[^"]*)"|(?P<word>[^\s"]+))')
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+class Token(NamedTuple):
+    """One piece of the typed query, as _TOKEN cut it: a phrase, a key:value or a bare word."""
+
+    neg: str  # "-" when it is to be left out, else ""
+    phrase: str | None  # the words inside "quotes"
+    key: str | None  # the key of key:value
+    value: str | None  # the value of key:value, or the bare word
+    raw: str  # exactly as typed
+    start: int  # span in the original text
+    end: int
 
 
 @dataclass(frozen=True)
@@ -90,96 +104,135 @@ class ParsedQuery:
 
 def parse(query: str, *, today: dt.date | None = None) -> ParsedQuery:
     today = today or dt.date.today()
-    words: list[str] = []
-    phrases: list[str] = []
-    excluded: list[str] = []
-    operators: list[Operator] = []
-    kind: str | None = None
-    types: list[str] = []
-    folders: list[str] = []
-    people: list[str] = []
-    date_from: float | None = None
-    date_to: float | None = None
+    found = _Found()
     tokens = list(_tokens(query))
     i = 0
     while i < len(tokens):
-        token = tokens[i]
-        i += 1
-        neg, phrase_text, key, value, raw, start, end = token
-        if phrase_text is not None:
-            phrase_text = " ".join(phrase_text.split())
-            if not phrase_text:
-                continue  # "" or -"" says nothing
-            if neg:
-                excluded.append(phrase_text)
-                operators.append(Operator("not", phrase_text, raw, start, end))
-            else:
-                phrases.append(phrase_text)
-                words.append(f'"{phrase_text}"')
-                operators.append(Operator("phrase", phrase_text, raw, start, end))
+        token, i = tokens[i], i + 1
+        if token.phrase is not None:
+            found.phrase(token)
             continue
-        if key is not None and not neg and key.lower() in OPERATORS:
-            key = key.lower()
-            # A date of two words typed without quotes: after:last week, before:july 2023.
-            if key in ("after", "before") and i < len(tokens) and _joinable(value, tokens[i]):
-                value, end = f"{value} {tokens[i][3]}", tokens[i][6]
-                raw = query[start:end]
-                i += 1
-            recognised = _operator(key, value, today)
-            if recognised is not None:
-                normalised, span = recognised
-                operators.append(Operator(key, normalised, raw, start, end))
-                if key == "kind":
-                    kind = normalised
-                elif key == "type":
-                    types.extend(span)  # type: ignore[arg-type]
-                elif key == "folder":
-                    folders.append(normalised)
-                elif key == "person":
-                    people.append(normalised)
-                else:
-                    low, high = span  # type: ignore[misc]
-                    if key in ("after", "year"):
-                        date_from = low if date_from is None else max(date_from, low)
-                    if key == "before":
-                        date_to = low if date_to is None else min(date_to, low)
-                    if key == "year":
-                        date_to = high if date_to is None else min(date_to, high)
+        if token.key is not None and not token.neg and token.key.lower() in OPERATORS:
+            token, i = _joined_date(query, token, tokens, i)
+            if found.operator(token, today):
                 continue
-        # "-22 // 10" is a number, not "leave out 22": a minus before a digit stays query text.
-        if neg and value and _has_word(value) and key is None and not value[0].isdigit():
-            excluded.append(value)
-            operators.append(Operator("not", value, raw, start, end))
+        if found.left_out(token):
             continue
         # A month name followed by a year, in plain text: "kids on the beach july 2023".
-        if not neg and key is None and value and value.lower() in MONTHS and i < len(tokens):
-            follower = tokens[i]
-            if follower[0] == "" and follower[3] is not None and follower[2] is None and _YEAR.match(follower[3]):
-                month, year = MONTHS[value.lower()], int(follower[3])
-                low, high = _month_span(year, month)
-                date_from = low if date_from is None else max(date_from, low)
-                date_to = high if date_to is None else min(date_to, high)
-                label = f"{calendar.month_name[month]} {year}"
-                operators.append(Operator("month", label, query[start:follower[6]], start, follower[6]))
-                i += 1
-                continue
-        words.append(raw)
-    return ParsedQuery(
-        original=query,
-        text=" ".join(w for w in words if _has_word(w)),
-        phrases=tuple(dict.fromkeys(phrases)),
-        excluded=tuple(dict.fromkeys(excluded)),
-        kind=kind,
-        types=tuple(dict.fromkeys(types)),
-        folders=tuple(dict.fromkeys(folders)),
-        people=tuple(dict.fromkeys(people)),
-        date_from=date_from,
-        date_to=date_to,
-        operators=tuple(operators),
-    )
+        if (not token.neg and token.key is None and token.value and token.value.lower() in MONTHS
+                and i < len(tokens) and found.month(query, token, tokens[i])):
+            i += 1
+            continue
+        found.words.append(token.raw)
+    return found.parsed(query)
 
 
-def _tokens(query: str):  # -> Iterator[(neg, phrase, key, value, raw, start, end)]
+@dataclass
+class _Found:
+    """What `parse` has found so far, one token at a time."""
+
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    operators: list[Operator] = field(default_factory=list)
+    kind: str | None = None
+    types: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    date_from: float | None = None
+    date_to: float | None = None
+
+    def phrase(self, token: Token) -> None:
+        phrase_text = " ".join((token.phrase or "").split())
+        if not phrase_text:
+            return  # "" or -"" says nothing
+        if token.neg:
+            self.excluded.append(phrase_text)
+            self.operators.append(Operator("not", phrase_text, token.raw, token.start, token.end))
+        else:
+            self.phrases.append(phrase_text)
+            self.words.append(f'"{phrase_text}"')
+            self.operators.append(Operator("phrase", phrase_text, token.raw, token.start, token.end))
+
+    def operator(self, token: Token, today: dt.date) -> bool:
+        """Take in a key:value token whose key is lower-case; False when its value means nothing."""
+        key = token.key or ""
+        recognised = _operator(key, token.value or "", today)
+        if recognised is None:
+            return False
+        normalised, span = recognised
+        self.operators.append(Operator(key, normalised, token.raw, token.start, token.end))
+        if key == "kind":
+            self.kind = normalised
+        elif key == "type":
+            self.types.extend(span)  # type: ignore[arg-type]
+        elif key == "folder":
+            self.folders.append(normalised)
+        elif key == "person":
+            self.people.append(normalised)
+        else:
+            low, high = span  # type: ignore[misc]
+            if key in ("after", "year"):
+                self.narrow(low, None)
+            if key == "before":
+                self.narrow(None, low)
+            if key == "year":
+                self.narrow(None, high)
+        return True
+
+    def narrow(self, low: float | None, high: float | None) -> None:
+        if low is not None:
+            self.date_from = low if self.date_from is None else max(self.date_from, low)
+        if high is not None:
+            self.date_to = high if self.date_to is None else min(self.date_to, high)
+
+    def left_out(self, token: Token) -> bool:
+        # "-22 // 10" is a number, not "leave out 22": a minus before a digit stays query text.
+        value = token.value
+        if token.neg and value and _has_word(value) and token.key is None and not value[0].isdigit():
+            self.excluded.append(value)
+            self.operators.append(Operator("not", value, token.raw, token.start, token.end))
+            return True
+        return False
+
+    def month(self, query: str, token: Token, follower: Token) -> bool:
+        """A month name (`token`) and the year that follows it, as a date range; False when no year follows."""
+        if follower.neg or follower.value is None or follower.key is not None or not _YEAR.match(follower.value):
+            return False
+        month, year = MONTHS[(token.value or "").lower()], int(follower.value)
+        self.narrow(*_month_span(year, month))
+        label = f"{calendar.month_name[month]} {year}"
+        self.operators.append(Operator("month", label, query[token.start:follower.end], token.start, follower.end))
+        return True
+
+    def parsed(self, query: str) -> ParsedQuery:
+        return ParsedQuery(
+            original=query,
+            text=" ".join(w for w in self.words if _has_word(w)),
+            phrases=tuple(dict.fromkeys(self.phrases)),
+            excluded=tuple(dict.fromkeys(self.excluded)),
+            kind=self.kind,
+            types=tuple(dict.fromkeys(self.types)),
+            folders=tuple(dict.fromkeys(self.folders)),
+            people=tuple(dict.fromkeys(self.people)),
+            date_from=self.date_from,
+            date_to=self.date_to,
+            operators=tuple(self.operators),
+        )
+
+
+def _joined_date(query: str, token: Token, tokens: list[Token], i: int) -> tuple[Token, int]:
+    """The key:value token with its key lower-cased; a date of two words typed without quotes
+    (after:last week, before:july 2023) takes the next token in too."""
+    token = token._replace(key=(token.key or "").lower())
+    if token.key in ("after", "before") and i < len(tokens) and _joinable(token.value or "", tokens[i]):
+        end = tokens[i].end
+        token = token._replace(value=f"{token.value} {tokens[i].value}", raw=query[token.start:end], end=end)
+        i += 1
+    return token, i
+
+
+def _tokens(query: str) -> Iterator[Token]:
     position = 0
     while position < len(query):
         if query[position].isspace():
@@ -187,22 +240,22 @@ def _tokens(query: str):  # -> Iterator[(neg, phrase, key, value, raw, start, en
             continue
         match = _TOKEN.match(query, position)
         if match is None:  # an unbalanced quote: the quote mark itself is plain text
-            yield "", None, None, query[position], query[position], position, position + 1
+            yield Token("", None, None, query[position], query[position], position, position + 1)
             position += 1
             continue
         neg = match.group("neg")
         raw = match.group(0)
         if match.group("phrase") is not None:
-            yield neg, match.group("phrase"), None, None, raw, match.start(), match.end()
+            yield Token(neg, match.group("phrase"), None, None, raw, match.start(), match.end())
         elif match.group("key") is not None:
-            yield neg, None, match.group("key"), match.group("qvalue"), raw, match.start(), match.end()
+            yield Token(neg, None, match.group("key"), match.group("qvalue"), raw, match.start(), match.end())
         else:
             word = match.group("word")
             key, sep, value = word.partition(":")
             if sep and key.isalpha() and value:
-                yield neg, None, key, value, raw, match.start(), match.end()
+                yield Token(neg, None, key, value, raw, match.start(), match.end())
             else:
-                yield neg, None, None, word, raw, match.start(), match.end()
+                yield Token(neg, None, None, word, raw, match.start(), match.end())
         position = match.end()
 
 
@@ -210,11 +263,10 @@ def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _joinable(value: str, token: tuple) -> bool:
-    neg, phrase_text, key, next_value = token[0], token[1], token[2], token[3]
-    if neg or phrase_text is not None or key is not None or next_value is None:
+def _joinable(value: str, token: Token) -> bool:
+    if token.neg or token.phrase is not None or token.key is not None or token.value is None:
         return False
-    first, second = value.lower(), next_value.lower()
+    first, second = value.lower(), token.value.lower()
     return (first in ("last", "this") and second in ("week", "month", "year")) or (
         first in MONTHS and bool(_YEAR.match(second)))
 

@@ -14,6 +14,7 @@ import numpy as np
 from desktop.core.catalog import reads
 from desktop.core.catalog.reader import reading
 from desktop.core.common.cjk import mostly_cjk
+from desktop.core.common.query_words import query_words
 from desktop.core.common.records import Filters, Hit, Passage
 from desktop.core.common.settings import ENGLISH_ONLY_TEXT_MODELS
 from desktop.core.common.vector_codec import normalise, stack_blobs
@@ -25,7 +26,7 @@ from desktop.core.retrieval.fusion import (
     passage_scores,
     shown_score,
 )
-from desktop.core.retrieval.keywords import any_word, keyword_evidence, query_words, ranked_chunks, server_side
+from desktop.core.retrieval.keywords import any_word, keyword_evidence, ranked_chunks, server_side
 from desktop.core.retrieval.meaning import query_vector
 from desktop.core.retrieval.query_syntax import ParsedQuery, parse
 from desktop.core.workspace import Workspace
@@ -211,8 +212,8 @@ def document_hits(
         return []
     with reading(ws.catalog) as reader:
         rows = reads.passage_rows(reader, scores)
-    by_chunk = {row[0]: row for row in rows if row[1] != exclude_file}
-    documents = document_scores(scores, {cid: row[1] for cid, row in by_chunk.items()})
+    by_chunk = {row.id: row for row in rows if row.file_id != exclude_file}
+    documents = document_scores(scores, {cid: row.file_id for cid, row in by_chunk.items()})
     if file_scores is not None:
         documents = {f: (file_scores[f], chunks) for f, (_, chunks) in documents.items() if f in file_scores}
     meaning_set, keyword_set = {cid for cid, _ in dense}, {cid for cid, _ in keyword}
@@ -220,30 +221,30 @@ def document_hits(
     for file_id, (score, chunks) in sorted(documents.items(), key=lambda kv: -kv[1][0])[:top]:
         best = by_chunk[chunks[0]]
         passages = tuple(
-            Passage(c, by_chunk[c][2], by_chunk[c][3], by_chunk[c][4], shown_score(scores[c]))
+            Passage(c, by_chunk[c].start, by_chunk[c].end, by_chunk[c].text, shown_score(scores[c]))
             for c in chunks[:PASSAGES_PER_FILE]
         )
         why = " + ".join(
             label
-            for label, present in (("meaning", best[0] in meaning_set), ("keywords", best[0] in keyword_set))
+            for label, present in (("meaning", best.id in meaning_set), ("keywords", best.id in keyword_set))
             if present
         ) or "meaning"
         hits.append(
             Hit(
                 file_id=file_id,
-                path=best[5],
+                path=best.path,
                 kind="text",
                 score=shown_score(score),
-                snippet=best[4],
-                start=best[2],
-                end=best[3],
-                chunk_id=best[0],
-                title=best[6],
-                folder=best[8],
+                snippet=best.text,
+                start=best.start,
+                end=best.end,
+                chunk_id=best.id,
+                title=best.title,
+                folder=best.folder_path,
                 passages=passages,
-                mtime=best[7],
+                mtime=best.mtime,
                 why=why,
-                found_in=found_in(best[9], best[10], best[2]),
+                found_in=found_in(best.kind, best.ocr_base, best.start),
             )
         )
     return hits

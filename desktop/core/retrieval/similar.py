@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
 
-from desktop.core.catalog import Chunk, ChunkVector, FileRecord, FileStatus, PhotoVector
+from desktop.core.catalog import FileStatus, reads
+from desktop.core.catalog.reader import reading
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.records import Hit
 from desktop.core.common.vector_codec import from_blob, normalise
@@ -39,22 +39,22 @@ def similar(ws: Workspace, target: str | Path | int, *, top: int = 20, kind: str
 
 def similar_passage(ws: Workspace, chunk_id: int, *, top: int = 20) -> list[Hit]:
     version = ws.versions.active_id("text")
-    with ws.catalog.session() as session:
-        row = session.get(ChunkVector, (chunk_id, version))
-        if row is None:
-            raise SemdeskError("That passage has no vector for the current text model yet.")
-        vector = from_blob(row.vector)
+    with reading(ws.catalog) as reader:
+        rows = reads.chunk_vectors(reader, [chunk_id], version)
+    if not rows or rows[0][1] is None:
+        raise SemdeskError("That passage has no vector for the current text model yet.")
+    vector = from_blob(rows[0][1])
     dense = ws.indexes.ready("text").query(vector, max(50, top * 8))
     return document_hits(ws, [(c, s) for c, s in dense if c != chunk_id], [], top, exclude_file=None)
 
 
 def _photo_vector(ws: Workspace, file_id: int) -> np.ndarray:
     version = ws.versions.active_id("image")
-    with ws.catalog.session() as session:
-        row = session.get(PhotoVector, (file_id, version))
-    if row is None:
+    with reading(ws.catalog) as reader:
+        vector = reads.photo_vector(reader, file_id, version)
+    if vector is None:
         raise SemdeskError("This photo has no vector yet: photo search needs the CLIP model.")
-    return from_blob(row.vector)
+    return from_blob(vector)
 
 
 def _passage_vectors(ws: Workspace, file_id: int) -> np.ndarray:
@@ -67,13 +67,8 @@ def _passage_vectors(ws: Workspace, file_id: int) -> np.ndarray:
 def _vectors_of_files(ws: Workspace, file_ids: list[int]) -> dict[int, np.ndarray]:
     """file id -> its passage vectors (normalised rows) for the active text model."""
     version = ws.versions.active_id("text")
-    with ws.catalog.session() as session:
-        rows = session.execute(
-            select(Chunk.file_id, ChunkVector.vector)
-            .join(Chunk, Chunk.id == ChunkVector.chunk_id)
-            .where(Chunk.file_id.in_(file_ids), ChunkVector.model_version_id == version)
-            .order_by(Chunk.file_id, Chunk.seq)
-        ).all()
+    with reading(ws.catalog) as reader:
+        rows = reads.passage_vectors_of_files(reader, file_ids, version)
     grouped: dict[int, list[np.ndarray]] = {}
     for file_id, blob in rows:
         if blob is not None:
@@ -82,10 +77,10 @@ def _vectors_of_files(ws: Workspace, file_ids: list[int]) -> dict[int, np.ndarra
 
 
 def _first_passage(ws: Workspace, file_id: int) -> str:
-    with ws.catalog.session() as session:
-        record = session.get(FileRecord, file_id)
-        first = session.scalars(select(Chunk.text).where(Chunk.file_id == file_id).order_by(Chunk.seq)).first()
-        return f"{record.title or ''} {first or ''}".strip() if record else ""
+    with reading(ws.catalog) as reader:
+        record = reads.file_by_id(reader, file_id)
+        first = reads.first_passage_text(reader, file_id)
+    return f"{record.title or ''} {first or ''}".strip() if record else ""
 
 
 def similar_photos(ws: Workspace, vector: np.ndarray, top: int, exclude: int | None) -> list[Hit]:
@@ -114,8 +109,8 @@ def similar_documents_to(ws: Workspace, vectors: np.ndarray, top: int, exclude: 
     """
     index = ws.indexes.ready("text")
     dense = index.query(normalise(vectors.mean(axis=0)), 200 + len(vectors))
-    with ws.catalog.session() as session:
-        owner = dict(session.execute(select(Chunk.id, Chunk.file_id).where(Chunk.id.in_([c for c, _ in dense]))).all())
+    with reading(ws.catalog) as reader:
+        owner = reads.chunk_files(reader, [c for c, _ in dense])
     candidates: list[int] = []
     for chunk_id, _ in dense:
         file_id = owner.get(chunk_id)

@@ -71,18 +71,23 @@ def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: Cancel
                                                     losses, len(olds) + 1, len(olds) + 1)
         after = None
     clock.save("text", model_source(source), INT8 if measure_int8 else TORCH)
-    yield Progress("saving")
-    if not (work / LOCAL_DIR).is_dir():  # else measuring in int8 already saved this model, copy and all
-        model.save(str(work), create_model_card=False, safe_serialization=True)
-        if int8:
-            yield Progress("saving", message="with its fast int8 copy, about 15 s")
-            make_int8_copy(model, work)
+    yield from _save(model, work, int8)
     return Candidate(
         target="text", folder=str(work), base_model=ws.settings.get("text_model"), dim=encoder.dim,
         before=Metrics.mean(olds), after=Metrics.mean(news), folds=len(olds), data_size=sizes[-1],
         queries=len(marks), settings=settings, losses=tuple(losses), comparisons=tuple(shown),
         seconds=time.monotonic() - started, int8=int8, vectors=after,
     )
+
+
+def _save(model: Any, work: Path, int8: bool) -> Job[None]:
+    """The model to keep, saved in `work` (with its int8 copy when the library runs int8)."""
+    yield Progress("saving")
+    if not (work / LOCAL_DIR).is_dir():  # else measuring in int8 already saved this model, copy and all
+        model.save(str(work), create_model_card=False, safe_serialization=True)
+        if int8:
+            yield Progress("saving", message="with its fast int8 copy, about 15 s")
+            make_int8_copy(model, work)
 
 
 def _saved_int8(model: Any, folder: Path, cancel: CancelToken) -> Job[Any]:

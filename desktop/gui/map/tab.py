@@ -134,6 +134,20 @@ class MapTab(QWidget):
         top.addWidget(self.rearrange)
 
         self.canvas = MapCanvas()
+        self._build_selection_bar()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addLayout(top)
+        # A line of its own: beside the controls it had a few dozen pixels and read "0 photos, 0 named clu…".
+        layout.addWidget(self.status)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.selection_bar)
+
+        self._connect()
+
+    def _build_selection_bar(self) -> None:
+        """What to do with the points selected: shown while there are some."""
         self.selection_label = ElidedLabel()
         self.similar = QPushButton(self.tr("Find similar"))
         self.relevant = QPushButton(self.tr("✓ Relevant"))
@@ -151,14 +165,7 @@ class MapTab(QWidget):
             bar.addWidget(button)
         self.selection_bar.hide()
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addLayout(top)
-        # A line of its own: beside the controls it had a few dozen pixels and read "0 photos, 0 named clu…".
-        layout.addWidget(self.status)
-        layout.addWidget(self.canvas, 1)
-        layout.addWidget(self.selection_bar)
-
+    def _connect(self) -> None:
         self.space.currentIndexChanged.connect(lambda _i: self._space_changed())
         self.colour.currentIndexChanged.connect(lambda _i: self.canvas.set_colour_by(self.colour_by))
         self.lasso.toggled.connect(lambda on: setattr(self.canvas, "lasso_mode", on))

@@ -79,6 +79,11 @@ class PeopleWindow(QDialog):
                              (self.move_out_button, self.move_selected_face_out),
                              (self.hide_face_button, self.hide_selected_face)):
             button.clicked.connect(slot)
+        self._lay_out()
+        self._update_buttons()
+
+    def _lay_out(self) -> None:
+        """People and their buttons on the left, the chosen person's faces on the right, Close below."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -108,7 +113,6 @@ class PeopleWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
-        self._update_buttons()
 
     # -- reading --------------------------------------------------------------------------------
 

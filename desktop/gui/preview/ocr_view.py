@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QSplitter, QV
 
 from desktop.core.common.ocr_confidence import hard_to_read
 from desktop.core.common.records import PictureLine
-from desktop.gui.search.highlight import query_terms, term_spans, utf16_offsets
+from desktop.gui.common.highlight import query_terms, term_spans, utf16_offsets
 
 MATCH_PEN = QColor("#e11d48")  # lines of the matching passage
 OTHER_PEN = QColor(37, 99, 235, 110)  # the other lines OCR read, faint

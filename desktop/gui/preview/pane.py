@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.records import Hit, Passage
+from desktop.gui.common.highlight import query_terms, term_spans, utf16_offsets
 from desktop.gui.common.hits import hit_title
 from desktop.gui.common.readable import readable
 from desktop.gui.preview.ocr_view import PictureTextView
-from desktop.gui.search.highlight import query_terms, term_spans, utf16_offsets
 
 PASSAGE_COLOUR = QColor("#fef3c7")  # the passage that matched
 TERM_COLOUR = QColor("#fcd34d")  # the query's words inside it

@@ -13,10 +13,10 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetri
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.core.common.records import Hit, MarkRecord
+from desktop.gui.common.highlight import excerpt, highlight_html, query_terms
 from desktop.gui.common.hits import hit_title
 from desktop.gui.common.readable import readable
 from desktop.gui.common.rows import paint_selection, text_role
-from desktop.gui.search.highlight import excerpt, highlight_html, query_terms
 from desktop.gui.search.result_models import Role
 
 Index = QModelIndex | QPersistentModelIndex

@@ -84,7 +84,10 @@ class SearchPane(QWidget):
         layout.addWidget(self.chips)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.tabs, 1)
+        self._connect(actions)
 
+    def _connect(self, actions: list[QAction | None]) -> None:
+        """The box and the filters to the pane's signals; both views to the preview and the result actions."""
         self.search_box.textChanged.connect(self.query_edited)
         self.search_box.returnPressed.connect(self.query_entered)
         self.search_box.file_dropped.connect(self.file_dropped)

@@ -42,21 +42,7 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
     """Fill `bar`; `result_actions` (None: a separator) make up the Result menu, `copy` joins Edit."""
 
     def action(menu: QMenu, text: str, *shortcuts: Shortcut, does: str = "") -> QAction:
-        """`does`: what the command does, in a few words (Help ▸ Keyboard Shortcuts and the status bar)."""
-        act = QAction(text, owner)
-        if does:
-            act.setWhatsThis(does)
-            act.setStatusTip(does)
-        if shortcuts:
-            # The platform's own keys first (StandardKey), then semdesk's; empty and repeated ones dropped.
-            keys: list[QKeySequence] = []
-            for shortcut in shortcuts:
-                found = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) \
-                    else [QKeySequence(shortcut)]
-                keys += [k for k in found if not k.isEmpty() and k not in keys]
-            act.setShortcuts(keys)
-        menu.addAction(act)
-        return act
+        return _action(owner, menu, text, *shortcuts, does=does)
 
     file_menu = bar.addMenu(tr("&File"))
     add_folder = action(file_menu, tr("&Add Folder…"), QKeySequence.StandardKey.Open,
@@ -106,3 +92,21 @@ def build_menus(bar: QMenuBar, owner: QWidget, result_actions: list[QAction | No
     about = action(help_menu, tr("&About semdesk"), does=tr("Version, licences and where semdesk keeps its files"))
     return Menus(add_folder, rescan, open_library, settings, quit_, find, documents, photos, skipped, improve,
                  model_versions, about, duplicates, open_server, people, map_)
+
+
+def _action(owner: QWidget, menu: QMenu, text: str, *shortcuts: Shortcut, does: str = "") -> QAction:
+    """`does`: what the command does, in a few words (Help ▸ Keyboard Shortcuts and the status bar)."""
+    act = QAction(text, owner)
+    if does:
+        act.setWhatsThis(does)
+        act.setStatusTip(does)
+    if shortcuts:
+        # The platform's own keys first (StandardKey), then semdesk's; empty and repeated ones dropped.
+        keys: list[QKeySequence] = []
+        for shortcut in shortcuts:
+            found = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, QKeySequence.StandardKey) \
+                else [QKeySequence(shortcut)]
+            keys += [k for k in found if not k.isEmpty() and k not in keys]
+        act.setShortcuts(keys)
+    menu.addAction(act)
+    return act

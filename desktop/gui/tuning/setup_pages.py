@@ -191,23 +191,7 @@ class SettingsPage(QWizardPage):
         advanced.addWidget(QLabel(self.tr("Learning rate:")), 0, 0)
         advanced.addWidget(QLabel(self.tr("Examples per step (batch size):")), 1, 0)
         for col, (target, title) in enumerate((("text", self.tr("Documents")), ("image", self.tr("Photos"))), 1):
-            heading = QLabel(f"<b>{title}</b>")
-            self.epochs[target] = epochs = QSpinBox()
-            epochs.setRange(1, 200)
-            epochs.setMaximumWidth(140)
-            self.rates[target] = rate = QDoubleSpinBox()
-            rate.setDecimals(6)
-            rate.setRange(1e-6, 1e-2)
-            rate.setSingleStep(1e-5)
-            self.batches[target] = batch = QSpinBox()
-            batch.setRange(2, 256)
-            rate.setMaximumWidth(140)
-            batch.setMaximumWidth(140)
-            basic.addWidget(heading, 0, col)
-            basic.addWidget(epochs, 1, col)
-            advanced.addWidget(rate, 0, col)
-            advanced.addWidget(batch, 1, col)
-            self.columns[target] = [heading, epochs, rate, batch]
+            self._add_column(basic, advanced, col, target, title)
         self.more = QToolButton()
         self.more.setText(self.tr("Advanced settings"))
         self.more.setCheckable(True)
@@ -237,6 +221,26 @@ class SettingsPage(QWizardPage):
         layout.addWidget(self.estimate)
         layout.addWidget(self.restore, 0, Qt.AlignmentFlag.AlignRight)
         self.set_defaults()
+
+    def _add_column(self, basic: QGridLayout, advanced: QGridLayout, col: int, target: str, title: str) -> None:
+        """One model's fields: its passes in front, its learning rate and batch size under Advanced."""
+        heading = QLabel(f"<b>{title}</b>")
+        self.epochs[target] = epochs = QSpinBox()
+        epochs.setRange(1, 200)
+        epochs.setMaximumWidth(140)
+        self.rates[target] = rate = QDoubleSpinBox()
+        rate.setDecimals(6)
+        rate.setRange(1e-6, 1e-2)
+        rate.setSingleStep(1e-5)
+        self.batches[target] = batch = QSpinBox()
+        batch.setRange(2, 256)
+        rate.setMaximumWidth(140)
+        batch.setMaximumWidth(140)
+        basic.addWidget(heading, 0, col)
+        basic.addWidget(epochs, 1, col)
+        advanced.addWidget(rate, 0, col)
+        advanced.addWidget(batch, 1, col)
+        self.columns[target] = [heading, epochs, rate, batch]
 
     def fold(self, open_: bool) -> None:
         self.advanced.setVisible(open_)

@@ -1,4 +1,4 @@
-"""Marking the query's words inside passages, for result rows and the preview.
+"""Marking the query's words inside passages, for result rows (search/) and the preview (preview/).
 
 The core says which passage matched; this only makes the words a reader looks for stand
 out. Prefix matching ("receipt" lights up "receipts") is enough for the eye.
@@ -13,19 +13,13 @@ import unicodedata
 from collections.abc import Callable
 
 from desktop.core.common.cjk import CJK_CLASS, has_cjk
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-_STOP_WORDS = (
-    "a an and are as at be by for from has have how i in is it its of on or that the this to was what "
-    "when where which who why with you your"
-)
-_STOP = frozenset(_STOP_WORDS.split())
+from desktop.core.common.query_words import query_words
 
 
 def query_terms(query: str) -> list[str]:
-    """The words to mark: a Chinese or Japanese word of any length (two characters are a word)."""
-    words = [w.lower() for w in _WORD.findall(query)]
-    return list(dict.fromkeys(w for w in words if (len(w) > 2 or has_cjk(w)) and w not in _STOP))
+    """The words to mark: exactly the words the keyword search looks for (core/common/query_words.py),
+    so what lights up is what matched. A Chinese or Japanese word of any length counts."""
+    return query_words(query)
 
 
 # A letter or digit of a script written with spaces: what a Latin word's edges are measured against,
