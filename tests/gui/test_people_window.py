@@ -32,6 +32,7 @@ def test_people_window_names_merges_moves_and_hides(qtbot, make_window, tmp_path
     dialog.name_asker = lambda _parent, _current: next(answers)
     _wait_loaded(qtbot, dialog)
     assert dialog.person_list.count() == 2 and dialog.summary.text() == "2 people"
+    assert all(not dialog.person_list.item(i).icon().isNull() for i in range(2))  # each person by a face
     first = dialog.people[0]
     assert dialog.face_grid.count() == first.faces  # the first person is shown at once
     icon = dialog.face_grid.item(0).icon()

@@ -121,16 +121,24 @@ class PeopleWindow(QDialog):
         if library is None:
             return
         self.summary.setText(tr("Reading the people…"))
-        self.workers.submit(self.workers.reads, library.people, done=lambda people: self._show(people, select),
+
+        def work() -> tuple[list[PersonSummary], dict[int, Any]]:
+            people = library.people()
+            # Each person is shown by one of their clearest faces, cut from its photo here, off the UI thread.
+            return people, {p.person_id: face_image(p.samples[0].path, p.samples[0].box) for p in people if p.samples}
+
+        self.workers.submit(self.workers.reads, work, done=lambda found: self._show(*found, select),
                             failed=self._failed)
 
-    def _show(self, people: list[PersonSummary], select: int | None) -> None:
+    def _show(self, people: list[PersonSummary], faces: dict[int, Any], select: int | None) -> None:
         self.people = people
         self.person_list.blockSignals(True)
         self.person_list.clear()
         for person in people:
             item = QListWidgetItem(tr("{name} — {photos} photos").format(name=self._label(person),
                                                                         photos=person.photos))
+            if person.person_id in faces and not faces[person.person_id].isNull():
+                item.setIcon(QIcon(QPixmap.fromImage(faces[person.person_id])))
             item.setData(ROLE, person.person_id)
             self.person_list.addItem(item)
             if person.person_id == select:
