@@ -5,21 +5,27 @@ in a thread it would take turns with the decoding instead of sharing both cores)
 Native code cannot be interrupted from Python: a picture that takes too long is stopped by killing the
 child, and the next picture starts a fresh one. A child that dies (segfault, out of memory) is noticed
 as a closed pipe. The child builds its engine once (`make`, a module-level function the spawned child
-imports by name) and serves requests until closed.
+imports by name) and serves requests until closed. A child for background work runs at a lower
+priority (`nice`), so that a search or the user's other programs are not slowed by it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
+BACKGROUND = 10  # the niceness of OCR's and the face detector's children: phases after "searchable"
 START_SECONDS = 120  # loading the models in a fresh child, on a busy machine
 Answer = TypeVar("Answer")
 
 
-def _serve(conn: Connection, make: Callable[..., Callable[[Any], Any]], args: tuple[Any, ...], what: str) -> None:
+def _serve(conn: Connection, make: Callable[..., Callable[[Any], Any]], args: tuple[Any, ...], what: str,
+           nice: int) -> None:
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)  # background work: the window, a search or the user's other programs go first
     handle = make(*args)
     conn.send("ready")
     while True:
@@ -44,8 +50,8 @@ class NativeChild(Generic[Answer]):
     child sends back (anything else is reported as nonsense)."""
 
     def __init__(self, make: Callable[..., Callable[[Any], Any]], args: tuple[Any, ...], *, what: str,
-                 name: str, answers: type | tuple[type, ...], time_limit: float) -> None:
-        self._make, self._args, self.what, self.name = make, args, what, name
+                 name: str, answers: type | tuple[type, ...], time_limit: float, nice: int = 0) -> None:
+        self._make, self._args, self.what, self.name, self.nice = make, args, what, name, nice
         self._answers = answers
         self.time_limit = time_limit
         self._process: Any = None
@@ -67,7 +73,7 @@ class NativeChild(Generic[Answer]):
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         try:
-            process = context.Process(target=_serve, args=(child, self._make, self._args, self.what),
+            process = context.Process(target=_serve, args=(child, self._make, self._args, self.what, self.nice),
                                       daemon=True, name=self.name)
             process.start()
         except (OSError, RuntimeError) as error:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from desktop.core.common.native_child import ChildProblem, NativeChild
+from desktop.core.common.native_child import BACKGROUND, ChildProblem, NativeChild
 from desktop.core.faces.detect import FoundFace, find_faces
 
 # A 1600 px photo takes dlib 0.15-0.4 s on these machines; a minute is a photo that will never finish.
@@ -26,7 +26,8 @@ class FaceWorker:
     def __init__(self, time_limit: float | None = None) -> None:
         time_limit = TIME_LIMIT_SECONDS if time_limit is None else time_limit
         self._child: NativeChild[list[FoundFace]] = NativeChild(
-            _detector, (), what="the face detector", name="semdesk-faces", answers=list, time_limit=time_limit)
+            _detector, (), what="the face detector", name="semdesk-faces", answers=list,
+            time_limit=time_limit, nice=BACKGROUND)
 
     @property
     def pid(self) -> int | None:

@@ -96,6 +96,7 @@ def _look_at_all(ws: Workspace, work: list[tuple[int, str]], folder_ids: list[in
     with FaceWorker() as worker, ThreadPoolExecutor(1, thread_name_prefix="semdesk-faces-load") as loader:
         ahead: Future[_Decoded | _Looked] | None = loader.submit(decode, work[0][1], settings)
         for done, (file_id, path) in enumerate(work, 1):
+            cancel.hold()  # paused: the photo before is stored, this one not started
             if cancel.cancelled:
                 return
             yield meter.progress(PHASE, done - 1, os.path.basename(path))

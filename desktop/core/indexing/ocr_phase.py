@@ -97,6 +97,7 @@ def ocr_phase(
             ThreadPoolExecutor(1, thread_name_prefix="semdesk-ocr-load") as loader:
         ahead: Future[_Loaded | _Result] | None = loader.submit(load_file, work[0], settings) if work else None
         for done, item in enumerate(work, 1):
+            cancel.hold()  # paused: the picture before is stored, this one not started
             if cancel.cancelled:
                 break
             yield meter.progress(PHASE, done - 1, os.path.basename(item.path))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from desktop.core.common.native_child import ChildProblem, NativeChild
+from desktop.core.common.native_child import BACKGROUND, ChildProblem, NativeChild
 from desktop.core.ocr.records import Failure, Reading
 
 
@@ -23,7 +23,8 @@ class OcrWorker:
     def __init__(self, threads: int, time_limit: float) -> None:
         self.threads = threads
         self._child: NativeChild[Reading] = NativeChild(
-            _engine, (threads,), what="OCR", name="semdesk-ocr", answers=Reading, time_limit=time_limit)
+            _engine, (threads,), what="OCR", name="semdesk-ocr", answers=Reading,
+            time_limit=time_limit, nice=BACKGROUND)
 
     @property
     def time_limit(self) -> float:

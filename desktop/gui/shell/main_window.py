@@ -174,6 +174,7 @@ class MainWindow(QMainWindow, WindowCommands):
         self.indexer.finished.connect(lambda _job, _result: self._library_changed())
         self.indexer.failed.connect(self.library_view.job_failed)
         self.job_progress.cancel_requested.connect(self.indexer.cancel)
+        self.job_progress.pause_requested.connect(self.indexer.pause)
         self.status.changed.connect(self.library_view.show_status)
         self.status.changed.connect(lambda _status: self._update_empty())
         self.status.changed.connect(self.actions_.set_library_status)
