@@ -10,7 +10,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from desktop.core.common.errors import SkipFile
-from desktop.core.ingest.pdf_text import Box, pdf_pages, prose
+from desktop.core.ingest.pdf_text import Box, pdf_pages, prose, prose_and_headings
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 _MAX_DOCX_UNZIPPED = 256 * 1024 * 1024
 
 
-def pdf_to_text(data: bytes) -> tuple[str, str]:
-    """(title, text) of a PDF as prose (pdf_text.py), pages apart by blank lines; title from its metadata."""
+def pdf_to_text(data: bytes) -> tuple[str, str, list[tuple[int, str]]]:
+    """(title, text, headings as (level, line)) of a PDF as prose (pdf_text.py), pages apart by blank lines;
+    title from its metadata."""
     from pypdf import PasswordType, PdfReader  # lazy: pypdf is only needed for PDFs
     from pypdf.errors import DependencyError
 
@@ -42,7 +43,7 @@ def pdf_to_text(data: bytes) -> tuple[str, str]:
         if opened == PasswordType.NOT_DECRYPTED:
             raise SkipFile("the PDF is protected by a password")
     boxes, failure = pdf_pages(data)
-    text = prose(boxes)
+    text, headings = prose_and_headings(boxes)
     if not text.strip():
         # pdfminer found nothing (or failed at once): pypdf's reading, in words apart by single spaces.
         text, pypdf_failure = _pypdf_text(reader)
@@ -56,7 +57,7 @@ def pdf_to_text(data: bytes) -> tuple[str, str]:
             title = str(metadata.title)
     except Exception:
         pass  # a broken info dictionary costs only the title
-    return title.strip(), text
+    return title.strip(), text, headings
 
 
 def _pypdf_text(reader: PdfReader) -> tuple[str, Exception | None]:

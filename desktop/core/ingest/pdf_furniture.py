@@ -33,11 +33,13 @@ _PLACE_GAP = 1.5  # the gap to the rest of the page, in the line's own heights
 
 @dataclass(frozen=True)
 class Box:
-    """A text box of a page: its text, and where it is (shares of the page's height from the top)."""
+    """A text box of a page: its text, where it is (shares of the page's height from the top), and the
+    size of its letters (points; 0 when unknown)."""
 
     text: str
     top: float = 0.5
     bottom: float = 0.5
+    size: float = 0.0
 
 
 def furniture(pages: list[list[Box]]) -> list[list[bool]]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from desktop.core.ingest.pdf_furniture import Box, furniture
 
-__all__ = ["Box", "box_lines", "paragraph", "pdf_pages", "prose"]
+__all__ = ["Box", "box_lines", "paragraph", "pdf_pages", "prose", "prose_and_headings"]
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _SOFT_HYPHEN = "\u00ad"
@@ -84,27 +84,64 @@ def prose(pages: Sequence[Sequence[Box]]) -> str:
     """A PDF's pages, each its text boxes in reading order, as prose: a box is a paragraph on one line,
     pages are apart by a blank line, running heads and feet and page numbers left out, a word broken
     between two boxes (a heading's two lines, a page's last line and the next page's first) joined."""
+    return prose_and_headings(pages)[0]
+
+
+def prose_and_headings(pages: Sequence[Sequence[Box]]) -> tuple[str, list[tuple[int, str]]]:
+    """`prose`, and its headings as (level, line): boxes of at most a few words set in letters larger than
+    the body text's, level 1 the largest."""
     split = [[(box_lines(b.text), b) for b in page] for page in pages]
     words = vocabulary(line for page in split for lines, _ in page for line in lines)
-    cleaned = [[Box(paragraph(lines, words), b.top, b.bottom) for lines, b in page] for page in split]
+    cleaned = [[Box(paragraph(lines, words), b.top, b.bottom, b.size) for lines, b in page] for page in split]
     cleaned = [[b for b in page if b.text] for page in cleaned]
-    kept = [[b.text for b, left_out in zip(page, marks, strict=True) if not left_out]
+    kept = [[b for b, left_out in zip(page, marks, strict=True) if not left_out]
             for page, marks in zip(cleaned, furniture(cleaned), strict=True)]
-    return _join_across(kept, words)
+    levels = _heading_levels([b for page in kept for b in page])
+    items = _join_across([[(b.text, levels.get(b.size, 0) if _heading_like(b.text) else 0) for b in page]
+                          for page in kept], words)
+    text = "".join(before + line for before, line, _ in items).lstrip("\n")
+    return text, [(level, line) for _, line, level in items if level]
 
 
-def _join_across(pages: list[list[str]], words: frozenset[str]) -> str:
-    """Boxes one per line, pages apart by a blank line; a word broken at a box's end joined with the next."""
-    items: list[list[str]] = []  # [what goes before, text]
+# A heading is set this much larger than the body text, and is short.
+_HEADING_SIZE = 1.15
+_HEADING_CHARS = 160
+_NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|Chapter|Part|Appendix)\s", re.IGNORECASE)  # a heading of its own
+
+
+def _heading_like(text: str) -> bool:
+    return len(text) <= _HEADING_CHARS and any(c.isalpha() for c in text)
+
+
+def _heading_levels(boxes: list[Box]) -> dict[float, int]:
+    """Letter size -> heading level, for the sizes larger than the body text's (the size most letters have)."""
+    by_size: dict[float, int] = {}
+    for box in boxes:
+        if box.size:
+            by_size[box.size] = by_size.get(box.size, 0) + len(box.text)
+    if not by_size:
+        return {}
+    body = max(by_size, key=lambda size: by_size[size])
+    larger = sorted((size for size in by_size if size >= _HEADING_SIZE * body), reverse=True)
+    return {size: level for level, size in enumerate(larger, start=1)}
+
+
+def _join_across(pages: list[list[tuple[str, int]]], words: frozenset[str]) -> list[tuple[str, str, int]]:
+    """Boxes one per line, pages apart by a blank line; a word broken at a box's end joined with the next.
+    Each is (what goes before, text, heading level or 0)."""
+    items: list[list] = []
     for page in pages:
-        for index, text in enumerate(page):
+        for index, (text, level) in enumerate(page):
             if items and _BROKEN_WORD.search(items[-1][1]):
                 joint = _joint(items[-1][1], text, words)
                 if joint in ("", "\b"):
                     items[-1][1] = (items[-1][1][:-1] if joint == "\b" else items[-1][1]) + text
                     continue
-            items.append(["\n\n" if index == 0 else "\n", text])
-    return "".join(before + text for before, text in items).lstrip("\n")
+            if index and level and items[-1][2] == level and not _NUMBERED.match(text):
+                items[-1][1] += " " + text  # a heading's second line ("… compare with the Free" "Software …")
+                continue
+            items.append(["\n\n" if index == 0 else "\n", text, level])
+    return [(before, text, level) for before, text, level in items]
 
 
 def pdf_pages(data: bytes) -> tuple[list[list[Box]], Exception | None]:
@@ -120,7 +157,8 @@ def pdf_pages(data: bytes) -> tuple[list[list[Box]], Exception | None]:
             height = max(1.0, float(page.height))
             top_y = float(page.y1)
             pages.append([
-                Box(_box_text(element), (top_y - element.y1) / height, (top_y - element.y0) / height)
+                Box(_box_text(element), (top_y - element.y1) / height, (top_y - element.y0) / height,
+                    _letter_size(element))
                 for element in page
                 if isinstance(element, LTTextContainer)
             ])
@@ -156,3 +194,17 @@ def _box_text(box: Any) -> str:
                 raised = up
             out.append(text)
     return "".join(out)
+
+
+def _letter_size(box: Any) -> float:
+    """The size most of a box's letters have, to half a point."""
+    from pdfminer.layout import LTChar, LTTextLine
+
+    sizes: dict[float, int] = {}
+    for line in box if hasattr(box, "__iter__") else ():
+        if isinstance(line, LTTextLine):
+            for char in line:
+                if isinstance(char, LTChar) and char.get_text().strip():
+                    size = round(float(char.size) * 2) / 2
+                    sizes[size] = sizes.get(size, 0) + 1
+    return max(sizes, key=lambda size: sizes[size]) if sizes else 0.0
