@@ -112,6 +112,17 @@ def test_hits_carry_their_section_headings(library: Library, tmp_path: Path) -> 
     assert all(p.heading for p in venv[0].passages)
     plain = [h for h in library.search_documents("sunny place for roses", top=5) if h.path.endswith("plain.txt")]
     assert plain and plain[0].heading == "" and "heading" not in plain[0].to_json()
+    # A map of passages: each point's hover text can say where in its document the passage is.
+    from desktop.core.maps.items import MapKey, item_ids, load_facts
+
+    ws = library.workspace
+    key = MapKey("text", ws.versions.active_id("text"), per_chunk=True)
+    facts = load_facts(ws, key, item_ids(ws, key))
+    by_file: dict[str, set[str]] = {}
+    for path, heading in zip(facts.paths, facts.headings, strict=True):
+        by_file.setdefault(Path(path).name, set()).add(heading)
+    assert {"Tomatoes › Pruning", "Roses"} <= by_file["garden.md"]
+    assert "How venvs work" in by_file["venv.html"] and by_file["plain.txt"] == {""}
 
 
 def test_a_schema_4_library_opens_with_empty_headings_and_its_vectors(tmp_path: Path) -> None:

@@ -72,3 +72,14 @@ def test_the_preview_header_names_the_passage_section(qtbot) -> None:
     plain = _hit("", "")
     pane.show_document(plain, plain.passages[0], "sys.prefix")
     assert pane.title.text() == TITLE
+
+
+def test_a_map_point_of_a_passage_says_its_section() -> None:
+    from desktop.core.maps.map_data import MapItem
+    from desktop.gui.map.paint import tooltip_html
+
+    point = MapItem(0, 1, 3, "/docs/venv.html", TITLE, "sys.prefix points to…", "docs", 0.0, -1, "", "",
+                    "How venvs work")
+    assert f"<b>{TITLE} › How venvs work</b>" in tooltip_html(point, "text")
+    whole = MapItem(0, 3, 3, "/docs/venv.html", TITLE, "sys.prefix points to…", "docs", 0.0, -1, "", "")
+    assert f"<b>{TITLE}</b>" in tooltip_html(whole, "text")
