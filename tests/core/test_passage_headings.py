@@ -70,6 +70,23 @@ def test_a_table_of_contents_is_not_taken_for_the_headings() -> None:
                      Heading(text.index("Usage\nRun"), 2, "Usage")]
 
 
+def test_word_headings_are_its_heading_styles() -> None:
+    from io import BytesIO
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Boiler", level=1)
+    document.add_paragraph("The boiler was repaired on Tuesday.")
+    document.add_heading("Parts", level=2)
+    document.add_paragraph("Heading 2")  # a paragraph that only reads like a heading's style name
+    out = BytesIO()
+    document.save(out)
+    extracted = extract_text(out.getvalue(), "invoice.docx")
+    assert [(h.level, h.text) for h in extracted.headings] == [(1, "Boiler"), (2, "Parts")]
+    assert extracted.text[extracted.headings[1].start:].startswith("Parts\nHeading 2")
+
+
 def _need_python_docs() -> None:
     if not PY_HTML.exists():
         pytest.skip("needs the Debian package python3.11-doc (/usr/share/doc/python3.11/html is absent)")

@@ -71,8 +71,9 @@ def _pypdf_text(reader: PdfReader) -> tuple[str, Exception | None]:
     return "\n\n".join(p for p in pages if p), failure
 
 
-def docx_to_text(data: bytes) -> tuple[str, str]:
-    """(title, text) of a Word .docx: paragraphs and table rows in reading order."""
+def docx_to_text(data: bytes) -> tuple[str, str, list[tuple[int, str]]]:
+    """(title, text, headings as (level, paragraph)) of a Word .docx: paragraphs and table rows in reading
+    order; a heading is a paragraph in one of Word's "Heading N" styles."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
@@ -86,15 +87,29 @@ def docx_to_text(data: bytes) -> tuple[str, str]:
 
     document = docx.Document(BytesIO(data))
     parts: list[str] = []
+    headings: list[tuple[int, str]] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             parts.extend(_table_rows(block))
         else:
             parts.append(block.text)
+            level = _heading_level(block)
+            if level and block.text.strip():
+                headings.append((level, block.text))
     title = ""
     with contextlib.suppress(Exception):  # a broken core.xml costs only the title
         title = document.core_properties.title or ""
-    return title.strip(), "\n".join(parts)
+    return title.strip(), "\n".join(parts), headings
+
+
+def _heading_level(paragraph: object) -> int:
+    """N of a paragraph in Word's "Heading N" style (the name Word gives it in every language's file), else 0."""
+    try:
+        name = paragraph.style.name or ""  # type: ignore[attr-defined]
+    except Exception:  # a style missing from styles.xml: a paragraph like any other
+        return 0
+    words = name.split()
+    return int(words[1]) if len(words) == 2 and words[0] == "Heading" and words[1].isdigit() else 0
 
 
 def _table_rows(table: Table) -> list[str]:

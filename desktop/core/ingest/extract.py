@@ -87,7 +87,7 @@ def _extract(data: bytes, suffix: str) -> tuple[str, str, list[tuple[int, str]]]
     if suffix == ".pdf":
         return pdf_to_text(data)
     if suffix == ".docx":
-        return (*docx_to_text(data), [])
+        return docx_to_text(data)
     if suffix in _MARKUP:
         markup = decode_text(data, declared=declared_charset(data))
         page = read_page(markup)
