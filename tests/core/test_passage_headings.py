@@ -129,6 +129,7 @@ def test_hits_carry_their_section_headings(library: Library, tmp_path: Path) -> 
     assert all(p.heading for p in venv[0].passages)
     plain = [h for h in library.search_documents("sunny place for roses", top=5) if h.path.endswith("plain.txt")]
     assert plain and plain[0].heading == "" and "heading" not in plain[0].to_json()
+    _vectors_are_title_and_passage_only(library, hits["garden.md"])
     # A map of passages: each point's hover text can say where in its document the passage is.
     from desktop.core.maps.items import MapKey, item_ids, load_facts
 
@@ -140,6 +141,27 @@ def test_hits_carry_their_section_headings(library: Library, tmp_path: Path) -> 
         by_file.setdefault(Path(path).name, set()).add(heading)
     assert {"Tomatoes › Pruning", "Roses"} <= by_file["garden.md"]
     assert "How venvs work" in by_file["venv.html"] and by_file["plain.txt"] == {""}
+
+
+def _vectors_are_title_and_passage_only(library: Library, hit: object) -> None:
+    """The heading is not embedded: each passage's stored vector is the encoding of its document's title and
+    its own text, as before headings were kept (common/embedding_input.py)."""
+    import numpy as np
+
+    from desktop.core.catalog import reads
+    from desktop.core.catalog.reader import reading
+    from desktop.core.common.embedding_input import passage_input
+    from desktop.core.common.vector_codec import from_blob
+
+    ws = library.workspace
+    passages = [p for p in hit.passages if p.heading]  # type: ignore[attr-defined]
+    assert passages
+    with reading(ws.catalog) as reader:
+        stored = dict(reads.chunk_vectors(reader, [p.chunk_id for p in passages], ws.versions.active_id("text")))
+    made = ws.encoders.text().encode([passage_input(hit.title, p.text) for p in passages])  # type: ignore[attr-defined]
+    for passage, vector in zip(passages, made, strict=True):
+        kept = from_blob(stored[passage.chunk_id])
+        assert float(np.dot(kept, vector) / (np.linalg.norm(kept) * np.linalg.norm(vector))) > 0.999
 
 
 def test_a_schema_4_library_opens_with_empty_headings_and_its_vectors(tmp_path: Path) -> None:
