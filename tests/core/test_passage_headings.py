@@ -164,6 +164,25 @@ def _vectors_are_title_and_passage_only(library: Library, hit: object) -> None:
         assert float(np.dot(kept, vector) / (np.linalg.norm(kept) * np.linalg.norm(vector))) > 0.999
 
 
+def test_the_command_line_says_where_a_passage_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from desktop.cli import main
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "garden.md").write_text(GUIDE, encoding="utf-8")
+    lib = str(tmp_path / "lib")
+    assert main(["--library", lib, "config", "passage_tokens", "32"]) == 0
+    assert main(["--library", lib, "index", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["--library", lib, "search", "pinch out the side shoots of tomatoes", "--top", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("garden.md") and lines[1] == "      › Tomatoes › Pruning"
+    assert main(["--library", lib, "search", "pinch out the side shoots of tomatoes", "--top", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["heading"] == "Tomatoes › Pruning"
+
+
 def test_a_schema_4_library_opens_with_empty_headings_and_its_vectors(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
