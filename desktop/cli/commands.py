@@ -54,6 +54,8 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
         print("No results.")
     for rank, hit in enumerate(hits, 1):
         print(f"{rank:2d}. {hit.score:5.0%}  [{hit.found_in or hit.kind}]  {hit.path}")
+        if hit.heading:  # where in the document the passage is
+            print(f"      › {clip(hit.heading, 200)}")
         if hit.snippet:
             print(f"      {clip(hit.snippet, 200)}")
 

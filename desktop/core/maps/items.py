@@ -50,6 +50,7 @@ class ItemFacts:
     snippets: list[str]  # hover text: the first passage, or "" for photos
     thumbs: list[str]  # cached thumbnail path of a photo ("" if none yet), for hover previews
     people: list[str] = field(default_factory=list)  # who is in a photo (colour by person); empty: nobody
+    headings: list[str] = field(default_factory=list)  # a passage's section headings (hover text); may be empty
 
 
 def item_ids(ws: Workspace, key: MapKey) -> np.ndarray:
@@ -117,20 +118,22 @@ def load_facts(ws: Workspace, key: MapKey, ids: np.ndarray) -> ItemFacts:
         if key.per_chunk:
             rows = session.execute(
                 select(Chunk.id, Chunk.file_id, FileRecord.path, FileRecord.title, Folder.path,
-                       func.coalesce(FileRecord.taken_at, FileRecord.mtime), Chunk.text, FileRecord.content_hash)
+                       func.coalesce(FileRecord.taken_at, FileRecord.mtime), Chunk.text, FileRecord.content_hash,
+                       Chunk.heading)
                 .join(FileRecord, FileRecord.id == Chunk.file_id)
                 .join(Folder, Folder.id == FileRecord.folder_id)
             ).tuples().all()
         else:
             rows = session.execute(
                 select(FileRecord.id, FileRecord.id, FileRecord.path, FileRecord.title, Folder.path,
-                       func.coalesce(FileRecord.taken_at, FileRecord.mtime), Chunk.text, FileRecord.content_hash)
+                       func.coalesce(FileRecord.taken_at, FileRecord.mtime), Chunk.text, FileRecord.content_hash,
+                       Chunk.heading)
                 .join(Folder, Folder.id == FileRecord.folder_id)
                 .outerjoin(Chunk, (Chunk.file_id == FileRecord.id) & (Chunk.seq == 0))
                 .where(FileRecord.kind == ("image" if key.space == "image" else "text"))
             ).tuples().all()
     by_id = {row[0]: row for row in rows}
-    missing = (0, 0, "", "", "", 0.0, "", None)
+    missing = (0, 0, "", "", "", 0.0, "", None, "")
     picked = [by_id.get(int(i), missing) for i in ids]
     return ItemFacts(
         ids=ids,
@@ -142,6 +145,7 @@ def load_facts(ws: Workspace, key: MapKey, ids: np.ndarray) -> ItemFacts:
         snippets=[clip((r[6] or "")[: SNIPPET_CHARS * 2], SNIPPET_CHARS) for r in picked],
         thumbs=[_thumb(ws, r[7]) if key.space == "image" else "" for r in picked],
         people=_people(ws, [int(r[1]) for r in picked]) if key.space == "image" else [NOBODY] * len(picked),
+        headings=[r[8] or "" for r in picked] if key.per_chunk else [],
     )
 
 

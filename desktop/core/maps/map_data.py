@@ -55,6 +55,7 @@ class MapItem:
     cluster: int
     label: str
     thumb: str  # cached thumbnail of a photo, "" otherwise
+    heading: str = ""  # a passage's section headings (a map of passages), "" otherwise
 
 @dataclass(frozen=True)
 class ClusterLabel:
@@ -196,7 +197,8 @@ class MapData:
         f, cluster = self.facts, int(self.clusters[index])
         return MapItem(index, int(f.ids[index]), int(f.file_ids[index]), f.paths[index], f.titles[index],
                        f.snippets[index], f.groups[index], float(f.dates[index]), cluster,
-                       self.labels.get(cluster, "") if cluster >= 0 else "", f.thumbs[index])
+                       self.labels.get(cluster, "") if cluster >= 0 else "", f.thumbs[index],
+                       f.headings[index] if index < len(f.headings) else "")
 
     def cluster_labels(self) -> list[ClusterLabel]:
         """A label per named cluster at its median point (a mean can fall between two lobes)."""

@@ -220,10 +220,7 @@ def document_hits(
     hits = []
     for file_id, (score, chunks) in sorted(documents.items(), key=lambda kv: -kv[1][0])[:top]:
         best = by_chunk[chunks[0]]
-        passages = tuple(
-            Passage(c, by_chunk[c].start, by_chunk[c].end, by_chunk[c].text, shown_score(scores[c]))
-            for c in chunks[:PASSAGES_PER_FILE]
-        )
+        passages = tuple(_passage(by_chunk[c], scores[c]) for c in chunks[:PASSAGES_PER_FILE])
         why = " + ".join(
             label
             for label, present in (("meaning", best.id in meaning_set), ("keywords", best.id in keyword_set))
@@ -245,9 +242,14 @@ def document_hits(
                 mtime=best.mtime,
                 why=why,
                 found_in=found_in(best.kind, best.ocr_base, best.start),
+                heading=best.heading,
             )
         )
     return hits
+
+
+def _passage(row: reads.PassageRow, score: float) -> Passage:
+    return Passage(row.id, row.start, row.end, row.text, shown_score(score), row.heading)
 
 
 def found_in(kind: str, ocr_base: int | None, start: int) -> str:

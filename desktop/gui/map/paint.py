@@ -24,6 +24,8 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from desktop.gui.common.hits import PLACE_SEPARATOR
+
 # Distinct, colour-blind-friendly hues (Tableau 10 + 2), then grey for "other" and noise.
 QUALITATIVE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
                "#9c755f", "#17becf", "#8c564b", "#bcbd22"]
@@ -284,6 +286,8 @@ def _paint_legend(painter: QPainter, rect: QRectF, picture: MapPicture) -> QRect
 def tooltip_html(item: Any, kind: str) -> str:
     """Hover preview: the photo's thumbnail, or the document's title and first passage."""
     title = html.escape(item.title or os.path.basename(item.path))
+    if getattr(item, "heading", ""):  # a passage: where in its document it is
+        title += html.escape(PLACE_SEPARATOR + item.heading)
     where = html.escape(item.group)
     when = time.strftime("%Y-%m-%d", time.localtime(item.date)) if item.date > 0 else ""
     parts = [f"<b>{title}</b>", f"<span style='color:#666'>{where}  {when}</span>"]
