@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QThreadPool, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.common.errors import Cancelled
@@ -87,8 +87,7 @@ class MapTab(QWidget):
         super().__init__(parent)
         self.workers = workers
         self.library = library
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = workers.own_pool(self)
         self.token: CancelToken | None = None
         self.maps: dict[str, Any] = {}  # "text", "passages" or "image" -> MapData of the current library
         self.stale: set[str] = set()  # spaces whose library changed since their map was made
