@@ -8,7 +8,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "desktop"
-CAPABILITIES = ("indexing", "retrieval", "marks", "maps", "tuning", "recovery", "duplicates", "watching", "people")
+CAPABILITIES = ("indexing", "retrieval", "marks", "maps", "tuning", "recovery", "duplicates", "watching", "people",
+                "transfer")
+DIALECTS = {"postgresql", "sqlite"}
 
 
 def calls_named(path: Path, name: str) -> list[int]:
@@ -35,3 +37,43 @@ def test_the_pool_check_sees_a_construction(tmp_path: Path) -> None:
     source.write_text("from PySide6 import QtCore\nclass P:\n    def __init__(self):\n"
                       "        self.pool = QtCore.QThreadPool(self)\n", encoding="utf-8")
     assert calls_named(source, "QThreadPool") == [4]
+
+
+def storage_questions(path: Path) -> list[str]:
+    """Where a module imports the server room (at any level, inside functions too) or asks which
+    database it runs on (`.dialect`, or a dialect's name as a value to compare with)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            names = []
+        found += [f"{node.lineno}: imports {n}" for n in names if n.startswith("desktop.core.server")]
+        if isinstance(node, ast.Attribute) and node.attr == "dialect":
+            found.append(f"{node.lineno}: reads .dialect")
+        if isinstance(node, ast.Constant) and node.value in DIALECTS:
+            found.append(f"{node.lineno}: names {node.value!r}")
+    return found
+
+
+def test_capabilities_never_ask_which_storage_they_run_on() -> None:
+    """ARCHITECTURE.md: a new kind of storage changes no capability. The workspace picks the ports'
+    implementations when a library is opened (workspace/workspace.py, workspace/server.py)."""
+    offenders = {
+        str(path.relative_to(ROOT)): questions
+        for room in CAPABILITIES
+        for path in (ROOT / "core" / room).rglob("*.py")
+        if (questions := storage_questions(path))
+    }
+    assert offenders == {}
+
+
+def test_the_storage_check_sees_a_dialect_test_and_a_late_import(tmp_path: Path) -> None:
+    source = tmp_path / "capability.py"
+    source.write_text("def f(reader):\n    if reader.dialect != 'postgresql':\n        return None\n"
+                      "    from desktop.core.server import keywords\n    return keywords\n", encoding="utf-8")
+    assert set(storage_questions(source)) == {
+        "2: reads .dialect", "2: names 'postgresql'", "4: imports desktop.core.server",
+        "4: imports desktop.core.server.keywords"}
