@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -118,6 +118,7 @@ class MapData:
     # ---- colour -----------------------------------------------------------------------------
 
     def colouring(self, by: str) -> Colouring:
+        names: Sequence[str]
         if by == "cluster":
             names = [self.labels.get(int(c), f"cluster {c}") if c >= 0 else NOISE for c in self.clusters]
         elif by == "folder":
@@ -125,7 +126,7 @@ class MapData:
         elif by == "kind":
             names = [_kind_name(p, self.kind) for p in self.facts.paths]
         elif by == "person":
-            names = self.facts.people or [NOBODY] * len(self)
+            names = self.facts.people or (NOBODY,) * len(self)
         elif by == "date":
             return self._by_date()
         else:
