@@ -67,7 +67,7 @@ def semdesk_runs(lib: Any, queries: list[str]) -> dict[str, list[list[str]]]:
         runs["shipped"].append([Path(h.path).name for h in lib.search_documents(q, top=10)])
         runs["dense"].append(file_order([c for c, _ in index.query(encoder.encode_query(q), 200)], file_of))
         with reading(ws.catalog) as reader:
-            runs["keyword"].append(file_order(ranked_chunk_ids(reader, q, 200), file_of))
+            runs["keyword"].append(file_order(ranked_chunk_ids(ws.keywords(reader), q, 200), file_of))
     return runs
 
 

@@ -26,7 +26,7 @@ from desktop.core.retrieval.fusion import (
     passage_scores,
     shown_score,
 )
-from desktop.core.retrieval.keywords import any_word, keyword_evidence, ranked_chunks, server_side
+from desktop.core.retrieval.keywords import keyword_evidence, ranked_chunks
 from desktop.core.retrieval.meaning import query_vector
 from desktop.core.retrieval.query_syntax import ParsedQuery, parse
 from desktop.core.workspace import Workspace
@@ -171,9 +171,10 @@ def _chunks_of(ws: Workspace, files: set[int]) -> set[int]:
 def keyword_chunks(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
     """(chunk id, keyword evidence in [0, 1]) best first, within `allowed` chunks when a filter is on."""
     with reading(ws.catalog) as reader:
-        rows = ranked_chunks(reader, query, limit * 4 if allowed is not None else limit)
+        index = ws.keywords(reader)  # one per search: a server's counts are shared by both steps
+        rows = ranked_chunks(index, query, limit * 4 if allowed is not None else limit)
         rows = [r for r in rows if allowed is None or r[0] in allowed][:limit]
-        return keyword_evidence(reader, query, rows)
+        return keyword_evidence(index, query, rows)
 
 
 def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:
@@ -181,10 +182,7 @@ def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | No
     if not words:
         return []
     with reading(ws.catalog) as reader:
-        if server := server_side(reader):  # a server library: PostgreSQL full-text search
-            found = server.ranked_photo_ids(reader.session, words, limit)  # type: ignore[attr-defined]
-        else:
-            found = reads.photos_named(reader, any_word(words), limit)
+        found = ws.keywords(reader).ranked_photos(words, limit)
     return [int(r) for r in found if allowed is None or r in allowed]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from desktop.core.common.errors import Cancelled, describe
@@ -52,8 +52,7 @@ class TuneWizard(QWizard):
         super().__init__(parent)
         self.library = library
         self.workers = workers
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = workers.own_pool(self)
         self.state = WizardState()
         self.token: CancelToken | None = None
         self.training = False
