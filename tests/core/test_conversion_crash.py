@@ -174,3 +174,20 @@ def test_the_sample_is_held_to_a_time_budget(tmp_path: Path, monkeypatch: pytest
     assert f"{choice.CHUNK} passages" in choice.describe_record(record)
     assert time.monotonic() - started < 240
     choice._MEMO.clear()
+
+
+def test_status_names_the_photo_encoder(tiny_clip: tuple[Path, Path], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli.main import main
+    from desktop.core.embed import ov_clip
+
+    config, weights = tiny_clip
+    monkeypatch.setenv("SEMDESK_CACHE", str(tmp_path / "cache"))
+    with Library.open(tmp_path / "library") as lib:
+        lib.set_setting("clip_model", str(config))
+        lib.set_setting("clip_weights", str(weights))
+        assert lib.status().photo_encoder == "not chosen yet"  # OpenVINO, tried on first use: nothing run here
+        assert not ov_clip.ready(ov_clip.folder_of(lib.workspace.encoders.clip().spec()))
+        lib.set_setting("clip_openvino", False)
+    assert main(["--library", str(tmp_path / "library"), "status"]) == 0
+    assert "Photo encoder: pytorch" in capsys.readouterr().out
