@@ -146,6 +146,12 @@ def test_a_tuned_model_of_the_same_shape_inherits_the_record(crashed: dict, tmp_
     assert choice.choice_key(str(tuned)) == choice.choice_key(str(base))
     with pytest.raises(ModelUnavailable, match="hung while measuring"):
         choice.runtime_for(str(tuned), "auto", int8_version=True, allow_int8=True)
+    # The wizard makes and measures an int8 copy only when the library runs int8 (tuning.text_job):
+    # with int8 set aside here it does neither, so it never runs int8 in its own process.
+    monkeypatch.delenv(choice.ENV_PIN, raising=False)
+    with Library.open(tmp_path / "library") as library:
+        library.workspace.settings.set("text_int8", True)
+        assert library.workspace.versions.text_int8_enabled() is False
 
 
 def test_without_bf16_units_the_choice_is_made_from_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
