@@ -105,6 +105,8 @@ def cmd_status(library: Any, args: argparse.Namespace) -> int:
     print(f"Photo model: {status.clip_model} ({'ready' if status.clip_ready else 'not available'})")
     if status.clip_problem:
         print(f"  {status.clip_problem}")
+    if status.photo_encoder:
+        print(f"Photo encoder: {status.photo_encoder}")
     waiting = [s for s in status.skipped if s.status == "waiting_model"]
     skipped = [s for s in status.skipped if s.status != "waiting_model"]
     if waiting:

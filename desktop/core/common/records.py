@@ -99,6 +99,8 @@ class LibraryStatus:
     clip_problem: str | None
     text_encoder: str = ""  # which text encoder runs, and why
     set_aside: tuple[str, ...] = ()  # "openvino-bf16: crashed while measuring on this CPU (signal 11, SIGSEGV)"
+    text_runtime: str = ""  # the text encoder's name alone ("openvino-int8"), "" when none runs
+    photo_encoder: str = ""  # what encodes photos ("openvino-fp32", "pytorch"), "" without a photo model
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.core.common.jobs import Progress, format_duration
+from desktop.core.common.records import LibraryStatus
 from desktop.gui.common.elided_label import ElidedLabel
 
 
@@ -142,4 +143,37 @@ class ModelsState(QLabel):
         self.preparing_now = False
         self.setText(self.tr("⚠ Models not loaded"))
         self.setToolTip(message)
+        self.show()
+
+
+class EncoderState(QLabel):
+    """Which encoders run ("Text: openvino-int8 · Photos: pytorch"), from the library's status as the
+    status watcher reads it on the catalog worker; the tooltip says why, and why any encoder was set
+    aside on this CPU ("openvino-bf16: crashed while measuring on this CPU"), with a mark when one was."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("encoderState")
+        self.setAccessibleName(self.tr("Encoders"))
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setContentsMargins(8, 0, 8, 0)
+        self.hide()
+
+    def show_status(self, status: LibraryStatus) -> None:
+        parts = []
+        if status.text_runtime:
+            parts.append(self.tr("Text: {encoder}").format(encoder=status.text_runtime))
+        if status.photo_encoder:
+            parts.append(self.tr("Photos: {encoder}").format(encoder=status.photo_encoder))
+        if not parts:
+            self.hide()
+            return
+        text = " · ".join(parts)
+        lines = [self.tr("Text encoder: {what}").format(what=status.text_encoder)] if status.text_encoder else []
+        if status.set_aside:
+            text += " ⚠"
+            lines.append(self.tr("Set aside on this computer:"))
+            lines += [f"  {line}" for line in status.set_aside]  # the core's reason, as `semdesk status` says it
+        self.setText(text)
+        self.setToolTip("\n".join(lines))
         self.show()
