@@ -73,8 +73,8 @@ def setting_value(target: str) -> str:
         return str(path.resolve())
     if path.is_absolute() or target.startswith((".", "~")):
         raise ModelUnavailable(f"There is no folder at {target}. Choose a folder with a sentence-transformers model.")
-    raise SemdeskError(f"{target!r} is not a version id, nor a model semdesk knows: use fast, accurate, a model "
-                       "folder, or a version id that `semdesk models` lists.")
+    raise SemdeskError(f"{target!r} is not a version id, nor a model semdesk knows: use fast, accurate, multilingual, "
+                       "a model folder, or a version id that `semdesk models` lists.")
 
 
 def _version_counts(ws: Workspace) -> tuple[int, dict[str, int]]:
