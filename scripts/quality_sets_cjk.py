@@ -21,6 +21,7 @@ from pathlib import Path
 from scripts.quality_sets import QualitySet
 
 ZH_FAQ = Path("/usr/share/doc/debian/FAQ/debian-faq.zh-cn.txt.gz")
+EN_FAQ = Path("/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz")  # the same FAQ, the same section numbers
 JA_MAN = Path("/usr/share/man/ja")
 
 # Han and kana only, written out here on purpose (see the module's doc).
@@ -32,6 +33,7 @@ _LATIN = "(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]{2,}(?![A-Za-z0-9])"
 _LATIN_INSIDE = re.compile(f"(?:(?<=[{_HAN_KANA}])|(?<=[{_HAN_KANA}][ \t])){_LATIN}|{_LATIN}(?=[ \t]?[{_HAN_KANA}])")
 _HEADING = re.compile(r"^(\d+\.\d+)\.\s+(.+(?:\n(?!\s)(?!\d+\.)\S.*)*)", re.M)
 _CHAPTER = re.compile(r"^第 \d+ 章.*$", re.M)
+_EN_CHAPTER = re.compile(r"^Chapter\s+1\.", re.M)
 _CROSS_REF = re.compile(r"第\s*[\d.]+\s*节\s*“[^”]*”", re.S)
 
 
@@ -65,6 +67,44 @@ def zh_faq_set() -> QualitySet:
             continue
         name = f"zhfaq-{len(result.files):03d}.txt"
         result.files[name] = body
+        result.queries.append((question, {name}))
+        result.origins[name] = (ZH_FAQ, match.group(1))  # the section number, shared with the English FAQ
+    return result
+
+
+def en_faq_questions() -> dict[str, str]:
+    """The English FAQ's questions by section number ("1.2" -> "What is Debian GNU/Linux?")."""
+    text = gzip.decompress(EN_FAQ.read_bytes()).decode("utf-8")
+    first = _EN_CHAPTER.search(text)
+    text = text[first.start() if first else 0 :]  # after the table of contents
+    return {m.group(1): " ".join(m.group(2).split()) for m in _HEADING.finditer(text)}
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def en_zh_faq_set(strict: bool = True) -> QualitySet:
+    """Cross-language: the Chinese FAQ's answers (as zh_faq_set makes them) queried with the English FAQ's
+    question of the same section. `strict`: a question any of whose words (runs of Latin letters and digits,
+    any case) is written in its answer is left out, so the keyword list cannot find an answer by a shared
+    word ("Debian", "dpkg"): what is found is found by meaning across the languages. Most answers quote
+    commands or English names, so that keeps a fifth of the questions; `strict=False` keeps them all (the
+    keyword list's figure then says how much shared words alone find)."""
+    zh = zh_faq_set()
+    english = en_faq_questions()
+    result = QualitySet(
+        "en_zh_faq" if strict else "en_zh_faq_all",
+        "the Chinese FAQ's answers (headings and quoted headings removed) queried with the English FAQ's "
+        "question of the same section" + ("; questions sharing any Latin word with their answer are left out"
+                                           if strict else ""),
+        files=dict(zh.files), origins=dict(zh.origins))
+    for name, (_, number) in zh.origins.items():
+        question = english.get(str(number))
+        if question is None:
+            continue
+        answer_words = {w.lower() for w in _LATIN_WORD.findall(zh.files[name])}
+        if strict and any(w.lower() in answer_words for w in _LATIN_WORD.findall(question)):
+            continue
         result.queries.append((question, {name}))
     return result
 

@@ -17,11 +17,12 @@ def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], po
     tune.add_argument("--target", choices=["text", "image"], default="text", help="documents (text) or photos")
     tune.add_argument("--epochs", type=positive, metavar="N", help="passes over your marks")
     tune.add_argument("--keep", action="store_true", help="use the new model from now on (else it is discarded)")
-    models = command("models", "list the text models (Fast, Accurate, a folder) and model versions, or switch")
+    models = command("models",
+                     "list the text models (Fast, Accurate, Multilingual, a folder) and model versions, or switch")
     models.add_argument("action", nargs="?", choices=["use"], help="use TARGET: switch to it")
     models.add_argument("target", nargs="?", metavar="TARGET",
-                        help="fast, accurate or a model folder (re-embeds in the background; search keeps the "
-                             "current model until it is done), a version id from the list, or 'base'")
+                        help="fast, accurate, multilingual or a model folder (re-embeds in the background; search "
+                             "keeps the current model until it is done), a version id from the list, or 'base'")
     models.add_argument("--use", metavar="VERSION", help="the same as `use VERSION`")
 
 
@@ -70,11 +71,11 @@ def cmd_models(library: Any, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"text_models": [c.to_json() for c in choices], "versions": [v.to_json() for v in listed]})
         return 0
-    print("Text models (`semdesk models use fast|accurate|FOLDER`):")
+    print("Text models (`semdesk models use fast|accurate|multilingual|FOLDER`):")
     for c in choices:
         where = c.folder if c.available else c.problem
         dim = f", {c.dim} dimensions" if c.dim else ""
-        print(f"{'*' if c.active else ' '} {c.label:<9}{c.name}{dim}: {'available' if c.available else 'not here'}")
+        print(f"{'*' if c.active else ' '} {c.label:<13}{c.name}{dim}: {'available' if c.available else 'not here'}")
         print(f"    {c.cost()}")
         print(f"    quality (nDCG@10): {c.quality}")
         print(f"    {where}")

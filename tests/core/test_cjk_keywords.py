@@ -29,6 +29,7 @@ DOCS = {
     "english.txt": "Contrastive learning pulls similar examples together and pushes different ones apart.",
     "wrapped.txt": "在遵守并包含本文档版权声明的前提下，允许制作和发布本文档的完整拷\n    贝。",
     "hindi.txt": "हिन्दी भाषा बहुत सुंदर है। यह पुस्तकालय शांत है।",  # vowel signs and viramas inside words
+    "wide.txt": "配置文件使用ＪＳＯＮ格式，端口为８０８０。",  # full-width letters and digits, as CJK text writes them
 }
 
 
@@ -67,6 +68,14 @@ def test_runs_become_bigrams_and_latin_is_cut_from_them() -> None:
     assert cjk.index_text(text) is text
 
 
+def test_full_width_letters_and_digits_are_folded_in_index_and_queries() -> None:
+    assert cjk.index_text("使用ＪＳＯＮ格式") == cjk.index_text("使用JSON格式")
+    assert cjk.index_text("ＡＢＣ　１２３") == "ABC 123"  # no CJK letter: folded all the same
+    assert len(cjk.narrow("ＪＳＯＮ格式")) == len("ＪＳＯＮ格式")  # one for one: snippet positions hold
+    assert cjk.query_tokens("ｊｓｏｎ") == cjk.query_tokens("json")
+    assert cjk.index_text("Plain English text.") == "Plain English text."
+
+
 def test_queries_ask_for_the_tokens_the_index_holds() -> None:
     assert cjk.fts5_match("对比学习") == '"对比 比学 学习"'
     assert cjk.fts5_match("猫") == '"猫" *'  # one character: any token it begins
@@ -96,6 +105,9 @@ def test_words_inside_cjk_text_are_found(cjk_library: Library) -> None:
     assert keyword_files(lib, "학교") == {"korean.txt"}
     assert keyword_files(lib, "拷贝") == {"wrapped.txt"}
     assert keyword_files(lib, "系统") == {"anime.txt", "learning.txt"}
+    assert keyword_files(lib, "json") == {"wide.txt"}  # the file writes ＪＳＯＮ
+    assert keyword_files(lib, "ＪＳＯＮ") == {"wide.txt"}
+    assert keyword_files(lib, "8080") == {"wide.txt"}
     assert "english.txt" in keyword_files(lib, "contrastive learning")
 
 
@@ -148,6 +160,7 @@ def test_a_schema_2_library_is_migrated_without_re_embedding(tmp_path: Path) -> 
     try:
         assert keyword_files(lib, "对比学习") == {"learning.txt"}
         assert keyword_files(lib, "Jaccard") == {"anime.txt"}
+        assert keyword_files(lib, "json") == {"wide.txt"}
     finally:
         lib.close()
     with sqlite3.connect(catalog) as db:
@@ -155,6 +168,33 @@ def test_a_schema_2_library_is_migrated_without_re_embedding(tmp_path: Path) -> 
         assert db.execute("SELECT chunk_id, vector FROM chunk_vectors ORDER BY chunk_id").fetchall() == vectors
         assert db.execute("SELECT rowid, title, body FROM chunk_fts WHERE body LIKE 'Contrastive%'").fetchall() \
             == english  # rows without CJK text are left as they were
+
+
+def test_a_schema_4_library_gets_full_width_folded_without_re_embedding(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    lib = Library.open(tmp_path / "lib")
+    index(lib, folder)
+    catalog = lib.workspace.catalog.path
+    lib.close()
+    bigram = "SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH '\"对比 比学\"'"
+    with sqlite3.connect(catalog) as db:  # as schema 4 wrote it: CJK bigrams, full-width kept
+        db.execute("UPDATE chunk_fts SET body = replace(replace(body, 'JSON', 'ＪＳＯＮ'), '8080', '８０８０')")
+        db.execute("PRAGMA user_version = 4")
+        vectors = db.execute("SELECT chunk_id, vector FROM chunk_vectors ORDER BY chunk_id").fetchall()
+        bigrams = db.execute(bigram).fetchone()
+    lib = Library.open(tmp_path / "lib")
+    try:
+        assert keyword_files(lib, "json") == {"wide.txt"}
+        assert keyword_files(lib, "对比学习") == {"learning.txt"}  # the bigrams were not cut again
+    finally:
+        lib.close()
+    with sqlite3.connect(catalog) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert db.execute("SELECT chunk_id, vector FROM chunk_vectors ORDER BY chunk_id").fetchall() == vectors
+        assert db.execute(bigram).fetchone() == bigrams
 
 
 def test_a_schema_2_server_library_is_migrated(server_url: str, tmp_path: Path) -> None:
@@ -175,6 +215,7 @@ def test_a_schema_2_server_library_is_migrated(server_url: str, tmp_path: Path) 
     try:
         assert keyword_files(lib, "对比学习") == {"learning.txt"}
         assert keyword_files(lib, "Jaccard") == {"anime.txt"}
+        assert keyword_files(lib, "json") == {"wide.txt"}
     finally:
         lib.close()
     with psycopg.connect(server_url) as conn:

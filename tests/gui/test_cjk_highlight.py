@@ -51,3 +51,14 @@ def test_an_excerpt_of_cjk_text_keeps_the_word_in_view() -> None:
     width = sum(2 if "\u4e00" <= ch <= "\u9fff" or ch in "。…" else 1 for ch in shown)
     assert width <= 120 + 10  # columns: a CJK character is drawn twice as wide
     assert shown.index("对比学习") < 40  # the word sits near the start, not pushed past the lines shown
+
+
+def test_full_width_letters_are_marked_as_the_keyword_index_finds_them() -> None:
+    """The keyword index folds full-width letters to ASCII (common/cjk.narrow); the marks follow it."""
+    from desktop.gui.common.highlight import highlight_html
+
+    text = "配置文件使用ＪＳＯＮ格式，也可以用JSON。"
+    wide, plain = text.index("ＪＳＯＮ"), text.index("JSON")
+    assert term_spans(text, query_terms("json")) == [(wide, wide + 4), (plain, plain + 4)]
+    assert term_spans(text, query_terms("ＪＳＯＮ")) == [(wide, wide + 4), (plain, plain + 4)]
+    assert ">ＪＳＯＮ</b>" in highlight_html(text, query_terms("json"))  # the text as written is shown

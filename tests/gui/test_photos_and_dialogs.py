@@ -112,13 +112,14 @@ def test_settings_dialog_saves_and_refuses_bad_values(qtbot, tmp_path: Path, mon
     with qtbot.waitSignal(third.reindex_requested):
         third.accept()
     assert asked == [True]
-    # The text model is offered as Fast / Accurate / any folder, with what each costs; choosing another
+    # The text model is offered as Fast / Accurate / Multilingual / any folder, with what each costs; choosing another
     # asks for the background switch, and the setting changes only when that switch completes.
     fourth = SettingsDialog(library)
     qtbot.addWidget(fourth)
     assert "all-mpnet-base-v2" in fourth.findChild(QLabel, "modelChoices").text()
     editor = fourth.editors["text_model"]
-    assert [editor.itemText(i) for i in range(editor.count())] == ["all-MiniLM-L6-v2", "all-mpnet-base-v2"]
+    assert [editor.itemText(i) for i in range(editor.count())] == [
+        "all-MiniLM-L6-v2", "all-mpnet-base-v2", "multilingual-e5-small"]
     editor.setCurrentText("all-mpnet-base-v2")  # type: ignore[attr-defined]
     with qtbot.waitSignal(fourth.model_switch_requested) as switch:
         fourth.accept()

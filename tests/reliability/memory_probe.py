@@ -32,7 +32,7 @@ class FakeEncoder:
     def count_tokens(self, text: str) -> int:
         return len(self.token_offsets(text))
 
-    def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: list[str], *, batch_size: int = 32, queries: bool = False) -> np.ndarray:
         vectors = np.ones((len(texts), self.dim), dtype=np.float32)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from desktop.core.catalog.tables import Base, Face, FaceAnchor, FaceFile, OcrFile, OcrLine, Person
 from desktop.core.catalog.version import SCHEMA_VERSION, too_new
-from desktop.core.common.cjk import CJK_CLASS, index_text
+from desktop.core.common.cjk import CJK_CLASS, WIDE_CLASS, index_text, narrow
 
 # FTS5 tables are not ORM models: SQLAlchemy has no DDL for virtual tables.
 _FTS_DDL = [
@@ -34,10 +34,17 @@ def _cjk_keywords(conn: Connection) -> None:
     tables hold (the text as it was given them), a batch of rows at a time, only the rows with such
     letters: other rows, the chunks and every vector stay as they are, so nothing is re-embedded.
     Runs on both dialects (the server library's migration is this one too)."""
+    _rewrite_keywords(conn, CJK_CLASS, index_text)
+
+
+def _rewrite_keywords(conn: Connection, characters: str, rewrite: Callable[[str], str]) -> None:
+    """Each keyword copy holding one of `characters` (a character class's inside) rewritten by `rewrite`,
+    a batch of rows at a time, on both dialects. 4 -> 5 folds width only: the copies 3 -> 4 wrote hold
+    bigrams already, and index_text is not to be run on them twice."""
     if conn.dialect.name == "postgresql":
-        has, pattern = "~", f"[{CJK_CLASS}]"
+        has, pattern = "~", f"[{characters}]"
     else:
-        has, pattern = "GLOB", f"*[{CJK_CLASS}]*"
+        has, pattern = "GLOB", f"*[{characters}]*"
     for table, columns in (("chunk_fts", ("title", "body")), ("file_fts", ("name",))):
         listed = ", ".join(columns)
         where = " OR ".join(f"{c} {has} :pattern" for c in columns)
@@ -50,7 +57,7 @@ def _cjk_keywords(conn: Connection) -> None:
                 break
             assignments = ", ".join(f"{c} = :{c}" for c in columns)
             conn.execute(text(f"UPDATE {table} SET {assignments} WHERE rowid = :id"), [
-                {"id": row[0], **{c: index_text(v or "") for c, v in zip(columns, row[1:], strict=True)}}
+                {"id": row[0], **{c: rewrite(v or "") for c, v in zip(columns, row[1:], strict=True)}}
                 for row in rows])
             after = int(rows[-1][0])
 
@@ -76,6 +83,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     # 4 -> 5: a passage's section headings; passages indexed before have none until their file changes
     # (the heading is shown, never embedded: no vector changes). The same DDL on both dialects.
     4: lambda conn: _add_column(conn, "chunks", "heading", "TEXT NOT NULL DEFAULT ''"),
+    # 5 -> 6: full-width letters and digits folded to ASCII in the keyword copies (no re-embedding).
+    5: lambda conn: _rewrite_keywords(conn, WIDE_CLASS, narrow),
 }
 
 

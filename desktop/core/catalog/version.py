@@ -6,8 +6,9 @@ from __future__ import annotations
 from desktop.core.common.errors import CatalogTooNew
 
 # 3: faces and people; 4: keyword copies with words inside CJK text cut apart (common/cjk.py);
-# 5: each passage's section headings (chunks.heading)
-SCHEMA_VERSION = 5
+# 5: each passage's section headings (chunks.heading); 6: full-width letters and digits folded to ASCII in
+# the keyword copies
+SCHEMA_VERSION = 6
 
 
 def too_new(version: int) -> CatalogTooNew:

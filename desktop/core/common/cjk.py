@@ -13,6 +13,9 @@ CJKAnalyzer does in its tokenizer, the text given to the keyword tables is rewri
 - a Latin word touching CJK text is cut from it ("使用Jaccard" -> "使用 用 Jaccard"), so it is a
   word of its own;
 - a line break between two CJK letters (text wrapped at a fixed width) does not end the run;
+- full-width Latin letters, digits and signs (ＪＳＯＮ, １２３, as CJK text writes them) and the
+  ideographic space are folded to their ASCII forms (NFKC's width folding, character for character, so
+  positions do not move), in the index and in queries: `json` finds ＪＳＯＮ and the reverse;
 - text without CJK letters is returned unchanged: an English library's index is the same as before.
 
 The chunk's own text stays in the chunks table; only the keyword copy is rewritten. Queries are
@@ -43,6 +46,18 @@ _RUN = re.compile(_LETTERS)
 # .txt) breaks Chinese lines inside words ("拷\n    贝"), and a line end there is no word boundary.
 _WRAPPED_RUN = re.compile(rf"{_LETTERS}(?:[^\S\n]*\n[^\S\n]*{_LETTERS})*")  # any indent: NBSPs too
 _SPACE = re.compile(r"\s+")
+# Full-width ASCII (U+FF01-FF5E) and the ideographic space onto ASCII: one character for one.
+_WIDE_START, _WIDE_COUNT = 0xFF01, 0x5E
+_NARROW = str.maketrans({**{_WIDE_START + i: 0x21 + i for i in range(_WIDE_COUNT)}, 0x3000: 0x20})
+# The characters a keyword copy is rewritten for (the catalog's migrations select rows by them).
+WIDE_CLASS = "\uff01-\uff5e\u3000"
+_WIDE = re.compile(f"[{WIDE_CLASS}]")
+
+
+def narrow(text: str) -> str:
+    """`text` with full-width ASCII and the ideographic space folded to ASCII (the same length; `text`
+    itself when it has none)."""
+    return text.translate(_NARROW) if _WIDE.search(text) else text
 
 
 def has_cjk(text: str) -> bool:
@@ -60,7 +75,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     piece is FTS5 or tsquery syntax."""
     out: list[tuple[str, str]] = []
     previous = ""
-    for ch in text:
+    for ch in narrow(text):
         kind = "cjk" if is_cjk(ch) else "word" if ch.isalnum() or unicodedata.category(ch)[0] == "M" else ""
         if kind and kind == previous:
             out[-1] = (kind, out[-1][1] + ch)
@@ -83,6 +98,7 @@ def _bigrams(run: str) -> list[str]:
 
 def index_text(text: str) -> str:
     """The copy of `text` the keyword tables hold (see the module's doc); unchanged without CJK."""
+    text = narrow(text)
     if not has_cjk(text):
         return text
     out: list[str] = []

@@ -94,10 +94,11 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "text_model", DEFAULT_TEXT_MODEL,
             "sentence-transformers model for documents: all-MiniLM-L6-v2 (Fast), all-mpnet-base-v2 (Accurate), "
-            "a folder path or a name in the local cache. Changed in the window, every passage is embedded "
+            "multilingual-e5-small (Multilingual: Chinese, Japanese, Korean and ~100 languages, and questions across "
+            "them), a folder path or a name in the local cache. Changed in the window, every passage is embedded "
             "again in the background while search keeps the current model",
             label="Text model", section="Models", reembeds=True, resets="text",
-            suggestions=("all-MiniLM-L6-v2", "all-mpnet-base-v2"), switches=True,
+            suggestions=("all-MiniLM-L6-v2", "all-mpnet-base-v2", "multilingual-e5-small"), switches=True,
         ),
         Setting(
             "clip_model", DEFAULT_CLIP_MODEL,

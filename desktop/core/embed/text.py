@@ -13,6 +13,7 @@ import numpy as np
 from desktop.core.common.errors import ModelUnavailable
 from desktop.core.common.settings import DEFAULT_TEXT_MODEL
 from desktop.core.embed._offline import go_offline
+from desktop.core.embed.prompts import NONE, from_table
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -114,6 +115,7 @@ class TextEncoder:
         # for seconds per batch; sharing it serialised chunking behind encoding).
         self._offset_lock = threading.Lock()
         self._special_tokens: int | None = None
+        self._prompts = NONE
         self._model: SentenceTransformer | None = None
         self._offset_tokenizer: Any = None
 
@@ -164,6 +166,7 @@ class TextEncoder:
             offsets.no_truncation()
             offsets.no_padding()
             self._offset_tokenizer = offsets
+            self._prompts = from_table(getattr(model, "prompts", None))
             self._model = model
 
     @property
@@ -194,11 +197,12 @@ class TextEncoder:
 
     @property
     def special_tokens_count(self) -> int:
-        """Tokens the model adds around every passage (CLS and SEP for BERT)."""
+        """Tokens the model adds around every passage (CLS and SEP for BERT, and its passage prompt's)."""
         model = self._ready()
         if self._special_tokens is None:  # asked once per file by the loader thread: keep it off the lock
             with self._lock:
-                self._special_tokens = len(model.tokenizer("", add_special_tokens=True)["input_ids"])
+                prompt = self._prompts.passage.strip()
+                self._special_tokens = len(model.tokenizer(prompt, add_special_tokens=True)["input_ids"])
         return self._special_tokens
 
     # -- tokens --------------------------------------------------------------------------
@@ -218,8 +222,9 @@ class TextEncoder:
 
     # -- vectors -------------------------------------------------------------------------
 
-    def encode(self, texts: list[str], *, batch_size: int = 16) -> np.ndarray:
-        """(n, dim) float32, L2-normalised, in the order given.
+    def encode(self, texts: list[str], *, batch_size: int = 16, queries: bool = False) -> np.ndarray:
+        """(n, dim) float32, L2-normalised, in the order given (`queries`: they are queries, not
+        passages, for a model that prefixes the two differently: embed/prompts.py).
 
         sentence-transformers already sorts inputs by length before batching (less padding)
         and restores the order, so one call with the whole list is the fast path.
@@ -229,7 +234,7 @@ class TextEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
             vectors = model.encode(
-                list(texts),
+                self._prompts.apply(list(texts), queries=queries),
                 batch_size=batch_size,
                 convert_to_numpy=True,
                 normalize_embeddings=True,
@@ -243,7 +248,7 @@ class TextEncoder:
         # Loaded first, on all threads: a first start makes the int8 model during this load.
         self._ready()
         with one_torch_thread():
-            return self.encode([text])[0]
+            return self.encode([text], queries=True)[0]
 
 
 def pieces(text: str, size: int) -> list[tuple[int, str]]:

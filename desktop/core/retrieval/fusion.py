@@ -13,6 +13,11 @@ on the leak-free FAQ set). Scores are fused instead, each list normalised on its
 
 The cosine is on a fixed scale from query to query, so the fused score doubles as a calibrated
 relevance for the "good matches only" cut-off (GOOD_MATCH, chosen by scripts/bench --only quality).
+Those weights and GOOD_MATCH were chosen on MiniLM's cosines. Models differ in where unrelated text
+lands: the median cosine between the encoder choice's fixed passages is 0.21 for MiniLM and 0.84 for
+multilingual-e5-small (any two texts score 0.74-0.92 with e5). So a model whose floor is known has its
+cosines moved onto MiniLM's scale first (`on_reference_scale`: its floor onto MiniLM's, 1 stays 1);
+without that, e5's keywords weighed five times as much and the cut-off hid nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +33,21 @@ GOOD_MATCH = 0.42  # fused scores below this are hidden behind "show weaker matc
 
 # Identifiers: dotted names, snake_case, CamelCase inside a word, calls, options, quoted text.
 _EXACT = re.compile(r"\w\.\w|\w_\w|[a-z][A-Z]|\w\(|(?:^|\s)--?\w|::|\"[^\"]+\"|`[^`]+`|\b[A-Z]{2,}\w*\b")
+
+
+# Median cosine between unrelated passages (embed/encoder_choice.passages(), OpenVINO int8), per model.
+REFERENCE_FLOOR = 0.2115  # all-MiniLM-L6-v2: the scale the weights and GOOD_MATCH were chosen on
+COSINE_FLOORS = {"multilingual-e5-small": 0.8357, "intfloat/multilingual-e5-small": 0.8357}
+
+
+def on_reference_scale(cosines: dict[int, float], model: str | None) -> dict[int, float]:
+    """`model`'s cosines on MiniLM's scale (its floor onto MiniLM's, 1 onto 1); unchanged for a model
+    whose floor is not known (MiniLM itself, Accurate, a folder)."""
+    floor = COSINE_FLOORS.get(model or "")
+    if floor is None:
+        return cosines
+    stretch = (1.0 - REFERENCE_FLOOR) / (1.0 - floor)
+    return {cid: REFERENCE_FLOOR + (cos - floor) * stretch for cid, cos in cosines.items()}
 
 
 def keyword_weight(query: str) -> float:

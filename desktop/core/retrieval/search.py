@@ -23,6 +23,7 @@ from desktop.core.retrieval.fusion import (
     PLAIN_KEYWORD_WEIGHT,
     document_scores,
     keyword_weight,
+    on_reference_scale,
     passage_scores,
     shown_score,
 )
@@ -108,7 +109,8 @@ def search_documents(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, 
     # words alike and "系统 -动漫" cancelled out), or none wanted: the keywords still answer.
     dense = [] if vector is None else index.query(vector, max(50, top * 8), allowed=allowed_chunks)
     keyword = keyword_chunks(ws, words, 50, allowed_chunks) if words else []
-    return document_hits(ws, dense, keyword, top, exclude_file=None, query_vector=vector, weight=weight)
+    return document_hits(ws, dense, keyword, top, exclude_file=None, query_vector=vector, weight=weight,
+                         model=ws.settings.get("text_model"))
 
 
 def search_photos(ws: Workspace, query: str | ParsedQuery, *, top: int = 20, filters: Filters | None = None,
@@ -196,16 +198,12 @@ def document_hits(
     query_vector: np.ndarray | None = None,
     weight: float = PLAIN_KEYWORD_WEIGHT,
     file_scores: dict[int, float] | None = None,
+    model: str | None = None,
 ) -> list[Hit]:
     """Documents ranked by fused passage scores (retrieval/fusion.py), best passages first; with
-    `file_scores`, those rank and score the documents instead ("more like this" scores whole files)."""
-    cosines = dict(dense)
-    missing = [cid for cid, _ in keyword if cid not in cosines]
-    if missing and query_vector is not None:
-        cosines.update(_exact_cosines(ws, missing, query_vector))
-    elif missing:  # no meaning to measure against (search_documents): the keywords alone rank
-        cosines.update(dict.fromkeys(missing, 0.0))
-    scores = passage_scores(cosines, keyword, weight)
+    `file_scores`, those rank and score the documents instead ("more like this" scores whole files).
+    `model`: the text model the cosines come from, put on the scale the fusion was chosen on."""
+    scores = passage_scores(_cosines(ws, dense, keyword, query_vector, model), keyword, weight)
     if not scores:
         return []
     with reading(ws.catalog) as reader:
@@ -248,6 +246,18 @@ def document_hits(
 
 def _passage(row: reads.PassageRow, score: float) -> Passage:
     return Passage(row.id, row.start, row.end, row.text, shown_score(score), row.heading)
+
+
+def _cosines(ws: Workspace, dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
+             query_vector: np.ndarray | None, model: str | None) -> dict[int, float]:
+    """Every candidate's cosine, on the scale the fusion was chosen on (fusion.on_reference_scale)."""
+    cosines = dict(dense)
+    missing = [cid for cid, _ in keyword if cid not in cosines]
+    if query_vector is None:  # no meaning to measure against (search_documents): the keywords alone rank
+        return {**cosines, **dict.fromkeys(missing, 0.0)}
+    if missing:
+        cosines.update(_exact_cosines(ws, missing, query_vector))
+    return on_reference_scale(cosines, model)
 
 
 def found_in(kind: str, ocr_base: int | None, start: int) -> str:

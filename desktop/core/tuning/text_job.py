@@ -28,7 +28,7 @@ def tune_text(ws: Workspace, work: Path, settings: TrainSettings, cancel: Cancel
     marks = marks_needed(ws, "text")
     yield Progress("preparing", message="reading your marks and the library")
     before = stored_space(ws, "text", ws.versions.active_id("text"), encoder.dim)
-    before_queries = encoder.encode([m.query for m in marks])
+    before_queries = encoder.encode([m.query for m in marks], queries=True)
     ids, texts = chunk_inputs(ws)
     text_of = {int(i): t for i, t in zip(ids, texts, strict=True)}
     sizes: list[int] = []
