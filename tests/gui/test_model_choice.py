@@ -12,10 +12,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.core.common.jobs import run_job
+from desktop.core.common.records import Hit
 from desktop.core.common.settings import DEFAULT_TEXT_MODEL
 from desktop.core.embed.text import default_text_model_path
 from desktop.core.library import Library
 from desktop.gui.common.workers import Workers
+from desktop.gui.search.controller import Results
+from desktop.gui.search.pane import good_and_weaker
 from desktop.gui.tuning.versions_dialog import ModelsDialog
 from tests.reliability.helpers import write_corpus
 
@@ -88,3 +91,12 @@ def test_cancel_stops_a_switch_and_the_old_model_keeps_serving(
         dialog.done(0)
         workers.wait()
         library.close()
+
+
+def test_the_window_splits_at_the_cut_off_of_the_results() -> None:
+    """Each text model has its cut-off (Library.good_match): the results carry the one their scores are on."""
+    hits = [Hit(1, "/a.txt", "text", 0.5), Hit(2, "/b.txt", "text", 0.3)]
+    good, weaker = good_and_weaker(Results("q", "q", hits, good_match=0.4))
+    assert [h.path for h in good] == ["/a.txt"] and [h.path for h in weaker] == ["/b.txt"]
+    good, weaker = good_and_weaker(Results("q", "q", hits, good_match=0.55))
+    assert good == [] and len(weaker) == 2
