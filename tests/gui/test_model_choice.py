@@ -64,7 +64,7 @@ def test_cancel_stops_a_switch_and_the_old_model_keeps_serving(
     other = tmp_path / "other model"
     shutil.copytree(default_text_model_path(), other)
     library = Library.open(tmp_path / "lib")
-    run_job(library.index([write_corpus(tmp_path / "docs", notes=80)]))
+    run_job(library.index([write_corpus(tmp_path / "docs", notes=160)]))  # ~80 batches: time to cancel
     old = library.workspace.versions.active_id("text")
     chunks = library.status().chunks
     want = [h.path for h in library.search_documents("budget meeting", top=3)]
