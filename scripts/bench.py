@@ -54,6 +54,7 @@ from scripts.benchmarks import (  # noqa: E402
     quality,
     scale,
     server,
+    switch,
     text,
     tune,
     watch,
@@ -87,6 +88,8 @@ SECTIONS: tuple[tuple[str, Callable[[Run], object]], ...] = (
     ("latency", lambda r: latency.bench_latency(r.report, r.state, r.full, smoke=r.smoke)),
     ("scale", lambda r: (scale.bench_scale(r.report, r.work, r.state, r.full, r.sizes),
                          scale.bench_photo_scale(r.report, r.work, r.state, r.full, r.sizes))),
+    # Switching the text model in the background (issue 27): its time and the searches' latency meanwhile.
+    ("switch", lambda r: switch.bench_switch(r.report, r.work, r.full, smoke=r.smoke)),
     # The index layer alone as it grows, 10k -> 100k -> 1M (--full): build, file, load, RSS, latency, recall.
     ("growth", lambda r: growth.bench_index_growth(
         r.report, r.work, r.sizes if r.smoke else [10_000, 100_000, 1_000_000] if r.full else [10_000, 100_000])),

@@ -103,7 +103,8 @@ def _add_finding_commands(command: Callable[[str, str], argparse.ArgumentParser]
         sub.add_argument("--until", type=_date, help="only files dated on or before YYYY-MM-DD")
         sub.add_argument("--min-score", type=_score, metavar="S",
                          help=f"hide documents scoring below S (0-1); {GOOD_MATCH:.2f} is the GUI's 'good matches' "
-                              "cut-off (photos are ranked, not scored on that scale, and are kept)")
+                              "cut-off with the Fast model, each text model has its own (photos are ranked, not "
+                              "scored on that scale, and are kept)")
     similar = command("similar", "find items like a file (in the library or not)")
     similar.add_argument("path")
     similar.add_argument("--top", type=_positive, default=10, metavar="K")

@@ -98,18 +98,17 @@ def bare_model_run(files: dict[str, str], queries: list[str]) -> list[list[str]]
 
 
 def cutoff_figures(lib: Any, answerable: list[tuple[str, set[str]]], unanswerable: list[str]) -> dict[str, float]:
-    from desktop.core.library import GOOD_MATCH
-
+    cut_off = lib.good_match()  # the text model's own
     kept = total = 0
     for q, rel in answerable:
         hits = lib.search_documents(q, top=10)
         found = [h for h in hits if Path(h.path).name in rel]
         if found:
             total += 1
-            kept += found[0].score >= GOOD_MATCH
-    empty = sum(not any(h.score >= GOOD_MATCH for h in lib.search_documents(q, top=10)) for q in unanswerable)
+            kept += found[0].score >= cut_off
+    empty = sum(not any(h.score >= cut_off for h in lib.search_documents(q, top=10)) for q in unanswerable)
     return {"answer_kept": kept / max(1, total), "unanswerable_empty": empty / max(1, len(unanswerable)),
-            "threshold": GOOD_MATCH}
+            "threshold": cut_off}
 
 
 def bare_document_run(files: dict[str, str], queries: list[str]) -> dict[str, list[list[str]]]:

@@ -288,6 +288,12 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
 
         return search.search_documents(self.workspace, query, top=top, filters=filters, like=like)
 
+    def good_match(self) -> float:
+        """The "good matches" cut-off on search_documents' scores for the text model in use (each model's)."""
+        from desktop.core.retrieval.cut_off import good_match
+
+        return good_match(self.workspace)
+
     def search_photos(self, query: str, *, top: int = 40, filters: Filters | None = None,
                       like: str | Path | int | None = None) -> list[Hit]:
         from desktop.core.retrieval import search

@@ -12,7 +12,8 @@ on the leak-free FAQ set). Scores are fused instead, each list normalised on its
   large for identifiers, quoted phrases and code-like words, where the exact term must win.
 
 The cosine is on a fixed scale from query to query, so the fused score doubles as a calibrated
-relevance for the "good matches only" cut-off (GOOD_MATCH, chosen by scripts/bench --only quality).
+relevance for the "good matches only" cut-off (each model's: cut_off.py; GOOD_MATCH is the Fast model's,
+chosen by scripts/bench --only quality).
 Those weights and GOOD_MATCH were chosen on MiniLM's cosines. Models differ in where unrelated text
 lands: the median cosine between the encoder choice's fixed passages is 0.21 for MiniLM and 0.84 for
 multilingual-e5-small (any two texts score 0.74-0.92 with e5). So a model whose floor is known has its
@@ -26,10 +27,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from desktop.core.embed.known_models import FAST
+
 PLAIN_KEYWORD_WEIGHT = 0.2
 EXACT_KEYWORD_WEIGHT = 0.3
 SECOND_PASSAGE_WEIGHT = 0.0  # a document-level signal: several good passages over one
-GOOD_MATCH = 0.42  # fused scores below this are hidden behind "show weaker matches"
+GOOD_MATCH = FAST.good_match  # below it, "show weaker matches"; other models': cut_off.good_match
 
 # Identifiers: dotted names, snake_case, CamelCase inside a word, calls, options, quoted text.
 _EXACT = re.compile(r"\w\.\w|\w_\w|[a-z][A-Z]|\w\(|(?:^|\s)--?\w|::|\"[^\"]+\"|`[^`]+`|\b[A-Z]{2,}\w*\b")

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.common.records import Filters, Hit, MarkRecord
+from desktop.core.library import GOOD_MATCH
 from desktop.gui.common.workers import Workers
 
 DEBOUNCE_MS = 150
@@ -31,6 +32,7 @@ class Results:
     photos: list[Hit] = field(default_factory=list)
     marks: dict[str, MarkRecord] = field(default_factory=dict)  # path -> mark for this query
     similar: bool = False
+    good_match: float = GOOD_MATCH  # the text model's cut-off for these documents' scores
 
 
 class _Stale(Exception):
@@ -136,7 +138,7 @@ class SearchController(QObject):
             if kind in ("all", "text") else []
         photos = lib.search_photos(query, top=PHOTO_TOP, filters=filters, like=like) if kind in ("all", "image") else []
         marks = {m.path: m for m in lib.marks(query)}
-        return Results(query, query, documents, photos, marks)
+        return Results(query, query, documents, photos, marks, good_match=lib.good_match())
 
     def _finished_one(self) -> None:
         self._running -= 1

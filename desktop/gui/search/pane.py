@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.core.common.records import Hit, MarkRecord
-from desktop.core.library import GOOD_MATCH
 from desktop.gui.common.elided_label import ElidedLabel
 from desktop.gui.common.thumbnails import ThumbnailCache
 from desktop.gui.search.chips import QueryChips
@@ -265,9 +264,9 @@ class SearchPane(QWidget):
 
 
 def good_and_weaker(results: Results) -> tuple[list[Hit], list[Hit]]:
-    """A typed query's documents split at the core's cut-off (GOOD_MATCH, on the score the core
-    gives). "More like this" lists are not cut: their scores are similarities, not relevance."""
+    """A typed query's documents split at the core's cut-off for the model that scored them (on the score
+    the core gives). "More like this" lists are not cut: their scores are similarities, not relevance."""
     if results.similar or not results.query:
         return list(results.documents), []
-    good = [h for h in results.documents if h.score >= GOOD_MATCH]
-    return good, [h for h in results.documents if h.score < GOOD_MATCH]
+    good = [h for h in results.documents if h.score >= results.good_match]
+    return good, [h for h in results.documents if h.score < results.good_match]

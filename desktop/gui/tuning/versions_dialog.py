@@ -1,6 +1,8 @@
 """Model versions: every kept model with its date, data size and test figures; switch to any of
 them or back to the base models (a rollback), rename a kept one, or delete one not in use.
-Switching runs on a worker with progress."""
+Switching runs on a worker with progress and a Cancel button: a switch that re-embeds the library stops at
+its next batch, search keeps the model it had, and the batches embedded so far stay stored, so choosing
+the model again resumes there (core/tuning/versions.activate_job)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.common.errors import describe
+from desktop.core.common.errors import Cancelled, describe
 from desktop.core.common.jobs import CancelToken, run_job
 from desktop.gui.common.workers import Workers
 
@@ -67,6 +69,10 @@ class ModelsDialog(QDialog):
         self.use.setEnabled(False)
         self.rename.setEnabled(False)
         self.delete.setEnabled(False)
+        self.stop = QPushButton(self.tr("Cancel Switch"))
+        self.stop.setToolTip(self.tr("Stop re-embedding: search keeps the model it has; what was embedded is "
+                                     "kept, so choosing this model again resumes there"))
+        self.stop.clicked.connect(self.cancel_switch)
         self.list.currentItemChanged.connect(lambda _item, _old: self._enable())
         self.use.clicked.connect(lambda: self.switch(self.current_id()))
         self.rename.clicked.connect(self.rename_current)
@@ -81,6 +87,8 @@ class ModelsDialog(QDialog):
         buttons.addButton(self.base, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.rename, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.delete, QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.addButton(self.stop, QDialogButtonBox.ButtonRole.ActionRole)
+        self.stop.hide()  # shown while a switch runs (after addButton, which shows it)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
@@ -163,13 +171,16 @@ class ModelsDialog(QDialog):
             if target is not None:
                 job = library.switch_text_model(target, cancel=cancel)
             else:
-                job = library.use_base_model() if version_id is None else library.activate_model(version_id)
+                job = (library.use_base_model(cancel=cancel) if version_id is None
+                       else library.activate_model(version_id, cancel=cancel))
             run_job(job, report)
 
         for button in (self.use, self.base):
             button.setEnabled(False)
         self.bar.show()
         self.bar.setRange(0, 0)
+        self.stop.setEnabled(True)
+        self.stop.show()
         self.workers.submit(self.pool, work, progress=self.progress, done=lambda _r: self.switched(None),
                             failed=self.switched)
 
@@ -179,13 +190,24 @@ class ModelsDialog(QDialog):
             self.bar.setValue(progress.done)
         self.status.setText(progress.describe().capitalize())
 
+    def cancel_switch(self) -> None:
+        """The running switch stops at its next batch (a switch past its re-embedding is one atomic step
+        and finishes)."""
+        self.cancel.cancel()
+        self.stop.setEnabled(False)
+        self.status.setText(self.tr("Cancelling after the current batch…"))
+
     def switched(self, error: BaseException | None) -> None:
         self.bar.hide()
+        self.stop.hide()
         self.base.setEnabled(True)
         self._enable()
         if error is None:
             self.status.setText(self.tr("Done: search now uses the chosen model."))
             self.model_changed.emit()
+        elif isinstance(error, Cancelled):
+            self.status.setText(self.tr("Cancelled: search keeps the model it had. The passages embedded so far "
+                                        "are kept; choosing this model again resumes there."))
         else:
             self.status.setText(describe(error, "while switching models") + " " + self.tr(
                 "Search keeps the model it had."))
