@@ -38,7 +38,13 @@ from desktop.core.common.records import (
 from desktop.core.library.people_requests import PeopleRequests
 from desktop.core.library.protocols import FolderWatching, MapView, SettingValue
 from desktop.core.library.server_requests import ServerRequests
-from desktop.core.library.tuning_requests import TuningRequests, tune_defaults, tuning_outcome, tuning_report
+from desktop.core.library.tuning_requests import (
+    TuningRequests,
+    held_out,
+    tune_defaults,
+    tuning_outcome,
+    tuning_report,
+)
 from desktop.core.retrieval.fusion import GOOD_MATCH
 from desktop.core.retrieval.query_syntax import Operator, ParsedQuery
 from desktop.core.retrieval.query_syntax import parse as parse_query
@@ -48,7 +54,7 @@ if TYPE_CHECKING:
     from desktop.core.watching import FolderWatcher
 
 # MIN_MARKED_QUERIES is served by the module's __getattr__ below (read from tuning when asked).
-__all__ = ["GOOD_MATCH", "Library", "Operator", "ParsedQuery", "default_library_dir",
+__all__ = ["GOOD_MATCH", "Library", "Operator", "ParsedQuery", "default_library_dir", "held_out",
            "parse_query", "tune_defaults", "tuning_outcome", "tuning_report"]
 
 

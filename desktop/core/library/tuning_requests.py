@@ -100,6 +100,15 @@ def tune_defaults() -> dict[str, TrainSettings]:
     return dict(DEFAULTS)
 
 
+def held_out(version: ModelVersion) -> dict[str, float]:
+    """A tuned version's figures on the searches its training never saw ("ndcg", "top3", "queries"...),
+    from its stored metrics; empty for a base model."""
+    after = version.metrics.get("after")
+    if not isinstance(after, dict):
+        return {}
+    return {key: float(value) for key, value in after.items() if isinstance(value, int | float)}
+
+
 def tuning_outcome(candidate: TrainedCandidate) -> str:
     """"better", "worse" or "same" (the verdict that the report's first sentence states)."""
     from desktop.core.tuning.report import outcome

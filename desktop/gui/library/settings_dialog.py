@@ -8,7 +8,7 @@ with the usual progress and Cancel).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -37,6 +37,9 @@ from desktop.gui.library.setting_fields import (
     show_value,
 )
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
+
 ADVANCED = "Advanced"  # the core's section name (source text; shown through setting_text)
 
 
@@ -45,7 +48,7 @@ class SettingsDialog(QDialog):
     model_switch_requested = Signal(str)  # a setting that `switches`: the new value, switched in the background
     saved = Signal()
 
-    def __init__(self, library: Any, parent: QWidget | None = None, workers: Workers | None = None) -> None:
+    def __init__(self, library: LibraryApi, parent: QWidget | None = None, workers: Workers | None = None) -> None:
         super().__init__(parent)
         # With workers, Save stores the settings on the catalog thread: a photo-model file is loaded to be
         # checked before it is accepted (seconds for real CLIP weights), and the window must not freeze.

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.core.common.errors import LibraryBusy, describe
 from desktop.core.common.jobs import CancelToken, run_job
 from desktop.gui.common.workers import Workers
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import Watching
 
 TICK_MS = 300
 # Settings that change what is watched or how: a change restarts the watching.
@@ -59,7 +62,7 @@ class LibraryWatch(QObject):
     library_changed = Signal()  # a batch (or the catch-up) changed what search finds
     problem = Signal(str)  # a sentence, when indexing changes failed for another reason than a busy library
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], busy: Callable[[], bool],
+    def __init__(self, workers: Workers, library: Callable[[], Watching | None], busy: Callable[[], bool],
                  parent: QObject | None = None, *, unindexed: Callable[[], int] = lambda: 0) -> None:
         super().__init__(parent)
         self.workers, self.library, self.busy, self.unindexed = workers, library, busy, unindexed
@@ -126,7 +129,7 @@ class LibraryWatch(QObject):
             self.start()
 
     @staticmethod
-    def _watch_settings(library: Any) -> tuple[Any, ...]:
+    def _watch_settings(library: Watching) -> tuple[Any, ...]:
         settings = library.settings()
         return tuple(str(settings.get(key)) for key in WATCH_SETTINGS)
 
@@ -153,7 +156,7 @@ class LibraryWatch(QObject):
 
     # -- the work ----------------------------------------------------------------------------
 
-    def _catch_up(self, library: Any) -> None:
+    def _catch_up(self, library: Watching) -> None:
         if not library.folders():
             self.catching_up = False
             self._show(self._state())

@@ -183,18 +183,20 @@ class MapCanvas(QWidget):
         view = self.transform()
         if self._layer is None or self._layer_size != self.size():  # a resized window needs a bigger layer
             self._draw_layer()
-        layer = self._layer_view
+        pixmap, layer = self._layer, self._layer_view
+        if pixmap is None:  # _draw_layer always makes one
+            return
         if abs(view.m11() - layer.m11()) <= 1e-9 * abs(layer.m11()):
             # Same zoom: a plain blit at whole pixels (Qt's fast path; any fraction would resample).
             dx, dy = round(view.dx() - layer.dx()), round(view.dy() - layer.dy())
-            painter.drawPixmap(QPoint(dx - self.width() // 2, dy - self.height() // 2), self._layer)
+            painter.drawPixmap(QPoint(dx - self.width() // 2, dy - self.height() // 2), pixmap)
             if dx or dy:
                 self._settle.start()
         else:  # zooming: stretch the old picture now, draw it properly when the view settles
             inverse, _ok = layer.inverted()
             painter.save()
             painter.setTransform(QTransform.fromTranslate(-self.width() // 2, -self.height() // 2) * inverse * view)
-            painter.drawPixmap(0, 0, self._layer)
+            painter.drawPixmap(0, 0, pixmap)
             painter.restore()
             self._settle.start()
         paint_overlay(painter, rect, view, self.picture, self._hover)

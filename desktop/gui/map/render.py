@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QPalette, QTransform
@@ -19,7 +19,7 @@ from desktop.core.common.errors import SemdeskError
 from desktop.gui.map.paint import MapPicture, paint_map
 
 
-def ensure_gui_application() -> QCoreApplication:
+def ensure_gui_application() -> QApplication:
     # A QApplication, not a QGuiApplication: the same process may later build widgets (tests, or the
     # window after a headless render), and Qt aborts if a QWidget is made under a QGuiApplication.
     app = QApplication.instance()
@@ -27,7 +27,7 @@ def ensure_gui_application() -> QCoreApplication:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication(["semdesk"])
-    return app  # type: ignore[return-value]
+    return cast(QApplication, app)  # made here, or by the window or a test: always a QApplication
 
 
 def fit_transform(bounds: tuple[float, float, float, float], width: int, height: int, margin: int = 40) -> QTransform:

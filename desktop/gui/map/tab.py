@@ -8,17 +8,21 @@ tens of seconds, another reason it never runs on the UI thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QThreadPool, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.common.errors import Cancelled
 from desktop.core.common.jobs import CancelToken, Progress, run_job
 from desktop.core.common.records import Hit
 from desktop.gui.common.elided_label import ElidedLabel
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.common.workers import Throttle, Workers
 from desktop.gui.map.canvas import MapCanvas
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
 # Names marked for translation here (context MapTab), translated when the combo boxes are filled.
 SPACES = [(QT_TRANSLATE_NOOP("MapTab", "Documents"), "text"), (QT_TRANSLATE_NOOP("MapTab", "Passages"), "passages"),
@@ -83,7 +87,8 @@ class MapTab(QWidget):
     copy_requested = Signal(list)  # paths
     failed = Signal(object)  # exception
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QWidget | None = None) -> None:
+    def __init__(self, workers: Workers, library: Callable[[], LibraryApi | None],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workers = workers
         self.library = library

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from desktop.gui.common.workers import Workers
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
 PANES = "desktop.gui.shell.parts"  # what MainWindow.build() imports
 
@@ -64,7 +67,7 @@ def open_in_background(
     def work() -> tuple[Any, bool]:
         return open_first(lambda text: ui(lambda: show_error(text)), lambda problem: ui(lambda: ask_rebuild(problem)))
 
-    def done(library: Any, rebuilt: bool) -> None:
+    def done(library: LibraryApi, rebuilt: bool) -> None:
         opened(library, rebuilt)
         if library is not None:  # the seconds of imports happen on the worker, not on the UI thread
             workers.submit(workers.catalog, importlib.import_module, PANES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.core.common.jobs import format_duration
 from desktop.core.library import tuning_outcome, tuning_report
 from desktop.gui.common.readable import readable
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.tuning.loss_curve import LossCurve
 from desktop.gui.tuning.setup_pages import wrapped
 from desktop.gui.tuning.state import WizardControl
@@ -170,9 +171,10 @@ class ResultsPage(QWizardPage):
 
     def initializePage(self) -> None:
         while self.sections.count():
-            item = self.sections.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            item = self.sections.takeAt(0)  # count() says there is one
+            widget = None if item is None else item.widget()
+            if widget is not None:
+                widget.deleteLater()
         self.query.blockSignals(True)
         self.query.clear()
         for candidate in self.wiz.state.candidates:

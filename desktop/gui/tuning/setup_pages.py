@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDoubleSpinBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.library import MIN_MARKED_QUERIES as MIN_QUERIES
 from desktop.core.library import tune_defaults
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.tuning.state import WizardControl
 
 GOOD_QUERIES = 10

@@ -9,7 +9,7 @@ active model and the marks alone.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
@@ -22,8 +22,11 @@ from desktop.gui.tuning.run_pages import KeepPage, ResultsPage, TrainingPage
 from desktop.gui.tuning.setup_pages import MarksPage, SettingsPage, TargetPage
 from desktop.gui.tuning.state import WizardState
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
-def train_all(report: Any, library: Any, targets: list[str], settings: dict[str, Any], token: CancelToken,
+
+def train_all(report: Any, library: LibraryApi, targets: list[str], settings: dict[str, Any], token: CancelToken,
               running: Any) -> list[Any]:
     done: list[Any] = []
     try:
@@ -39,7 +42,7 @@ def train_all(report: Any, library: Any, targets: list[str], settings: dict[str,
     return done
 
 
-def keep_all(report: Any, library: Any, candidates: list[Any], token: CancelToken) -> list[Any]:
+def keep_all(report: Any, library: LibraryApi, candidates: list[Any], token: CancelToken) -> list[Any]:
     # Photos first: their switch is instant, so a Stop during the documents' re-embedding keeps them.
     ordered = sorted(candidates, key=lambda c: c.target == "text")
     return [run_job(library.keep(c, cancel=token), report) for c in ordered]
@@ -48,7 +51,7 @@ def keep_all(report: Any, library: Any, candidates: list[Any], token: CancelToke
 class TuneWizard(QWizard):
     model_changed = Signal()  # a kept model is active: results, status and map should refresh
 
-    def __init__(self, library: Any, workers: Workers, parent: QWidget | None = None) -> None:
+    def __init__(self, library: LibraryApi, workers: Workers, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.workers = workers
