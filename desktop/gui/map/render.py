@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QPalette, QTransform
@@ -17,6 +17,9 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.core.common.errors import SemdeskError
 from desktop.gui.map.paint import MapPicture, paint_map
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import MapView
 
 
 def ensure_gui_application() -> QApplication:
@@ -37,7 +40,7 @@ def fit_transform(bounds: tuple[float, float, float, float], width: int, height:
     return QTransform(scale, 0, 0, -scale, width / 2 - centre.x() * scale, height / 2 + centre.y() * scale)
 
 
-def render_map(data: Any, path: Path, *, colour_by: str = "cluster", size: tuple[int, int] = (1600, 1000),
+def render_map(data: MapView, path: Path, *, colour_by: str = "cluster", size: tuple[int, int] = (1600, 1000),
                highlight: list[int] | None = None) -> Path:
     app = ensure_gui_application()
     picture = MapPicture()

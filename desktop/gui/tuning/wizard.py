@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard
 
 from desktop.core.common.errors import Cancelled, describe
 from desktop.core.common.jobs import CancelToken, run_job
@@ -84,15 +84,16 @@ class TuneWizard(QWizard):
         self.results_page.setCommitPage(True)  # past Results there is no going back: keep or discard
         self.results_page.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Continue >"))
         cancel = self.button(QWizard.WizardButton.CancelButton)
-        cancel.setAutoDefault(False)  # Enter or a stray space never throws training away
-        cancel.setDefault(False)
+        if isinstance(cancel, QPushButton):  # as QWizard makes it
+            cancel.setAutoDefault(False)  # Enter or a stray space never throws training away
+            cancel.setDefault(False)
         # "< Back" from a training run asks as "Cancel Training" does: QWizard's own back() left the page and
         # the run was thrown away unasked (issue 24). Its clicks go through back_asked instead.
         back = self.button(QWizard.WizardButton.BackButton)
         back.clicked.disconnect()
         back.clicked.connect(self.back_asked)
 
-    def open(self) -> None:  # type: ignore[override]
+    def open(self) -> None:
         """Shown beside the main window, not over it (QDialog.open would make it window-modal)."""
         self.show()
         self.raise_()
