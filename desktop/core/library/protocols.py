@@ -35,8 +35,8 @@ from desktop.core.common.records import (
     WatchReport,
 )
 
-# What a setting holds (common/settings.py declares each one's kind and bounds).
-SettingValue = bool | int | float | str
+# What a setting holds (common/settings.py declares each one's kind and bounds; lists are of patterns).
+SettingValue = bool | int | float | str | list[str]
 # A JSON object as the CLI prints it: what `to_json()` gives.
 JsonObject = dict[str, object]
 

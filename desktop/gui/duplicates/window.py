@@ -113,7 +113,8 @@ class DuplicatesWindow(QDialog):
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
         library_now = library()
-        self.threshold.setValue(int(library_now.get_setting("similar_photos_percent")) if library_now else 90)
+        percent = library_now.get_setting("similar_photos_percent") if library_now else 90
+        self.threshold.setValue(int(percent) if isinstance(percent, int | float) else 90)  # declared an int
 
     # -- finding --------------------------------------------------------------------------------
 

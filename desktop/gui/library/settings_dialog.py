@@ -38,7 +38,7 @@ from desktop.gui.library.setting_fields import (
 )
 
 if TYPE_CHECKING:
-    from desktop.core.library.protocols import LibraryApi
+    from desktop.core.library.protocols import LibraryApi, SettingValue
 
 ADVANCED = "Advanced"  # the core's section name (source text; shown through setting_text)
 
@@ -56,7 +56,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.resize(640, 620)
         self.library = library
-        self.values: dict[str, Any] = library.settings()
+        self.values: dict[str, SettingValue] = library.settings()
         self.editors: dict[str, QWidget] = {}
         self.advanced_button: QToolButton | None = None
         content = QWidget()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from desktop.core.common.records import Hit, Passage
+from desktop.core.common.records import Hit, Passage, PictureLine
 from desktop.gui.common.thumbnails import read_image
 from desktop.gui.common.workers import Workers
 from desktop.gui.preview.pane import PreviewPane, pixel_size
@@ -82,10 +82,10 @@ class PreviewLoader(QObject):
             return
         file_id, path = hit.file_id, hit.path
 
-        def read() -> tuple[str, list[Any]]:
+        def read() -> tuple[str, list[PictureLine]]:
             return library.document_text(file_id), library.picture_lines(file_id)
 
-        def loaded(result: tuple[str, list[Any]]) -> None:
+        def loaded(result: tuple[str, list[PictureLine]]) -> None:
             if self.pane.hit is not None and self.pane.hit.file_id == file_id:
                 self.pane.picture_text.set_text(*result)
 

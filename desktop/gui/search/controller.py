@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -103,7 +103,7 @@ class SearchController(QObject):
 
         self._submit(work, label)
 
-    def show_work(self, find: Callable[[Any], list[Any]], label: str) -> None:
+    def show_work(self, find: Callable[[LibraryApi], list[Hit]], label: str) -> None:
         """Results of any core call (e.g. items like a map selection), shown as 'similar to <label>'."""
         self._timer.stop()
 
@@ -114,7 +114,7 @@ class SearchController(QObject):
 
         self._submit(work, label)
 
-    def _submit(self, work: Callable[[Any], Results], subject: str) -> None:
+    def _submit(self, work: Callable[[LibraryApi], Results], subject: str) -> None:
         self._generation += 1
         generation = self._generation
         library = self.library()

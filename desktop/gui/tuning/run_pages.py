@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,7 +21,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.core.common.jobs import format_duration
+from desktop.core.common.jobs import Progress, format_duration
 from desktop.core.library import tuning_outcome, tuning_report
 from desktop.gui.common.readable import readable
 from desktop.gui.common.translate import QT_TRANSLATE_NOOP
@@ -101,7 +99,7 @@ class TrainingPage(QWizardPage):
         self.bar.setRange(0, 0)
         self.eta.clear()
 
-    def show_progress(self, progress: Any) -> None:
+    def show_progress(self, progress: Progress) -> None:
         if self.stopping_now:
             return  # the steps still reported before the run stops are not news
         loss = getattr(progress, "loss", None)
@@ -287,7 +285,7 @@ class KeepPage(QWizardPage):
         self.stop.setEnabled(True)
         self.status.setText(text)
 
-    def show_progress(self, progress: Any) -> None:
+    def show_progress(self, progress: Progress) -> None:
         if progress.total:
             self.bar.setRange(0, progress.total)
             self.bar.setValue(progress.done)

@@ -9,13 +9,15 @@ active model and the marks alone.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard
 
 from desktop.core.common.errors import Cancelled, describe
-from desktop.core.common.jobs import CancelToken, run_job
+from desktop.core.common.jobs import CancelToken, Progress, run_job
+from desktop.core.common.records import MarkRecord, TrainSettings
 from desktop.gui.common.error_log import LOG_NAME
 from desktop.gui.common.workers import Workers
 from desktop.gui.tuning.run_pages import KeepPage, ResultsPage, TrainingPage
@@ -23,12 +25,13 @@ from desktop.gui.tuning.setup_pages import MarksPage, SettingsPage, TargetPage
 from desktop.gui.tuning.state import WizardState
 
 if TYPE_CHECKING:
-    from desktop.core.library.protocols import LibraryApi
+    from desktop.core.library.protocols import LibraryApi, ModelVersion, TrainedCandidate
 
 
-def train_all(report: Any, library: LibraryApi, targets: list[str], settings: dict[str, Any], token: CancelToken,
-              running: Any) -> list[Any]:
-    done: list[Any] = []
+def train_all(report: Callable[[Progress], None], library: LibraryApi, targets: list[str],
+              settings: dict[str, TrainSettings], token: CancelToken,
+              running: Callable[[str], None]) -> list[TrainedCandidate]:
+    done: list[TrainedCandidate] = []
     try:
         for target in targets:
             running(target)
@@ -42,7 +45,8 @@ def train_all(report: Any, library: LibraryApi, targets: list[str], settings: di
     return done
 
 
-def keep_all(report: Any, library: LibraryApi, candidates: list[Any], token: CancelToken) -> list[Any]:
+def keep_all(report: Callable[[Progress], None], library: LibraryApi, candidates: list[TrainedCandidate],
+             token: CancelToken) -> list[ModelVersion]:
     # Photos first: their switch is instant, so a Stop during the documents' re-embedding keeps them.
     ordered = sorted(candidates, key=lambda c: c.target == "text")
     return [run_job(library.keep(c, cancel=token), report) for c in ordered]
@@ -138,10 +142,10 @@ class TuneWizard(QWizard):
     def load_marks(self) -> None:
         library = self.library
 
-        def work() -> tuple[list[Any], str | None]:
+        def work() -> tuple[list[MarkRecord], str | None]:
             return library.marks(), library.clip_problem()
 
-        def done(result: tuple[list[Any], str | None]) -> None:
+        def done(result: tuple[list[MarkRecord], str | None]) -> None:
             self.state.marks, self.state.clip_problem = result
             self.marks_page.show_marks()
 
@@ -159,7 +163,7 @@ class TuneWizard(QWizard):
 
     # -- training ---------------------------------------------------------------------------
 
-    def estimate(self, epochs: dict[str, int], show: Any) -> None:
+    def estimate(self, epochs: dict[str, int], show: Callable[[str], None]) -> None:
         """The run's expected duration (read off the UI thread), handed to `show` as a sentence."""
         library = self.library
 
@@ -191,7 +195,7 @@ class TuneWizard(QWizard):
         if self.token is not None:
             self.token.cancel()
 
-    def _trained(self, candidates: list[Any]) -> None:
+    def _trained(self, candidates: list[TrainedCandidate]) -> None:
         self.training = False
         if self.token is not None and self.token.cancelled:  # Back was pressed as it finished
             for candidate in candidates:
@@ -221,7 +225,7 @@ class TuneWizard(QWizard):
         self.workers.submit(self.pool, keep_all, self.library, list(self.state.candidates), token,
                             progress=self.keep_page.show_progress, done=self._kept, failed=self._keep_failed)
 
-    def _kept(self, infos: list[Any]) -> None:
+    def _kept(self, infos: list[ModelVersion]) -> None:
         self.state.kept, self.state.candidates, self.state.decided = infos, [], True
         self.keep_page.show_done(self.tr("The new model is active. Search results already use it."))
         self.model_changed.emit()
@@ -263,7 +267,7 @@ class TuneWizard(QWizard):
             self.library.discard(candidate)
         self.state.candidates = []
 
-    def _error(self, doing: str) -> Any:
+    def _error(self, doing: str) -> Callable[[BaseException], None]:
         return lambda error: self.marks_page.guidance.setText(describe(error, doing))
 
     # -- closing ----------------------------------------------------------------------------
