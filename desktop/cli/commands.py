@@ -7,11 +7,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop.cli.output import ShownJobs, print_json
 from desktop.core.common.errors import SemdeskError
-from desktop.core.common.records import Filters
+from desktop.core.common.jobs import Job
+from desktop.core.common.records import Filters, Hit, IndexSummary, RebuildReport
 from desktop.core.common.settings import SETTINGS
 from desktop.core.common.text import clip
 
@@ -49,7 +50,7 @@ def cmd_index(library: LibraryApi, args: argparse.Namespace) -> int:
     return 1 if nothing_done else 0
 
 
-def _print_hits(hits: list[Any], as_json: bool) -> None:
+def _print_hits(hits: list[Hit], as_json: bool) -> None:
     if as_json:
         print_json([h.to_json() for h in hits])
         return
@@ -183,7 +184,7 @@ def setting_notes(key: str) -> list[str]:
     return notes
 
 
-def cmd_rebuild(library: LibraryApi, report: Any, job: Any, args: argparse.Namespace) -> int:
+def cmd_rebuild(library: LibraryApi, report: RebuildReport, job: Job[IndexSummary], args: argparse.Namespace) -> int:
     with ShownJobs() as jobs:
         summary = jobs(job)
     kept = str(report.damaged_copy) if report.damaged_copy else None

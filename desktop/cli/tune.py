@@ -12,7 +12,7 @@ from desktop.core.common.errors import SemdeskError
 from desktop.core.library import held_out, tune_defaults, tuning_report
 
 if TYPE_CHECKING:
-    from desktop.core.library.protocols import LibraryApi
+    from desktop.core.library.protocols import LibraryApi, TrainedCandidate
 
 
 def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], positive: Any) -> None:
@@ -48,7 +48,7 @@ def cmd_tune(library: LibraryApi, args: argparse.Namespace) -> int:
     return 0
 
 
-def report_text(candidate: Any) -> str:
+def report_text(candidate: TrainedCandidate) -> str:
     """The before/after report in words, then in figures."""
     sentences, figures = tuning_report(candidate)
     lines = [*sentences, f"{'':<18}{'current':>9}{'new':>9}"]
