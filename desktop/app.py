@@ -140,10 +140,7 @@ def launch(args: argparse.Namespace, state: object, candidates: list[str | None]
     from desktop.gui.shell.single_instance import deliver, request, server_name
 
     window = MainWindow(None, state, build=False)  # type: ignore[arg-type]
-    def show_error(text: str) -> None:
-        window.show_message(text)
-
-    install_excepthook(show_error, lambda: window.log_path)
+    install_excepthook(window.show_message, lambda: window.log_path)
     early: list[dict[str, object]] = []  # later launches that asked before the library was open
     server = _instance_server(window, early)
 
