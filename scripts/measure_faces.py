@@ -19,12 +19,23 @@ from desktop.core.common.jobs import run_job
 from desktop.core.faces import detect
 from desktop.core.faces.cluster import chinese_whispers
 from desktop.core.faces.models import face_models
-from desktop.core.indexing.faces_phase import look_at
+from desktop.core.indexing.faces_phase import _Looked, decode
 from desktop.core.library import Library
 from scripts import face_photos
 
 SETTINGS = {"max_image_megapixels": 180}
 SAME_PERSON = 0.6  # a detection is the labelled identity when this close to its reference face
+
+
+def look_at(models: detect.FaceModels, path: str, settings: dict[str, int]) -> _Looked:
+    """One photo as the faces phase sees it, detected in this process (so MIN_SCORE can be changed)."""
+    decoded = decode(path, settings)
+    if isinstance(decoded, _Looked):
+        return decoded
+    started = time.perf_counter()
+    faces = detect.find_faces(models, decoded.image)
+    seconds = decoded.seconds + time.perf_counter() - started
+    return _Looked(decoded.size, decoded.mtime, "faces" if faces else "none", faces, seconds=seconds)
 
 
 def main() -> None:

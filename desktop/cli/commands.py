@@ -58,6 +58,8 @@ def _print_hits(hits: list[Hit], as_json: bool) -> None:
         print("No results.")
     for rank, hit in enumerate(hits, 1):
         print(f"{rank:2d}. {hit.score:5.0%}  [{hit.found_in or hit.kind}]  {hit.path}")
+        if hit.heading:  # where in the document the passage is
+            print(f"      › {clip(hit.heading, 200)}")
         if hit.snippet:
             print(f"      {clip(hit.snippet, 200)}")
 
@@ -107,6 +109,8 @@ def cmd_status(library: LibraryApi, args: argparse.Namespace) -> int:
     print(f"Photo model: {status.clip_model} ({'ready' if status.clip_ready else 'not available'})")
     if status.clip_problem:
         print(f"  {status.clip_problem}")
+    if status.photo_encoder:
+        print(f"Photo encoder: {status.photo_encoder}")
     waiting = [s for s in status.skipped if s.status == "waiting_model"]
     skipped = [s for s in status.skipped if s.status != "waiting_model"]
     if waiting:

@@ -36,7 +36,7 @@ def recall(lib: Any, s: QualitySet, file_of: dict[int, str]) -> dict[str, dict[s
             continue
         kind = "latin" if query.isascii() else "cjk"
         with reading(ws.catalog) as reader:
-            by_keywords = {file_of[c] for c in ranked_chunk_ids(reader, query, 100_000) if c in file_of}
+            by_keywords = {file_of[c] for c in ranked_chunk_ids(ws.keywords(reader), query, 100_000) if c in file_of}
         by_phrase = {names[f] for f in allowed_files(ws, Filters(), "text", parse(f'"{query}"')) or set()}
         for way, found in (("keywords", by_keywords), ("phrase", by_phrase)):
             shares = out.setdefault(f"{kind}.{way}", {}).setdefault("share", [])

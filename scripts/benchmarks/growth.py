@@ -1,4 +1,4 @@
-"""Bench section "scale", index layer: the app's VectorIndex (desktop/core/vectors) alone as it grows
+"""Bench section "scale", index layer: the app's HnswIndex (desktop/core/vectors) alone as it grows
 10k -> 100k -> 1M synthetic passages, with a growth table (ratio per x10).
 
 What is measured is the index layer, not the whole library: the catalog is replaced by vectors held in
@@ -70,7 +70,7 @@ class DictStamps:
         self.stamps[space] = stamp
 
 
-# A fresh process: the app's VectorIndex loads the saved file (hash-checked) and answers queries the way
+# A fresh process: the app's HnswIndex loads the saved file (hash-checked) and answers queries the way
 # search_documents does. Its load time, latency and peak RSS are what a searching process pays for the index.
 LOAD_AND_QUERY = r"""
 import json, sys, time
@@ -80,12 +80,12 @@ sys.path.insert(0, root)
 t_start = time.perf_counter()
 import numpy as np
 from desktop.core.common.records import IndexStamp
-from desktop.core.vectors import VectorIndex
+from desktop.core.vectors import HnswIndex
 from scripts.benchmarks.growth import ArrayRows, DictStamps, MV, DIM, peak_rss_mb
 queries = np.load(queries_path)
 stamps = DictStamps({"text": IndexStamp(**json.loads(stamp_json))})
 t0 = time.perf_counter()
-index = VectorIndex(ArrayRows(int(n)), stamps, "text", Path(directory))
+index = HnswIndex(ArrayRows(int(n)), stamps, "text", Path(directory))
 index.ensure(MV, DIM)
 load_s = time.perf_counter() - t0
 assert index.last_load == "loaded", index.last_load
@@ -135,10 +135,10 @@ def exact_top10(base: Any, queries: Any) -> Any:
 def bench_index_growth(report: Report, work: Path, sizes: list[int]) -> None:
     import numpy as np
 
-    from desktop.core.vectors import VectorIndex
+    from desktop.core.vectors import HnswIndex
 
     build_threads = os.cpu_count() or 1  # the app's default leaves a core for the UI; a bench build takes both
-    report.note("scale", f"index layer only (desktop.core.vectors.VectorIndex over in-memory rows, no catalog): "
+    report.note("scale", f"index layer only (desktop.core.vectors.HnswIndex over in-memory rows, no catalog): "
                 f"build {build_threads} threads M=16 ef_construction=200; fresh-process load incl. SHA-256 check; "
                 f"queries as search_documents: normalised {DIM}-d, k={SEARCH_K}, ef_search=128, 1 thread; "
                 f"recall@10 vs brute force on {N_QUERIES} held-out queries")
@@ -151,7 +151,7 @@ def bench_index_growth(report: Report, work: Path, sizes: list[int]) -> None:
         np.save(queries_path, queries)
         directory = work / f"growth-{label}"
         stamps = DictStamps()
-        index = VectorIndex(ArrayRows(n, base), stamps, "text", directory, threads=build_threads)
+        index = HnswIndex(ArrayRows(n, base), stamps, "text", directory, threads=build_threads)
         t0 = time.perf_counter()
         index.ensure(MV, DIM)
         build_s = time.perf_counter() - t0

@@ -67,7 +67,7 @@ def semdesk_runs(lib: Any, queries: list[str]) -> dict[str, list[list[str]]]:
         runs["shipped"].append([Path(h.path).name for h in lib.search_documents(q, top=10)])
         runs["dense"].append(file_order([c for c, _ in index.query(encoder.encode_query(q), 200)], file_of))
         with reading(ws.catalog) as reader:
-            runs["keyword"].append(file_order(ranked_chunk_ids(reader, q, 200), file_of))
+            runs["keyword"].append(file_order(ranked_chunk_ids(ws.keywords(reader), q, 200), file_of))
     return runs
 
 
@@ -227,6 +227,8 @@ def bench_quality(report: Any, work: Path, index_folder: Any, full: bool, smoke:
             lib.close()
     if have.get("related"):
         bench_related(report, work, index_folder, smoke)
+    if not smoke:
+        pdf_prose(report, work)
     if have.get("faq"):
         bench_html(report, work, index_folder, smoke=smoke)
     from scripts.benchmarks.cjk import bench_cjk
@@ -253,6 +255,33 @@ def html_boilerplate(report: Any) -> None:
                f"HTML docs: navigation words in indexed words, {figures.pages} pages (target <= 0.5)")
     report.add("quality", "html.own_text_recall", round(100 * figures.recall, 2), "%",
                "HTML docs: words of each page's div.body that were indexed")
+
+
+def pdf_prose(report: Any, work: Path) -> None:
+    """Words of Debian's PDFs in order against their .txt twins (scripts/page_text.py says how)."""
+    import gzip
+
+    from desktop.core.ingest.extract import extract_text
+
+    if page_text.DEBIAN_FAQ_PDF.exists() and page_text.DEBIAN_FAQ_TXT.exists():
+        pdf = gzip.decompress(page_text.DEBIAN_FAQ_PDF.read_bytes())
+        twin = gzip.decompress(page_text.DEBIAN_FAQ_TXT.read_bytes()).decode("utf-8", "replace")
+        faq = page_text.faq_pdf_figures(extract_text(pdf, "debian-faq.en.pdf").text, twin)
+        report.add("quality", "pdf.faq_shared", round(100 * faq["shared"], 2), "%",
+                   "Debian FAQ PDF: words in order vs its .txt twin, what both hold (target >= 98)")
+        report.add("quality", "pdf.faq_strict", round(100 * faq["strict"], 2), "%",
+                   "Debian FAQ PDF: words in order vs its .txt twin, every word of both")
+    else:
+        report.note("quality", "PDF prose: the Debian FAQ needs the package debian-faq")
+    (work / "groff").mkdir(parents=True, exist_ok=True)
+    for page in ("grep", "tar"):
+        made = page_text.groff_pdf_and_text(page, work / "groff")
+        if made is None:
+            report.note("quality", f"PDF prose: {page}'s man page needs groff and ghostscript")
+            continue
+        text = extract_text(made[0], f"{page}.pdf").text.replace("\u2212", "-")  # groff's minus, a hyphen in text
+        report.add("quality", f"pdf.groff_{page}", round(100 * page_text.words_in_order(text, made[1]), 2), "%",
+                   f"{page}(1) typeset by groff as PDF: words in order vs groff's text (target >= 98)")
 
 
 def bench_html(report: Any, work: Path, index_folder: Any, sets: tuple[str, ...] = ("faq", "exact"),

@@ -36,7 +36,7 @@ def keyword_files(lib: Library, query: str) -> set[str]:
     """Files the keyword half alone finds (every passage it ranks)."""
     ws = lib.workspace
     with reading(ws.catalog) as reader:
-        ids = ranked_chunk_ids(reader, query, 1000)
+        ids = ranked_chunk_ids(ws.keywords(reader), query, 1000)
     with reading(ws.catalog) as reader:
         from desktop.core.catalog import reads
 

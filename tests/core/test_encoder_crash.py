@@ -146,6 +146,12 @@ def test_a_tuned_model_of_the_same_shape_inherits_the_record(crashed: dict, tmp_
     assert choice.choice_key(str(tuned)) == choice.choice_key(str(base))
     with pytest.raises(ModelUnavailable, match="hung while measuring"):
         choice.runtime_for(str(tuned), "auto", int8_version=True, allow_int8=True)
+    # The wizard makes and measures an int8 copy only when the library runs int8 (tuning.text_job):
+    # with int8 set aside here it does neither, so it never runs int8 in its own process.
+    monkeypatch.delenv(choice.ENV_PIN, raising=False)
+    with Library.open(tmp_path / "library") as library:
+        library.workspace.settings.set("text_int8", True)
+        assert library.workspace.versions.text_int8_enabled() is False
 
 
 def test_without_bf16_units_the_choice_is_made_from_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -279,3 +285,38 @@ def test_a_trial_child_ends_with_the_process_that_waits_for_it(tmp_path: Path) -
     while _trial_children(count) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _trial_children(count) == []
+
+
+def test_the_status_bar_says_which_encoders_run_and_why(crashed: dict, tmp_path: Path, qtbot,
+                                                        tiny_clip: tuple[Path, Path],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's status bar, from the status its watcher reads on the catalog worker: the text
+    encoder the real record chose, the photo model's runtime, and in the tooltip why the others were
+    set aside (the record the crash and the hang above wrote)."""
+    from PySide6.QtCore import QSettings
+
+    from desktop.gui.shell.main_window import MainWindow
+    from tests.gui.conftest import FakeDesktop
+
+    monkeypatch.setenv("SEMDESK_CACHE", str(crashed["cache"]))
+    monkeypatch.delenv(choice.ENV_PIN, raising=False)
+    config, weights = tiny_clip
+    library = Library.open(tmp_path / "library")
+    for key, value in (("clip_model", str(config)), ("clip_weights", str(weights)), ("clip_openvino", False)):
+        library.set_setting(key, value)
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(library, state, desktop=FakeDesktop(), warm_up=False)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        label = window.encoder_state
+        qtbot.waitUntil(lambda: label.isVisible() and label.text() != "", timeout=30000)
+        chosen = crashed["record"]["chosen"]
+        assert label.text() == f"Text: {chosen} · Photos: pytorch ⚠"
+        tip = label.toolTip()
+        assert f"Text encoder: {chosen} (the fastest that works, measured on this CPU)" in tip
+        assert f"{INT8}: hung while measuring on this CPU (no progress for 75 s; stopped)" in tip
+        if HAS_BF16:
+            assert f"{BF16}: crashed while measuring on this CPU (signal 11, SIGSEGV)" in tip
+    finally:
+        window.close()

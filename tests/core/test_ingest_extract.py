@@ -244,6 +244,26 @@ def test_pdf_prose_joins_lines_and_hyphenation_with_single_spaces() -> None:
                              "\nA well- Known case.")
 
 
+def test_pdf_prose_spells_a_broken_word_as_the_document_does() -> None:
+    from desktop.core.ingest.pdf_text import Box, prose
+
+    page = [Box("Called De-\nbian GNU/Hurd, on i386 32-\nbit PCs; run dpkg-re-\nconfigure or re-configure"),
+            Box("(https://www.\ndebian.org/ports/) and (https:\n//www.gnu.org/) then\n"
+                "hyphen\u00ad\nation, soft\u00adly.")]
+    assert prose([page]) == ("Called Debian GNU/Hurd, on i386 32-bit PCs; run dpkg-re-configure or re-configure\n"
+                             "(https://www.debian.org/ports/) and (https://www.gnu.org/) then hyphenation, softly.")
+
+
+def test_pdf_prose_joins_a_word_broken_between_boxes_and_pages() -> None:
+    from desktop.core.ingest.pdf_text import Box, prose
+
+    heading = [Box("4.4 How source code compatible is Debian with other Unix sys-", 0.2, 0.22),
+               Box("tems?", 0.22, 0.24), Box("For most applications, the pack-", 0.3, 0.8)]
+    assert prose([heading, [Box("ages are the same.", 0.2, 0.5)]]) == (
+        "4.4 How source code compatible is Debian with other Unix systems?\nFor most applications, the packages are"
+        " the same.")
+
+
 def test_pdf_prose_drops_page_numbers_and_running_heads_not_text() -> None:
     from desktop.core.ingest.pdf_text import Box, prose
 
@@ -256,3 +276,18 @@ def test_pdf_prose_drops_page_numbers_and_running_heads_not_text() -> None:
     # The same lines in the middle of a page are text, and a lone head is kept (nothing repeats it).
     lone = prose([[Box("12", 0.5, 0.52), Box("CHAPTER 4. COMPATIBILITY", 0.02, 0.04)]])
     assert lone == "12\nCHAPTER 4. COMPATIBILITY"
+
+
+def test_pdf_prose_drops_running_heads_by_their_place() -> None:
+    """DBLaTeX's heads differ from page to page (a short chapter's only head is like no other): their
+    place gives them away, apart from the text below; a first line of text at a place of its own is kept."""
+    from desktop.core.ingest.pdf_text import Box, prose
+
+    heads = ["CHAPTER 2. GETTING AND INSTALLING …", "CHAPTER 3. CHOOSING A DEBIAN …",
+             "5.4. HOW CAN I INSTALL A DEVELOPER’S …", "CHAPTER 7. BASICS OF THE DEBIAN PACKAGE …"]
+    pages = [[Box(head, 0.045, 0.057), Box(f"Body {n} goes on.", 0.091, 0.5)] for n, head in enumerate(heads)]
+    assert prose(pages).split("\n\n") == [f"Body {n} goes on." for n in range(4)]
+    # Lines of text at the top of pages, each close to the text below it: text, however often the place recurs.
+    firsts = ["Installing", "the package manager, which", "Choosing a distribution", "and then, at last,"]
+    tight = [[Box(first, 0.06, 0.075), Box("Its text.", 0.08, 0.5)] for first in firsts]
+    assert prose(tight).split("\n\n") == [f"{first}\nIts text." for first in firsts]

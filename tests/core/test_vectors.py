@@ -1,4 +1,4 @@
-"""VectorIndex: HNSW caches that always end up agreeing with the vectors in the catalog."""
+"""HnswIndex: HNSW caches that always end up agreeing with the vectors in the catalog."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from desktop.core.catalog import Catalog, IndexState
 from desktop.core.catalog.vector_rows import IndexStamps, VectorSource
 from desktop.core.common import atomic
 from desktop.core.common.vector_codec import from_blob, normalise, stack_blobs, to_blob
-from desktop.core.vectors import VectorIndex, hnswfile
+from desktop.core.vectors import HnswIndex, hnswfile
 from desktop.core.vectors import hnsw_index as store
 
 DIM = 32
@@ -71,9 +71,9 @@ def stamp(catalog: Catalog, space: str = "text") -> IndexState | None:
         return session.get(IndexState, space)
 
 
-def make(catalog: Catalog, tmp_path: Path, space: str = "text", **kw) -> VectorIndex:
+def make(catalog: Catalog, tmp_path: Path, space: str = "text", **kw) -> HnswIndex:
     rows, stamps = VectorSource(catalog, space), IndexStamps(catalog)
-    return VectorIndex(rows, stamps, space, tmp_path / "indexes", ef_construction=100, threads=2, **kw)
+    return HnswIndex(rows, stamps, space, tmp_path / "indexes", ef_construction=100, threads=2, **kw)
 
 
 @pytest.fixture

@@ -106,3 +106,29 @@ def test_window_module_does_not_import_models() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pause_an_indexing_run_and_resume_it(qtbot, make_window, tmp_path: Path) -> None:
+    big = write_many(tmp_path / "archive", 400)
+    window = make_window()
+    progress_bar = window.job_progress
+
+    def on_progress(progress: object) -> None:
+        if progress.phase == "indexing" and not progress_bar.pause.isChecked():  # type: ignore[attr-defined]
+            progress_bar.pause.click()
+
+    window.indexer.progress.connect(on_progress)
+    drop(window, [big])
+    qtbot.waitUntil(progress_bar.pause.isChecked, timeout=60000)
+    window.indexer.progress.disconnect(on_progress)
+    assert progress_bar.pause.text() == "Resume"
+    qtbot.wait(1500)  # the batch in hand is stored, then nothing moves
+    held = window.library.status().counts.get("indexed", 0)
+    qtbot.wait(1500)
+    assert window.library.status().counts.get("indexed", 0) == held < 400
+    assert window.indexer.running
+    assert progress_bar.label.text().startswith("Paused")
+    with qtbot.waitSignal(window.indexer.finished, timeout=90000) as finished:
+        progress_bar.pause.click()  # Resume
+    assert not finished.args[1].cancelled
+    assert window.library.status().counts.get("indexed") == 400

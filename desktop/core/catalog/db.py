@@ -191,6 +191,10 @@ class Catalog:
                 session.execute(text("PRAGMA synchronous = NORMAL"))
                 session.commit()
 
+    def follow_id_sequences(self) -> None:
+        """Rows came with their ids (a library copied in): SQLite's AUTOINCREMENT counter follows
+        explicit ids by itself (a server library's catalog has sequences to move)."""
+
     def dispose(self) -> None:
         with self._idle_lock:
             idle, self._idle = self._idle, []

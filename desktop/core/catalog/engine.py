@@ -55,6 +55,14 @@ def _cjk_keywords(conn: Connection) -> None:
             after = int(rows[-1][0])
 
 
+def _add_column(conn: Connection, table: str, column: str, ddl: str) -> None:
+    """A column added unless there already (a catalog made new and marked older, as tests do)."""
+    from sqlalchemy import inspect
+
+    if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
+
+
 # MIGRATIONS[n] upgrades a database at version n to n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     # 1 -> 2: OCR results (new tables only; nothing existing changes).
@@ -65,6 +73,9 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     ),
     # 3 -> 4: words inside CJK text cut apart in the keyword copies (no re-embedding).
     3: _cjk_keywords,
+    # 4 -> 5: a passage's section headings; passages indexed before have none until their file changes
+    # (the heading is shown, never embedded: no vector changes). The same DDL on both dialects.
+    4: lambda conn: _add_column(conn, "chunks", "heading", "TEXT NOT NULL DEFAULT ''"),
 }
 
 

@@ -239,16 +239,17 @@ class PassageRow(NamedTuple):
     folder_path: str
     kind: str
     ocr_base: int | None
+    heading: str  # the trail of section headings it stands under, "" when none
 
 
 def passage_rows(reader: Reader, chunk_ids: Iterable[int]) -> list[PassageRow]:
     listed, params = expand("c", chunk_ids)
     sql = ("SELECT chunks.id, chunks.file_id, chunks.start, chunks.\"end\", chunks.text, files.path, files.title, "
-           "files.mtime, folders.path, files.kind, ocr_files.base FROM chunks "
+           "files.mtime, folders.path, files.kind, ocr_files.base, chunks.heading FROM chunks "
            "JOIN files ON files.id = chunks.file_id JOIN folders ON folders.id = files.folder_id "
            "LEFT OUTER JOIN ocr_files ON ocr_files.file_id = chunks.file_id AND ocr_files.status = 'text' "
            f"WHERE chunks.id IN ({listed})")
-    return [PassageRow(*r[:5], reader.path(r[5]), *r[6:8], reader.path(r[8]), *r[9:])
+    return [PassageRow(*r[:5], reader.path(r[5]), *r[6:8], reader.path(r[8]), *r[9:11], r[11] or "")
             for r in reader.rows(sql, params)]
 
 

@@ -119,6 +119,8 @@ class Chunk(Base):
     start: Mapped[int] = mapped_column(Integer)  # char offsets into the extracted text
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # The trail of section headings the passage stands under ("Installing › From source"); shown, not embedded.
+    heading: Mapped[str] = mapped_column(Text, default="", server_default="")
     file: Mapped[FileRecord] = relationship(back_populates="chunks")
 
 

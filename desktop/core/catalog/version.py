@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from desktop.core.common.errors import CatalogTooNew
 
-SCHEMA_VERSION = 4  # 3: faces and people; 4: keyword copies with words inside CJK text cut apart (common/cjk.py)
+# 3: faces and people; 4: keyword copies with words inside CJK text cut apart (common/cjk.py);
+# 5: each passage's section headings (chunks.heading)
+SCHEMA_VERSION = 5
 
 
 def too_new(version: int) -> CatalogTooNew:

@@ -57,13 +57,32 @@ def format_duration(seconds: float) -> str:
 
 
 class CancelToken:
-    """Set from any thread; the job checks it between batches."""
+    """Set from any thread; the job checks it between batches. It also carries a pause: a job calls
+    `hold()` between items, which waits while the token is paused (and returns at once when cancelled)."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
 
     def cancel(self) -> None:
         self._event.set()
+        self._running.set()  # a paused job wakes up to stop
+
+    def pause(self) -> None:
+        if not self._event.is_set():
+            self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def hold(self) -> None:
+        """Wait here while paused: the work in flight is finished, nothing new is started."""
+        self._running.wait()
 
     @property
     def cancelled(self) -> bool:

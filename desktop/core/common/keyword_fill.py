@@ -1,4 +1,4 @@
-"""What the keyword plans of both kinds of library share (retrieval/keywords.py on SQLite's FTS5,
+"""What the keyword plans of both kinds of library share (catalog/keyword_index.py on SQLite's FTS5,
 server/keywords.py on PostgreSQL's full-text search): the fill-up and a word's idf. They live here,
 on the floor both may import.
 

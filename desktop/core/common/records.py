@@ -14,6 +14,7 @@ class Passage:
     end: int
     text: str
     score: float
+    heading: str = ""  # the section headings it stands under ("Installing › From source"), "" when none
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Hit:
     camera: str | None = None
     why: str = ""  # "meaning", "keywords" or "meaning + keywords"
     found_in: str = ""  # "text in photo" / "text in scan": the passage was read by OCR
+    heading: str = ""  # the best passage's section headings ("Installing › From source"), "" when none
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract: {path, kind, score, snippet, start, end} plus a few extras."""
@@ -46,6 +48,8 @@ class Hit:
         data["why"] = self.why
         if self.found_in:
             data["found_in"] = self.found_in
+        if self.heading:
+            data["heading"] = self.heading
         return data
 
 
@@ -95,6 +99,8 @@ class LibraryStatus:
     clip_problem: str | None
     text_encoder: str = ""  # which text encoder runs, and why
     set_aside: tuple[str, ...] = ()  # "openvino-bf16: crashed while measuring on this CPU (signal 11, SIGSEGV)"
+    text_runtime: str = ""  # the text encoder's name alone ("openvino-int8"), "" when none runs
+    photo_encoder: str = ""  # what encodes photos ("openvino-fp32", "pytorch"), "" without a photo model
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -249,6 +249,28 @@ class ClipEncoder:
         self._fast_images, self._fast_texts = self._ov.images, self._ov.texts
         return True
 
+    def runtime_name(self) -> str:
+        """What encodes photos: "openvino-<precision>" or "pytorch" as loaded, else as the records say
+        it will be ("not chosen yet" before the first use tries it). Never converts or tries."""
+        import importlib.util
+
+        from desktop.core.embed import ov_clip
+
+        if self._ov is not None:
+            return f"openvino-{self._ov.precision}"
+        if not self.openvino or self._model is not None or importlib.util.find_spec("openvino") is None:
+            return "pytorch"
+        try:
+            spec = self.spec()
+        except (ClipUnavailable, OSError, ValueError):
+            return "pytorch"
+        if ov_clip.conversion_failure(spec):
+            return "pytorch"
+        record = ov_clip.read_choice(spec)
+        if record is None:
+            return "not chosen yet"
+        return f"openvino-{record['chosen']}" if record["chosen"] else "pytorch"
+
     def set_aside(self) -> list[str]:
         """The OpenVINO precisions of this model set aside on this CPU, with why (read, never tried)."""
         from desktop.core.embed import ov_clip

@@ -36,6 +36,7 @@ from desktop.core.embed.trials import (
     cpu_fingerprint,
     environment,
     limit_seconds,
+    model_shape,
     one_at_a_time,
     run_trial,
     vector_problem,
@@ -54,6 +55,13 @@ RECIPE = 1  # the record key's: bump when the passages change (tuning.rates' spe
 CHOICE_RECIPE = 2  # 2: every candidate in a child of its own, failures recorded (issue 32)
 PASSAGES = 256
 BATCH = 16
+# The first candidate (the reference) encodes chunks of the passages until about this many seconds
+# have gone; the others are timed on the same passages. So a 110M-parameter model on two busy cores
+# is timed on one chunk (all-mpnet-base-v2 on a shared 2-core EPYC: 4 min for the four candidates,
+# start-up included, where 256 passages each would take about 16), and a small model on a fast CPU
+# on all of them. At least one chunk, for the quality check.
+SAMPLE_SECONDS = 10.0
+CHUNK = 32
 # Quality bounds against fp32. int8 is another space, so it only has to rank nearly alike; the
 # encoders that share fp32's space must give its vectors.
 INT8_MEAN_COSINE = 0.99
@@ -79,16 +87,11 @@ class Figure:
     min_cosine: float
     within_bounds: bool
     note: str = ""
+    passages: int = 0  # how many of the fixed passages it was timed on
 
 
 def _model_shape(source: str) -> str:
-    """The transformer's shape: a fine-tuned copy runs at its base model's speed, on the same kernels."""
-    try:
-        config = json.loads((Path(source) / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Path(source).name
-    keys = ("model_type", "hidden_size", "num_hidden_layers", "intermediate_size", "num_attention_heads")
-    return "|".join(str(config.get(key)) for key in keys)
+    return model_shape(source)
 
 
 def record_key(source: str) -> str:
@@ -158,17 +161,24 @@ def candidates() -> tuple[str, ...]:
     return (FP32, TORCH, INT8, *((BF16,) if bf16_supported() else ()))
 
 
-def measure(source: str, *, count: int = PASSAGES) -> tuple[list[Figure], dict[str, str]]:
-    """Every candidate timed on the first `count` fixed passages, each in a child process of its own
+def measure(source: str, *, count: int = PASSAGES, budget: float = SAMPLE_SECONDS,
+            known: dict[str, str] | None = None) -> tuple[list[Figure], dict[str, str]]:
+    """Every candidate timed on the first `count` fixed passages (fewer: as many as the first one
+    that gives vectors encodes in about `budget` seconds), each in a child process of its own
     (embed.trials): (figures of those that gave vectors, {encoder: why it was set aside} for those
-    that crashed, hung or gave vectors outside the bounds against fp32)."""
+    that crashed, hung or gave vectors outside the bounds against fp32, and the `known` ones: their
+    OpenVINO copy could not be made, so they are not run)."""
     figures: list[Figure] = []
-    set_aside: dict[str, str] = {}
+    set_aside: dict[str, str] = dict(known or {})
     reference: np.ndarray | None = None
     reference_wait = 0.0
     for encoder in candidates():
+        if encoder in set_aside:
+            continue
         default = FIRST_LIMIT if reference is None else max(MIN_LIMIT, LIMIT_FACTOR * reference_wait)
-        trial = run_trial(["text", source, encoder, str(count)], limit_seconds(default))
+        # Until a reference gave vectors, a candidate sets the sample by the budget; then it is fixed.
+        sample = ["text", source, encoder, str(count), str(budget if reference is None else 0)]
+        trial = run_trial(sample, limit_seconds(default))
         if trial.unavailable:
             log.info("%s not measured: %s", encoder, trial.unavailable)
             continue
@@ -186,7 +196,9 @@ def measure(source: str, *, count: int = PASSAGES) -> tuple[list[Figure], dict[s
             set_aside[encoder] = problem
         elif reference is None:
             reference, reference_wait = trial.vectors, trial.longest_wait
-        figures.append(Figure(encoder, len(trial.vectors) / max(trial.seconds, 1e-9), mean, low, not problem))
+            count = len(trial.vectors)
+        figures.append(Figure(encoder, len(trial.vectors) / max(trial.seconds, 1e-9), mean, low, not problem,
+                              passages=len(trial.vectors)))
     return figures, set_aside
 
 
@@ -200,15 +212,17 @@ def choose(figures: list[Figure]) -> str:
     return full.encoder if full is not None else FP32
 
 
-def measure_and_record(source: str, *, count: int = PASSAGES) -> dict[str, Any]:
+def measure_and_record(source: str, *, count: int = PASSAGES, budget: float = SAMPLE_SECONDS,
+                       known: dict[str, str] | None = None) -> dict[str, Any]:
     """Measure (in children) and keep the record, failures included: later processes read it."""
     from desktop.core.embed.int8 import model_files_digest
 
-    figures, set_aside = measure(source, count=count)
+    figures, set_aside = measure(source, count=count, budget=budget, known=known)
     cpu, _ = cpu_fingerprint()
     usable = [f for f in figures if f.within_bounds]
+    sample = next((f.passages for f in figures if f.passages), count)
     record = {
-        "cpu": cpu, "chosen": choose(figures) if usable else TORCH, "passages": count, "batch": BATCH,
+        "cpu": cpu, "chosen": choose(figures) if usable else TORCH, "passages": sample, "batch": BATCH,
         "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "figures": [asdict(f) for f in figures],
         "set_aside": set_aside, "model_shape": _model_shape(source), "model": model_files_digest(source, ""),
         **environment(),
@@ -218,30 +232,45 @@ def measure_and_record(source: str, *, count: int = PASSAGES) -> dict[str, Any]:
     return record
 
 
-def measured_choice(source: str) -> dict[str, Any] | None:
+def measured_choice(source: str, *, again: bool = False) -> dict[str, Any] | None:
     """The record for this CPU, measuring first when there is none (once per model shape, CPU,
-    semdesk and OpenVINO: about a minute, each encoder in a child process). None when the models
-    could not be prepared."""
-    record = read_record(source)
+    semdesk and OpenVINO: about a minute, each conversion and each encoder in a child process;
+    `again`: measure even so). None when the models could not be prepared for a reason of the moment."""
+    record = None if again else read_record(source)
     if record is not None:
         return record
-    from desktop.core.common.errors import ModelUnavailable
-    from desktop.core.embed.ov_text import prepare_models
-
     # The window's warm-up, its status view and an index run all ask at once on a first start, in
     # one process or several: the one that measures first answers the others.
     with _MEASURE_LOCK, one_at_a_time(cache_root() / f"{RECORD_FILE}.lock"):
-        record = read_record(source)
+        record = None if again else read_record(source)
         if record is not None:
             return record
-        try:
-            prepare_models(source)
-        except ModelUnavailable as error:
-            log.warning("could not measure the text encoders (%s)", error)
+        known = _unconvertible(source)
+        if known is None:
             return None
         log.warning("semdesk is measuring which text encoder is fastest on this computer "
                     "(once per model and CPU; about a minute)")
-        return measure_and_record(source)
+        return measure_and_record(source, known=known)
+
+
+def _unconvertible(source: str) -> dict[str, str] | None:
+    """Each OpenVINO copy of `source` made (a child each); {encoder: why not} for the encoders whose
+    copy crashed, hung or failed converting here (recorded: they are set aside, not measured), or
+    None when a copy could not be made for a reason of the moment (a full disk: measured later)."""
+    from desktop.core.common.errors import ModelUnavailable
+    from desktop.core.embed import ov_text
+
+    known: dict[str, str] = {}
+    for precision, encoders in (("fp32", (FP32, BF16)), ("int8", (INT8,))):
+        try:
+            ov_text.prepare_models(source, only=precision)
+        except ModelUnavailable as error:
+            reason = ov_text.conversion_failure(source, precision)
+            if reason is None:
+                log.warning("could not measure the text encoders (%s)", error)
+                return None
+            known.update({encoder: f"its OpenVINO copy {reason}" for encoder in encoders})
+    return known
 
 
 def _refuse_all(source: str, record: dict[str, Any]) -> None:
@@ -323,7 +352,7 @@ def preparation_needed(source: str, setting: str, runtime: str | None = None) ->
     computer (the child process of `ov_text.prepare_models`, about a minute): the encoders were
     never measured on this CPU (auto, no pin), or the OpenVINO files of `runtime` (default: the
     one `setting` names) are missing from the user cache. Reads files only; never prepares."""
-    from desktop.core.embed.ov_text import ir_folder, ir_ready
+    from desktop.core.embed.ov_text import conversion_failure, ir_folder, ir_ready
 
     if not torch_free_possible(source):
         return False  # PyTorch runs the model as it is: nothing to convert
@@ -336,7 +365,9 @@ def preparation_needed(source: str, setting: str, runtime: str | None = None) ->
         runtime = named or str(record["chosen"] if record else FP32)
     if not runtime.startswith("openvino-"):
         return False
-    return not ir_ready(ir_folder(source, runtime.removeprefix("openvino-")))  # bf16 runs the fp32 files
+    precision = "int8" if runtime == INT8 else "fp32"  # bf16 runs the fp32 files
+    # A copy whose conversion failed here is not tried again: nothing to wait for (it is refused in words).
+    return not ir_ready(ir_folder(source, precision)) and conversion_failure(source, precision) is None
 
 
 def describe_record(record: dict[str, Any] | None) -> str:

@@ -19,9 +19,6 @@ import importlib.util
 import itertools
 import json
 import logging
-import os
-import subprocess
-import sys
 import threading
 import time
 from importlib.metadata import version
@@ -88,24 +85,33 @@ def ready(folder: Path) -> bool:
         return False
 
 
+CONVERSION = "clip-openvino"  # what a failed conversion is recorded as (embed.conversions)
+
+
 def convert_in_child(spec: dict[str, Any]) -> bool:
-    """Make the models of `spec` in a child process; False (logged) when that failed."""
+    """Make the models of `spec` in a child process; False (logged) when that failed. A conversion
+    that crashed, hung or failed here is recorded and not started again (embed.conversions)."""
+    from desktop.core.embed.conversions import convert
+
     if importlib.util.find_spec("openvino") is None:
         return False
     with _LOCK:
         if ready(folder_of(spec)):
             return True
-        root = str(Path(__file__).resolve().parents[3])
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         log.info("converting CLIP %s to OpenVINO (once per model)", spec["model"])
-        done = subprocess.run([sys.executable, "-m", "desktop.core.embed.ov_clip_prepare", json.dumps(spec)],
-                              capture_output=True, text=True, env=env, check=False)
-        if done.returncode != 0:
-            tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            log.warning("CLIP %s not converted to OpenVINO (%s); using PyTorch", spec["model"], tail)
+        reason = convert(CONVERSION, spec_key(spec), str(spec["model"]),
+                         ["desktop.core.embed.ov_clip_prepare", json.dumps(spec)])
+        if reason:
+            log.warning("CLIP %s not converted to OpenVINO (%s); using PyTorch", spec["model"], reason)
             return False
         return ready(folder_of(spec))
+
+
+def conversion_failure(spec: dict[str, Any]) -> str | None:
+    """Why this CLIP model is not converted to OpenVINO on this computer, or None. Reads only."""
+    from desktop.core.embed.conversions import failure
+
+    return failure(CONVERSION, spec_key(spec))
 
 
 # ---- open_clip's tokenizer, without torch -------------------------------------------------------
@@ -322,6 +328,9 @@ def read_choice(spec: dict[str, Any]) -> dict[str, Any] | None:
 
 def set_aside_lines(spec: dict[str, Any]) -> list[str]:
     """ "clip-openvino-bf16: crashed while measuring on this CPU (signal 11, SIGSEGV)", one per precision."""
+    converting = conversion_failure(spec)
+    if converting:
+        return [f"{CONVERSION}: {converting}"]
     return [f"{name}: {why}" for name, why in sorted((read_choice(spec) or {}).get("set_aside", {}).items())]
 
 

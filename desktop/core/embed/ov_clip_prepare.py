@@ -15,7 +15,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from desktop.core.embed.ov_clip import NotConvertible, folder_of
+from desktop.core.embed.conversions import TRY_AGAIN_EXIT, fault_name
+from desktop.core.embed.ov_clip import CONVERSION, NotConvertible, folder_of
+from desktop.core.embed.trials import injected_fault
 
 
 def _describe(encoder: Any) -> dict[str, Any]:
@@ -96,8 +98,12 @@ def convert(spec: dict[str, Any], folder: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     spec = json.loads((argv or sys.argv[1:])[0])
     try:
+        injected_fault(fault_name(CONVERSION))  # tests only: a real crash or hang where converting runs
         convert(spec, folder_of(spec))
-    except Exception as error:  # the parent falls back to PyTorch and logs this line
+    except OSError as error:  # a full disk: said, tried again next time
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return TRY_AGAIN_EXIT
+    except Exception as error:  # the parent records it, falls back to PyTorch and logs this line
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
     return 0

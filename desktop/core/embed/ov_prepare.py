@@ -1,8 +1,9 @@
 """The one-time conversion of a text model to OpenVINO (fp32 export and int8 quantisation), and
 (`--measure`) the measurement that picks the fastest encoder for this CPU, each encoder in a child
 of its own. This (and trial_child's PyTorch trial) is the only runtime code that imports torch; it runs
-as a child process (`python -m desktop.core.embed.ov_prepare MODEL`), so the searching or indexing
-process never loads torch itself.
+as a child process (`python -m desktop.core.embed.ov_prepare MODEL --only fp32|int8 [--local]`, one
+per conversion, started by embed.conversions, which records one that crashes or hangs), so the
+searching or indexing process never loads torch itself, and a native crash costs one conversion.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.common.errors import ModelUnavailable
-from desktop.core.embed.int8 import _make, _transformers_quiet
+from desktop.core.embed.conversions import TRY_AGAIN_EXIT, fault_name
+from desktop.core.embed.int8 import LOCAL_DIR, _make, _transformers_quiet
 from desktop.core.embed.ov_text import fp32_cache_key, ir_folder, ir_ready
+from desktop.core.embed.trials import injected_fault
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +62,17 @@ def export_fp32(model: Any, source: str, folder: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def prepare(source: str, only: str | None = None) -> Any:
-    """The OpenVINO models of `source` (both, or `only` one) made if missing; the loaded
-    SentenceTransformer."""
+def prepare(source: str, only: str | None = None, *, local: bool = False) -> Any:
+    """The OpenVINO models of `source` (both, or `only` one) made if missing, in this process; the
+    loaded SentenceTransformer. `local`: the int8 copy goes inside the model's folder (a tuned model's)."""
     model = load_sentence_transformer(source)
     fp32 = ir_folder(source, "fp32")
     if only != "int8" and not ir_ready(fp32):
+        injected_fault(fault_name("openvino-fp32"))  # tests only: a real crash or hang where converting runs
         export_fp32(model, source, fp32)
-    int8 = ir_folder(source, "int8")
+    int8 = Path(source) / LOCAL_DIR if local else ir_folder(source, "int8")
     if only != "fp32" and not ir_ready(int8):
+        injected_fault(fault_name("openvino-int8"))
         first = model[0]
         hf_model = getattr(first, "model", None) or getattr(first, "auto_model", None)
         _make(hf_model, model.tokenizer, source, int8)
@@ -78,19 +83,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("source", help="a sentence-transformers model folder")
     parser.add_argument("--measure", action="store_true", help="then time the encoders on this CPU")
-    parser.add_argument("--only", choices=("fp32", "int8"), help="make just this one")
+    parser.add_argument("--only", choices=("fp32", "int8"), help="make just this one, in this process")
+    parser.add_argument("--local", action="store_true", help="the int8 copy inside the model's folder")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     try:
-        model = prepare(args.source, None if args.measure else args.only)
-        if args.measure:
-            from desktop.core.embed.encoder_choice import measure_and_record
+        if args.measure:  # a person's command: each conversion and each encoder in a child of its own
+            from desktop.core.embed.encoder_choice import measured_choice
 
-            del model  # each encoder is measured in a child of its own (embed.trials)
-            measure_and_record(args.source)
-    except ModelUnavailable as error:
+            return 0 if measured_choice(args.source, again=True) else 1
+        prepare(args.source, args.only, local=args.local)
+    except (ModelUnavailable, OSError) as error:
         print(str(error), file=sys.stderr)
-        return 1
+        # The converter's own error (int8._make words it) lasts: recorded by the parent. A full disk or
+        # a missing package is of the moment: said, and tried again next time.
+        cause = error.__cause__
+        lasting = isinstance(error, ModelUnavailable) and cause is not None and not isinstance(cause, OSError)
+        return 1 if lasting else TRY_AGAIN_EXIT
     return 0
 
 

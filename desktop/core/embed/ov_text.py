@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from desktop.core.common.errors import ModelUnavailable
 from desktop.core.common.locations import cache_root
 from desktop.core.embed.hf_tokenize import NotTorchFree, SentenceTokenizer, pool, read_layout, unit_rows
 from desktop.core.embed.int8 import LOCAL_DIR, SHAPE_STEP, int8_cache_key, model_files_digest
-from desktop.core.embed.trials import injected_fault
+from desktop.core.embed.trials import injected_fault, model_shape
 
 log = logging.getLogger(__name__)
 
@@ -67,35 +65,50 @@ def ir_ready(folder: Path) -> bool:
 
 
 
-def prepare_models(source: str, *, measure: bool = False, only: str | None = None) -> None:
-    """Make the missing OpenVINO models of `source` (once per model; `only`: just "fp32" or
-    "int8"), in a child process: the conversion needs torch, and this process should never hold
-    it. `measure` then times the encoders (encoder_choice). Raises ModelUnavailable."""
+def prepare_models(source: str, *, only: str | None = None, local: bool = False) -> None:
+    """Make the missing OpenVINO models of `source` (once per model; `only`: just "fp32" or "int8";
+    `local`: the int8 copy inside the model's folder, as a tuned model keeps it), each in a child
+    process of its own: the conversion needs torch, which this process should never hold, and it runs
+    native code that may crash or hang; a conversion that did is recorded (embed.conversions) and not
+    started again here. Raises ModelUnavailable, with the reason."""
+    from desktop.core.embed.conversions import convert
+
     wanted = (only,) if only else ("int8", "fp32")
     with _PREPARE_LOCK:
-        if not measure and all(ir_ready(ir_folder(source, p)) for p in wanted):
-            return
-        command = [sys.executable, "-m", "desktop.core.embed.ov_prepare", source]
-        if measure:
-            command.append("--measure")
-        elif only:
-            command += ["--only", only]
-        # Said on stderr (the last-resort handler prints warnings): the wait is once per model, not per start.
-        log.warning(
-            "semdesk is preparing the fast text model for this computer%s (once per model; about a minute)",
-            " and measuring which encoder is fastest" if measure else "",
-        )
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-        root = str(Path(__file__).resolve().parents[3])  # the folder holding the desktop package
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-        done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-        if done.returncode != 0:
-            lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-            reason = lines[-1] if lines else f"exit code {done.returncode}"
-            raise ModelUnavailable(
-                f"The fast copy of the text model in {source} could not be made ({reason}). "
-                "Choose the pytorch text encoder in Settings to run it as it is."
-            )
+        for precision in wanted:
+            folder = Path(source) / LOCAL_DIR if local and precision == "int8" else ir_folder(source, precision)
+            if ir_ready(folder):
+                continue
+            # Said on stderr (the last-resort handler prints warnings): the wait is once per model, not per start.
+            log.warning("semdesk is preparing the fast text model (%s) for this computer (once per model; "
+                        "about a minute)", precision)
+            kind = f"openvino-{precision}"
+            args = ["desktop.core.embed.ov_prepare", source, "--only", precision, *(["--local"] if local else [])]
+            reason = convert(kind, conversion_key(source, precision), source, args)
+            if reason:
+                raise ModelUnavailable(
+                    f"The fast copy of the text model in {source} could not be made ({kind}: {reason}). "
+                    "Choose the pytorch text encoder in Settings to run it as it is."
+                )
+
+
+def conversion_key(source: str, precision: str) -> str:
+    """What a failed conversion of `source` is recorded against: the transformer's shape (a tuned copy
+    is converted by the same native code as its base, so it is not tried where its base crashed)."""
+    return f"{precision}|{model_shape(source)}"
+
+
+def make_int8_copy(folder: Path) -> None:
+    """The int8 copy of the model saved in `folder` (a tuned model) made inside it, in a child process
+    (not where the wizard runs); refused, without a child, where its shape's conversion crashed before."""
+    prepare_models(str(folder), only="int8", local=True)
+
+
+def conversion_failure(source: str, precision: str) -> str | None:
+    """Why the OpenVINO copy of `source` at `precision` is not made on this computer, or None. Reads only."""
+    from desktop.core.embed.conversions import failure
+
+    return failure(f"openvino-{precision}", conversion_key(source, precision))
 
 
 def _threads() -> int:
@@ -254,4 +267,5 @@ class OvTextEncoder:
         return self.encode([text])[0]
 
 
-__all__ = ["PRECISIONS", "OvTextEncoder", "bf16_supported", "ir_folder", "ir_ready", "prepare_models"]
+__all__ = ["PRECISIONS", "OvTextEncoder", "bf16_supported", "conversion_failure", "conversion_key", "ir_folder",
+           "ir_ready", "make_int8_copy", "prepare_models"]

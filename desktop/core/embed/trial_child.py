@@ -1,7 +1,7 @@
 """One candidate encoder encoding fixed inputs, as a child process of embed.trials (so a native crash
 or hang ends this process only):
 
-    python -m desktop.core.embed.trial_child text SOURCE ENCODER COUNT OUT.npy
+    python -m desktop.core.embed.trial_child text SOURCE ENCODER COUNT SECONDS OUT.npy
     python -m desktop.core.embed.trial_child clip FOLDER PRECISION OUT.npy
 
 It writes the vectors to OUT.npy and {"seconds": ...} (the timed encoding, after a warm-up) to
@@ -25,8 +25,10 @@ CLIP_TEXTS = ("a photo of a dog on the grass", "a red car parked in a street", "
               "a page of handwritten notes", "two people at a birthday party", "a bowl of soup")
 
 
-def _text(source: str, encoder: str, count: int, out: Path) -> tuple[float, np.ndarray]:
-    from desktop.core.embed.encoder_choice import BATCH, TORCH, passages
+def _text(source: str, encoder: str, count: int, budget: float, out: Path) -> tuple[float, np.ndarray]:
+    """The first `count` fixed passages encoded, or (`budget` > 0) as many chunks of them as fit in
+    about `budget` seconds: a large model on a slow CPU is timed on fewer passages, not for minutes."""
+    from desktop.core.embed.encoder_choice import BATCH, CHUNK, TORCH, passages
 
     texts = passages()[:count]
     if encoder == TORCH:
@@ -54,21 +56,26 @@ def _text(source: str, encoder: str, count: int, out: Path) -> tuple[float, np.n
 
     encode(texts[:BATCH])  # warm: the first call prepares kernels for its shapes
     report_progress(out)
-    # Batches of similar length, longest first, as the encoders batch a call themselves; one at a
-    # time, so the parent sees progress.
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    vectors: np.ndarray | None = None
+    done: list[np.ndarray] = []
     started = time.perf_counter()
-    for start in range(0, len(order), BATCH):
-        chosen = order[start : start + BATCH]
-        batch = encode([texts[i] for i in chosen])
-        if vectors is None:
-            vectors = np.zeros((len(texts), batch.shape[1]), dtype=np.float32)
-        vectors[chosen] = batch
-        report_progress(out)
-    seconds = time.perf_counter() - started
-    assert vectors is not None
-    return seconds, vectors
+    for first in range(0, len(texts), CHUNK):
+        # Within a chunk, batches of similar length, longest first, as the encoders batch a call
+        # themselves; one batch at a time, so the parent sees progress.
+        chunk = texts[first : first + CHUNK]
+        order = sorted(range(len(chunk)), key=lambda i: -len(chunk[i]))
+        vectors: np.ndarray | None = None
+        for start in range(0, len(order), BATCH):
+            chosen = order[start : start + BATCH]
+            batch = encode([chunk[i] for i in chosen])
+            if vectors is None:
+                vectors = np.zeros((len(chunk), batch.shape[1]), dtype=np.float32)
+            vectors[chosen] = batch
+            report_progress(out)
+        assert vectors is not None
+        done.append(vectors)
+        if budget > 0 and time.perf_counter() - started >= budget:
+            break  # the passages so far are the sample: the others are timed on the same ones
+    return time.perf_counter() - started, np.concatenate(done)
 
 
 def clip_images(size: int) -> list[Any]:
@@ -124,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     _end_with_parent()
     kind, out = args[0], Path(args[-1])
     if kind == "text":
-        seconds, vectors = _text(args[1], args[2], int(args[3]), out)
+        seconds, vectors = _text(args[1], args[2], int(args[3]), float(args[4]), out)
     elif kind == "clip":
         seconds, vectors = _clip(args[1], args[2], out)
     else:

@@ -166,6 +166,17 @@ def vector_problem(vectors: np.ndarray, reference: np.ndarray | None, *, unit: b
     return "", mean, low
 
 
+def model_shape(source: str) -> str:
+    """A transformer's shape: a fine-tuned copy runs at its base model's speed, on the same kernels,
+    and is converted by the same code, so it shares its base's records."""
+    try:
+        config = json.loads((Path(source) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Path(source).name
+    keys = ("model_type", "hidden_size", "num_hidden_layers", "intermediate_size", "num_attention_heads")
+    return "|".join(str(config.get(key)) for key in keys)
+
+
 @functools.lru_cache(maxsize=1)  # asked on every query: read /proc/cpuinfo once per process
 def cpu_fingerprint() -> tuple[str, str]:
     """(CPU model name, a short hash of its model name and feature flags)."""
@@ -239,6 +250,7 @@ __all__ = [
     "environment",
     "injected_fault",
     "limit_seconds",
+    "model_shape",
     "one_at_a_time",
     "run_trial",
     "vector_problem",

@@ -18,6 +18,7 @@ from desktop.core.common.errors import SemdeskError
 LANDMARKS = "shape_predictor_5_face_landmarks.dat"
 DESCRIPTOR = "dlib_face_recognition_resnet_model_v1.dat"
 
+DLIB_MISSING = "Finding people in photos needs dlib (the dlib-bin package), which is not installed."
 _lock = threading.Lock()
 _loaded: FaceModels | None = None
 
@@ -47,6 +48,14 @@ def models_folder() -> Path:
     )
 
 
+def check_installed() -> None:
+    """Raise FaceModelsMissing, with what to install, unless dlib and the model files are there (without
+    loading them: the detector runs in a child process, faces/worker.py)."""
+    if importlib.util.find_spec("dlib") is None:
+        raise FaceModelsMissing(DLIB_MISSING)
+    models_folder()
+
+
 def face_models() -> FaceModels:
     """The detector and the two models, loaded once per process (about 0.3 s, 30 MB)."""
     global _loaded
@@ -55,9 +64,7 @@ def face_models() -> FaceModels:
             try:
                 import dlib
             except ImportError as error:
-                raise FaceModelsMissing(
-                    "Finding people in photos needs dlib (the dlib-bin package), which is not installed."
-                ) from error
+                raise FaceModelsMissing(DLIB_MISSING) from error
             folder = models_folder()
             _loaded = FaceModels(
                 detector=dlib.get_frontal_face_detector(),

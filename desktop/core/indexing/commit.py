@@ -103,7 +103,9 @@ def store_batch(ws: Workspace, writes: list[FileWrite], *, text_version: int, im
 def _add_chunks(session: Session, prepared: PreparedText, vectors: np.ndarray, version: int) -> list[int]:
     chunks = [
         Chunk(
-            file_id=prepared.file_id, seq=seq, start=span.start, end=span.end, text=prepared.text[span.start : span.end]
+            file_id=prepared.file_id, seq=seq, start=span.start, end=span.end,
+            text=prepared.text[span.start : span.end],
+            heading=prepared.headings[seq] if seq < len(prepared.headings) else "",
         )
         for seq, span in enumerate(prepared.spans)
     ]

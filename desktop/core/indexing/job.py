@@ -141,6 +141,7 @@ def process(
             run.add(prepared)
             if run.batch_full():
                 yield from run.flush()
+                cancel.hold()  # paused: after a batch is stored, so nothing waits half-done
         if cancel.cancelled:
             return
         yield from run.flush()

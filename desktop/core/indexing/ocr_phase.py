@@ -81,9 +81,9 @@ def ocr_phase(
     refill = passages_missing(ws, folder_ids)
     if not work and not refill:
         return counts
+    # Loaded at the first picture with text, not here: most photos hold none, and a watched folder's one new
+    # photo would otherwise wait a second for a text model it does not need.
     encoder = ws.encoders.text()
-    encoder.load()
-    ws.indexes.ready("text")
     for file_id in refill:
         if cancel.cancelled:
             return counts
@@ -97,6 +97,7 @@ def ocr_phase(
             ThreadPoolExecutor(1, thread_name_prefix="semdesk-ocr-load") as loader:
         ahead: Future[_Loaded | _Result] | None = loader.submit(load_file, work[0], settings) if work else None
         for done, item in enumerate(work, 1):
+            cancel.hold()  # paused: the picture before is stored, this one not started
             if cancel.cancelled:
                 break
             yield meter.progress(PHASE, done - 1, os.path.basename(item.path))
@@ -342,7 +343,7 @@ def _refill(ws: Workspace, encoder: Any, settings: dict[str, Any], file_id: int,
             if digest is not None:
                 record.content_hash = digest
             index_file_name(session, record.id, record.path, record.title)
-    ws.indexes.get("text").add(np.array(ids, dtype=np.int64), vectors)
+    ws.indexes.ready("text").add(np.array(ids, dtype=np.int64), vectors)
 
 
 def _spans(encoder: Any, settings: dict[str, Any], text: str, title: str | None) -> list[Any]:

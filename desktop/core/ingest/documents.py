@@ -10,7 +10,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 
 from desktop.core.common.errors import SkipFile
-from desktop.core.ingest.pdf_text import Box, pdf_pages, prose
+from desktop.core.ingest.pdf_text import Box, pdf_pages, prose, prose_and_headings
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 _MAX_DOCX_UNZIPPED = 256 * 1024 * 1024
 
 
-def pdf_to_text(data: bytes) -> tuple[str, str]:
-    """(title, text) of a PDF as prose (pdf_text.py), pages apart by blank lines; title from its metadata."""
+def pdf_to_text(data: bytes) -> tuple[str, str, list[tuple[int, str]]]:
+    """(title, text, headings as (level, line)) of a PDF as prose (pdf_text.py), pages apart by blank lines;
+    title from its metadata."""
     from pypdf import PasswordType, PdfReader  # lazy: pypdf is only needed for PDFs
     from pypdf.errors import DependencyError
 
@@ -42,7 +43,7 @@ def pdf_to_text(data: bytes) -> tuple[str, str]:
         if opened == PasswordType.NOT_DECRYPTED:
             raise SkipFile("the PDF is protected by a password")
     boxes, failure = pdf_pages(data)
-    text = prose(boxes)
+    text, headings = prose_and_headings(boxes)
     if not text.strip():
         # pdfminer found nothing (or failed at once): pypdf's reading, in words apart by single spaces.
         text, pypdf_failure = _pypdf_text(reader)
@@ -56,7 +57,7 @@ def pdf_to_text(data: bytes) -> tuple[str, str]:
             title = str(metadata.title)
     except Exception:
         pass  # a broken info dictionary costs only the title
-    return title.strip(), text
+    return title.strip(), text, headings
 
 
 def _pypdf_text(reader: PdfReader) -> tuple[str, Exception | None]:
@@ -70,8 +71,9 @@ def _pypdf_text(reader: PdfReader) -> tuple[str, Exception | None]:
     return "\n\n".join(p for p in pages if p), failure
 
 
-def docx_to_text(data: bytes) -> tuple[str, str]:
-    """(title, text) of a Word .docx: paragraphs and table rows in reading order."""
+def docx_to_text(data: bytes) -> tuple[str, str, list[tuple[int, str]]]:
+    """(title, text, headings as (level, paragraph)) of a Word .docx: paragraphs and table rows in reading
+    order; a heading is a paragraph in one of Word's "Heading N" styles."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
@@ -85,15 +87,29 @@ def docx_to_text(data: bytes) -> tuple[str, str]:
 
     document = docx.Document(BytesIO(data))
     parts: list[str] = []
+    headings: list[tuple[int, str]] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             parts.extend(_table_rows(block))
         else:
             parts.append(block.text)
+            level = _heading_level(block)
+            if level and block.text.strip():
+                headings.append((level, block.text))
     title = ""
     with contextlib.suppress(Exception):  # a broken core.xml costs only the title
         title = document.core_properties.title or ""
-    return title.strip(), "\n".join(parts)
+    return title.strip(), "\n".join(parts), headings
+
+
+def _heading_level(paragraph: object) -> int:
+    """N of a paragraph in Word's "Heading N" style (the name Word gives it in every language's file), else 0."""
+    try:
+        name = paragraph.style.name or ""  # type: ignore[attr-defined]
+    except Exception:  # a style missing from styles.xml: a paragraph like any other
+        return 0
+    words = name.split()
+    return int(words[1]) if len(words) == 2 and words[0] == "Heading" and words[1].isdigit() else 0
 
 
 def _table_rows(table: Table) -> list[str]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.core.common.errors import SkipFile
 from desktop.core.ingest.decode import decode_text
 from desktop.core.ingest.documents import docx_to_text, pdf_to_text
+from desktop.core.ingest.headings import Heading, located, markdown_headings, rst_headings
 from desktop.core.ingest.html_text import declared_charset, read_page
 from desktop.core.ingest.main_content import main_text
 
@@ -24,6 +26,7 @@ __all__ = ["Extracted", "decode_text", "extract_text"]
 class Extracted:
     title: str
     text: str
+    headings: tuple[Heading, ...] = ()  # section headings, where they are in `text`
 
 
 _FORMAT_NAMES = {".pdf": "PDF", ".docx": "Word", ".html": "HTML", ".htm": "HTML", ".xhtml": "HTML",
@@ -50,7 +53,7 @@ def extract_text(data: bytes, name: str) -> Extracted:
     """Title and text of a document; `name` (a file name or path) picks the format."""
     suffix = os.path.splitext(name)[1].lower()
     try:
-        title, text = _extract(data, suffix)
+        title, text, wanted = _extract(data, suffix)
     except SkipFile:
         raise
     except Exception as error:  # includes MemoryError and RecursionError from deep documents
@@ -63,7 +66,15 @@ def extract_text(data: bytes, name: str) -> Extracted:
     if is_generic_title(title):
         title = ""
     title = title or _plain_title(text, suffix) or _stem(name)
-    return Extracted(title=title, text=text)
+    return Extracted(title=title, text=text, headings=tuple(_headings(text, suffix, wanted)))
+
+
+def _headings(text: str, suffix: str, wanted: Sequence[tuple[int, str]]) -> list[Heading]:
+    if suffix in (".md", ".markdown"):
+        return markdown_headings(text)
+    if suffix == ".rst":
+        return rst_headings(text)
+    return located(text, wanted) if wanted else []
 
 
 def is_generic_title(title: str) -> bool:
@@ -71,7 +82,8 @@ def is_generic_title(title: str) -> bool:
     return bool(_GENERIC_TITLE.match(title.strip()))
 
 
-def _extract(data: bytes, suffix: str) -> tuple[str, str]:
+def _extract(data: bytes, suffix: str) -> tuple[str, str, list[tuple[int, str]]]:
+    """(title, text, the headings to find in the text as (level, heading))."""
     if suffix == ".pdf":
         return pdf_to_text(data)
     if suffix == ".docx":
@@ -79,8 +91,9 @@ def _extract(data: bytes, suffix: str) -> tuple[str, str]:
     if suffix in _MARKUP:
         markup = decode_text(data, declared=declared_charset(data))
         page = read_page(markup)
-        return page.title, main_text(markup, page) if suffix in _WEB_PAGES else page.text
-    return "", decode_text(data)
+        text = main_text(markup, page) if suffix in _WEB_PAGES else page.text
+        return page.title, text, list(zip(page.levels, page.headings, strict=True))
+    return "", decode_text(data), []
 
 
 def _normalise_newlines(text: str) -> str:

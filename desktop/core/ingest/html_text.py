@@ -62,6 +62,7 @@ class _Collector(HTMLParser):
         self.title_parts: list[str] = []
         self.heading_parts: list[str] | None = None  # collecting an <h1>..<h6>
         self.headings: list[str] = []
+        self.levels: list[int] = []
         self.first_h1 = ""
         # The page's own mark of its main content (<main>, role="main"): where it starts and ends in `parts`.
         self.main_tag = ""
@@ -112,6 +113,7 @@ class _Collector(HTMLParser):
         if tag in _HEADINGS and self.heading_parts is not None:
             heading = _SPACES.sub(" ", "".join(self.heading_parts)).strip()
             self.headings.append(heading)
+            self.levels.append(int(tag[1]))
             if tag == "h1" and not self.first_h1:
                 self.first_h1 = heading
             self.heading_parts = None
@@ -154,6 +156,7 @@ class PageText:
     text: str  # every word the page shows
     main: str  # the part the page marks as its main content (<main>, role="main"); "" when unmarked
     headings: tuple[str, ...] = ()  # the text of every <h1>..<h6>, in order
+    levels: tuple[int, ...] = ()  # and its level (1 for <h1>)
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
@@ -172,7 +175,8 @@ def read_page(markup: str) -> PageText:
         start, end = collector.main_span
         main = _joined(collector.parts[start : end if end >= 0 else len(collector.parts)])
     title = _own_title(_SPACES.sub(" ", "".join(collector.title_parts)).strip(), collector.first_h1)
-    return PageText(title, _joined(collector.parts), main, tuple(h for h in collector.headings if h))
+    named = [(h, level) for h, level in zip(collector.headings, collector.levels, strict=True) if h]
+    return PageText(title, _joined(collector.parts), main, tuple(h for h, _ in named), tuple(lv for _, lv in named))
 
 
 _SITE_SEPARATOR = re.compile(r"^\s*[—–|·:-]\s*\S")

@@ -19,6 +19,7 @@ from desktop.core.common.text import displayable
 from desktop.core.ingest.captions import join_captions, sidecar_caption
 from desktop.core.ingest.chunk import Span, chunk_spans_in_pieces
 from desktop.core.ingest.extract import extract_text
+from desktop.core.ingest.headings import passage_headings
 from desktop.core.ingest.images import load_photo, make_thumbnail, thumbnail_relpath
 from desktop.core.ingest.read import content_hash, read_stable
 
@@ -53,6 +54,7 @@ class PreparedText(Prepared):
     title: str = ""
     text: str = ""
     spans: list[Span] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)  # each span's trail of section headings ("" none)
 
     def embedding_input(self, span: Span) -> str:
         return passage_input(self.title, self.text[span.start : span.end])
@@ -115,9 +117,9 @@ def _prepare_text(file_id: int, path: str, settings: dict[str, Any], encoder: An
     )
     if not spans:
         raise SkipFile("no text found in the document")
-    return PreparedText(
-        file_id, path, "text", digest, stat.st_size, stat.st_mtime, title=title, text=extracted.text, spans=spans
-    )
+    headings = passage_headings(extracted.headings, [(span.start, span.end) for span in spans], title)
+    return PreparedText(file_id, path, "text", digest, stat.st_size, stat.st_mtime, title=title, text=extracted.text,
+                        spans=spans, headings=[displayable(h) for h in headings])
 
 
 def _prepare_image(

@@ -218,7 +218,7 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
         counts, kinds, chunks = file_counts(ws.catalog)
         settings = ws.settings.all()
         problem = ws.encoders.clip_problem()
-        text_encoder, set_aside = ws.encoders.encoder_status()
+        text_encoder, text_runtime, set_aside = ws.encoders.encoder_status()
         return LibraryStatus(
             path=ws.location,
             counts=counts,
@@ -232,6 +232,8 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
             clip_problem=problem,
             text_encoder=text_encoder,
             set_aside=set_aside,
+            text_runtime=text_runtime,
+            photo_encoder=ws.encoders.photo_runtime() if problem is None else "",
         )
 
     # ---- indexing ---------------------------------------------------------------------------

@@ -89,6 +89,8 @@ class MapPoint(Protocol):
     def label(self) -> str: ...
     @property
     def thumb(self) -> str: ...
+    @property
+    def heading(self) -> str: ...  # a passage's section headings (a map of passages), "" otherwise
 
 
 class MapLabel(Protocol):
@@ -108,7 +110,7 @@ class MapView(Protocol):
     """A computed map, answering what a map view asks with plain values (maps/map_data.MapData)."""
 
     @property
-    def labels(self) -> dict[int, str]: ...
+    def labels(self) -> Mapping[int, str]: ...
     @property
     def placed(self) -> int: ...
     @property

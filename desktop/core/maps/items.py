@@ -8,7 +8,9 @@ a (new) position, so reopening a map of 50k items reads ids and metadata, not 50
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -37,19 +39,38 @@ class MapKey:
         return f"{self.space}-{unit}-v{self.model_version}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ItemFacts:
-    """Per-point facts, aligned with `ids`; read fresh on every open (files move, titles change)."""
+    """Per-point facts, aligned with `ids`; read fresh on every open (files move, titles change).
+    Frozen, down to its arrays (read-only) and lists (tuples): it crosses threads inside a MapData."""
 
     ids: np.ndarray  # item ids: file ids, or chunk ids for a per-passage map
     file_ids: np.ndarray
-    paths: list[str]
-    titles: list[str]
-    groups: list[str]  # the sub-folder of its library folder a file lies in (colour by folder)
+    paths: Sequence[str]
+    titles: Sequence[str]
+    groups: Sequence[str]  # the sub-folder of its library folder a file lies in (colour by folder)
     dates: np.ndarray  # photo date taken, else modification time (seconds)
-    snippets: list[str]  # hover text: the first passage, or "" for photos
-    thumbs: list[str]  # cached thumbnail path of a photo ("" if none yet), for hover previews
-    people: list[str] = field(default_factory=list)  # who is in a photo (colour by person); empty: nobody
+    snippets: Sequence[str]  # hover text: the first passage, or "" for photos
+    thumbs: Sequence[str]  # cached thumbnail path of a photo ("" if none yet), for hover previews
+    people: Sequence[str] = ()  # who is in a photo (colour by person); empty: nobody
+    headings: Sequence[str] = ()  # a passage's section headings (hover text); may be empty
+
+    def __post_init__(self) -> None:
+        for name in ("ids", "file_ids", "dates"):
+            object.__setattr__(self, name, read_only(getattr(self, name)))
+        for name in ("paths", "titles", "groups", "snippets", "thumbs", "people", "headings"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Unpickled through __init__, so the arrays come back read-only (maps/map_data.py)."""
+        return (ItemFacts, tuple(getattr(self, f.name) for f in fields(self)))
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view of `array` (the caller's array keeps its own flags)."""
+    view = np.asarray(array).view()
+    view.flags.writeable = False
+    return view
 
 
 def item_ids(ws: Workspace, key: MapKey) -> np.ndarray:
@@ -117,20 +138,22 @@ def load_facts(ws: Workspace, key: MapKey, ids: np.ndarray) -> ItemFacts:
         if key.per_chunk:
             rows = session.execute(
                 select(Chunk.id, Chunk.file_id, FileRecord.path, FileRecord.title, Folder.path,
-                       func.coalesce(FileRecord.taken_at, FileRecord.mtime), Chunk.text, FileRecord.content_hash)
+                       func.coalesce(FileRecord.taken_at, FileRecord.mtime), Chunk.text, FileRecord.content_hash,
+                       Chunk.heading)
                 .join(FileRecord, FileRecord.id == Chunk.file_id)
                 .join(Folder, Folder.id == FileRecord.folder_id)
             ).tuples().all()
         else:
             rows = session.execute(
                 select(FileRecord.id, FileRecord.id, FileRecord.path, FileRecord.title, Folder.path,
-                       func.coalesce(FileRecord.taken_at, FileRecord.mtime), Chunk.text, FileRecord.content_hash)
+                       func.coalesce(FileRecord.taken_at, FileRecord.mtime), Chunk.text, FileRecord.content_hash,
+                       Chunk.heading)
                 .join(Folder, Folder.id == FileRecord.folder_id)
                 .outerjoin(Chunk, (Chunk.file_id == FileRecord.id) & (Chunk.seq == 0))
                 .where(FileRecord.kind == ("image" if key.space == "image" else "text"))
             ).tuples().all()
     by_id = {row[0]: row for row in rows}
-    missing = (0, 0, "", "", "", 0.0, "", None)
+    missing = (0, 0, "", "", "", 0.0, "", None, "")
     picked = [by_id.get(int(i), missing) for i in ids]
     return ItemFacts(
         ids=ids,
@@ -142,6 +165,7 @@ def load_facts(ws: Workspace, key: MapKey, ids: np.ndarray) -> ItemFacts:
         snippets=[clip((r[6] or "")[: SNIPPET_CHARS * 2], SNIPPET_CHARS) for r in picked],
         thumbs=[_thumb(ws, r[7]) if key.space == "image" else "" for r in picked],
         people=_people(ws, [int(r[1]) for r in picked]) if key.space == "image" else [NOBODY] * len(picked),
+        headings=[r[8] or "" for r in picked] if key.per_chunk else [],
     )
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from desktop.core.maps.items import NOBODY, ItemFacts, MapKey
+from desktop.core.maps.items import NOBODY, ItemFacts, MapKey, read_only
 
 COLOUR_BY = ("cluster", "folder", "kind", "date", "person")
 MAX_GROUPS = 12  # more colours than this cannot be told apart; the rest is "other"
@@ -55,6 +58,7 @@ class MapItem:
     cluster: int
     label: str
     thumb: str  # cached thumbnail of a photo, "" otherwise
+    heading: str = ""  # a passage's section headings (a map of passages), "" otherwise
 
 @dataclass(frozen=True)
 class ClusterLabel:
@@ -65,15 +69,33 @@ class ClusterLabel:
     size: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class MapData:
+    """Made on a worker (or in a child process) and read on the UI thread: frozen, its arrays
+    read-only and its labels a read-only mapping, so no thread can change what another reads."""
+
     key: MapKey
     xy: np.ndarray  # (n, 2) float32
     clusters: np.ndarray  # (n,) int32, -1 = noise
-    labels: dict[int, str]
+    labels: Mapping[int, str]
     facts: ItemFacts
     placed: int = 0  # points added with transform since the last full layout
-    _tree: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "xy", read_only(self.xy))
+        object.__setattr__(self, "clusters", read_only(self.clusters))
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
+
+    # Pickled to come back from a child process (library/apart.py): the fields only, made read-only
+    # again on arrival (a mapping proxy cannot be pickled; the point tree is made again when asked).
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (MapData, (self.key, self.xy, self.clusters, dict(self.labels), self.facts, self.placed))
+
+    @cached_property
+    def _tree(self) -> Any:
+        from scipy.spatial import cKDTree
+
+        return cKDTree(self.xy)
 
     def __len__(self) -> int:
         return len(self.xy)
@@ -97,6 +119,7 @@ class MapData:
     # ---- colour -----------------------------------------------------------------------------
 
     def colouring(self, by: str) -> Colouring:
+        names: Sequence[str]
         if by == "cluster":
             names = [self.labels.get(int(c), f"cluster {c}") if c >= 0 else NOISE for c in self.clusters]
         elif by == "folder":
@@ -104,7 +127,7 @@ class MapData:
         elif by == "kind":
             names = [_kind_name(p, self.kind) for p in self.facts.paths]
         elif by == "person":
-            names = self.facts.people or [NOBODY] * len(self)
+            names = self.facts.people or (NOBODY,) * len(self)
         elif by == "date":
             return self._by_date()
         else:
@@ -164,10 +187,6 @@ class MapData:
         """The point closest to (x, y) within `radius` (map units), or None."""
         if len(self) == 0:
             return None
-        if self._tree is None:
-            from scipy.spatial import cKDTree
-
-            self._tree = cKDTree(self.xy)
         distance, index = self._tree.query([x, y], k=1, distance_upper_bound=radius)
         return None if not np.isfinite(distance) else int(index)
 
@@ -196,7 +215,8 @@ class MapData:
         f, cluster = self.facts, int(self.clusters[index])
         return MapItem(index, int(f.ids[index]), int(f.file_ids[index]), f.paths[index], f.titles[index],
                        f.snippets[index], f.groups[index], float(f.dates[index]), cluster,
-                       self.labels.get(cluster, "") if cluster >= 0 else "", f.thumbs[index])
+                       self.labels.get(cluster, "") if cluster >= 0 else "", f.thumbs[index],
+                       f.headings[index] if index < len(f.headings) else "")
 
     def cluster_labels(self) -> list[ClusterLabel]:
         """A label per named cluster at its median point (a mean can fall between two lobes)."""

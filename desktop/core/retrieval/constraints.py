@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 
 from desktop.core.catalog import FileStatus, reads
-from desktop.core.catalog.reader import Reader, reading
-from desktop.core.common.cjk import fts5_match
+from desktop.core.catalog.reader import reading
 from desktop.core.common.records import Filters
-from desktop.core.retrieval.keywords import server_side
 from desktop.core.retrieval.query_syntax import ParsedQuery
 from desktop.core.workspace import Workspace
 
@@ -57,9 +55,10 @@ def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuer
             for name in parsed.people:
                 ids &= reads.files_with_person(reader, name) if kind == "image" else set()
         if parsed is not None and ids:
+            keywords = ws.keywords(reader)
             loose = _has_free_words(parsed)
             for phrase in parsed.phrases if kind == "text" else ():
-                held = _files_with(reader, phrase)
+                held = keywords.files_with_phrase(phrase)
                 # Quotes among other words that no document holds at all are emphasis, not a demand
                 # (the FAQ's 'What are the "best practices" for using import in a module?' found
                 # nothing): the phrase's words still count, the requirement goes. A query of phrases
@@ -67,8 +66,8 @@ def allowed_files(ws: Workspace, filters: Filters, kind: str, parsed: ParsedQuer
                 if held or not loose:
                     ids &= held
             for excluded in parsed.excluded:
-                ids -= _files_with(reader, excluded) if kind == "text" else set()
-                ids -= _files_named(reader, excluded)
+                ids -= keywords.files_with_phrase(excluded) if kind == "text" else set()
+                ids -= keywords.files_named(excluded)
     return ids
 
 
@@ -78,19 +77,3 @@ def _has_free_words(parsed: ParsedQuery) -> bool:
 
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _files_with(reader: Reader, words: str) -> set[int]:
-    """Documents with a passage (or title) holding `words` in this order (inside CJK text too:
-    common/cjk.py)."""
-    if server := server_side(reader):
-        return server.passages_with_phrase(reader.session, words)  # type: ignore[attr-defined]
-    match = fts5_match(words)  # one FTS5 phrase of letters and digits: user syntax stays inert
-    return reads.files_with_passage(reader, match) if match else set()
-
-
-def _files_named(reader: Reader, words: str) -> set[int]:
-    if server := server_side(reader):
-        return server.names_with_phrase(reader.session, words)  # type: ignore[attr-defined]
-    match = fts5_match(words)
-    return reads.files_named(reader, match) if match else set()

@@ -26,7 +26,7 @@ from desktop.core.retrieval.fusion import (
     passage_scores,
     shown_score,
 )
-from desktop.core.retrieval.keywords import any_word, keyword_evidence, ranked_chunks, server_side
+from desktop.core.retrieval.keywords import keyword_evidence, ranked_chunks
 from desktop.core.retrieval.meaning import query_vector
 from desktop.core.retrieval.query_syntax import ParsedQuery, parse
 from desktop.core.workspace import Workspace
@@ -171,9 +171,10 @@ def _chunks_of(ws: Workspace, files: set[int]) -> set[int]:
 def keyword_chunks(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[tuple[int, float]]:
     """(chunk id, keyword evidence in [0, 1]) best first, within `allowed` chunks when a filter is on."""
     with reading(ws.catalog) as reader:
-        rows = ranked_chunks(reader, query, limit * 4 if allowed is not None else limit)
+        index = ws.keywords(reader)  # one per search: a server's counts are shared by both steps
+        rows = ranked_chunks(index, query, limit * 4 if allowed is not None else limit)
         rows = [r for r in rows if allowed is None or r[0] in allowed][:limit]
-        return keyword_evidence(reader, query, rows)
+        return keyword_evidence(index, query, rows)
 
 
 def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | None) -> list[int]:
@@ -181,10 +182,7 @@ def _keyword_files(ws: Workspace, query: str, limit: int, allowed: set[int] | No
     if not words:
         return []
     with reading(ws.catalog) as reader:
-        if server := server_side(reader):  # a server library: PostgreSQL full-text search
-            found = server.ranked_photo_ids(reader.session, words, limit)  # type: ignore[attr-defined]
-        else:
-            found = reads.photos_named(reader, any_word(words), limit)
+        found = ws.keywords(reader).ranked_photos(words, limit)
     return [int(r) for r in found if allowed is None or r in allowed]
 
 
@@ -220,10 +218,7 @@ def document_hits(
     hits = []
     for file_id, (score, chunks) in sorted(documents.items(), key=lambda kv: -kv[1][0])[:top]:
         best = by_chunk[chunks[0]]
-        passages = tuple(
-            Passage(c, by_chunk[c].start, by_chunk[c].end, by_chunk[c].text, shown_score(scores[c]))
-            for c in chunks[:PASSAGES_PER_FILE]
-        )
+        passages = tuple(_passage(by_chunk[c], scores[c]) for c in chunks[:PASSAGES_PER_FILE])
         why = " + ".join(
             label
             for label, present in (("meaning", best.id in meaning_set), ("keywords", best.id in keyword_set))
@@ -245,9 +240,14 @@ def document_hits(
                 mtime=best.mtime,
                 why=why,
                 found_in=found_in(best.kind, best.ocr_base, best.start),
+                heading=best.heading,
             )
         )
     return hits
+
+
+def _passage(row: reads.PassageRow, score: float) -> Passage:
+    return Passage(row.id, row.start, row.end, row.text, shown_score(score), row.heading)
 
 
 def found_in(kind: str, ocr_base: int | None, start: int) -> str:

@@ -151,6 +151,17 @@ class ServerCatalog:
 
     durable_session = session  # every PostgreSQL commit is durable (synchronous_commit on)
 
+    def follow_id_sequences(self) -> None:
+        """Rows came with their ids (a library copied in): the id sequences must continue after them.
+        Ids are never reused (they are HNSW labels)."""
+        with self.session() as session:
+            for table in Base.metadata.sorted_tables:
+                keys = list(table.primary_key.columns)
+                if len(keys) == 1 and keys[0].autoincrement in (True, "auto") and str(keys[0].type) == "INTEGER":
+                    session.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{keys[0].name}'), "
+                        f"coalesce((SELECT max({keys[0].name}) FROM {table.name}), 0) + 1, false)"))
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -1,5 +1,5 @@
-"""Vector search in a server library: pgvector's HNSW indexes inside the database, with the interface
-of vectors.VectorIndex (ensure / query / exact / add / remove / save), so search, similar, maps and
+"""Vector search in a server library: pgvector's HNSW indexes inside the database, a
+vectors.ports.VectorIndex (ensure / query / exact / add / remove / save), so search, similar, maps and
 tuning call it as they call the embedded hnswlib index.
 
 The rows are the index: there is nothing to load, rebuild, add or save on a desktop, and every
@@ -21,6 +21,7 @@ from desktop.core.catalog.vector_rows import TABLES
 from desktop.core.common.vector_codec import normalise
 from desktop.core.server.catalog import ServerCatalog
 from desktop.core.server.schema import HNSW_LOCK
+from desktop.core.vectors.ports import Hits
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,6 @@ EXACT_BELOW = 2000  # an `allowed` set smaller than this is scored exactly (as t
 EF_SEARCH = 128  # candidates per graph walk, the embedded index's value
 EF_MAX = 1000  # pgvector's ceiling for hnsw.ef_search
 M, EF_CONSTRUCTION = 16, 64
-
-Hits = list[tuple[int, float]]
 
 
 def index_name(table: str, mv: int, dim: int) -> str:

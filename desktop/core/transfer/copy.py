@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, update
 
 from desktop.core.catalog import Chunk, FileRecord, ModelVersion
 from desktop.core.catalog.tables import Base
@@ -59,7 +59,7 @@ def copy_library(src: Workspace, dst: Workspace, *, cancel: CancelToken | None =
             yield Progress("rebuilding keyword search")
             _keywords(reading, writing)
             report.models = _models(src, dst, writing)
-        _follow_sequences(dst)
+        dst.catalog.follow_id_sequences()
         _thumbnails(src, dst)
         yield Progress("checking the copy")
         _verify_counts(src, dst, report)
@@ -107,20 +107,6 @@ def _models(src: Workspace, dst: Workspace, writing: object) -> int:
         writing.execute(update(ModelVersion).where(ModelVersion.id == version_id).values(weights=str(target)))  # type: ignore[attr-defined]
         copied += 1
     return copied
-
-
-def _follow_sequences(dst: Workspace) -> None:
-    """Rows came with their ids: PostgreSQL's id sequences must continue after them (SQLite's
-    AUTOINCREMENT counter follows explicit ids by itself). Ids are never reused (they are HNSW labels)."""
-    if dst.catalog.engine.dialect.name != "postgresql":
-        return
-    with dst.catalog.session() as session:
-        for table in Base.metadata.sorted_tables:
-            keys = list(table.primary_key.columns)
-            if len(keys) == 1 and keys[0].autoincrement in (True, "auto") and str(keys[0].type) == "INTEGER":
-                session.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{keys[0].name}'), "
-                    f"coalesce((SELECT max({keys[0].name}) FROM {table.name}), 0) + 1, false)"))
 
 
 def _thumbnails(src: Workspace, dst: Workspace) -> None:

@@ -11,7 +11,8 @@ import numpy as np
 
 from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.embed.encoder_choice import INT8, TORCH
-from desktop.core.embed.int8 import LOCAL_DIR, make_int8_copy
+from desktop.core.embed.int8 import LOCAL_DIR
+from desktop.core.embed.ov_text import make_int8_copy
 from desktop.core.tuning.evaluate import Metrics, Space, candidate_pool, chunk_inputs, encode_space, stored_space
 from desktop.core.tuning.examples import QueryMarks, splits, triplets
 from desktop.core.tuning.rates import RunClock
@@ -87,7 +88,7 @@ def _save(model: Any, work: Path, int8: bool) -> Job[None]:
         model.save(str(work), create_model_card=False, safe_serialization=True)
         if int8:
             yield Progress("saving", message="with its fast int8 copy, about 15 s")
-            make_int8_copy(model, work)
+            make_int8_copy(work)
 
 
 def _saved_int8(model: Any, folder: Path, cancel: CancelToken) -> Job[Any]:
@@ -96,7 +97,7 @@ def _saved_int8(model: Any, folder: Path, cancel: CancelToken) -> Job[Any]:
 
     yield Progress("measuring", message="first making its fast int8 copy, about 15 s")
     model.save(str(folder), create_model_card=False, safe_serialization=True)
-    make_int8_copy(model, folder)
+    make_int8_copy(folder)
     cancel.raise_if_cancelled()
     encoder = TextEncoder(str(folder), int8=True)
     encoder.load()

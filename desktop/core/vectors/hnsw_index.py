@@ -20,7 +20,7 @@ import numpy as np
 from desktop.core.common.records import IndexStamp
 from desktop.core.common.vector_codec import normalise
 from desktop.core.vectors.hnswfile import header_dim, sha256_file, write_atomically
-from desktop.core.vectors.ports import Signature, StampStore, VectorRows
+from desktop.core.vectors.ports import Hits, Signature, StampStore, VectorRows
 from desktop.core.vectors.rwlock import RWLock
 
 log = logging.getLogger(__name__)
@@ -31,10 +31,10 @@ HEADROOM = 1.5
 MIN_CAPACITY = 1024
 EXACT_BELOW = 2000  # an `allowed` set smaller than this is scored exactly, not through the graph
 
-Hits = list[tuple[int, float]]
 
+class HnswIndex:
+    """vectors.ports.VectorIndex on an hnswlib graph kept in memory and saved to `directory`."""
 
-class VectorIndex:
     def __init__(
         self,
         rows: VectorRows,

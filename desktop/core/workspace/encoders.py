@@ -127,9 +127,10 @@ class Encoders:
         if value in ENCODERS:
             refuse_set_aside(resolve_source(self._settings.get("text_model")), value)
 
-    def encoder_status(self) -> tuple[str, tuple[str, ...]]:
-        """(which text encoder runs and why, the encoders set aside on this CPU with why, the photo
-        model's OpenVINO precisions included). Reads records only: never measures."""
+    def encoder_status(self) -> tuple[str, str, tuple[str, ...]]:
+        """(which text encoder runs and why, its name alone ("" when none runs or none is chosen yet),
+        the encoders set aside on this CPU with why, the photo model's OpenVINO precisions and
+        conversion included). Reads records only: never measures."""
         import os
 
         from desktop.core.common.errors import ModelUnavailable
@@ -137,23 +138,32 @@ class Encoders:
         from desktop.core.embed.text import resolve_source
 
         setting = self._settings.get("text_encoder")
+        name = ""
         try:
             record = read_record(resolve_source(self._settings.get("text_model")))
             if self.text_preparation_needed():
                 running = "not chosen yet: the text encoders are measured on first use (about a minute)"
             else:
-                _, runtime = self._text_runtime()
+                _, name = self._text_runtime()
                 why = ("the Text encoder setting" if setting in ENCODERS else
                        f"pinned by {ENV_PIN}" if os.environ.get(ENV_PIN) in ENCODERS else
                        "the fastest that works, measured on this CPU" if record else "not measured")
-                running = f"{runtime} ({why})"
+                running = f"{name} ({why})"
         except ModelUnavailable as error:
             running, record = f"none: {error}", None
         try:
             clip_lines = self.clip().set_aside()
         except ClipUnavailable:
             clip_lines = []
-        return running, (*set_aside_lines(record), *clip_lines)
+        return running, name, (*set_aside_lines(record), *clip_lines)
+
+    def photo_runtime(self) -> str:
+        """What encodes photos here ("openvino-fp32", "openvino-bf16", "pytorch"), or "not chosen yet"
+        before the photo model's first use. Reads records only: never converts or tries."""
+        try:
+            return str(self.clip().runtime_name())
+        except ClipUnavailable:
+            return ""
 
     def text_encoder_report(self) -> str:
         """Plain lines: the text encoders measured on this CPU, their speed and quality, the one in use.

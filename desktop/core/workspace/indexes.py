@@ -1,49 +1,45 @@
-"""The HNSW caches of one library, one per vector space, made on first use."""
+"""The vector indexes of one library, one per vector space, made on first use by the factories the
+workspace was opened with (hnswlib's in a folder library, pgvector's on a server): whichever they
+are, callers see a vectors.ports.VectorIndex."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 
-from desktop.core.catalog import Catalog
-from desktop.core.catalog.vector_rows import IndexStamps, VectorSource
-from desktop.core.vectors.ports import VectorRows
+from desktop.core.vectors.ports import VectorIndex, VectorRows
 from desktop.core.workspace.encoders import Encoders
 from desktop.core.workspace.versions import ModelVersions
 
 
 class Indexes:
-    def __init__(self, catalog: Catalog, directory: Path, versions: ModelVersions, encoders: Encoders) -> None:
-        self._catalog = catalog
-        self._directory = directory
+    def __init__(self, make_index: Callable[[str], VectorIndex], make_rows: Callable[[str], VectorRows],
+                 versions: ModelVersions, encoders: Encoders) -> None:
+        self._make_index = make_index
+        self._make_rows = make_rows
         self._versions = versions
         self._encoders = encoders
         self._lock = threading.RLock()
-        self._indexes: dict[str, Any] = {}
+        self._indexes: dict[str, VectorIndex] = {}
 
-    def get(self, space: str) -> Any:
-        """The VectorIndex of a space ("text" or "image"), as it is (see `ready`)."""
+    def get(self, space: str) -> VectorIndex:
+        """The index of a space ("text" or "image"), as it is (see `ready`)."""
         with self._lock:
             if space not in self._indexes:
-                from desktop.core.vectors import VectorIndex
-
-                self._indexes[space] = VectorIndex(
-                    VectorSource(self._catalog, space), IndexStamps(self._catalog), space, self._directory
-                )
+                self._indexes[space] = self._make_index(space)
             return self._indexes[space]
 
     def rows(self, space: str) -> VectorRows:
         """The stored vectors of a space, for readers in bulk (the truth the index is made from)."""
-        return VectorSource(self._catalog, space)
+        return self._make_rows(space)
 
-    def loaded(self) -> list[Any]:
+    def loaded(self) -> list[VectorIndex]:
         with self._lock:
             return list(self._indexes.values())
 
-    def ready(self, space: str) -> Any:
+    def ready(self, space: str) -> VectorIndex:
         """The index of a space, current with the catalog for the active model."""
         dim = self._encoders.query().dim if space == "text" else self._encoders.clip().dim
         index = self.get(space)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Protocol
 
 from desktop.core.common.errors import LibraryBusy
 
@@ -19,6 +20,26 @@ try:
 except ImportError:  # Windows: fall back to msvcrt byte-range locks
     fcntl = None  # type: ignore[assignment]
     import msvcrt
+
+
+class WriterLock(Protocol):
+    """What writers ask of a library's lock: this file lock in a folder library, server/lock.py's
+    advisory locks on a server (where several indexers share it and claim files)."""
+
+    @property
+    def held(self) -> bool: ...
+
+    def acquire(self, what: str, *, wait_seconds: float = 0.0, shared: bool = False) -> None: ...
+
+    def release(self) -> None: ...
+
+    def planning(self) -> AbstractContextManager[None]: ...
+
+    def claim(self, file_ids: Iterable[int]) -> set[int]: ...
+
+    def unclaim(self, file_ids: Iterable[int]) -> None: ...
+
+    def wait_for(self, file_ids: Iterable[int]) -> None: ...
 
 
 class WriteLock:

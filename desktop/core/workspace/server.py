@@ -12,17 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.catalog import ModelVersion, path_map
+from desktop.core.catalog.keyword_index import KeywordIndex
 from desktop.core.catalog.path_map import PathMap
+from desktop.core.catalog.reader import Reader
 from desktop.core.common.errors import SemdeskError
 from desktop.core.server.catalog import ServerCatalog
 from desktop.core.server.desktop_config import DesktopConfig, cache_root
 from desktop.core.server.desktop_config import load as load_desktop_config
 from desktop.core.server.desktop_config import save as save_desktop_config
+from desktop.core.server.keywords import ServerKeywords
 from desktop.core.server.lock import ServerWriteLock
 from desktop.core.server.schema import VERSIONS_LOCK
 from desktop.core.server.url import without_password
 from desktop.core.server.vector_index import ServerVectorIndex
 from desktop.core.server.vector_rows import ServerVectorRows
+from desktop.core.vectors.ports import VectorIndex, VectorRows
 from desktop.core.workspace.encoders import Encoders
 from desktop.core.workspace.indexes import Indexes
 from desktop.core.workspace.paths import LibraryPaths
@@ -87,6 +91,7 @@ class ServerSettings(LibrarySettings):
 class ServerModelVersions(ModelVersions):
     def __init__(self, catalog: Any, settings: LibrarySettings) -> None:
         super().__init__(catalog, settings)
+        self._server: ServerCatalog = catalog
         self._active: dict[str, tuple[float, ModelVersion]] = {}
         self._guard = threading.Lock()
 
@@ -96,7 +101,7 @@ class ServerModelVersions(ModelVersions):
             if cached is not None and time.monotonic() - cached[0] < FRESH:
                 return cached[1]
         # Two desktops opening a new library would each make an "active" version row otherwise.
-        with self._catalog.exclusive(VERSIONS_LOCK):  # type: ignore[attr-defined]
+        with self._server.exclusive(VERSIONS_LOCK):
             found = super().active(space)
         with self._guard:
             self._active[space] = (time.monotonic(), found)
@@ -120,41 +125,35 @@ class ServerEncoders(Encoders):
         super().reset()
 
 
-class ServerIndexes(Indexes):
-    def __init__(self, catalog: ServerCatalog, directory: Path, versions: ModelVersions, encoders: Encoders,
-                 may_create: Any) -> None:
-        super().__init__(catalog, directory, versions, encoders)  # type: ignore[arg-type]
-        self._may_create = may_create
-
-    def get(self, space: str) -> Any:
-        with self._lock:
-            if space not in self._indexes:
-                self._indexes[space] = ServerVectorIndex(self._catalog, space, self._may_create)  # type: ignore[arg-type]
-            return self._indexes[space]
-
-    def rows(self, space: str) -> Any:
-        return ServerVectorRows(self._catalog, space)  # type: ignore[arg-type]
-
-
 class ServerWorkspace(Workspace):
     def __init__(self, location: str) -> None:
         self.desktop: DesktopConfig = load_desktop_config(location)
-        self.catalog = ServerCatalog(location)  # before any folder is made: a wrong address fails first
-        path_map.attach(self.catalog.engine.dialect, PathMap(self.desktop.path_map))
+        # Before any folder is made: a wrong address fails first. Kept typed as itself too: the parts
+        # made from it below need a server catalog, while `catalog` is what every capability reads.
+        self.catalog = self.server_catalog = catalog = ServerCatalog(location)
+        path_map.attach(catalog.engine.dialect, PathMap(self.desktop.path_map))
         shared = Path(self.desktop.shared_folder).expanduser() if self.desktop.shared_folder else None
         self.paths = ServerPaths(cache_root(location), shared)
         self.paths.create()
         self.address = location
-        self.write_lock = ServerWriteLock(self.catalog)  # type: ignore[assignment]
-        self.settings = ServerSettings(self.catalog)
-        self.versions = ServerModelVersions(self.catalog, self.settings)
+        self.write_lock = ServerWriteLock(catalog)
+        self.settings = ServerSettings(catalog)
+        self.versions = ServerModelVersions(catalog, self.settings)
         self.encoders = ServerEncoders(self.settings, self.versions)
-        self.indexes = ServerIndexes(self.catalog, self.paths.indexes, self.versions, self.encoders,
-                                     lambda: self.write_lock.held)
+        self.indexes = Indexes(self._pgvector_index, self._server_rows, self.versions, self.encoders)
+
+    def _pgvector_index(self, space: str) -> VectorIndex:
+        return ServerVectorIndex(self.server_catalog, space, lambda: self.write_lock.held)
+
+    def _server_rows(self, space: str) -> VectorRows:
+        return ServerVectorRows(self.server_catalog, space)
+
+    def keywords(self, reader: Reader) -> KeywordIndex:
+        return ServerKeywords(reader)
 
     @property
     def location(self) -> str:
-        return self.catalog.location
+        return self.server_catalog.location
 
     @property
     def reopen_address(self) -> str:
@@ -162,7 +161,8 @@ class ServerWorkspace(Workspace):
 
     @property
     def display_name(self) -> str:
-        return f"{self.catalog.url.database} on {self.catalog.url.host or 'this computer'}"
+        url = self.server_catalog.url
+        return f"{url.database} on {url.host or 'this computer'}"
 
     def map_root(self, stored: str, local: str | None) -> dict[str, str]:
         """On this desktop, the folder root `stored` (as its indexer saw it) is at `local`; None forgets
@@ -176,7 +176,7 @@ class ServerWorkspace(Workspace):
                 raise SemdeskError(f"There is no folder at {target} on this computer.")
             self.desktop.path_map[stored] = str(target)
         save_desktop_config(self.address, self.desktop)
-        path_map.attach(self.catalog.engine.dialect, PathMap(self.desktop.path_map))
+        path_map.attach(self.server_catalog.engine.dialect, PathMap(self.desktop.path_map))
         return dict(self.desktop.path_map)
 
     def set_shared_folder(self, folder: str | None) -> None:

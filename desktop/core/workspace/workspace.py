@@ -1,7 +1,12 @@
 """One open library data folder: its layout, catalog, write lock, settings, model versions,
-encoders and vector indexes. Every capability (indexing, retrieval, marks, maps, tuning,
-recovery) takes a Workspace; none of them takes the Library facade, and the workspace calls
+encoders, vector indexes and keyword index. Every capability (indexing, retrieval, marks, maps,
+tuning, recovery) takes a Workspace; none of them takes the Library facade, and the workspace calls
 no capability.
+
+Which storage serves the ports (vectors.ports.VectorIndex / VectorRows, catalog/keyword_index.py
+KeywordIndex) is decided here, once, when the library is opened: hnswlib and FTS5 for a folder;
+a server library's workspace (workspace/server.py) chooses pgvector and PostgreSQL's full-text
+search instead. Capabilities never ask which it is.
 """
 
 from __future__ import annotations
@@ -9,9 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.core.catalog import Catalog
+from desktop.core.catalog.keyword_index import Fts5Keywords, KeywordIndex
+from desktop.core.catalog.reader import Reader
+from desktop.core.catalog.vector_rows import IndexStamps, VectorSource
+from desktop.core.vectors.ports import VectorIndex, VectorRows
 from desktop.core.workspace.encoders import Encoders
 from desktop.core.workspace.indexes import Indexes
-from desktop.core.workspace.lock import WriteLock
+from desktop.core.workspace.lock import WriteLock, WriterLock
 from desktop.core.workspace.paths import LibraryPaths
 from desktop.core.workspace.settings_store import LibrarySettings
 from desktop.core.workspace.versions import ModelVersions
@@ -22,11 +31,23 @@ class Workspace:
         self.paths = LibraryPaths(root.expanduser().resolve())
         self.paths.create()
         self.catalog = Catalog(self.paths.catalog)
-        self.write_lock = WriteLock(self.paths.write_lock)
+        self.write_lock: WriterLock = WriteLock(self.paths.write_lock)
         self.settings = LibrarySettings(self.catalog)
         self.versions = ModelVersions(self.catalog, self.settings)
         self.encoders = Encoders(self.settings, self.versions)
-        self.indexes = Indexes(self.catalog, self.paths.indexes, self.versions, self.encoders)
+        self.indexes = Indexes(self._hnsw_index, self._vector_rows, self.versions, self.encoders)
+
+    def _hnsw_index(self, space: str) -> VectorIndex:
+        from desktop.core.vectors.hnsw_index import HnswIndex
+
+        return HnswIndex(VectorSource(self.catalog, space), IndexStamps(self.catalog), space, self.paths.indexes)
+
+    def _vector_rows(self, space: str) -> VectorRows:
+        return VectorSource(self.catalog, space)
+
+    def keywords(self, reader: Reader) -> KeywordIndex:
+        """The keyword index a search reads through `reader` (one per reading session)."""
+        return Fts5Keywords(reader)
 
     @property
     def path(self) -> Path:

@@ -12,6 +12,11 @@ signals. Three pools keep the kinds of work from starving each other:
 * `writes` - one thread: indexing and removing. The core allows one writer per library.
 * `thumbs` - a few threads decoding thumbnails, so scrolling a photo grid never waits
   behind a query.
+
+Long jobs a window runs for minutes (a map layout, training, re-embedding) get a one-thread
+pool of their own from `own_pool`, owned by that window: they must not hold up searches or
+indexing, and closing the window waits for its job alone. Every pool is made here
+(tests/test_architecture_ports.py).
 """
 
 from __future__ import annotations
@@ -63,6 +68,12 @@ class Workers(QObject):
         self.thumbs = QThreadPool(self)
         self.thumbs.setMaxThreadCount(thumb_threads)
         self._live: set[Task] = set()
+
+    def own_pool(self, owner: QObject) -> QThreadPool:
+        """A one-thread pool for `owner`'s long jobs, deleted with it (see the module's note)."""
+        pool = QThreadPool(owner)
+        pool.setMaxThreadCount(1)
+        return pool
 
     def submit(
         self,

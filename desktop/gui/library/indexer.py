@@ -105,6 +105,11 @@ class Indexer(QObject):
         if self.token is not None:
             self.token.cancel()
 
+    def pause(self, paused: bool) -> None:
+        """Hold the running job between items (the photo or batch in flight is finished), or let it go on."""
+        if self.token is not None:
+            (self.token.pause if paused else self.token.resume)()
+
     def _next(self) -> None:
         self.queue_changed.emit(len(self.queue))
         if self.current is not None or not self.queue:

@@ -25,6 +25,8 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from desktop.gui.common.hits import PLACE_SEPARATOR
+
 if TYPE_CHECKING:
     from desktop.core.library.protocols import MapColouring, MapLabel, MapPoint, MapView
 
@@ -292,6 +294,8 @@ def _paint_legend(painter: QPainter, rect: QRectF, picture: MapPicture) -> QRect
 def tooltip_html(item: MapPoint, kind: str) -> str:
     """Hover preview: the photo's thumbnail, or the document's title and first passage."""
     title = html.escape(item.title or os.path.basename(item.path))
+    if getattr(item, "heading", ""):  # a passage: where in its document it is
+        title += html.escape(PLACE_SEPARATOR + item.heading)
     where = html.escape(item.group)
     when = time.strftime("%Y-%m-%d", time.localtime(item.date)) if item.date > 0 else ""
     parts = [f"<b>{title}</b>", f"<span style='color:#666'>{where}  {when}</span>"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.common.errors import Cancelled
@@ -92,8 +92,7 @@ class MapTab(QWidget):
         super().__init__(parent)
         self.workers = workers
         self.library = library
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = workers.own_pool(self)
         self.token: CancelToken | None = None
         self.maps: dict[str, MapView] = {}  # "text", "passages" or "image" -> the current library's map
         self.stale: set[str] = set()  # spaces whose library changed since their map was made
@@ -103,7 +102,7 @@ class MapTab(QWidget):
         self.hits: dict[str, list[int]] = {"text": [], "image": []}
         self.selected: list[int] = []
         self.options: LayoutOptions | None = None  # for the core job; None = its defaults (tests set fewer epochs)
-        self.photo_note: dict[str, str] = {}  # space -> why its map is empty (written by the job's worker)
+        self.photo_note: dict[str, str] = {}  # space -> why its map is empty (from the job, kept by _done)
         self._build()
 
     def _build(self) -> None:
@@ -242,19 +241,22 @@ class MapTab(QWidget):
             self.canvas.empty_text = self.tr("Opening the map…")
             self.canvas.update()
 
-        def work(report: Callable[[Progress], None]) -> MapView:
+        def work(report: Callable[[Progress], None]) -> tuple[MapView, str | None]:
+            """On the worker: the map, and why it is empty if it is a photo map with nothing on it. It
+            touches no widget state; _done keeps both on the UI thread."""
             vectors = "text" if space == "passages" else space
             # In a child process: UMAP's and numba's memory goes back to the system when it ends (issue 24).
             job = library.map(vectors, per_chunk=space == "passages", rearrange=rearrange, options=options,
                               cancel=token, apart=True)
             data = run_job(job, Throttle(report, 0.3))
+            note = None
             if vectors == "image" and len(data) == 0:  # why there is nothing to map, in words
                 status = library.status()
-                self.photo_note[space] = photo_map_note(status.counts.get("waiting_model", 0), status.clip_problem)
-            return data
+                note = photo_map_note(status.counts.get("waiting_model", 0), status.clip_problem)
+            return data, note
 
         self.workers.submit(self.pool, work, progress=self._progress,
-                            done=lambda data: self._done(space, data),
+                            done=lambda result: self._done(space, *result),
                             failed=lambda error: self._failed(space, error))
 
     def stop_job(self) -> None:
@@ -280,8 +282,10 @@ class MapTab(QWidget):
         self.rearrange.setEnabled(True)
         self.cancel.hide()
 
-    def _done(self, space: str, data: MapView) -> None:
+    def _done(self, space: str, data: MapView, note: str | None = None) -> None:
         self._finish()
+        if note is not None:
+            self.photo_note[space] = note
         self.maps[space] = data
         self.stale.discard(space)
         if space == self.space_value:  # a map made for another space says nothing about the one shown

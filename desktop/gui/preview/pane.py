@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.common.records import Hit, Passage
 from desktop.gui.common.highlight import query_terms, term_spans, utf16_offsets
-from desktop.gui.common.hits import hit_title
+from desktop.gui.common.hits import hit_place, hit_title
 from desktop.gui.common.readable import readable
 from desktop.gui.preview.ocr_view import PictureTextView
 
@@ -152,6 +152,7 @@ class PreviewPane(QWidget):
         modified = format_when(hit.mtime)
         self._show_header(hit, [_escape(hit.path), self.tr("Modified {when}").format(when=modified) if modified else "",
                                 self.tr("Matched by {how}").format(how=hit.why) if hit.why else ""])
+        self.title.setText(hit_place(hit, passage))  # where in the document the passage is
         self.text.setPlainText(readable(passage.text if passage else hit.snippet).text)
         self.stack.setCurrentWidget(self.text)
         self._pending = (hit.file_id, passage, query)

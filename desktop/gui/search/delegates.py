@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from desktop.core.common.records import Hit, MarkRecord
 from desktop.gui.common.highlight import excerpt, highlight_html, query_terms
-from desktop.gui.common.hits import hit_title
+from desktop.gui.common.hits import PLACE_SEPARATOR, hit_title
 from desktop.gui.common.readable import readable
 from desktop.gui.common.rows import paint_selection, text_role
 from desktop.gui.search.result_models import Role
@@ -89,6 +89,8 @@ class DocumentDelegate(QStyledItemDelegate):
         title_rect = QRect(rect.left(), rect.top(), right - rect.left() - 8, metrics.height())
         title = metrics.elidedText(hit_title(hit), Qt.TextElideMode.ElideRight, title_rect.width())
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft, title)
+        if hit.heading:  # where in the document the passage is, after the title in the body's weight
+            self._paint_heading(painter, option, title_rect, metrics.horizontalAdvance(title), hit.heading)
 
         painter.setFont(option.font)
         small = QFontMetrics(option.font)
@@ -105,6 +107,20 @@ class DocumentDelegate(QStyledItemDelegate):
         snippet_rect = QRect(rect.left(), top, rect.width(), rect.bottom() - top)
         self._paint_snippet(painter, option, snippet_rect, hit.snippet, terms, 2)
         painter.restore()
+
+    def _paint_heading(self, painter: QPainter, option: QStyleOptionViewItem, title_rect: QRect, used: int,
+                       heading: str) -> None:
+        space = title_rect.adjusted(used, 0, 0, 0)
+        if space.width() < 40:
+            return
+        painter.setFont(option.font)
+        colour = option.palette.color(text_role(option))
+        colour.setAlphaF(0.75)
+        painter.setPen(colour)
+        # The nearest headings matter most: an elided trail keeps its end.
+        text = QFontMetrics(option.font).elidedText(PLACE_SEPARATOR + heading, Qt.TextElideMode.ElideLeft,
+                                                    space.width())
+        painter.drawText(space, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
 
     def _paint_score(self, painter: QPainter, option: QStyleOptionViewItem, rect: QRect, score: float) -> int:
         """A small score meter at the top right; returns the x where it starts."""

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, 
 
 from desktop.core.common.records import Hit, MarkRecord, Passage
 from desktop.gui.common.desktop_mime import DragOutModel
-from desktop.gui.common.hits import hit_title, thumbnail_source
+from desktop.gui.common.hits import hit_place, hit_title, thumbnail_source
 from desktop.gui.common.thumbnails import ThumbnailCache
 
 Index = QModelIndex | QPersistentModelIndex
@@ -113,12 +113,14 @@ class DocumentResultsModel(DragOutModel, _MarksMixin, QAbstractItemModel):
         is_passage = index.internalId() != 0
         if role == Qt.ItemDataRole.DisplayRole:
             passage = self.passage_at(index)
-            return passage.text if is_passage and passage else hit_title(hit)
+            return passage.text if is_passage and passage else hit_place(hit)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.path
+            passage = self.passage_at(index)
+            return hit_place(hit, passage) + "\n" + hit.path if is_passage and passage and passage.heading else hit.path
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return self.tr("{title} in {folder}, {score}%").format(
-                title=hit_title(hit), folder=hit.folder or os.path.dirname(hit.path), score=round(hit.score * 100))
+                title=hit_place(hit, self.passage_at(index) if is_passage else None),
+                folder=hit.folder or os.path.dirname(hit.path), score=round(hit.score * 100))
         if role == Role.HIT:
             return hit
         if role == Role.PASSAGE:

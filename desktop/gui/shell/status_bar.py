@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.core.common.jobs import Progress, format_duration
+from desktop.core.common.records import LibraryStatus
 from desktop.gui.common.elided_label import ElidedLabel
 
 
@@ -30,6 +31,7 @@ def describe_progress(progress: Progress) -> str:
 
 class JobProgress(QWidget):
     cancel_requested = Signal()
+    pause_requested = Signal(bool)  # True: pause, False: go on
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,10 +44,19 @@ class JobProgress(QWidget):
         self.cancel = QPushButton(self.tr("Cancel"))
         self.cancel.setToolTip(self.tr("Stop indexing; what is done so far is kept, and the rest resumes next time."))
         self.cancel.clicked.connect(self._cancel)
+        # Reading text in pictures and finding faces can take hours on a large album: a user who needs the
+        # computer's cores for a while pauses them instead of losing the run.
+        self.pause = QPushButton(self.tr("Pause"))
+        self.pause.setCheckable(True)
+        self.pause.setToolTip(self.tr("Let the computer rest: indexing stops after the file in hand and goes on "
+                                      "when you press Resume."))
+        self.pause.toggled.connect(self._pause)
+        self._last = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
+        layout.addWidget(self.pause)
         layout.addWidget(self.cancel)
         self.hide()
 
@@ -55,12 +66,18 @@ class JobProgress(QWidget):
         self.bar.setRange(0, 0)  # busy until the first count arrives
         self.cancel.setEnabled(True)
         self.cancel.setText(self.tr("Cancel"))
+        self.pause.blockSignals(True)  # a new job starts running, whatever the last one was left at
+        self.pause.setChecked(False)
+        self.pause.blockSignals(False)
+        self.pause.setText(self.tr("Pause"))
+        self.pause.setEnabled(True)
         self.show()
 
     def update_progress(self, progress: Progress) -> None:
         if not self.cancel.isEnabled():
             return  # "Stopping…" stays until the job ends
-        self.label.setText(describe_progress(progress))
+        self._last = describe_progress(progress)
+        self._show_label()
         self.label.setToolTip(progress.message)
         fraction = progress.fraction
         if fraction is None:
@@ -69,7 +86,17 @@ class JobProgress(QWidget):
             self.bar.setRange(0, 1000)
             self.bar.setValue(round(fraction * 1000))
 
+    def _show_label(self) -> None:
+        self.label.setText(self.tr("Paused · {what}").format(what=self._last) if self.pause.isChecked() else self._last)
+
+    def _pause(self, paused: bool) -> None:
+        self.pause.setText(self.tr("Resume") if paused else self.tr("Pause"))
+        if self._last:
+            self._show_label()
+        self.pause_requested.emit(paused)
+
     def _cancel(self) -> None:
+        self.pause.setEnabled(False)
         self.cancel.setEnabled(False)
         self.cancel.setText(self.tr("Stopping…"))
         self.cancel_requested.emit()
@@ -116,4 +143,37 @@ class ModelsState(QLabel):
         self.preparing_now = False
         self.setText(self.tr("⚠ Models not loaded"))
         self.setToolTip(message)
+        self.show()
+
+
+class EncoderState(QLabel):
+    """Which encoders run ("Text: openvino-int8 · Photos: pytorch"), from the library's status as the
+    status watcher reads it on the catalog worker; the tooltip says why, and why any encoder was set
+    aside on this CPU ("openvino-bf16: crashed while measuring on this CPU"), with a mark when one was."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("encoderState")
+        self.setAccessibleName(self.tr("Encoders"))
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setContentsMargins(8, 0, 8, 0)
+        self.hide()
+
+    def show_status(self, status: LibraryStatus) -> None:
+        parts = []
+        if status.text_runtime:
+            parts.append(self.tr("Text: {encoder}").format(encoder=status.text_runtime))
+        if status.photo_encoder:
+            parts.append(self.tr("Photos: {encoder}").format(encoder=status.photo_encoder))
+        if not parts:
+            self.hide()
+            return
+        text = " · ".join(parts)
+        lines = [self.tr("Text encoder: {what}").format(what=status.text_encoder)] if status.text_encoder else []
+        if status.set_aside:
+            text += " ⚠"
+            lines.append(self.tr("Set aside on this computer:"))
+            lines += [f"  {line}" for line in status.set_aside]  # the core's reason, as `semdesk status` says it
+        self.setText(text)
+        self.setToolTip("\n".join(lines))
         self.show()

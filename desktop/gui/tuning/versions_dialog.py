@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -59,8 +59,7 @@ class ModelsDialog(QDialog):
         super().__init__(parent)
         self.library = library
         self.workers = workers
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = workers.own_pool(self)
         self.cancel = CancelToken()  # the running switch's; closing the dialog stops a re-embedding one
         self.setWindowTitle(self.tr("Model Versions"))
         self.resize(620, 420)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard
 
 from desktop.core.common.errors import Cancelled, describe
@@ -59,8 +59,7 @@ class TuneWizard(QWizard):
         super().__init__(parent)
         self.library = library
         self.workers = workers
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = workers.own_pool(self)
         self.state = WizardState()
         self.token: CancelToken | None = None
         self.training = False
