@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from desktop.gui.common.desktop_entry import APP_ID, icon_path
 
 if TYPE_CHECKING:  # imported on a worker at start (the window's frame first): here only for the types
+    from desktop.core.library import Library
     from desktop.gui.shell.main_window import MainWindow
     from desktop.gui.shell.single_instance import InstanceServer
 
@@ -49,8 +50,8 @@ def library_candidates(requested: str | None, state: object) -> list[str | None]
 
 def open_first_library(
     candidates: list[str | None], show_error: Callable[[str], None], ask_rebuild: Callable[[str], bool] | None = None,
-    open_library: Callable[[str | None], object] | None = None,
-) -> tuple[object, bool]:
+    open_library: Callable[[str | None], Library] | None = None,
+) -> tuple[Library | None, bool]:
     """The first library that opens, and whether its catalog was just rebuilt (the folders still need
     re-indexing). Each failure is explained; a damaged catalog is offered a rebuild first."""
     from desktop.core.common.errors import CatalogDamaged, SemdeskError
@@ -105,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     QGuiApplication.setDesktopFileName(APP_ID)  # Wayland app id / X11 WM_CLASS: matches the .desktop file
-    app = QApplication.instance() or QApplication([APP_NAME, *argv])  # APP_NAME: WM_CLASS's instance
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([APP_NAME, *argv])  # WM_CLASS's instance
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("semdesk")
@@ -125,8 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def launch(args: argparse.Namespace, state: object, candidates: list[str | None], *,
-           exit_app: Callable[[int], None], open_library: Callable[[str | None], object] | None = None,
-           ask_rebuild: Callable[[str], bool] = ask_rebuild_dialog) -> tuple[object, object]:
+           exit_app: Callable[[int], None], open_library: Callable[[str | None], Library] | None = None,
+           ask_rebuild: Callable[[str], bool] = ask_rebuild_dialog) -> tuple[MainWindow, InstanceServer]:
     """The window on screen at once, "Opening library…"; the library opens on a worker and fills it.
     Returns (window, instance server); `exit_app(1)` when no library could be opened."""
     from PySide6.QtWidgets import QMessageBox
@@ -138,7 +140,7 @@ def launch(args: argparse.Namespace, state: object, candidates: list[str | None]
     from desktop.gui.shell.single_instance import deliver, request, server_name
 
     window = MainWindow(None, state, build=False)  # type: ignore[arg-type]
-    install_excepthook(lambda text: window.show_message(text), lambda: window.log_path)
+    install_excepthook(window.show_message, lambda: window.log_path)
     early: list[dict[str, object]] = []  # later launches that asked before the library was open
     server = _instance_server(window, early)
 
@@ -152,14 +154,14 @@ def launch(args: argparse.Namespace, state: object, candidates: list[str | None]
     def message(text: str) -> None:
         QMessageBox.warning(window, "semdesk", text)
 
-    def opened(library: object, rebuilt: bool) -> None:
+    def opened(library: Library | None, rebuilt: bool) -> None:
         if library is None:
             exit_app(1)
         else:
-            window.warm_up(library)  # type: ignore[arg-type]  # the model loads while the panes are made
+            window.warm_up(library)  # the model loads while the panes are made
 
-    def ready(library: object, rebuilt: bool) -> None:
-        window.set_library(library)  # type: ignore[arg-type]
+    def ready(library: Library, rebuilt: bool) -> None:
+        window.set_library(library)
         listen()
         window.windowTitleChanged.connect(lambda _title: listen())  # set_library titles the window
         if rebuilt:

@@ -7,16 +7,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.cli.output import ShownJobs, print_json
 from desktop.core.common.errors import SemdeskError
-from desktop.core.common.records import Filters
+from desktop.core.common.jobs import Job
+from desktop.core.common.records import Filters, Hit, IndexSummary, RebuildReport
 from desktop.core.common.settings import SETTINGS
 from desktop.core.common.text import clip
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
-def cmd_index(library: Any, args: argparse.Namespace) -> int:
+
+def cmd_index(library: LibraryApi, args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or None
     with ShownJobs() as jobs:
         summary = jobs(library.index(paths, exclude=args.exclude, cancel=jobs.cancel))
@@ -46,7 +50,7 @@ def cmd_index(library: Any, args: argparse.Namespace) -> int:
     return 1 if nothing_done else 0
 
 
-def _print_hits(hits: list[Any], as_json: bool) -> None:
+def _print_hits(hits: list[Hit], as_json: bool) -> None:
     if as_json:
         print_json([h.to_json() for h in hits])
         return
@@ -60,7 +64,7 @@ def _print_hits(hits: list[Any], as_json: bool) -> None:
             print(f"      {clip(hit.snippet, 200)}")
 
 
-def cmd_search(library: Any, args: argparse.Namespace) -> int:
+def cmd_search(library: LibraryApi, args: argparse.Namespace) -> int:
     folder = str(Path(args.folder).expanduser().absolute()) if args.folder else None
     filters = Filters(folder=folder, date_from=args.since, date_to=args.until + 86399 if args.until else None)
     if not args.query.strip() and not args.like:
@@ -80,12 +84,12 @@ def cmd_search(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_similar(library: Any, args: argparse.Namespace) -> int:
+def cmd_similar(library: LibraryApi, args: argparse.Namespace) -> int:
     _print_hits(library.similar(args.path, top=args.top, kind=args.kind), args.json)
     return 0
 
 
-def cmd_status(library: Any, args: argparse.Namespace) -> int:
+def cmd_status(library: LibraryApi, args: argparse.Namespace) -> int:
     status = library.status()
     if args.json:
         print_json(status.to_json())
@@ -122,7 +126,7 @@ def _label(status: str) -> str:
     return "waiting for the photo model" if status == "waiting_model" else status
 
 
-def cmd_remove(library: Any, args: argparse.Namespace) -> int:
+def cmd_remove(library: LibraryApi, args: argparse.Namespace) -> int:
     count = library.remove(args.path)
     if args.json:
         print_json({"removed": count})
@@ -131,7 +135,7 @@ def cmd_remove(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_mark(library: Any, args: argparse.Namespace) -> int:
+def cmd_mark(library: LibraryApi, args: argparse.Namespace) -> int:
     record = library.mark(args.query, args.path, args.relevant)
     if args.json:
         print_json(record.__dict__)
@@ -140,7 +144,7 @@ def cmd_mark(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_marks(library: Any, args: argparse.Namespace) -> int:
+def cmd_marks(library: LibraryApi, args: argparse.Namespace) -> int:
     records = library.marks()
     if args.json:
         print_json([r.__dict__ for r in records])
@@ -149,7 +153,7 @@ def cmd_marks(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_config(library: Any, args: argparse.Namespace) -> int:
+def cmd_config(library: LibraryApi, args: argparse.Namespace) -> int:
     """Settings as declared in desktop.core.common.settings: a value is checked by its declaration."""
     if args.key is not None and args.key not in SETTINGS:
         raise SemdeskError(f"There is no setting called {args.key!r}. Known settings: {', '.join(SETTINGS)}.")
@@ -184,7 +188,7 @@ def setting_notes(key: str) -> list[str]:
     return notes
 
 
-def cmd_rebuild(library: Any, report: Any, job: Any, args: argparse.Namespace) -> int:
+def cmd_rebuild(library: LibraryApi, report: RebuildReport, job: Job[IndexSummary], args: argparse.Namespace) -> int:
     with ShownJobs() as jobs:
         summary = jobs(job)
     kept = str(report.damaged_copy) if report.damaged_copy else None
@@ -199,7 +203,7 @@ def cmd_rebuild(library: Any, report: Any, job: Any, args: argparse.Namespace) -
     return 0
 
 
-def cmd_download_clip(library: Any, args: argparse.Namespace) -> int:
+def cmd_download_clip(library: LibraryApi, args: argparse.Namespace) -> int:
     if args.model:
         library.set_setting("clip_model", args.model)
     path = library.download_clip()
@@ -210,7 +214,7 @@ def cmd_download_clip(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_map(library: Any, args: argparse.Namespace) -> int:
+def cmd_map(library: LibraryApi, args: argparse.Namespace) -> int:
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
@@ -239,7 +243,7 @@ def cmd_map(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_duplicates(library: Any, args: argparse.Namespace) -> int:
+def cmd_duplicates(library: LibraryApi, args: argparse.Namespace) -> int:
     """Print groups of duplicates; nothing is moved or deleted (the window's Find Duplicates does that)."""
     similar = 1.0 if args.no_similar else (args.similar / 100 if args.similar is not None else None)
     with ShownJobs() as jobs:

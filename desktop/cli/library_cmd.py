@@ -4,11 +4,14 @@ server library (its shared folder, and where folder roots indexed elsewhere are 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from desktop.cli.output import ShownJobs, print_json
 from desktop.core.library import Library
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
 
 def add_library_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -37,9 +40,9 @@ def copy_without_opening(args: argparse.Namespace) -> bool:
     return getattr(args, "action", None) == "copy"
 
 
-def cmd_library(library: Any, args: argparse.Namespace) -> int:
+def cmd_library(library: LibraryApi, args: argparse.Namespace) -> int:
     if args.action == "copy":
-        return _copy(args)
+        return copy_library(args)
     if args.action == "map-path":
         if not args.forget and not args.local:
             raise SystemExit("semdesk library map-path: give LOCAL, or --forget")
@@ -54,7 +57,8 @@ def cmd_library(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _copy(args: argparse.Namespace) -> int:
+def copy_library(args: argparse.Namespace) -> int:
+    """`semdesk library copy`: needs no open library (the source and destination are named)."""
     with ShownJobs() as jobs:
         report = jobs(Library.copy_library(args.source, args.destination, cancel=jobs.cancel))
     if args.json:
@@ -66,7 +70,7 @@ def _copy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(data: dict[str, Any], args: argparse.Namespace) -> None:
+def _show(data: Mapping[str, object], args: argparse.Namespace) -> None:
     if args.json:
         print_json(data)
         return

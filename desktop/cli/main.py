@@ -10,6 +10,7 @@ process is writing to the library, 130 when stopped.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 import time
@@ -38,7 +39,7 @@ from desktop.cli.conventions import (
     global_options_parent,
     top_parser,
 )
-from desktop.cli.library_cmd import add_library_commands, cmd_library, copy_without_opening
+from desktop.cli.library_cmd import add_library_commands, cmd_library, copy_library, copy_without_opening
 from desktop.cli.people import add_people_commands, cmd_people
 from desktop.cli.tune import add_tune_commands, cmd_models, cmd_tune
 from desktop.cli.watch import cmd_watch
@@ -188,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return gui_main()
     for stream in (sys.stdout, sys.stderr):
-        stream.reconfigure(errors="backslashreplace")  # file names need not be valid UTF-8
+        if isinstance(stream, io.TextIOWrapper):  # a test's captured stream cannot, and need not
+            stream.reconfigure(errors="backslashreplace")  # file names need not be valid UTF-8
     library = None
     try:
         if args.command == "rebuild":  # the one command for a catalog that cannot be opened
@@ -197,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             _log_to(library.path / LOG_NAME)
             return cmd_rebuild(library, report, job, args)
         if args.command == "library" and copy_without_opening(args):
-            return cmd_library(None, args)
+            return copy_library(args)
         library = Library.open(args.library)
         _log_to(library.path / LOG_NAME)
         return COMMANDS[args.command](library, args)

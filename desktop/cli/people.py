@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.cli.output import print_json
 from desktop.core.common.records import PersonSummary
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
 
 def add_people_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -28,7 +31,7 @@ def add_people_commands(command: Callable[[str, str], argparse.ArgumentParser]) 
     people.add_argument("--show", action="store_true", help="with hide/hide-face: show it again")
 
 
-def cmd_people(library: Any, args: argparse.Namespace) -> int:
+def cmd_people(library: LibraryApi, args: argparse.Namespace) -> int:
     action, ids = args.action, list(args.ids)
     need = {"list": 0, "regroup": 0, "show": 1, "name": 2, "merge": 2, "move-out": 1, "hide": 1, "hide-face": 1}
     if len(ids) < need[action] or (action != "name" and len(ids) > need[action]):

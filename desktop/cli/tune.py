@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.output import ShownJobs, print_json
 from desktop.core.common.errors import SemdeskError
-from desktop.core.library import tune_defaults, tuning_report
+from desktop.core.library import held_out, tune_defaults, tuning_report
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi, TrainedCandidate
 
 
 def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], positive: Any) -> None:
@@ -26,7 +29,7 @@ def add_tune_commands(command: Callable[[str, str], argparse.ArgumentParser], po
     models.add_argument("--use", metavar="VERSION", help="the same as `use VERSION`")
 
 
-def cmd_tune(library: Any, args: argparse.Namespace) -> int:
+def cmd_tune(library: LibraryApi, args: argparse.Namespace) -> int:
     settings = tune_defaults()[args.target]
     if args.epochs:
         settings = replace(settings, epochs=args.epochs)
@@ -46,7 +49,7 @@ def cmd_tune(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def report_text(candidate: Any) -> str:
+def report_text(candidate: TrainedCandidate) -> str:
     """The before/after report in words, then in figures."""
     sentences, figures = tuning_report(candidate)
     lines = [*sentences, f"{'':<18}{'current':>9}{'new':>9}"]
@@ -54,7 +57,7 @@ def report_text(candidate: Any) -> str:
     return "\n".join(lines)
 
 
-def cmd_models(library: Any, args: argparse.Namespace) -> int:
+def cmd_models(library: LibraryApi, args: argparse.Namespace) -> int:
     use = args.target if args.action == "use" else args.use
     if args.action == "use" and not args.target:
         raise SemdeskError("Say what to use: `semdesk models use fast`, `accurate`, a model folder or a version id.")
@@ -81,8 +84,8 @@ def cmd_models(library: Any, args: argparse.Namespace) -> int:
         print(f"    {where}")
     print("Model versions (`semdesk models use ID`, or `base`):")
     for v in listed:
-        after = v.metrics.get("after", {})
-        figures = f"  nDCG@10 {after['ndcg']:.3f} on {after['queries']} held-out searches" if after else ""
+        after = held_out(v)
+        figures = f"  nDCG@10 {after['ndcg']:.3f} on {int(after['queries'])} held-out searches" if after else ""
         size = f"  {v.data_size} examples" if v.data_size else ""
         print(f"{'*' if v.active else ' '} {v.id:3d}  {v.label}{size}{figures}")
     if not any(v.active for v in listed if v.space == "cliptext"):

@@ -12,16 +12,19 @@ import os
 import signal
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.cli.output import ProgressLine
 from desktop.core.common.jobs import CancelToken
 from desktop.core.common.records import WatchReport
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
+
 SHOWN_PATHS = 10
 
 
-def cmd_watch(library: Any, args: argparse.Namespace) -> int:
+def cmd_watch(library: LibraryApi, args: argparse.Namespace) -> int:
     stop = CancelToken()
     show = ProgressLine()
     busy = False

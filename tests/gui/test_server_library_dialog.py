@@ -23,12 +23,12 @@ def test_connection_test_then_open_switches_the_window(qtbot, make_window, serve
     dialog.address.setText(f"postgresql://me@/nowhere?host={tmp_path}")
     with qtbot.waitSignal(dialog.tested, timeout=20000) as failed:
         dialog.test_button.click()
-    assert failed.args[0] is False and "Cannot reach the server" in dialog.result.text()
+    assert failed.args[0] is False and "Cannot reach the server" in dialog.outcome.text()
 
     dialog.address.setText(server_url)
     with qtbot.waitSignal(dialog.tested, timeout=20000) as worked:
         dialog.test_button.click()
-    assert worked.args[0] and "an empty database: a new library will be made" in dialog.result.text()
+    assert worked.args[0] and "an empty database: a new library will be made" in dialog.outcome.text()
     dialog.grab().save(str(Path(__file__).resolve().parents[2] / ".pytest_cache" / "server-dialog.png"))
     dialog.accept()
     database = server_url.split("/")[3].split("?")[0]

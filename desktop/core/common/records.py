@@ -241,3 +241,43 @@ class PersonSummary:
         return {"id": self.person_id, "name": self.name, "faces": self.faces, "photos": self.photos,
                 "hidden": self.hidden, "samples": [{"face": s.face_id, "path": s.path, "box": list(s.box)}
                                                    for s in self.samples]}
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """How a fine-tuning run trains (tuning/job.DEFAULTS per target; the wizard and `semdesk tune` change them)."""
+
+    epochs: int = 1
+    learning_rate: float = 5e-5
+    batch_size: int = 16
+    warmup_ratio: float = 0.1
+    seed: int = 13
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass(frozen=True)
+class LayoutOptions:
+    """How a map is laid out (UMAP and the clusters); the defaults suit a library, tests set fewer epochs."""
+
+    n_neighbors: int = 15
+    min_dist: float = 0.1
+    n_epochs: int | None = None  # None: layout_epochs(n) for the map, a share of it for the clusters
+    random_state: int | None = None  # set it for a reproducible map (tests); costs parallelism
+    min_cluster_size: int | None = None  # None: grows with the square root of the item count
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """A settled batch of changed paths, as a folder watcher hands it out (watching/buffer.py)."""
+
+    touched: frozenset[str] = frozenset()
+    moves: tuple[tuple[str, str], ...] = ()  # (from, to), in the order they happened
+
+    def __len__(self) -> int:
+        return len(self.touched | {dest for _, dest in self.moves})
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(self.touched | {dest for _, dest in self.moves})

@@ -16,16 +16,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.jobs import CancelToken, Job, Progress
 from desktop.core.common.records import (
+    ChangeSet,
     DuplicateGroup,
     Filters,
     FolderSummary,
     Hit,
     IndexSummary,
+    LayoutOptions,
     LibraryStatus,
     MarkRecord,
     PictureLine,
@@ -34,19 +36,29 @@ from desktop.core.common.records import (
     WatchReport,
 )
 from desktop.core.library.people_requests import PeopleRequests
+from desktop.core.library.protocols import FolderWatching, MapView, SettingValue
 from desktop.core.library.server_requests import ServerRequests
-from desktop.core.library.tuning_requests import TuningRequests, tune_defaults, tuning_outcome, tuning_report
+from desktop.core.library.tuning_requests import (
+    TuningRequests,
+    held_out,
+    tune_defaults,
+    tuning_outcome,
+    tuning_report,
+)
 from desktop.core.retrieval.fusion import GOOD_MATCH
 from desktop.core.retrieval.query_syntax import Operator, ParsedQuery
 from desktop.core.retrieval.query_syntax import parse as parse_query
 from desktop.core.workspace import Workspace, default_library_dir, is_server_address, open_workspace, refuse_server
 
+if TYPE_CHECKING:
+    from desktop.core.watching import FolderWatcher
+
 # MIN_MARKED_QUERIES is served by the module's __getattr__ below (read from tuning when asked).
-__all__ = ["GOOD_MATCH", "Library", "Operator", "ParsedQuery", "default_library_dir",
+__all__ = ["GOOD_MATCH", "Library", "Operator", "ParsedQuery", "default_library_dir", "held_out",
            "parse_query", "tune_defaults", "tuning_outcome", "tuning_report"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> int:
     """MIN_MARKED_QUERIES, read from tuning only when asked: a search should not import the tuning room."""
     if name == "MIN_MARKED_QUERIES":
         from desktop.core.tuning.examples import MIN_QUERIES
@@ -125,13 +137,14 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
 
     # ---- settings and models ----------------------------------------------------------------
 
-    def get_setting(self, key: str) -> Any:
-        return self.workspace.settings.get(key)
+    # A setting's value is checked against its declaration (common/settings.py) when stored.
+    def get_setting(self, key: str) -> SettingValue:
+        return cast(SettingValue, self.workspace.settings.get(key))
 
-    def settings(self) -> dict[str, Any]:
-        return self.workspace.settings.all()
+    def settings(self) -> dict[str, SettingValue]:
+        return cast(dict[str, SettingValue], self.workspace.settings.all())
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def set_setting(self, key: str, value: SettingValue) -> None:
         if key == "clip_weights" and value and Path(str(value)).expanduser().is_file():
             self.workspace.encoders.check_clip_weights(str(Path(str(value)).expanduser()))
         if key == "text_encoder":  # an encoder known to crash here is refused, with the reason
@@ -241,13 +254,16 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
 
     # ---- watched folders --------------------------------------------------------------------
 
-    def watcher(self, *, settle: float = 0.5, max_hold: float = 30.0) -> Any:
-        """A `watching.FolderWatcher` over every folder (start() it; take() settled change sets)."""
+    def watcher(self, *, settle: float = 0.5, max_hold: float = 30.0) -> FolderWatching:
+        """A watcher over every folder (start() it; take() settled change sets)."""
+        return self._watcher(settle=settle, max_hold=max_hold)
+
+    def _watcher(self, *, settle: float = 0.5, max_hold: float = 30.0) -> FolderWatcher:
         from desktop.core.watching import FolderWatcher
 
         return FolderWatcher(self.workspace, settle=settle, max_hold=max_hold)
 
-    def apply_changes(self, changes: Any, cancel: CancelToken | None = None) -> Job[IndexSummary]:
+    def apply_changes(self, changes: ChangeSet, cancel: CancelToken | None = None) -> Job[IndexSummary]:
         """Index a watcher's change set: only those paths, renames keep their vectors."""
         from desktop.core.indexing.changes import changes_job
 
@@ -265,7 +281,7 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
         (the incremental scan), then index each settled batch of changes (`semdesk watch`)."""
         from desktop.core.watching import run_watch
 
-        watcher = self.watcher(settle=settle)
+        watcher = self._watcher(settle=settle)
         watcher.start()  # before catching up, so a change made meanwhile is not missed
         try:
             run_watch(watcher, self.apply_changes, catch_up=lambda cancel: self.index(None, cancel=cancel),
@@ -353,7 +369,8 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
     # ---- the map ----------------------------------------------------------------------------
 
     def map(self, space: str = "text", *, rearrange: bool = False, per_chunk: bool = False,
-            options: Any = None, cancel: CancelToken | None = None, apart: bool = False) -> Job[Any]:
+            options: LayoutOptions | None = None, cancel: CancelToken | None = None,
+            apart: bool = False) -> Job[MapView]:
         """The 2-D map of a vector space ("text" or "image"): cached, new items placed, or re-arranged.
         `apart`: in a child process, whose memory goes back when it ends (the window's way; apart.py)."""
         if apart and not is_server_address(self.address):  # a server's address has no password to reopen with
@@ -390,3 +407,11 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
         from desktop.core.marks import marking
 
         marking.unmark(self.workspace, mark_id)
+
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
+
+    def _satisfies(library: Library) -> LibraryApi:
+        """Never called: mypy checks here that Library has every capability the window and the CLI use."""
+        return library

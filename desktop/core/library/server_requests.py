@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.core.common.errors import SemdeskError
 from desktop.core.common.jobs import CancelToken, Job
+from desktop.core.library.protocols import CopyOutcome, DesktopSettings
 from desktop.core.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from desktop.core.workspace.server import ServerWorkspace
 
 
 class ServerRequests:
     workspace: Workspace
 
-    def _server(self, what: str) -> Any:
+    def _server(self, what: str) -> ServerWorkspace:
         from desktop.core.workspace.server import ServerWorkspace
 
         if not isinstance(self.workspace, ServerWorkspace):
-            raise SemdeskError(f"{what} is for server libraries; this library is the folder {self.path}.")
+            raise SemdeskError(f"{what} is for server libraries; this library is the folder {self.workspace.path}.")
         return self.workspace
 
     def map_folder_root(self, stored: str, local: str | None) -> dict[str, str]:
@@ -29,14 +33,14 @@ class ServerRequests:
         """Where fine-tuned models and thumbnails live for all desktops, as mounted on this one."""
         self._server("A shared folder").set_shared_folder(folder)
 
-    def desktop_config(self) -> dict[str, Any]:
+    def desktop_config(self) -> DesktopSettings:
         """This desktop's settings for a server library: its shared folder and folder-root map."""
         config = self._server("This desktop's settings").desktop
         return {"shared_folder": config.shared_folder, "path_map": dict(config.path_map)}
 
     @staticmethod
     def copy_library(source: Path | str, destination: Path | str, *,
-                     cancel: CancelToken | None = None) -> Job[Any]:
+                     cancel: CancelToken | None = None) -> Job[CopyOutcome]:
         """Copy a library into a new, empty one of either kind (a folder <-> a server library): every
         row with its ids, marks and model versions, fine-tuned models and thumbnails; verified by
         the rows of every table and a sample of searches that must find the same document first."""

@@ -6,10 +6,11 @@ costs seconds (numba) and must never happen on the way to the window.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from desktop.core.common.records import LayoutOptions  # a plain record: the window passes one
 
 # Below this many items UMAP's neighbour graph and spectral start are meaningless; a map of a
 # handful of files is laid out by PCA and simply recomputed when it changes.
@@ -33,15 +34,6 @@ CLUSTER_EPOCH_SHARE = 0.5
 
 def layout_epochs(n: int) -> int:
     return int(min(MAX_EPOCHS, max(MIN_EPOCHS, EPOCH_BUDGET // max(n, 1))))
-
-
-@dataclass(frozen=True)
-class LayoutOptions:
-    n_neighbors: int = 15
-    min_dist: float = 0.1
-    n_epochs: int | None = None  # None: layout_epochs(n) for the map, a share of it for the clusters
-    random_state: int | None = None  # set it for a reproducible map (tests); costs parallelism
-    min_cluster_size: int | None = None  # None: grows with the square root of the item count
 
 
 def numba_cache() -> None:

@@ -19,24 +19,13 @@ from typing import Any
 
 from desktop.core.common.errors import Cancelled
 from desktop.core.common.jobs import CancelToken, Progress
+from desktop.core.common.records import TrainSettings  # a plain record: the window and the CLI make them
 from desktop.core.common.settings import DEFAULT_TEXT_MODEL
 
 
 @dataclass(frozen=True)
 class TrainProgress(Progress):
     loss: float | None = None  # the training loss at `done` steps, for the wizard's curve
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    epochs: int = 1
-    learning_rate: float = 5e-5
-    batch_size: int = 16
-    warmup_ratio: float = 0.1
-    seed: int = 13
-
-    def to_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
 
 
 def model_source(name: str) -> str:

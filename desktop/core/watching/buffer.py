@@ -16,18 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class ChangeSet:
-    touched: frozenset[str] = frozenset()
-    moves: tuple[tuple[str, str], ...] = ()  # (from, to), in the order they happened
-
-    def __len__(self) -> int:
-        return len(self.touched | {dest for _, dest in self.moves})
-
-    @property
-    def paths(self) -> list[str]:
-        return sorted(self.touched | {dest for _, dest in self.moves})
+from desktop.core.common.records import ChangeSet  # a plain record: it crosses the facade to the window
 
 
 @dataclass

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 APP_ID = "io.github.semdesk.Semdesk"  # reverse-DNS: desktop file, icon, StartupWMClass, metainfo id
@@ -48,7 +49,7 @@ def menu_section() -> str:
     return MENU_SECTIONS.get(category, category)
 
 
-def data_home(env: dict[str, str] | None = None) -> Path:
+def data_home(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     return Path(env.get("XDG_DATA_HOME") or Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
 

@@ -30,7 +30,7 @@ class DragOutModel:
     hit_at: Any  # the model's own: index -> Hit | None (declared here, defined there)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)  # type: ignore[misc]
+        flags: Qt.ItemFlag = super().flags(index)  # type: ignore[misc]
         if index.isValid():
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags

@@ -26,12 +26,12 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)  # shrinks to 40 px
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # type: ignore[override]
+    def setText(self, text: str) -> None:
         self._full = text or ""
         self._refit()
         self.updateGeometry()
 
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         """The whole text (what Python callers set); `shown_text` is what fits on screen."""
         return self._full
 
@@ -41,7 +41,7 @@ class ElidedLabel(QLabel):
     def shown_text(self) -> str:
         return super().text()
 
-    def setToolTip(self, tip: str) -> None:  # type: ignore[override]
+    def setToolTip(self, tip: str) -> None:
         self._own_tip = not tip  # a caller's tooltip wins over the "whole text" one
         super().setToolTip(tip)
 

@@ -37,7 +37,7 @@ def attach_log_file(directory: Path) -> Path:
     return path
 
 
-def install_excepthook(show: Callable[[str], None], log_path: Callable[[], Path | None]) -> None:
+def install_excepthook(show: Callable[[str], object], log_path: Callable[[], Path | None]) -> None:
     """Uncaught exceptions (e.g. in a slot) are logged and summarised, not dumped on screen."""
     showing = False
 

@@ -8,7 +8,7 @@ few keyboards have, beside Ctrl+O), "Ctrl+F, Find, Ctrl+L" and an unexplained "F
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QKeyCombination, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,7 +58,7 @@ def typeable(keys: QKeySequence) -> bool:
     but listing them read as part of the command's name ("Ctrl+O, Open")."""
     if keys.isEmpty():
         return False
-    first = keys[0]
+    first: QKeyCombination = keys[0]  # type: ignore[index]  # PySide6's stub lacks QKeySequence[i]
     return first.keyboardModifiers() != Qt.KeyboardModifier.NoModifier or first.key().value <= Qt.Key.Key_F35.value
 
 
@@ -69,15 +69,17 @@ def menu_paths(window: QWidget) -> dict[QAction, str]:
     def walk(menu: QMenu, trail: str) -> None:
         for action in menu.actions():
             name = _plain(action.text()).strip()
-            if action.menu() is not None:
-                walk(action.menu(), f"{trail} ▸ {name}")
+            submenu = action.menu()
+            if isinstance(submenu, QMenu):
+                walk(submenu, f"{trail} ▸ {name}")
             elif name:
                 paths.setdefault(action, f"{trail} ▸ {name}")
 
     if isinstance(window, QMainWindow):
         for action in window.menuBar().actions():
-            if action.menu() is not None:
-                walk(action.menu(), _plain(action.text()).strip())
+            menu = action.menu()
+            if isinstance(menu, QMenu):
+                walk(menu, _plain(action.text()).strip())
     return paths
 
 
@@ -137,7 +139,7 @@ class HowToDialog(QDialog):
 
 def install_help(window: QMainWindow) -> tuple[QAction, QAction]:
     """Put "How to Use semdesk" (F1) and "Keyboard Shortcuts" at the top of the window's Help menu."""
-    menus = [a.menu() for a in window.menuBar().actions() if isinstance(a.menu(), QMenu)]
+    menus = [m for m in (a.menu() for a in window.menuBar().actions()) if isinstance(m, QMenu)]
     help_menu = next((m for m in menus if _plain(m.title()).lower() == "help"), None)
     if help_menu is None:
         help_menu = window.menuBar().addMenu(window.tr("&Help"))
@@ -156,9 +158,10 @@ def install_help(window: QMainWindow) -> tuple[QAction, QAction]:
 
     how_to.triggered.connect(lambda: show("how"))
     shortcuts.triggered.connect(lambda: show("keys"))
-    help_menu.insertAction(first, how_to)
-    help_menu.insertAction(first, shortcuts)
-    if first is not None:
+    if first is None:  # an empty Help menu
+        help_menu.addActions([how_to, shortcuts])
+    else:
+        help_menu.insertActions(first, [how_to, shortcuts])
         help_menu.insertSeparator(first)
     window.help_dialogs = dialogs  # type: ignore[attr-defined]
     return how_to, shortcuts

@@ -8,6 +8,8 @@ thousands of photos costs what a screenful costs.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QImageReader, QPixmap, QPixmapCache
 
@@ -54,20 +56,23 @@ class ThumbnailCache(QObject):
         return f"thumb:{self.size.width()}@{self.ratio():g}:{source}"
 
     def pixmap(self, source: str) -> QPixmap | None:
-        cached = QPixmapCache.find(self.key(source))
-        if cached is not None and not cached.isNull():
+        cached = QPixmap()
+        if QPixmapCache.find(self.key(source), cached) and not cached.isNull():  # the typed form of find
             return cached
         if source not in self._pending and source not in self._failed:
             self._pending.add(source)
             self.workers.submit(
                 self.pool, read_image, source, QSize(self.size) * self.ratio(),
-                done=lambda image, s=source: self._loaded(s, image),
-                failed=lambda _error, s=source: self._loaded(s, QImage()),
+                done=partial(self._loaded, source),
+                failed=partial(self._unreadable, source),
             )
         return None
 
     def failed(self, source: str) -> bool:
         return source in self._failed
+
+    def _unreadable(self, source: str, _error: BaseException) -> None:
+        self._loaded(source, QImage())
 
     def _loaded(self, source: str, image: QImage) -> None:
         self._pending.discard(source)

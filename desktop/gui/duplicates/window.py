@@ -7,9 +7,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -25,9 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.errors import describe
+from desktop.core.common.jobs import Progress, run_job
 from desktop.core.common.records import DuplicateFile, DuplicateGroup
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.common.workers import Workers
 from desktop.gui.duplicates.card import FileCard
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import Duplicates
 
 # Marked for translation here (context DuplicatesWindow), translated where they are shown.
 TITLES = {"exact": QT_TRANSLATE_NOOP("DuplicatesWindow", "Exact copies"),
@@ -59,7 +64,7 @@ def ask(parent: QWidget, question: str, detail: str, confirm: str) -> bool:
 class DuplicatesWindow(QDialog):
     trashed = Signal(list)  # paths moved to the trash
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QWidget | None = None, *,
+    def __init__(self, workers: Workers, library: Callable[[], Duplicates | None], parent: QWidget | None = None, *,
                  confirm: Callable[[QWidget, str, str, str], bool] = ask) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Find Duplicates"))
@@ -79,7 +84,7 @@ class DuplicatesWindow(QDialog):
         self.threshold.setAccessibleName(tr("Similarity for similar shots"))
         self.threshold.setToolTip(tr("How alike two photos must look (CLIP cosine) to count as similar shots"))
         self.find_button = QPushButton(tr("Find"))
-        self.find_button.clicked.connect(self.find)
+        self.find_button.clicked.connect(self.find_groups)
         self.summary = QLabel("")
         self.summary.setObjectName("duplicatesSummary")
         top = QHBoxLayout()
@@ -89,7 +94,7 @@ class DuplicatesWindow(QDialog):
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.body_layout.addStretch(1)
-        self.scroll = scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
         self.trash_button = QPushButton(tr("Move to Trash…"))
@@ -108,11 +113,12 @@ class DuplicatesWindow(QDialog):
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
         library_now = library()
-        self.threshold.setValue(int(library_now.get_setting("similar_photos_percent")) if library_now else 90)
+        percent = library_now.get_setting("similar_photos_percent") if library_now else 90
+        self.threshold.setValue(int(percent) if isinstance(percent, int | float) else 90)  # declared an int
 
     # -- finding --------------------------------------------------------------------------------
 
-    def find(self) -> None:
+    def find_groups(self) -> None:
         library = self.library()
         if library is None:
             return
@@ -122,13 +128,8 @@ class DuplicatesWindow(QDialog):
         self.find_button.setEnabled(False)
         self.summary.setText(tr("Looking for duplicates…"))
 
-        def work(report: Callable[[Any], None]) -> list[DuplicateGroup]:
-            job = library.find_duplicates(similar=similar)
-            try:
-                while True:
-                    report(next(job))
-            except StopIteration as stop:
-                return stop.value
+        def work(report: Callable[[Progress], None]) -> list[DuplicateGroup]:
+            return run_job(library.find_duplicates(similar=similar), report)
 
         self.workers.submit(self.workers.reads, work, done=self.show_groups, failed=self._failed,
                             progress=lambda p: self.summary.setText(p.describe()))
@@ -141,9 +142,10 @@ class DuplicatesWindow(QDialog):
         self.find_button.setEnabled(True)
         self.groups = groups
         while self.body_layout.count() > 1:
-            item = self.body_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            item = self.body_layout.takeAt(0)  # count() > 1: an item is there
+            widget = None if item is None else item.widget()
+            if widget is not None:
+                widget.deleteLater()
         self.cards = []
         for group in groups:
             self.body_layout.insertWidget(self.body_layout.count() - 1, self._group_box(group))

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop.core.common.jobs import CancelToken, Progress, run_job
+from desktop.core.common.records import IndexSummary
 from desktop.gui.common.workers import Throttle, Workers
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import Indexing
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Indexer(QObject):
     failed = Signal(object, object)  # WriteJob, exception
     queue_changed = Signal(int)
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QObject | None = None) -> None:
+    def __init__(self, workers: Workers, library: Callable[[], Indexing | None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workers = workers
         self.library = library
@@ -119,14 +123,14 @@ class Indexer(QObject):
         self.started.emit(job)
 
         if job.action == "remove":
-            def work(report: Callable[[Progress], None]) -> int:
+            def work(report: Callable[[Progress], None]) -> int | IndexSummary:
                 report(Progress("removing", message=str(job.paths[0])))
                 return library.remove(job.paths[0])
         elif job.action == "rebuild":
-            def work(report: Callable[[Progress], None]) -> Any:
+            def work(report: Callable[[Progress], None]) -> int | IndexSummary:
                 return run_job(library.finish_rebuild(token), Throttle(report))
         else:
-            def work(report: Callable[[Progress], None]) -> Any:
+            def work(report: Callable[[Progress], None]) -> int | IndexSummary:
                 paths = list(job.paths) or None
                 return run_job(library.index(paths, cancel=token), Throttle(report))
 
@@ -137,7 +141,7 @@ class Indexer(QObject):
             failed=lambda error: self._end(job, None, error),
         )
 
-    def _end(self, job: WriteJob, result: Any, error: BaseException | None) -> None:
+    def _end(self, job: WriteJob, result: int | IndexSummary | None, error: BaseException | None) -> None:
         self.current, self.token = None, None
         if error is not None:
             self.failed.emit(job, error)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.core.common.errors import ClipUnavailable
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.common.workers import Workers
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
 WEIGHT_FILTER = QT_TRANSLATE_NOOP("PhotoModelSetup", "CLIP weights (*.safetensors *.bin *.pt *.pth);;All files (*)")
 
@@ -33,7 +37,8 @@ class PhotoModelSetup(QObject):
     problem = Signal(str)  # the weights cannot be used (refused, or stored but not enough): why
     failed = Signal(object, str)  # exception, what was being done
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QObject | None = None) -> None:
+    def __init__(self, workers: Workers, library: Callable[[], LibraryApi | None],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workers = workers
         self.library = library

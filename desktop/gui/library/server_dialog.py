@@ -60,14 +60,14 @@ class ServerLibraryDialog(QDialog):
         form.addRow(tr("&Address:"), self.address)
         form.addRow(tr("&Password:"), self.password)
         self.test_button = QPushButton(tr("&Test Connection"))
-        self.result = QLabel(tr("Not tested yet."))
-        self.result.setWordWrap(True)
+        self.outcome = QLabel(tr("Not tested yet."))
+        self.outcome.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addWidget(self.buttons)
         self.test_button.clicked.connect(self.test)
         self.buttons.accepted.connect(self.accept)
@@ -87,11 +87,11 @@ class ServerLibraryDialog(QDialog):
     def test(self) -> None:
         address = self.full_address()
         self.test_button.setEnabled(False)
-        self.result.setText(tr("Connecting…"))
+        self.outcome.setText(tr("Connecting…"))
         self._run(lambda: self._check(address), lambda found: self._show(True, str(found)),
                   lambda error: self._show(False, describe(error, "while connecting")))
 
     def _show(self, worked: bool, sentence: str) -> None:
-        self.result.setText(("✓ " if worked else "✗ ") + sentence)
+        self.outcome.setText(("✓ " if worked else "✗ ") + sentence)
         self.test_button.setEnabled(bool(self.address.text().strip()))
         self.tested.emit(worked, sentence)

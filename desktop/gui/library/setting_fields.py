@@ -114,8 +114,9 @@ def make_editor(setting: Setting, value: Any) -> QWidget:
     if isinstance(default, bool):
         # A checkbox line does not wrap: what follows a colon in the help goes to the caption below.
         check_text = check_parts(help_of(setting))[0]
-        editor: QWidget = QCheckBox(check_text[:1].upper() + check_text[1:])
-        editor.setChecked(bool(value))
+        check = QCheckBox(check_text[:1].upper() + check_text[1:])
+        check.setChecked(bool(value))
+        editor: QWidget = check
     elif setting.choices:
         editor = QComboBox()
         for choice in setting.choices:  # shown translated, stored as declared

@@ -8,7 +8,7 @@ with the usual progress and Cancel).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -37,6 +37,9 @@ from desktop.gui.library.setting_fields import (
     show_value,
 )
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi, SettingValue
+
 ADVANCED = "Advanced"  # the core's section name (source text; shown through setting_text)
 
 
@@ -45,7 +48,7 @@ class SettingsDialog(QDialog):
     model_switch_requested = Signal(str)  # a setting that `switches`: the new value, switched in the background
     saved = Signal()
 
-    def __init__(self, library: Any, parent: QWidget | None = None, workers: Workers | None = None) -> None:
+    def __init__(self, library: LibraryApi, parent: QWidget | None = None, workers: Workers | None = None) -> None:
         super().__init__(parent)
         # With workers, Save stores the settings on the catalog thread: a photo-model file is loaded to be
         # checked before it is accepted (seconds for real CLIP weights), and the window must not freeze.
@@ -53,7 +56,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.resize(640, 620)
         self.library = library
-        self.values: dict[str, Any] = library.settings()
+        self.values: dict[str, SettingValue] = library.settings()
         self.editors: dict[str, QWidget] = {}
         self.advanced_button: QToolButton | None = None
         content = QWidget()
@@ -171,17 +174,18 @@ class SettingsDialog(QDialog):
         self.advanced_button = button
         return button
 
-    def value_of(self, key: str) -> Any:
-        return editor_value(SETTINGS[key], self.editors[key])
+    def value_of(self, key: str) -> SettingValue:
+        value: SettingValue = editor_value(SETTINGS[key], self.editors[key])  # an editor made for its setting
+        return value
 
     def restore_defaults(self) -> None:
         for key, editor in self.editors.items():
             show_value(editor, SETTINGS[key].default)
 
-    def changes(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, SettingValue]:
         return {key: self.value_of(key) for key in self.editors if self.value_of(key) != self.values.get(key)}
 
-    def store(self, changed: dict[str, Any]) -> tuple[str, str] | None:
+    def store(self, changed: dict[str, SettingValue]) -> tuple[str, str] | None:
         """Store the changes through the core, in order; the first one refused and why, else None. Runs on
         a worker when the dialog has one (nothing here touches a widget)."""
         for key, value in changed.items():
@@ -193,7 +197,7 @@ class SettingsDialog(QDialog):
                 return key, str(error)
         return None
 
-    def stored(self, changed: dict[str, Any], refused: tuple[str, str] | None) -> bool:
+    def stored(self, changed: dict[str, SettingValue], refused: tuple[str, str] | None) -> bool:
         """Show what storing the changes came to: the refusal next to its field, or the new values kept."""
         self.buttons.setEnabled(True)
         if refused is None:
@@ -210,7 +214,7 @@ class SettingsDialog(QDialog):
         self.editors[key].setFocus()
         return False
 
-    def apply(self) -> dict[str, Any] | None:
+    def apply(self) -> dict[str, SettingValue] | None:
         """Store the changed settings here and now; None (with the reason shown) when one was refused."""
         changed = self.changes()
         return changed if self.stored(changed, self.store(changed)) else None
@@ -240,7 +244,7 @@ class SettingsDialog(QDialog):
 
         self.workers.submit(self.workers.catalog, self.store, changed, done=done, failed=failed)
 
-    def finish(self, changed: dict[str, Any]) -> None:
+    def finish(self, changed: dict[str, SettingValue]) -> None:
         super().accept()
         if changed:
             self.saved.emit()

@@ -249,7 +249,8 @@ class Sidebar(QWidget):
 
     def selected_folder(self) -> str | None:
         item = self.list.currentItem()
-        return None if item is None else item.data(PATH_ROLE)
+        path = None if item is None else item.data(PATH_ROLE)
+        return path if isinstance(path, str) else None  # "everything" holds None
 
     def select_folder(self, path: str | None) -> None:
         for row in range(self.list.count()):

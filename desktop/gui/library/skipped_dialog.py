@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.records import SkippedFile
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 
 STATUS_TEXT = {"skipped": QT_TRANSLATE_NOOP("SkippedDialog", "Skipped"),
                "waiting_model": QT_TRANSLATE_NOOP("SkippedDialog", "Waiting for the photo model")}

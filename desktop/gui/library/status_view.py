@@ -4,7 +4,7 @@ counts and the running job in the status bar, and what a finished job did."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
@@ -54,7 +54,7 @@ class LibraryStatusView(QObject):
         self.status.tick(True)
         self.status.refresh()
 
-    def job_finished(self, job: WriteJob, result: Any) -> None:
+    def job_finished(self, job: WriteJob, result: int | IndexSummary | None) -> None:
         self._job_ended()
         text = summary_text(result) if isinstance(result, IndexSummary) else removed_text(int(result or 0))
         self.message.emit(text, 10000)

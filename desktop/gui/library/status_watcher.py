@@ -7,12 +7,15 @@ writes to the library the status is read every 1.5 s, so folder counts move as i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.core.common.records import IndexSummary, LibraryStatus
 from desktop.gui.common.workers import Workers
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
 TICK_MS = 1500
 
@@ -30,7 +33,8 @@ class StatusWatcher(QObject):
     changed = Signal(object)  # LibraryStatus of the library on screen
     failed = Signal(object)  # exception
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QObject | None = None) -> None:
+    def __init__(self, workers: Workers, library: Callable[[], LibraryApi | None],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workers = workers
         self.library = library

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.core.common.errors import LibraryBusy, describe
 from desktop.core.common.jobs import CancelToken, run_job
+from desktop.core.common.records import ChangeSet, FolderWatch
 from desktop.gui.common.workers import Workers
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import FolderWatching, Watching
 
 TICK_MS = 300
 # Settings that change what is watched or how: a change restarts the watching.
@@ -59,18 +63,18 @@ class LibraryWatch(QObject):
     library_changed = Signal()  # a batch (or the catch-up) changed what search finds
     problem = Signal(str)  # a sentence, when indexing changes failed for another reason than a busy library
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], busy: Callable[[], bool],
+    def __init__(self, workers: Workers, library: Callable[[], Watching | None], busy: Callable[[], bool],
                  parent: QObject | None = None, *, unindexed: Callable[[], int] = lambda: 0) -> None:
         super().__init__(parent)
         self.workers, self.library, self.busy, self.unindexed = workers, library, busy, unindexed
-        self.watcher: Any = None
+        self.watcher: FolderWatching | None = None
         self.catching_up = False
-        self.applying: Any = None  # the change set being indexed
+        self.applying: ChangeSet | None = None  # the change set being indexed
         self._token = CancelToken()
         self._retry_at = 0.0
         self._unsaved_since: float | None = None
         self._text = ""
-        self._settings: tuple[Any, ...] | None = None
+        self._settings: tuple[str, ...] | None = None
         self._generation = 0  # which start() a watcher that has just started belongs to
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -93,11 +97,11 @@ class LibraryWatch(QObject):
         self.catching_up = True
         self._show(self.tr("Catching up…"))
 
-        def begin() -> list[Any]:
+        def begin() -> list[FolderWatch]:
             watcher.start()  # schedules a watch per folder: may take a moment on a big tree
             return list(watcher.coverage())
 
-        def started(coverage: list[Any]) -> None:
+        def started(coverage: list[FolderWatch]) -> None:
             if self.library() is not library or generation != self._generation:
                 watcher.stop()  # another library was opened, or watching restarted, meanwhile
                 return
@@ -126,7 +130,7 @@ class LibraryWatch(QObject):
             self.start()
 
     @staticmethod
-    def _watch_settings(library: Any) -> tuple[Any, ...]:
+    def _watch_settings(library: Watching) -> tuple[str, ...]:
         settings = library.settings()
         return tuple(str(settings.get(key)) for key in WATCH_SETTINGS)
 
@@ -136,7 +140,7 @@ class LibraryWatch(QObject):
         if watcher is None:
             return
 
-        def sync() -> list[Any]:
+        def sync() -> list[FolderWatch]:
             watcher.sync_folders()
             return list(watcher.coverage())
 
@@ -153,7 +157,7 @@ class LibraryWatch(QObject):
 
     # -- the work ----------------------------------------------------------------------------
 
-    def _catch_up(self, library: Any) -> None:
+    def _catch_up(self, library: Watching) -> None:
         if not library.folders():
             self.catching_up = False
             self._show(self._state())
@@ -207,7 +211,7 @@ class LibraryWatch(QObject):
         self.library_changed.emit()
         self.tick()
 
-    def _apply_failed(self, changes: Any, error: BaseException) -> None:
+    def _apply_failed(self, changes: ChangeSet, error: BaseException) -> None:
         self.applying = None
         if self.watcher is None:
             return
@@ -217,7 +221,7 @@ class LibraryWatch(QObject):
             self.problem.emit(describe(error, "while indexing changed files"))
         self.tick()
 
-    def _failed_to_start(self, watcher: Any, error: BaseException) -> None:
+    def _failed_to_start(self, watcher: FolderWatching, error: BaseException) -> None:
         watcher.stop()
         self.catching_up = False
         self._show(self.tr("Not watching folders"))
@@ -225,7 +229,7 @@ class LibraryWatch(QObject):
 
     # -- showing -----------------------------------------------------------------------------
 
-    def _notes(self, coverage: list[Any]) -> None:
+    def _notes(self, coverage: list[FolderWatch]) -> None:
         self.notes_changed.emit({c.path: c.reason for c in coverage if not c.watched})
 
     def _show(self, text: str) -> None:

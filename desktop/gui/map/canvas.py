@@ -9,7 +9,7 @@ the core's MapData.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -34,6 +34,9 @@ from desktop.gui.map.paint import (
     paint_points,
     tooltip_html,
 )
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import MapView
 
 CLICK_SLOP = 4  # pixels a press may move and still be a click
 HOVER_PIXELS = 8
@@ -75,10 +78,10 @@ class MapCanvas(QWidget):
     # -- data -------------------------------------------------------------------------------
 
     @property
-    def data(self) -> Any:
+    def data(self) -> MapView | None:
         return self.picture.data
 
-    def set_map(self, data: Any, colour_by: str) -> None:
+    def set_map(self, data: MapView | None, colour_by: str) -> None:
         self.picture.set_map(data, colour_by)
         self._hover = None
         self.fit()
@@ -183,18 +186,20 @@ class MapCanvas(QWidget):
         view = self.transform()
         if self._layer is None or self._layer_size != self.size():  # a resized window needs a bigger layer
             self._draw_layer()
-        layer = self._layer_view
+        pixmap, layer = self._layer, self._layer_view
+        if pixmap is None:  # _draw_layer always makes one
+            return
         if abs(view.m11() - layer.m11()) <= 1e-9 * abs(layer.m11()):
             # Same zoom: a plain blit at whole pixels (Qt's fast path; any fraction would resample).
             dx, dy = round(view.dx() - layer.dx()), round(view.dy() - layer.dy())
-            painter.drawPixmap(QPoint(dx - self.width() // 2, dy - self.height() // 2), self._layer)
+            painter.drawPixmap(QPoint(dx - self.width() // 2, dy - self.height() // 2), pixmap)
             if dx or dy:
                 self._settle.start()
         else:  # zooming: stretch the old picture now, draw it properly when the view settles
             inverse, _ok = layer.inverted()
             painter.save()
             painter.setTransform(QTransform.fromTranslate(-self.width() // 2, -self.height() // 2) * inverse * view)
-            painter.drawPixmap(0, 0, self._layer)
+            painter.drawPixmap(0, 0, pixmap)
             painter.restore()
             self._settle.start()
         paint_overlay(painter, rect, view, self.picture, self._hover)
@@ -256,15 +261,15 @@ class MapCanvas(QWidget):
                 self.lassoed.emit(self.data.inside([(p.x(), p.y()) for p in polygon]))
             self.update()
         elif not self._dragging and event.button() == Qt.MouseButton.LeftButton:
-            index = self.point_at(event.position())
-            if index is not None:
-                self.clicked.emit(self.data.item(index))
+            index, data = self.point_at(event.position()), self.data
+            if index is not None and data is not None:
+                self.clicked.emit(data.item(index))
         self._press, self._dragging = None, False
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        index = self.point_at(event.position())
-        if index is not None:
-            self.opened.emit(self.data.item(index))
+        index, data = self.point_at(event.position()), self.data
+        if index is not None and data is not None:
+            self.opened.emit(data.item(index))
 
     def leaveEvent(self, event: object) -> None:
         if self._hover is not None:
@@ -280,19 +285,21 @@ class MapCanvas(QWidget):
 
     def screen_position(self, index: int) -> QPointF:
         """Where point `index` is drawn (tests and keyboard users aim with it)."""
+        if self.data is None:
+            raise ValueError("no map is shown")
         xs, ys = self.data.xs_ys([index])
         return self.transform().map(QPointF(xs[0], ys[0]))
 
     def _update_hover(self, position: QPointF, global_position: QPoint) -> None:
-        index = self.point_at(position)
+        index, data = self.point_at(position), self.data
         if index == self._hover:
             return
         self._hover = index
         self.update()
-        if index is None:
+        if index is None or data is None:
             QToolTip.hideText()
             self.hovered.emit(None)
             return
-        item = self.data.item(index)
-        QToolTip.showText(global_position, tooltip_html(item, self.data.kind), self)
+        item = data.item(index)
+        QToolTip.showText(global_position, tooltip_html(item, data.kind), self)
         self.hovered.emit(item)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 import os
 import time
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -26,6 +27,9 @@ from PySide6.QtGui import (
 
 from desktop.gui.common.hits import PLACE_SEPARATOR
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import MapColouring, MapLabel, MapPoint, MapView
+
 # Distinct, colour-blind-friendly hues (Tableau 10 + 2), then grey for "other" and noise.
 QUALITATIVE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
                "#9c755f", "#17becf", "#8c564b", "#bcbd22"]
@@ -39,20 +43,20 @@ class MapPicture:
     """What to draw: the map, its colouring as polygons, highlights and selection."""
 
     def __init__(self) -> None:
-        self.data: Any = None
-        self.colouring: Any = None
+        self.data: MapView | None = None
+        self.colouring: MapColouring | None = None
         self.groups: list[tuple[str, int, QColor, QPolygonF, bool]] = []  # name, count, colour, points, muted
         self.highlight: list[tuple[QColor, QPolygonF]] | None = None
         self._highlight_indices: list[int] | None = None
         self.selection = QPolygonF()
-        self.labels: list[Any] = []
+        self.labels: Sequence[MapLabel] = []
         # The legend: folded to its title or open, in a corner the user drags it to ("top right",
         # "top left", "bottom left", "bottom right"); where it was last drawn, for clicks.
         self.legend_folded = False
         self.legend_corner = "top right"
         self.legend_box = QRectF()
 
-    def set_map(self, data: Any, colour_by: str) -> None:
+    def set_map(self, data: MapView | None, colour_by: str) -> None:
         self.data = data
         self.labels = data.cluster_labels() if data is not None else []
         self.selection = QPolygonF()
@@ -75,7 +79,7 @@ class MapPicture:
     def set_highlight(self, indices: list[int] | None) -> None:
         """Points to light up (a query's results); None shows every point at full strength."""
         self._highlight_indices = indices
-        if indices is None or self.data is None:
+        if indices is None or self.data is None or self.colouring is None:
             self.highlight = None
             return
         per_group: dict[int, list[QPointF]] = {}
@@ -127,6 +131,8 @@ def paint_points(painter: QPainter, transform: QTransform, picture: MapPicture) 
     (issue 13: "points become ovals after zooming").
     """
     data = picture.data
+    if data is None:  # the canvas paints an empty map as words
+        return
     size = point_size(len(data))
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(data) < 20000)  # AA costs most at 50k
@@ -153,6 +159,8 @@ def paint_overlay(painter: QPainter, rect: QRectF, transform: QTransform, pictur
                   hover: int | None) -> None:
     """Hover ring, cluster labels and legend: cheap, and they must stay crisp at any zoom."""
     data = picture.data
+    if data is None:
+        return
     size = point_size(len(data))
     if hover is not None:
         xs, ys = data.xs_ys([hover])
@@ -283,7 +291,7 @@ def _paint_legend(painter: QPainter, rect: QRectF, picture: MapPicture) -> QRect
     return box
 
 
-def tooltip_html(item: Any, kind: str) -> str:
+def tooltip_html(item: MapPoint, kind: str) -> str:
     """Hover preview: the photo's thumbnail, or the document's title and first passage."""
     title = html.escape(item.title or os.path.basename(item.path))
     if getattr(item, "heading", ""):  # a passage: where in its document it is

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QPalette, QTransform
@@ -18,8 +18,11 @@ from PySide6.QtWidgets import QApplication
 from desktop.core.common.errors import SemdeskError
 from desktop.gui.map.paint import MapPicture, paint_map
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import MapView
 
-def ensure_gui_application() -> QCoreApplication:
+
+def ensure_gui_application() -> QApplication:
     # A QApplication, not a QGuiApplication: the same process may later build widgets (tests, or the
     # window after a headless render), and Qt aborts if a QWidget is made under a QGuiApplication.
     app = QApplication.instance()
@@ -27,7 +30,7 @@ def ensure_gui_application() -> QCoreApplication:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication(["semdesk"])
-    return app  # type: ignore[return-value]
+    return cast(QApplication, app)  # made here, or by the window or a test: always a QApplication
 
 
 def fit_transform(bounds: tuple[float, float, float, float], width: int, height: int, margin: int = 40) -> QTransform:
@@ -37,7 +40,7 @@ def fit_transform(bounds: tuple[float, float, float, float], width: int, height:
     return QTransform(scale, 0, 0, -scale, width / 2 - centre.x() * scale, height / 2 + centre.y() * scale)
 
 
-def render_map(data: Any, path: Path, *, colour_by: str = "cluster", size: tuple[int, int] = (1600, 1000),
+def render_map(data: MapView, path: Path, *, colour_by: str = "cluster", size: tuple[int, int] = (1600, 1000),
                highlight: list[int] | None = None) -> Path:
     app = ensure_gui_application()
     picture = MapPicture()

@@ -8,17 +8,21 @@ tens of seconds, another reason it never runs on the UI thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.common.errors import Cancelled
 from desktop.core.common.jobs import CancelToken, Progress, run_job
-from desktop.core.common.records import Hit
+from desktop.core.common.records import Hit, LayoutOptions
 from desktop.gui.common.elided_label import ElidedLabel
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.common.workers import Throttle, Workers
 from desktop.gui.map.canvas import MapCanvas
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi, MapPoint, MapView
 
 # Names marked for translation here (context MapTab), translated when the combo boxes are filled.
 SPACES = [(QT_TRANSLATE_NOOP("MapTab", "Documents"), "text"), (QT_TRANSLATE_NOOP("MapTab", "Passages"), "passages"),
@@ -67,7 +71,7 @@ def selection_words(space: str, points: int, files: int) -> tuple[str, str]:
     return tr("{count} selected").format(count=n_points), things
 
 
-def item_hit(item: Any, kind: str) -> Hit:
+def item_hit(item: MapPoint, kind: str) -> Hit:
     """A point of the map as a search hit, so it previews and acts like one."""
     return Hit(file_id=item.file_id, path=item.path, kind=kind, score=0.0, snippet=item.snippet,
                title=item.title, folder=item.group, mtime=item.date or None,
@@ -83,20 +87,21 @@ class MapTab(QWidget):
     copy_requested = Signal(list)  # paths
     failed = Signal(object)  # exception
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QWidget | None = None) -> None:
+    def __init__(self, workers: Workers, library: Callable[[], LibraryApi | None],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workers = workers
         self.library = library
         self.pool = workers.own_pool(self)
         self.token: CancelToken | None = None
-        self.maps: dict[str, Any] = {}  # "text", "passages" or "image" -> MapData of the current library
+        self.maps: dict[str, MapView] = {}  # "text", "passages" or "image" -> the current library's map
         self.stale: set[str] = set()  # spaces whose library changed since their map was made
         self.running: str | None = None
         self.query = ""
         self.searched = False  # a query or "more like this" is on screen: dim what it did not find
         self.hits: dict[str, list[int]] = {"text": [], "image": []}
         self.selected: list[int] = []
-        self.options: Any = None  # LayoutOptions for the core job; None = its defaults (tests set fewer epochs)
+        self.options: LayoutOptions | None = None  # for the core job; None = its defaults (tests set fewer epochs)
         self.photo_note: dict[str, str] = {}  # space -> why its map is empty (from the job, kept by _done)
         self._build()
 
@@ -190,7 +195,7 @@ class MapTab(QWidget):
         return str(self.colour.currentData())
 
     @property
-    def current(self) -> Any:
+    def current(self) -> MapView | None:
         return self.maps.get(self.space_value)
 
     # -- computing ----------------------------------------------------------------------------
@@ -236,7 +241,7 @@ class MapTab(QWidget):
             self.canvas.empty_text = self.tr("Opening the map…")
             self.canvas.update()
 
-        def work(report: Callable[[Progress], None]) -> tuple[Any, str | None]:
+        def work(report: Callable[[Progress], None]) -> tuple[MapView, str | None]:
             """On the worker: the map, and why it is empty if it is a photo map with nothing on it. It
             touches no widget state; _done keeps both on the UI thread."""
             vectors = "text" if space == "passages" else space
@@ -277,7 +282,7 @@ class MapTab(QWidget):
         self.rearrange.setEnabled(True)
         self.cancel.hide()
 
-    def _done(self, space: str, data: Any, note: str | None = None) -> None:
+    def _done(self, space: str, data: MapView, note: str | None = None) -> None:
         self._finish()
         if note is not None:
             self.photo_note[space] = note
@@ -288,7 +293,7 @@ class MapTab(QWidget):
             self._show(data)
         self.ensure()  # the user may have switched to another space meanwhile
 
-    def _summary(self, space: str, data: Any) -> str:
+    def _summary(self, space: str, data: MapView) -> str:
         """'1,234 documents, 12 named clusters, 5 added since the last arrangement', in whole phrases."""
         tr, count = self.tr, f"{len(data):,}"
         if space == "text":
@@ -312,7 +317,7 @@ class MapTab(QWidget):
         self.status.setText(self.tr("The map could not be made."))
         self.failed.emit(error)
 
-    def _show(self, data: Any) -> None:
+    def _show(self, data: MapView) -> None:
         if data.kind == "text":
             self.canvas.empty_text = self.tr("No documents to map yet. Add a folder to the library.")
         else:
@@ -374,12 +379,14 @@ class MapTab(QWidget):
             button.setToolTip(self.tr("Mark the selection for “{query}”").format(query=self.query) if self.query
                               else self.tr("Type a query first: marks belong to a query"))
 
-    def _clicked(self, item: Any) -> None:
+    def _clicked(self, item: MapPoint) -> None:
         self.select([item.index])
-        self.clicked.emit(item_hit(item, self.current.kind), self.query)
+        current = self.current
+        if current is not None:  # a click comes from the map on screen
+            self.clicked.emit(item_hit(item, current.kind), self.query)
 
     def _similar(self) -> None:
-        ids = self.selected_file_ids()
-        if ids:
+        ids, current = self.selected_file_ids(), self.current
+        if ids and current is not None:
             label = selection_words(self.space_value, len(self.selected), len(ids))[1]
-            self.similar_requested.emit(self.current.kind, ids, label)
+            self.similar_requested.emit(current.kind, ids, label)

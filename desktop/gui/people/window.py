@@ -5,10 +5,10 @@ or a person. Every change goes through the facade on the writes worker, then the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,6 +29,9 @@ from desktop.core.common.records import FaceRef, PersonSummary
 from desktop.gui.common.workers import Workers
 from desktop.gui.people.faces import FACE_SIDE, face_image
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import People
+
 ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -44,7 +47,7 @@ def ask_name(parent: QWidget, current: str) -> str | None:
 class PeopleWindow(QDialog):
     changed = Signal()  # names or groups changed: person: searches may answer differently
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QWidget | None = None, *,
+    def __init__(self, workers: Workers, library: Callable[[], People | None], parent: QWidget | None = None, *,
                  name_asker: Callable[[QWidget, str], str | None] = ask_name) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("People"))
@@ -122,15 +125,15 @@ class PeopleWindow(QDialog):
             return
         self.summary.setText(tr("Reading the people…"))
 
-        def work() -> tuple[list[PersonSummary], dict[int, Any]]:
+        def work() -> tuple[list[PersonSummary], dict[int, QImage]]:
             people = library.people()
             # Each person is shown by one of their clearest faces, cut from its photo here, off the UI thread.
             return people, {p.person_id: face_image(p.samples[0].path, p.samples[0].box) for p in people if p.samples}
 
-        self.workers.submit(self.workers.reads, work, done=lambda found: self._show(*found, select),
+        self.workers.submit(self.workers.reads, work, done=lambda found: self._show(found[0], found[1], select),
                             failed=self._failed)
 
-    def _show(self, people: list[PersonSummary], faces: dict[int, Any], select: int | None) -> None:
+    def _show(self, people: list[PersonSummary], faces: dict[int, QImage], select: int | None) -> None:
         self.people = people
         self.person_list.blockSignals(True)
         self.person_list.clear()
@@ -175,13 +178,13 @@ class PeopleWindow(QDialog):
             return
         person_id = chosen[0]
 
-        def work() -> list[tuple[FaceRef, Any]]:
+        def work() -> list[tuple[FaceRef, QImage]]:
             return [(face, face_image(face.path, face.box)) for face in library.faces_of(person_id)]
 
         self.workers.submit(self.workers.reads, work, done=lambda faces: self._show_faces(person_id, faces),
                             failed=self._failed)
 
-    def _show_faces(self, person_id: int, faces: list[tuple[FaceRef, Any]]) -> None:
+    def _show_faces(self, person_id: int, faces: list[tuple[FaceRef, QImage]]) -> None:
         if self.selected_people() != [person_id]:
             return  # another person was chosen meanwhile
         self.faces = [face for face, _ in faces]
@@ -221,7 +224,7 @@ class PeopleWindow(QDialog):
         named = [p.person_id for p in self.people if p.person_id in chosen and p.name]
         keep = named[0] if named else chosen[0]
 
-        def merge(lib: Any) -> None:
+        def merge(lib: People) -> None:
             for other in chosen:
                 if other != keep:
                     lib.merge_people(keep, other)
@@ -243,12 +246,12 @@ class PeopleWindow(QDialog):
         if face is not None:
             self._change(lambda lib: lib.hide_face(face.face_id), select=chosen[0] if chosen else None)
 
-    def _change(self, change: Callable[[Any], Any], select: int | None = None) -> None:
+    def _change(self, change: Callable[[People], object], select: int | None = None) -> None:
         library = self.library()
         if library is None:
             return
 
-        def done(_result: Any) -> None:
+        def done(_result: object) -> None:
             self.changed.emit()
             self.load(select)
 

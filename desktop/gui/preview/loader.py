@@ -9,15 +9,19 @@ kept for the version the catalog indexed (file id and mtime), so an edited file 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from desktop.core.common.records import Hit, Passage
+from desktop.core.common.records import Hit, Passage, PictureLine
 from desktop.gui.common.thumbnails import read_image
 from desktop.gui.common.workers import Workers
 from desktop.gui.preview.pane import PreviewPane, pixel_size
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import Searching
 
 PREVIEW_SIZE = QSize(1600, 1600)
 
@@ -31,7 +35,7 @@ def read_preview(path: str) -> tuple[QImage, int, int]:
 class PreviewLoader(QObject):
     failed = Signal(str)  # a document's text could not be read: a sentence for the status bar
 
-    def __init__(self, pane: PreviewPane, workers: Workers, library: Callable[[], Any],
+    def __init__(self, pane: PreviewPane, workers: Workers, library: Callable[[], Searching | None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pane, self.workers, self.library = pane, workers, library
@@ -50,7 +54,7 @@ class PreviewLoader(QObject):
         else:
             self.pane.show_photo(hit, thumbnail)
             self.workers.submit(self.workers.thumbs, read_preview, hit.path,
-                                done=lambda result, path=hit.path: self._photo_loaded(path, result))
+                                done=partial(self._photo_loaded, hit.path))
 
     def forget(self) -> None:
         """Another library: its documents are other documents."""
@@ -78,10 +82,10 @@ class PreviewLoader(QObject):
             return
         file_id, path = hit.file_id, hit.path
 
-        def read() -> tuple[str, list[Any]]:
+        def read() -> tuple[str, list[PictureLine]]:
             return library.document_text(file_id), library.picture_lines(file_id)
 
-        def loaded(result: tuple[str, list[Any]]) -> None:
+        def loaded(result: tuple[str, list[PictureLine]]) -> None:
             if self.pane.hit is not None and self.pane.hit.file_id == file_id:
                 self.pane.picture_text.set_text(*result)
 

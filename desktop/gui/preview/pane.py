@@ -53,7 +53,7 @@ class ScaledImage(QLabel):
         self._pixmap = pixmap
         self._refit()
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+    def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._refit()
 

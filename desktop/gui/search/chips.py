@@ -5,12 +5,18 @@ syntax help as its tooltip and `folder:` and `person:` completion."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from desktop.core.library import parse_query
+
+if TYPE_CHECKING:
+    from desktop.core.library import Operator, ParsedQuery
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.search.chips_completer import FolderCompleter
 
 # Marked for translation (context QueryChips) as one text, translated where it is shown.
@@ -85,14 +91,20 @@ class QueryChips(QWidget):
             self._add(self.tr("like {name}").format(name=Path(self.like).name), self._remove_like,
                       self.tr("Results like {path}").format(path=self.like))
         for operator in parsed.operators:
-            self._add(operator.label, lambda _=False, op=operator, p=parsed: self.box.setText(p.without(op)),
+            self._add(operator.label, self._remover(parsed, operator),
                       self.tr("{operator} — click to remove").format(operator=operator.raw))
         self.setVisible(True)
 
     def labels(self) -> list[str]:
         return [chip.text().removesuffix("  ✕") for chip in self.chips]
 
-    def _add(self, label: str, remove, tip: str) -> None:
+    def _remover(self, parsed: ParsedQuery, operator: Operator) -> Callable[[bool], None]:
+        def remove(_checked: bool = False) -> None:
+            self.box.setText(parsed.without(operator))
+
+        return remove
+
+    def _add(self, label: str, remove: Callable[[bool], None], tip: str) -> None:
         chip = QToolButton()
         chip.setObjectName("queryChip")
         chip.setText(f"{label}  ✕")

@@ -39,7 +39,7 @@ class FolderCompleter(QCompleter):
         _start, word = self._word()
         prefix = next((p for p in PREFIXES if word.lower().startswith(p)), None)
         if prefix is None or not self.lists[prefix]:
-            self.popup().hide()
+            self._hide_popup()
             return
         if prefix != self.prefix:
             self.prefix = prefix
@@ -48,7 +48,12 @@ class FolderCompleter(QCompleter):
         if self.completionCount():
             self.complete()
         else:
-            self.popup().hide()
+            self._hide_popup()
+
+    def _hide_popup(self) -> None:
+        popup = self.popup()
+        if popup is not None:
+            popup.hide()
 
     def insert(self, name: str) -> None:
         start, _ = self._word()

@@ -11,13 +11,16 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.common.records import Filters, Hit, MarkRecord
 from desktop.core.library import GOOD_MATCH
 from desktop.gui.common.workers import Workers
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi
 
 DEBOUNCE_MS = 150
 DOCUMENT_TOP = 30
@@ -44,7 +47,8 @@ class SearchController(QObject):
     failed = Signal(object)  # exception
     busy = Signal(bool)
 
-    def __init__(self, workers: Workers, library: Callable[[], Any], parent: QObject | None = None) -> None:
+    def __init__(self, workers: Workers, library: Callable[[], LibraryApi | None],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workers = workers
         self.library = library  # a getter: the window may switch libraries
@@ -87,7 +91,7 @@ class SearchController(QObject):
         """'More like this' for a library item (file id), a passage, or any file on disk (path)."""
         self._timer.stop()
 
-        def work(lib: Any) -> Results:
+        def work(lib: LibraryApi) -> Results:
             if chunk_id is not None:
                 hits = lib.similar_passage(chunk_id, top=DOCUMENT_TOP)
             else:
@@ -101,18 +105,18 @@ class SearchController(QObject):
 
         self._submit(work, label)
 
-    def show_work(self, find: Callable[[Any], list[Any]], label: str) -> None:
+    def show_work(self, find: Callable[[LibraryApi], list[Hit]], label: str) -> None:
         """Results of any core call (e.g. items like a map selection), shown as 'similar to <label>'."""
         self._timer.stop()
 
-        def work(lib: Any) -> Results:
+        def work(lib: LibraryApi) -> Results:
             hits = find(lib)
             return Results("", label, documents=[h for h in hits if h.kind == "text"],
                            photos=[h for h in hits if h.kind == "image"], similar=True)
 
         self._submit(work, label)
 
-    def _submit(self, work: Callable[[Any], Results], subject: str) -> None:
+    def _submit(self, work: Callable[[LibraryApi], Results], subject: str) -> None:
         self._generation += 1
         generation = self._generation
         library = self.library()
@@ -133,7 +137,7 @@ class SearchController(QObject):
         )
 
     @staticmethod
-    def _search(lib: Any, query: str, filters: Filters, kind: str, like: str | None = None) -> Results:
+    def _search(lib: LibraryApi, query: str, filters: Filters, kind: str, like: str | None = None) -> Results:
         documents = lib.search_documents(query, top=DOCUMENT_TOP, filters=filters, like=like) \
             if kind in ("all", "text") else []
         photos = lib.search_photos(query, top=PHOTO_TOP, filters=filters, like=like) if kind in ("all", "image") else []

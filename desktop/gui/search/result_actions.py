@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
 from desktop.core.common.records import Hit, LibraryStatus, MarkRecord, Passage
 from desktop.gui.common.desktop_ops import DesktopOps
 from desktop.gui.common.hits import hit_title
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.common.workers import Workers
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import Marks
 
 MAX_OPEN = 20  # opening hundreds of files at once is never what a click meant
 # Marked for translation here, translated where they are shown (self.tr).
@@ -38,7 +42,7 @@ class ResultActions(QObject):
         self,
         parent: QWidget,
         workers: Workers,
-        library: Callable[[], Any],
+        library: Callable[[], Marks | None],
         desktop: DesktopOps,
     ) -> None:
         super().__init__(parent)
@@ -176,6 +180,9 @@ class ResultActions(QObject):
             self._show_mark(mark)
             return
         library = self.library()
+        if library is None:  # no library open (yet): nothing to mark in
+            self._show_mark(mark)
+            return
         path = hit.path
         if mark is not None and mark.relevant == relevant:
             # Pressing the lit button again takes the mark back.

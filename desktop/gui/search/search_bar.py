@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from desktop.core.common.records import Filters
 from desktop.gui.common.elided_label import ElidedLabel
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 
 DAY = 86400.0
 # Labels marked for translation here (context FilterBar), translated when the combo boxes are filled.

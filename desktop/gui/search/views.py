@@ -51,7 +51,8 @@ class _Placeholder:
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)  # type: ignore[misc]
         model = self.model()  # type: ignore[attr-defined]
-        if model is not None and model.rowCount() == 0 and self.placeholder_title:
+        if isinstance(self, QAbstractItemView) and model is not None and model.rowCount() == 0 \
+                and self.placeholder_title:
             paint_placeholder(self, self.placeholder_title, self.placeholder_detail)
 
 

@@ -35,6 +35,10 @@ def tr(text: str) -> str:
 
 class WindowCommands:
     # What the commands use of the window (made in MainWindow.__init__).
+    if TYPE_CHECKING:  # MainWindow's own methods
+        def current_library(self) -> Library | None: ...
+        def _library_changed(self) -> None: ...
+
     library: Library | None
     open_library: Callable[[str], Library]
     workers: Workers
@@ -158,7 +162,7 @@ class WindowCommands:
             self.duplicates_window = DuplicatesWindow(self.workers, self.current_library, self._widget())
             self.duplicates_window.trashed.connect(lambda _paths: self._library_changed())
             self.duplicates_window.show()
-            self.duplicates_window.find()
+            self.duplicates_window.find_groups()
 
     def show_people(self) -> None:
         """Photos ▸ People: a window of its own; a change to people makes person: searches answer anew."""

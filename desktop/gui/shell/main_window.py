@@ -225,7 +225,8 @@ class MainWindow(QMainWindow, WindowCommands):
                              (m.skipped, self.show_skipped), (m.improve, self.show_tune_wizard),
                              (m.model_versions, self.show_model_versions), (m.about, self.show_about),
                              (m.duplicates, self.show_duplicates), (m.people, self.show_people)):
-            action.triggered.connect(lambda _checked=False, slot=slot: slot())
+            if action is not None:  # build_menus makes every one; the later ones are declared optional
+                action.triggered.connect(lambda _checked=False, slot=slot: slot())
 
     # -- what the signals do ----------------------------------------------------------------
 

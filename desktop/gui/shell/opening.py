@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from desktop.gui.common.workers import Workers
 
+if TYPE_CHECKING:
+    from desktop.core.library import Library
+
+Opened = TypeVar("Opened")  # the library opened (the window's Library; tests open their own)
+T = TypeVar("T")
+
 PANES = "desktop.gui.shell.parts"  # what MainWindow.build() imports
 
 
-def open_library_at(address: str) -> Any:
+def open_library_at(address: str) -> Library:
     """Library.open, imported when first used (File › Open Library)."""
     from desktop.gui.shell.parts import Library
 
@@ -35,12 +41,13 @@ class OnUiThread(QObject):
         super().__init__(parent)
         self._call.connect(self._run, Qt.ConnectionType.BlockingQueuedConnection)
 
-    def __call__(self, fn: Callable[[], Any]) -> Any:
+    def __call__(self, fn: Callable[[], T]) -> T:
         if QThread.currentThread() == self.thread():
             return fn()
         box: list[Any] = [fn]
         self._call.emit(box)  # returns once _run has run on the UI thread
-        return box[1]
+        result: T = box[1]
+        return result
 
     def _run(self, box: list[Any]) -> None:
         box.append(box[0]())
@@ -48,11 +55,11 @@ class OnUiThread(QObject):
 
 def open_in_background(
     workers: Workers,
-    open_first: Callable[[Callable[[str], None], Callable[[str], bool]], tuple[Any, bool]],
+    open_first: Callable[[Callable[[str], None], Callable[[str], bool]], tuple[Opened | None, bool]],
     show_error: Callable[[str], None],
     ask_rebuild: Callable[[str], bool],
-    opened: Callable[[Any, bool], None],
-    ready: Callable[[Any, bool], None],
+    opened: Callable[[Opened | None, bool], None],
+    ready: Callable[[Opened, bool], None],
     failed: Callable[[BaseException], None],
     parent: QObject,
 ) -> None:
@@ -61,13 +68,13 @@ def open_in_background(
     worker too, `ready(library, rebuilt)` (the window can be built); `failed(error)` for a bug."""
     ui = OnUiThread(parent)
 
-    def work() -> tuple[Any, bool]:
+    def work() -> tuple[Opened | None, bool]:
         return open_first(lambda text: ui(lambda: show_error(text)), lambda problem: ui(lambda: ask_rebuild(problem)))
 
-    def done(library: Any, rebuilt: bool) -> None:
+    def done(library: Opened | None, rebuilt: bool) -> None:
         opened(library, rebuilt)
         if library is not None:  # the seconds of imports happen on the worker, not on the UI thread
             workers.submit(workers.catalog, importlib.import_module, PANES,
                            done=lambda _module: ready(library, rebuilt), failed=failed)
 
-    workers.submit(workers.catalog, work, done=lambda result: done(*result), failed=failed)
+    workers.submit(workers.catalog, work, done=lambda result: done(result[0], result[1]), failed=failed)

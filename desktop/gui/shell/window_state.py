@@ -24,7 +24,7 @@ def restore_window(state: QSettings, window: QMainWindow, splitter: QSplitter, t
     sizes = state.value("splitter")
     if not (isinstance(sizes, QByteArray) and splitter.restoreState(sizes)):
         splitter.setSizes(DEFAULT_SPLIT)
-    tabs.setCurrentIndex(int(state.value("tab", 0) or 0))
+    tabs.setCurrentIndex(int(str(state.value("tab", 0) or 0)))
     kind.setCurrentIndex(max(0, kind.findData(state.value("kind", "all"))))
 
 

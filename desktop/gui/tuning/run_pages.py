@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,9 +21,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.core.common.jobs import format_duration
+from desktop.core.common.jobs import Progress, format_duration
 from desktop.core.library import tuning_outcome, tuning_report
 from desktop.gui.common.readable import readable
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.tuning.loss_curve import LossCurve
 from desktop.gui.tuning.setup_pages import wrapped
 from desktop.gui.tuning.state import WizardControl
@@ -100,7 +99,7 @@ class TrainingPage(QWizardPage):
         self.bar.setRange(0, 0)
         self.eta.clear()
 
-    def show_progress(self, progress: Any) -> None:
+    def show_progress(self, progress: Progress) -> None:
         if self.stopping_now:
             return  # the steps still reported before the run stops are not news
         loss = getattr(progress, "loss", None)
@@ -170,9 +169,10 @@ class ResultsPage(QWizardPage):
 
     def initializePage(self) -> None:
         while self.sections.count():
-            item = self.sections.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            item = self.sections.takeAt(0)  # count() says there is one
+            widget = None if item is None else item.widget()
+            if widget is not None:
+                widget.deleteLater()
         self.query.blockSignals(True)
         self.query.clear()
         for candidate in self.wiz.state.candidates:
@@ -285,7 +285,7 @@ class KeepPage(QWizardPage):
         self.stop.setEnabled(True)
         self.status.setText(text)
 
-    def show_progress(self, progress: Any) -> None:
+    def show_progress(self, progress: Progress) -> None:
         if progress.total:
             self.bar.setRange(0, progress.total)
             self.bar.setValue(progress.done)

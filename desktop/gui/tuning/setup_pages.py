@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDoubleSpinBox,
@@ -26,11 +25,14 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
+from desktop.core.common.records import MarkRecord
 from desktop.core.library import MIN_MARKED_QUERIES as MIN_QUERIES
 from desktop.core.library import tune_defaults
+from desktop.gui.common.translate import QT_TRANSLATE_NOOP
 from desktop.gui.tuning.state import WizardControl
 
 GOOD_QUERIES = 10
@@ -74,7 +76,7 @@ class MarksPage(QWizardPage):
 
     def show_marks(self) -> None:
         self.tree.clear()
-        per_query: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        per_query: dict[tuple[str, str], list[MarkRecord]] = defaultdict(list)
         for mark in self.wiz.state.marks:
             per_query[(mark.query, mark.kind)].append(mark)
         for (query, kind), marks in sorted(per_query.items()):
@@ -185,7 +187,7 @@ class SettingsPage(QWizardPage):
         self.epochs: dict[str, QSpinBox] = {}
         self.rates: dict[str, QDoubleSpinBox] = {}
         self.batches: dict[str, QSpinBox] = {}
-        self.columns: dict[str, list[Any]] = {"text": [], "image": []}
+        self.columns: dict[str, list[QWidget]] = {"text": [], "image": []}
         basic, advanced = QGridLayout(), QGridLayout()
         basic.addWidget(QLabel(self.tr("Passes over your marks (epochs):")), 1, 0)
         advanced.addWidget(QLabel(self.tr("Learning rate:")), 0, 0)

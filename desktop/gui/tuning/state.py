@@ -7,18 +7,24 @@ Pages read and write the state and ask the wizard to do work; they never import 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from desktop.core.common.records import MarkRecord, TrainSettings
+
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import ModelVersion, TrainedCandidate
 
 
 @dataclass
 class WizardState:
-    marks: list[Any] = field(default_factory=list)  # MarkRecord
+    marks: list[MarkRecord] = field(default_factory=list)
     clip_problem: str | None = None
     target: str = "text"  # "text", "image" or "both"
-    settings: dict[str, Any] = field(default_factory=dict)  # target -> TrainSettings
-    candidates: list[Any] = field(default_factory=list)  # Candidate, in training order
-    kept: list[Any] = field(default_factory=list)  # ModelInfo
+    settings: dict[str, TrainSettings] = field(default_factory=dict)  # per target
+    candidates: list[TrainedCandidate] = field(default_factory=list)  # in training order
+    kept: list[ModelVersion] = field(default_factory=list)
     decided: bool = False
 
     def queries_per_kind(self) -> dict[str, int]:
@@ -38,7 +44,7 @@ class WizardControl(Protocol):
     def start_training(self) -> None: ...
     def cancel_training(self) -> None: ...
     def confirm_cancel_training(self) -> None: ...
-    def estimate(self, epochs: dict[str, int], show: Any) -> None: ...
+    def estimate(self, epochs: dict[str, int], show: Callable[[str], None]) -> None: ...
     def keep(self) -> None: ...
     def stop_keep(self) -> None: ...
     def discard(self) -> None: ...

@@ -7,7 +7,7 @@ the model again resumes there (core/tuning/versions.activate_job)."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,16 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.common.errors import Cancelled, describe
-from desktop.core.common.jobs import CancelToken, run_job
+from desktop.core.common.jobs import CancelToken, Progress, run_job
+from desktop.core.library import held_out
 from desktop.gui.common.workers import Workers
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop.core.library.protocols import ModelVersion, Tuning
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("ModelsDialog", text)
 
 
-def version_text(version: Any) -> str:
-    after = version.metrics.get("after", {})
+def version_text(version: ModelVersion) -> str:
+    after = held_out(version)
     name = tr("{model}  (in use)").format(model=version.label) if version.active else version.label
     lines = [("● " if version.active else "   ") + name]
     if version.data_size:
@@ -43,7 +49,7 @@ def version_text(version: Any) -> str:
             count=version.data_size, when=when))
     if after:
         lines.append("      " + tr("right result in the top 3 for {top3} of {queries} held-out searches "
-                                   "(nDCG@10 {ndcg})").format(top3=after["top3"], queries=after["queries"],
+                                   "(nDCG@10 {ndcg})").format(top3=int(after["top3"]), queries=int(after["queries"]),
                                                               ndcg=f"{after['ndcg']:.2f}"))
     return "\n".join(lines)
 
@@ -51,7 +57,7 @@ def version_text(version: Any) -> str:
 class ModelsDialog(QDialog):
     model_changed = Signal()
 
-    def __init__(self, library: Any, workers: Workers, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Tuning, workers: Workers, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.workers = workers
@@ -101,7 +107,7 @@ class ModelsDialog(QDialog):
         self.workers.submit(self.workers.catalog, self.library.model_versions, done=self.show_versions,
                             failed=lambda e: self.status.setText(describe(e, "while reading the model versions")))
 
-    def show_versions(self, listed: list[Any]) -> None:
+    def show_versions(self, listed: list[ModelVersion]) -> None:
         self.versions = {v.id: v for v in listed}
         self.list.clear()
         for version in listed:
@@ -110,16 +116,23 @@ class ModelsDialog(QDialog):
             self.list.addItem(item)
         self._enable()
 
+    def _current(self) -> ModelVersion | None:
+        chosen = self.current_id()
+        return None if chosen is None else self.versions.get(chosen)
+
     def current_id(self) -> int | None:
         item = self.list.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        version_id = None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        return version_id if isinstance(version_id, int) else None
 
     def _enable(self) -> None:
-        version = getattr(self, "versions", {}).get(self.current_id())
+        versions: dict[int, ModelVersion] = getattr(self, "versions", {})  # none before the first listing
+        chosen = self.current_id()
+        version = None if chosen is None else versions.get(chosen)
         tuned = version is not None and bool(version.base_model)
         self.use.setEnabled(version is not None)
         self.rename.setEnabled(tuned)
-        self.delete.setEnabled(tuned and not version.active)
+        self.delete.setEnabled(version is not None and tuned and not version.active)
         self.delete.setToolTip("" if version is None or not version.active else
                                self.tr("In use: switch to another version first, then delete this one"))
 
@@ -138,10 +151,10 @@ class ModelsDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def rename_current(self) -> None:
-        version = self.versions.get(self.current_id())
+        version = self._current()
         if version is None:
             return
-        name = self.ask_name(version.metrics.get("user_name", ""))
+        name = self.ask_name(str(version.metrics.get("user_name") or ""))
         if name is None:
             return
         self.workers.submit(self.workers.catalog, self.library.rename_model, version.id, name,
@@ -149,7 +162,7 @@ class ModelsDialog(QDialog):
                             failed=lambda e: self.status.setText(describe(e, "while renaming the model")))
 
     def delete_current(self) -> None:
-        version = self.versions.get(self.current_id())
+        version = self._current()
         if version is None or not self.confirm_delete(version.label):
             return
         self.workers.submit(self.workers.catalog, self.library.delete_model, version.id,
@@ -167,13 +180,13 @@ class ModelsDialog(QDialog):
 
         cancel = self.cancel = CancelToken()
 
-        def work(report: Any) -> None:
+        def work(report: Callable[[Progress], None]) -> None:
             if target is not None:
-                job = library.switch_text_model(target, cancel=cancel)
+                run_job(library.switch_text_model(target, cancel=cancel), report)
+            elif version_id is None:
+                run_job(library.use_base_model(cancel=cancel), report)
             else:
-                job = (library.use_base_model(cancel=cancel) if version_id is None
-                       else library.activate_model(version_id, cancel=cancel))
-            run_job(job, report)
+                run_job(library.activate_model(version_id, cancel=cancel), report)
 
         for button in (self.use, self.base):
             button.setEnabled(False)
@@ -184,7 +197,7 @@ class ModelsDialog(QDialog):
         self.workers.submit(self.pool, work, progress=self.progress, done=lambda _r: self.switched(None),
                             failed=self.switched)
 
-    def progress(self, progress: Any) -> None:
+    def progress(self, progress: Progress) -> None:
         if progress.total:
             self.bar.setRange(0, progress.total)
             self.bar.setValue(progress.done)

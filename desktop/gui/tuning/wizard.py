@@ -9,23 +9,29 @@ active model and the marks alone.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard
 
 from desktop.core.common.errors import Cancelled, describe
-from desktop.core.common.jobs import CancelToken, run_job
+from desktop.core.common.jobs import CancelToken, Progress, run_job
+from desktop.core.common.records import MarkRecord, TrainSettings
 from desktop.gui.common.error_log import LOG_NAME
 from desktop.gui.common.workers import Workers
 from desktop.gui.tuning.run_pages import KeepPage, ResultsPage, TrainingPage
 from desktop.gui.tuning.setup_pages import MarksPage, SettingsPage, TargetPage
 from desktop.gui.tuning.state import WizardState
 
+if TYPE_CHECKING:
+    from desktop.core.library.protocols import LibraryApi, ModelVersion, TrainedCandidate
 
-def train_all(report: Any, library: Any, targets: list[str], settings: dict[str, Any], token: CancelToken,
-              running: Any) -> list[Any]:
-    done: list[Any] = []
+
+def train_all(report: Callable[[Progress], None], library: LibraryApi, targets: list[str],
+              settings: dict[str, TrainSettings], token: CancelToken,
+              running: Callable[[str], None]) -> list[TrainedCandidate]:
+    done: list[TrainedCandidate] = []
     try:
         for target in targets:
             running(target)
@@ -39,7 +45,8 @@ def train_all(report: Any, library: Any, targets: list[str], settings: dict[str,
     return done
 
 
-def keep_all(report: Any, library: Any, candidates: list[Any], token: CancelToken) -> list[Any]:
+def keep_all(report: Callable[[Progress], None], library: LibraryApi, candidates: list[TrainedCandidate],
+             token: CancelToken) -> list[ModelVersion]:
     # Photos first: their switch is instant, so a Stop during the documents' re-embedding keeps them.
     ordered = sorted(candidates, key=lambda c: c.target == "text")
     return [run_job(library.keep(c, cancel=token), report) for c in ordered]
@@ -48,7 +55,7 @@ def keep_all(report: Any, library: Any, candidates: list[Any], token: CancelToke
 class TuneWizard(QWizard):
     model_changed = Signal()  # a kept model is active: results, status and map should refresh
 
-    def __init__(self, library: Any, workers: Workers, parent: QWidget | None = None) -> None:
+    def __init__(self, library: LibraryApi, workers: Workers, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.workers = workers
@@ -80,15 +87,16 @@ class TuneWizard(QWizard):
         self.results_page.setCommitPage(True)  # past Results there is no going back: keep or discard
         self.results_page.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Continue >"))
         cancel = self.button(QWizard.WizardButton.CancelButton)
-        cancel.setAutoDefault(False)  # Enter or a stray space never throws training away
-        cancel.setDefault(False)
+        if isinstance(cancel, QPushButton):  # as QWizard makes it
+            cancel.setAutoDefault(False)  # Enter or a stray space never throws training away
+            cancel.setDefault(False)
         # "< Back" from a training run asks as "Cancel Training" does: QWizard's own back() left the page and
         # the run was thrown away unasked (issue 24). Its clicks go through back_asked instead.
         back = self.button(QWizard.WizardButton.BackButton)
         back.clicked.disconnect()
         back.clicked.connect(self.back_asked)
 
-    def open(self) -> None:  # type: ignore[override]
+    def open(self) -> None:
         """Shown beside the main window, not over it (QDialog.open would make it window-modal)."""
         self.show()
         self.raise_()
@@ -133,10 +141,10 @@ class TuneWizard(QWizard):
     def load_marks(self) -> None:
         library = self.library
 
-        def work() -> tuple[list[Any], str | None]:
+        def work() -> tuple[list[MarkRecord], str | None]:
             return library.marks(), library.clip_problem()
 
-        def done(result: tuple[list[Any], str | None]) -> None:
+        def done(result: tuple[list[MarkRecord], str | None]) -> None:
             self.state.marks, self.state.clip_problem = result
             self.marks_page.show_marks()
 
@@ -154,7 +162,7 @@ class TuneWizard(QWizard):
 
     # -- training ---------------------------------------------------------------------------
 
-    def estimate(self, epochs: dict[str, int], show: Any) -> None:
+    def estimate(self, epochs: dict[str, int], show: Callable[[str], None]) -> None:
         """The run's expected duration (read off the UI thread), handed to `show` as a sentence."""
         library = self.library
 
@@ -186,7 +194,7 @@ class TuneWizard(QWizard):
         if self.token is not None:
             self.token.cancel()
 
-    def _trained(self, candidates: list[Any]) -> None:
+    def _trained(self, candidates: list[TrainedCandidate]) -> None:
         self.training = False
         if self.token is not None and self.token.cancelled:  # Back was pressed as it finished
             for candidate in candidates:
@@ -216,7 +224,7 @@ class TuneWizard(QWizard):
         self.workers.submit(self.pool, keep_all, self.library, list(self.state.candidates), token,
                             progress=self.keep_page.show_progress, done=self._kept, failed=self._keep_failed)
 
-    def _kept(self, infos: list[Any]) -> None:
+    def _kept(self, infos: list[ModelVersion]) -> None:
         self.state.kept, self.state.candidates, self.state.decided = infos, [], True
         self.keep_page.show_done(self.tr("The new model is active. Search results already use it."))
         self.model_changed.emit()
@@ -258,7 +266,7 @@ class TuneWizard(QWizard):
             self.library.discard(candidate)
         self.state.candidates = []
 
-    def _error(self, doing: str) -> Any:
+    def _error(self, doing: str) -> Callable[[BaseException], None]:
         return lambda error: self.marks_page.guidance.setText(describe(error, doing))
 
     # -- closing ----------------------------------------------------------------------------
