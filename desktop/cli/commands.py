@@ -106,6 +106,10 @@ def cmd_status(library: LibraryApi, args: argparse.Namespace) -> int:
         print(f"Text encoder: {status.text_encoder}")
     for line in status.set_aside:  # why an encoder does not run here (it crashed, hung, was wrong)
         print(f"  set aside: {line}")
+    if status.suggested_model:
+        print(f"  Tip: {status.cjk_share:.0%} of the passages here are Chinese, Japanese or Korean text, which "
+              "this model reads as English (they are found by their keywords alone). The Multilingual model finds "
+              f"them by meaning too: semdesk models use {status.suggested_model}")
     print(f"Photo model: {status.clip_model} ({'ready' if status.clip_ready else 'not available'})")
     if status.clip_problem:
         print(f"  {status.clip_problem}")

@@ -53,3 +53,14 @@ def file_counts(catalog: Catalog) -> tuple[dict[str, int], dict[str, int], int]:
             .group_by(FileRecord.kind)).all()))
         chunks = session.scalar(select(func.count()).select_from(Chunk)) or 0
     return dict(statuses), dict(kinds), chunks
+
+
+def passage_sample(catalog: Catalog, limit: int = 300, chars: int = 400) -> list[str]:
+    """The beginnings of up to `limit` passages spread evenly over the library (by id): enough to tell
+    which script most of the text is in, read in one query."""
+    with catalog.session() as session:
+        total = session.scalar(select(func.max(Chunk.id))) or 0
+        step = max(1, total // limit)
+        rows = session.scalars(
+            select(func.substr(Chunk.text, 1, chars)).where(Chunk.id % step == 0).limit(limit)).all()
+    return [str(r) for r in rows]

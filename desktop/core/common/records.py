@@ -101,6 +101,10 @@ class LibraryStatus:
     set_aside: tuple[str, ...] = ()  # "openvino-bf16: crashed while measuring on this CPU (signal 11, SIGSEGV)"
     text_runtime: str = ""  # the text encoder's name alone ("openvino-int8"), "" when none runs
     photo_encoder: str = ""  # what encodes photos ("openvino-fp32", "pytorch"), "" without a photo model
+    # A text model that reads this library's languages better than the one in use ("multilingual"), and why:
+    # the share of sampled passages in Chinese, Japanese or Korean ("" and 0.0 when there is none to suggest).
+    suggested_model: str = ""
+    cjk_share: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

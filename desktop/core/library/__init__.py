@@ -214,11 +214,13 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
         if not ws.encoders.text_preparation_needed():
             ws.versions.active("text")
         from desktop.core.catalog.summaries import file_counts
+        from desktop.core.tuning.language_hint import suggestion
 
         counts, kinds, chunks = file_counts(ws.catalog)
         settings = ws.settings.all()
         problem = ws.encoders.clip_problem()
         text_encoder, text_runtime, set_aside = ws.encoders.encoder_status()
+        suggested, cjk_share = suggestion(ws, settings["text_model"])
         return LibraryStatus(
             path=ws.location,
             counts=counts,
@@ -234,6 +236,8 @@ class Library(ServerRequests, TuningRequests, PeopleRequests):
             set_aside=set_aside,
             text_runtime=text_runtime,
             photo_encoder=ws.encoders.photo_runtime() if problem is None else "",
+            suggested_model=suggested,
+            cjk_share=cjk_share,
         )
 
     # ---- indexing ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from desktop.gui.common.workers import Workers
 from desktop.gui.shell.commands import WindowCommands
 from desktop.gui.shell.drop_zone import DropZone
 from desktop.gui.shell.opening import open_library_at
-from desktop.gui.shell.status_bar import EncoderState, JobProgress, ModelsState
+from desktop.gui.shell.status_bar import EncoderState, JobProgress, ModelHint, ModelsState
 from desktop.gui.shell.warm_up import ModelsWarmUp
 from desktop.gui.shell.window_state import default_size
 
@@ -60,12 +60,14 @@ class MainWindow(QMainWindow, WindowCommands):
         self.job_progress = JobProgress()
         self.models_state = ModelsState()
         self.encoder_state = EncoderState()  # filled from the status the watcher reads off the UI thread
+        self.model_hint = ModelHint()
         self.status_text = ElidedLabel()
         self.statusBar().addWidget(self.status_text, 1)
         self.watch_state = QLabel()  # "Up to date" / "n changes pending"
         self.watch_state.setAccessibleName(self.tr("Watched folders"))
         self.statusBar().addPermanentWidget(self.watch_state)
         self.statusBar().addPermanentWidget(self.models_state)
+        self.statusBar().addPermanentWidget(self.model_hint)
         self.statusBar().addPermanentWidget(self.encoder_state)
         self.statusBar().addPermanentWidget(self.job_progress)
         self.models = ModelsWarmUp(self.workers, self.models_state, lambda: self.log_path, self)
@@ -182,6 +184,8 @@ class MainWindow(QMainWindow, WindowCommands):
         self.status.changed.connect(self.actions_.set_library_status)
         self.status.changed.connect(lambda _status: self._load_names())
         self.status.changed.connect(self.encoder_state.show_status)
+        self.status.changed.connect(self.model_hint.show_status)
+        self.model_hint.open_models.connect(self.show_model_versions)
         self.results.chips.like_removed.connect(self._like_removed)
         self.indexer.queue_changed.connect(lambda _n: self._update_empty())
         self.status.failed.connect(lambda e: self.report_error(e, "while reading the library"))

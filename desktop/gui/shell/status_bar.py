@@ -177,3 +177,31 @@ class EncoderState(QLabel):
         self.setText(text)
         self.setToolTip("\n".join(lines))
         self.show()
+
+
+class ModelHint(QLabel):
+    """A link in the status bar when the library's text is mostly Chinese, Japanese or Korean and the text
+    model in use reads English only (the core's `suggested_model`); it opens Model Versions, where the
+    Multilingual model is one click away."""
+
+    open_models = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelHint")
+        self.setContentsMargins(8, 0, 8, 0)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.linkActivated.connect(lambda _link: self.open_models.emit())
+        self.hide()
+
+    def show_status(self, status: LibraryStatus) -> None:
+        if not status.suggested_model:
+            self.hide()
+            return
+        self.setText(self.tr("Mostly Chinese, Japanese or Korean text: <a href='models'>try the Multilingual "
+                             "model…</a>"))
+        self.setToolTip(self.tr(
+            "{share:.0%} of the passages in this library are Chinese, Japanese or Korean text. The text model in "
+            "use reads English only, so they are found by their keywords alone. The Multilingual model finds "
+            "them by meaning too, and answers questions asked in another language.").format(share=status.cjk_share))
+        self.show()
