@@ -30,6 +30,7 @@ DOCS = {
     "wrapped.txt": "在遵守并包含本文档版权声明的前提下，允许制作和发布本文档的完整拷\n    贝。",
     "hindi.txt": "हिन्दी भाषा बहुत सुंदर है। यह पुस्तकालय शांत है।",  # vowel signs and viramas inside words
     "wide.txt": "配置文件使用ＪＳＯＮ格式，端口为８０８０。",  # full-width letters and digits, as CJK text writes them
+    "taipei.txt": "臺北市立圖書館的開放時間是每天早上九點。",  # traditional characters, as Taiwan writes them
 }
 
 
@@ -76,6 +77,23 @@ def test_full_width_letters_and_digits_are_folded_in_index_and_queries() -> None
     assert cjk.index_text("Plain English text.") == "Plain English text."
 
 
+def test_traditional_and_japanese_forms_fold_to_simplified_one_for_one() -> None:
+    assert cjk.fold("圖書館") == cjk.fold("図書館") == cjk.fold("图书馆") == "图书馆"
+    assert cjk.index_text("開放時間") == cjk.index_text("开放时间")
+    mixed = "臺北ＪＳＯＮ圖書館 Library"
+    assert len(cjk.fold(mixed)) == len(mixed)  # snippet positions hold
+    assert cjk.fold("Library") == "Library" and cjk.simplify("学校") == "学校"  # nothing else changes
+
+
+def test_the_variant_table_is_what_opencc_makes() -> None:
+    pytest.importorskip("opencc", reason="the table's source, OpenCC, is a dev tool (pip install opencc==1.4.2)")
+    from scripts import make_cjk_variants
+
+    table = make_cjk_variants.variants()
+    source, target = make_cjk_variants.TARGET.read_text(encoding="utf-8").split("\n")[:2]
+    assert dict(zip(source, target, strict=True)) == table
+
+
 def test_queries_ask_for_the_tokens_the_index_holds() -> None:
     assert cjk.fts5_match("对比学习") == '"对比 比学 学习"'
     assert cjk.fts5_match("猫") == '"猫" *'  # one character: any token it begins
@@ -98,8 +116,11 @@ def test_words_inside_cjk_text_are_found(cjk_library: Library) -> None:
     assert keyword_files(lib, "对比学习") == {"learning.txt"}
     assert keyword_files(lib, "Jaccard") == {"anime.txt"}
     assert keyword_files(lib, "困难负样本") == {"learning.txt"}
-    assert keyword_files(lib, "图书馆") == set()  # simplified characters; the Japanese file writes 図書館
-    assert keyword_files(lib, "図書館") == {"tokyo.txt"}
+    # One library, three ways to write it: simplified, traditional (taipei.txt) and Japanese (tokyo.txt: 図書館).
+    assert keyword_files(lib, "图书馆") == {"tokyo.txt", "taipei.txt"}
+    assert keyword_files(lib, "圖書館") == {"tokyo.txt", "taipei.txt"}
+    assert keyword_files(lib, "図書館") == {"tokyo.txt", "taipei.txt"}
+    assert keyword_files(lib, "开放时间") == {"taipei.txt"}
     assert keyword_files(lib, "テキスト") == {"tokyo.txt"}
     assert keyword_files(lib, "本") == {n for n, t in DOCS.items() if "本" in t}  # one character: anywhere
     assert keyword_files(lib, "학교") == {"korean.txt"}
@@ -195,6 +216,36 @@ def test_a_schema_4_library_gets_full_width_folded_without_re_embedding(tmp_path
         assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert db.execute("SELECT chunk_id, vector FROM chunk_vectors ORDER BY chunk_id").fetchall() == vectors
         assert db.execute(bigram).fetchone() == bigrams
+
+
+def test_a_schema_6_library_gets_character_forms_simplified_without_re_embedding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    lib = Library.open(tmp_path / "lib")
+    index(lib, folder)
+    catalog = lib.workspace.catalog.path
+    lib.close()
+    folded = cjk.index_text(DOCS["taipei.txt"])
+    with monkeypatch.context() as m:  # the copy as schema 6 wrote it: bigrams of the traditional forms
+        m.setattr(cjk, "simplify", lambda text: text)
+        as_written = cjk.index_text(DOCS["taipei.txt"])
+    with sqlite3.connect(catalog) as db:
+        assert db.execute("UPDATE chunk_fts SET body = ? WHERE body = ?", (as_written, folded)).rowcount == 1
+        db.execute("PRAGMA user_version = 6")
+        vectors = db.execute("SELECT chunk_id, vector FROM chunk_vectors ORDER BY chunk_id").fetchall()
+    lib = Library.open(tmp_path / "lib")
+    try:
+        assert keyword_files(lib, "图书馆") == {"tokyo.txt", "taipei.txt"}
+        assert keyword_files(lib, "对比学习") == {"learning.txt"}
+    finally:
+        lib.close()
+    with sqlite3.connect(catalog) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert db.execute("SELECT chunk_id, vector FROM chunk_vectors ORDER BY chunk_id").fetchall() == vectors
 
 
 def test_a_schema_2_server_library_is_migrated(server_url: str, tmp_path: Path) -> None:

@@ -62,3 +62,14 @@ def test_full_width_letters_are_marked_as_the_keyword_index_finds_them() -> None
     assert term_spans(text, query_terms("json")) == [(wide, wide + 4), (plain, plain + 4)]
     assert term_spans(text, query_terms("ＪＳＯＮ")) == [(wide, wide + 4), (plain, plain + 4)]
     assert ">ＪＳＯＮ</b>" in highlight_html(text, query_terms("json"))  # the text as written is shown
+
+
+def test_traditional_and_japanese_forms_are_marked_as_the_keyword_index_finds_them() -> None:
+    """The keyword index folds character forms to simplified (common/cjk.fold): 图书馆 marks 圖書館 and 図書館,
+    shown as written."""
+    from desktop.gui.common.highlight import highlight_html
+
+    text = "臺北市立圖書館和東京の図書館"
+    taipei, tokyo = text.index("圖書館"), text.index("図書館")
+    assert term_spans(text, query_terms("图书馆")) == [(taipei, taipei + 3), (tokyo, tokyo + 3)]
+    assert ">圖書館</b>" in highlight_html(text, query_terms("图书馆"))

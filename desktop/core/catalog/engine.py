@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from desktop.core.catalog.tables import Base, Face, FaceAnchor, FaceFile, OcrFile, OcrLine, Person
 from desktop.core.catalog.version import SCHEMA_VERSION, too_new
-from desktop.core.common.cjk import CJK_CLASS, WIDE_CLASS, index_text, narrow
+from desktop.core.common.cjk import CJK_CLASS, WIDE_CLASS, index_text, narrow, simplify
 
 # FTS5 tables are not ORM models: SQLAlchemy has no DDL for virtual tables.
 _FTS_DDL = [
@@ -85,6 +85,9 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: lambda conn: _add_column(conn, "chunks", "heading", "TEXT NOT NULL DEFAULT ''"),
     # 5 -> 6: full-width letters and digits folded to ASCII in the keyword copies (no re-embedding).
     5: lambda conn: _rewrite_keywords(conn, WIDE_CLASS, narrow),
+    # 6 -> 7: traditional Chinese and Japanese character forms written simplified in the keyword copies (no
+    # re-embedding): the copies hold bigrams already, and folding one character for one keeps them bigrams.
+    6: lambda conn: _rewrite_keywords(conn, CJK_CLASS, simplify),
 }
 
 

@@ -7,8 +7,8 @@ from desktop.core.common.errors import CatalogTooNew
 
 # 3: faces and people; 4: keyword copies with words inside CJK text cut apart (common/cjk.py);
 # 5: each passage's section headings (chunks.heading); 6: full-width letters and digits folded to ASCII in
-# the keyword copies
-SCHEMA_VERSION = 6
+# the keyword copies; 7: traditional and Japanese character forms simplified there
+SCHEMA_VERSION = 7
 
 
 def too_new(version: int) -> CatalogTooNew:

@@ -25,9 +25,11 @@ rewritten the same way (`query_tokens`): a CJK word becomes the phrase of its bi
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 # Han (with extensions and compatibility ideographs), kana, Hangul, and the marks that live in those
 # blocks as letters (々 〆 〇 ー). Only letters and digits among them count (see _RUN): 、。・ stay punctuation.
@@ -60,6 +62,29 @@ def narrow(text: str) -> str:
     return text.translate(_NARROW) if _WIDE.search(text) else text
 
 
+# Traditional Chinese and Japanese forms onto simplified ones, one character for one (圖 図 -> 图): made from
+# OpenCC's tables by scripts/make_cjk_variants.py (line 1 the characters, line 2 their simplified forms).
+_VARIANTS_FILE = Path(__file__).with_name("cjk_variants.txt")
+
+
+@functools.cache
+def _variants() -> dict[int, int]:
+    source, target = _VARIANTS_FILE.read_text(encoding="utf-8").split("\n")[:2]
+    return str.maketrans(source, target)
+
+
+def simplify(text: str) -> str:
+    """`text` with traditional and Japanese character forms written simplified (the same length)."""
+    return text.translate(_variants()) if has_cjk(text) else text
+
+
+def fold(text: str) -> str:
+    """What keyword search compares: full-width folded (narrow) and character forms simplified (simplify),
+    one character for one, so that every position in `text` holds. 图书馆 finds 圖書館 and 図書館; json finds
+    ＪＳＯＮ. Some distinct traditional characters share a simplified form (髮, 發 -> 发): they match each other."""
+    return simplify(narrow(text))
+
+
 def has_cjk(text: str) -> bool:
     return _ANY.search(text) is not None
 
@@ -75,7 +100,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     piece is FTS5 or tsquery syntax."""
     out: list[tuple[str, str]] = []
     previous = ""
-    for ch in narrow(text):
+    for ch in fold(text):
         kind = "cjk" if is_cjk(ch) else "word" if ch.isalnum() or unicodedata.category(ch)[0] == "M" else ""
         if kind and kind == previous:
             out[-1] = (kind, out[-1][1] + ch)
@@ -98,7 +123,7 @@ def _bigrams(run: str) -> list[str]:
 
 def index_text(text: str) -> str:
     """The copy of `text` the keyword tables hold (see the module's doc); unchanged without CJK."""
-    text = narrow(text)
+    text = fold(text)
     if not has_cjk(text):
         return text
     out: list[str] = []

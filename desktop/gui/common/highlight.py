@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from desktop.core.common.cjk import CJK_CLASS, has_cjk, narrow
+from desktop.core.common.cjk import CJK_CLASS, fold, has_cjk
 from desktop.core.common.query_words import query_words
 
 
@@ -31,8 +31,8 @@ def terms_pattern(terms: list[str]) -> re.Pattern[str] | None:
     if not terms:
         return None
     # Full-width letters are matched as their ASCII forms, as the keyword index does: the texts are searched
-    # narrowed too (common/cjk.narrow keeps every position), so "json" marks "ＪＳＯＮ".
-    terms = [narrow(t) for t in terms]
+    # folded too (common/cjk.fold keeps every position), so "json" marks "ＪＳＯＮ" and 图书馆 marks 圖書館.
+    terms = [fold(t) for t in terms]
     # A light stem (drop a trailing s/es/ing) so "photos" also marks "photo" and "photographs".
     stems = sorted({re.sub(r"(ing|es|s)$", "", t) or t for t in terms if not has_cjk(t)}, key=len, reverse=True)
     # Words with CJK characters are marked exactly as typed, wherever they stand: no spaces mark their edges.
@@ -59,7 +59,7 @@ def excerpt(text: str, terms: list[str], max_chars: int = 320) -> str:
     if sum(widths) <= max_chars:
         return flat
     pattern = terms_pattern(terms)
-    match = pattern.search(narrow(flat)) if pattern else None
+    match = pattern.search(fold(flat)) if pattern else None
     start = 0
     if match is not None:
         start, before = match.start(), 0
@@ -87,7 +87,7 @@ def highlight_html(text: str, terms: list[str], colour: str = "#fde68a") -> str:
         return html.escape(text)
     out: list[str] = []
     last = 0
-    for match in pattern.finditer(narrow(text)):
+    for match in pattern.finditer(fold(text)):
         out.append(html.escape(text[last : match.start()]))
         # Dark text on the marker, so it stays legible on a selected (dark) row too.
         marked = html.escape(text[match.start() : match.end()])
@@ -99,7 +99,7 @@ def highlight_html(text: str, terms: list[str], colour: str = "#fde68a") -> str:
 
 def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     pattern = terms_pattern(terms)
-    return [] if pattern is None else [(m.start(), m.end()) for m in pattern.finditer(narrow(text))]
+    return [] if pattern is None else [(m.start(), m.end()) for m in pattern.finditer(fold(text))]
 
 
 def utf16_offsets(text: str) -> Callable[[int], int]:
