@@ -62,3 +62,13 @@ def test_a_photo_the_detector_hangs_on_is_recorded_and_stays_searchable(
         assert len(lib.search_photos("anything", top=5)) == photos
         again = run_job(lib.index([folder]))  # recorded: not tried again until the photo changes
         assert not [p for p in again.problems if p.status == "faces_skipped"]
+
+
+def test_the_detector_child_runs_at_background_priority() -> None:
+    from desktop.core.common.native_child import BACKGROUND
+    from desktop.core.faces.worker import FaceWorker
+
+    with FaceWorker() as worker:
+        assert worker.find(np.zeros((64, 64, 3), dtype=np.uint8)) == []
+        assert worker.pid is not None
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND)

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 BACKGROUND = 10  # the niceness of OCR's and the face detector's children: phases after "searchable"
 START_SECONDS = 120  # loading the models in a fresh child, on a busy machine
@@ -130,3 +130,27 @@ class NativeChild(Generic[Answer]):
             except (OSError, BrokenPipeError):
                 pass
         self._stop()
+
+
+class ChildHolder:
+    """What a worker that keeps one NativeChild (OCR's, the face detector's) shares: the child's pid and
+    start count (tests and the bench read them), closing it, and `with`."""
+
+    _child: NativeChild[Any]
+
+    @property
+    def pid(self) -> int | None:
+        return self._child.pid
+
+    @property
+    def starts(self) -> int:
+        return self._child.starts
+
+    def close(self) -> None:
+        self._child.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from desktop.core.common.native_child import BACKGROUND, ChildProblem, NativeChild
+from desktop.core.common.native_child import BACKGROUND, ChildHolder, ChildProblem, NativeChild
 from desktop.core.faces.detect import FoundFace, find_faces
 
 # A 1600 px photo takes dlib 0.15-0.4 s on these machines; a minute is a photo that will never finish.
@@ -22,30 +22,13 @@ def _detector() -> Callable[[np.ndarray], list[FoundFace]]:
     return lambda image: find_faces(models, image)
 
 
-class FaceWorker:
+class FaceWorker(ChildHolder):
     def __init__(self, time_limit: float | None = None) -> None:
         time_limit = TIME_LIMIT_SECONDS if time_limit is None else time_limit
         self._child: NativeChild[list[FoundFace]] = NativeChild(
             _detector, (), what="the face detector", name="semdesk-faces", answers=list,
             time_limit=time_limit, nice=BACKGROUND)
 
-    @property
-    def pid(self) -> int | None:
-        return self._child.pid
-
-    @property
-    def starts(self) -> int:
-        return self._child.starts
-
     def find(self, image: np.ndarray) -> list[FoundFace] | ChildProblem:
         """The faces in an RGB uint8 picture, or why there is no answer for it."""
         return self._child.ask(np.ascontiguousarray(image))
-
-    def close(self) -> None:
-        self._child.close()
-
-    def __enter__(self) -> FaceWorker:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

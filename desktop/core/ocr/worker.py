@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from desktop.core.common.native_child import BACKGROUND, ChildProblem, NativeChild
+from desktop.core.common.native_child import BACKGROUND, ChildHolder, ChildProblem, NativeChild
 from desktop.core.ocr.records import Failure, Reading
 
 
@@ -19,7 +19,7 @@ def _engine(threads: int) -> Callable[[tuple[str, np.ndarray]], Reading]:
     return lambda request: engine.read(request[1], request[0])
 
 
-class OcrWorker:
+class OcrWorker(ChildHolder):
     def __init__(self, threads: int, time_limit: float) -> None:
         self.threads = threads
         self._child: NativeChild[Reading] = NativeChild(
@@ -34,14 +34,6 @@ class OcrWorker:
     def time_limit(self, seconds: float) -> None:
         self._child.time_limit = seconds
 
-    @property
-    def pid(self) -> int | None:
-        return self._child.pid
-
-    @property
-    def starts(self) -> int:
-        return self._child.starts
-
     def start(self) -> Failure | None:
         problem = self._child.start()
         return None if problem is None else Failure(str(problem))
@@ -52,14 +44,6 @@ class OcrWorker:
         answer = self._child.ask((step, np.ascontiguousarray(image)))
         return Failure(str(answer)) if isinstance(answer, ChildProblem) else answer
 
-    def close(self) -> None:
-        self._child.close()
-
-    def __enter__(self) -> OcrWorker:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def default_threads() -> int:
