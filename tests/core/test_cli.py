@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from desktop.core.catalog import SCHEMA_VERSION
 from tests.corpus import write_documents, write_photos
 
 
@@ -75,7 +76,7 @@ def test_newer_database_refused_with_clear_message(tmp_path: Path, capsys: pytes
     lib = tmp_path / "lib"
     run(capsys, "--library", str(lib), "status")
     with sqlite3.connect(lib / "catalog.sqlite") as db:
-        db.execute("PRAGMA user_version = 7")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")  # one this semdesk does not know
     code, _, err = run(capsys, "--library", str(lib), "status")
     assert code == 1 and "newer version of semdesk" in err and err.count("\n") == 1
 
