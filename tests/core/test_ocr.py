@@ -276,7 +276,9 @@ def test_a_picture_over_the_time_limit_is_recorded_and_the_photo_stays_searchabl
         lib.close()
 
 
-def test_photos_without_text_never_load_the_text_model(tmp_path: Path, tiny_clip) -> None:
+def test_photos_without_text_never_load_the_text_model(
+    tmp_path: Path, tiny_clip, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The OCR phase loads the text encoder at the first picture with text: a folder of photos without
     any (most camera photos) does not wait for a model it does not need."""
     import skimage
@@ -291,13 +293,18 @@ def test_photos_without_text_never_load_the_text_model(tmp_path: Path, tiny_clip
         lib.set_setting("clip_weights", str(tiny_clip[1]))
         lib.set_setting("clip_openvino", False)
         lib.set_setting("faces", False)
+        # The text encoder is shared by the process (an earlier test may have loaded it): count what asks it.
+        encoder, asked = lib.workspace.encoders.text(), []
+        for name in ("load", "_ready"):
+            original = getattr(encoder, name)
+            monkeypatch.setattr(encoder, name, lambda original=original, name=name: asked.append(name) or original())
         summary = run_job(lib.index([folder]))
         assert summary.indexed == 2 and summary.text_in_pictures == 0
         assert {row.status for row in _ocr_rows(lib).values()} == {"none"}
-        assert not lib.workspace.encoders.text().loaded
+        assert asked == []
         save_picture(text_picture([SENTENCES[1]], size=24), folder / "screen.png")
         assert run_job(lib.index([folder])).text_in_pictures == 1  # and loads it when a picture has text
-        assert lib.workspace.encoders.text().loaded
+        assert asked  # it was asked for the passages of that picture
     finally:
         lib.close()
 
