@@ -270,7 +270,7 @@ def test_a_trial_child_ends_with_the_process_that_waits_for_it(tmp_path: Path) -
     the measuring process does not reach it: it ends by itself once that process is gone."""
     count = "17"  # tells this test's child apart
     code = ("import sys; from desktop.core.embed.trials import run_trial; "
-            f"run_trial(['text', sys.argv[1], 'openvino-fp32', '{count}'], 600)")
+            f"run_trial(['text', sys.argv[1], 'openvino-fp32', '{count}', '0'], 600)")
     env = {**os.environ, "PYTHONPATH": str(ROOT), trials.ENV_HANG: FP32}
     parent = subprocess.Popen([sys.executable, "-c", code, default_text_model_path()], env=env)
     try:
