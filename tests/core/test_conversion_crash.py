@@ -97,12 +97,12 @@ def test_a_crashing_conversion_sets_aside_its_encoders_once(tmp_path: Path, monk
 def test_a_hanging_conversion_is_stopped_and_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEMDESK_CACHE", str(_cache_without_int8(tmp_path / "cache")))
     monkeypatch.setenv(trials.ENV_HANG, INT8_CONVERSION)
-    monkeypatch.setenv(conversions.ENV_LIMIT, "30")
+    monkeypatch.setenv(conversions.ENV_LIMIT, "10")  # the hook hangs the child before it converts anything
     source = default_text_model_path()
     started = time.monotonic()
-    with pytest.raises(ModelUnavailable, match=r"hung while converting on this CPU \(not done after 30 s; stopped\)"):
+    with pytest.raises(ModelUnavailable, match=r"hung while converting on this CPU \(not done after 10 s; stopped\)"):
         ov_text.prepare_models(source, only="int8")
-    assert 30 <= time.monotonic() - started < 120
+    assert 10 <= time.monotonic() - started < 100
     started = time.monotonic()
     with pytest.raises(ModelUnavailable, match="hung while converting"):  # a second time: no child, no wait
         ov_text.prepare_models(source, only="int8")

@@ -31,6 +31,9 @@ def marked(tmp_path: Path) -> Path:
     folder = tmp_path / "notes"
     write_documents(folder)
     with Library.open(tmp_path / "library") as lib:
+        # Full precision: no int8 copy to make per run (about 18 s here). The int8 copy of a kept model is
+        # the same code whether the wizard or `semdesk tune` asks (tests/core/test_tuning_cli.py).
+        lib.set_setting("text_int8", False)
         run_job(lib.index([folder]))
         for query, right, wrong in MARKS:
             lib.mark(query, next(folder.glob(f"{right}.*")), True)

@@ -16,6 +16,7 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from desktop.core.common.errors import ModelFilesChanged, ModelUnavailable
@@ -71,7 +72,9 @@ def find_folder(model: KnownModel, *, join: bool = True) -> Path | None:
     parts = installed_parts() if model is ACCURATE else None
     if parts is None or not join:
         return parts[0].parent if parts else None
-    with _JOIN_LOCK:  # the warm-up, a search and the status view may all ask on first use: join once
+    # The warm-up, a search and the status view may all ask on first use, and so may a second process
+    # (the window and a command-line index): join once.
+    with _JOIN_LOCK, _one_process_at_a_time(model):
         target = cached_folder(model)
         return target if (target / "modules.json").is_file() else join_parts(parts, target, model)
 
@@ -84,11 +87,17 @@ def _converted(convert: bool) -> Path | None:
     source = package_weights()
     if source is None or not convert:
         return source.parent if source else None
-    with _JOIN_LOCK:
+    with _JOIN_LOCK, _one_process_at_a_time(MULTILINGUAL):
         target = cached_folder(MULTILINGUAL)
         if (target / "modules.json").is_file():
             return target
         return convert_package(source, target)
+
+
+def _one_process_at_a_time(model: KnownModel) -> AbstractContextManager[None]:
+    from desktop.core.embed.trials import one_at_a_time
+
+    return one_at_a_time(cache_root() / "locks" / f"{model.name}.lock")
 
 
 def convert_package(source: Path, target: Path | None = None) -> Path:

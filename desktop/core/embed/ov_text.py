@@ -10,6 +10,7 @@ models go to OpenVINO's CACHE_DIR, so a second start reads a compiled blob inste
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -25,7 +26,7 @@ from desktop.core.common.locations import cache_root
 from desktop.core.embed.hf_tokenize import NotTorchFree, SentenceTokenizer, pool, read_layout, unit_rows
 from desktop.core.embed.int8 import LOCAL_DIR, SHAPE_STEP, int8_cache_key, model_files_digest
 from desktop.core.embed.prompts import NONE, read_prompts
-from desktop.core.embed.trials import injected_fault, model_shape
+from desktop.core.embed.trials import injected_fault, model_shape, one_at_a_time
 
 log = logging.getLogger(__name__)
 
@@ -72,25 +73,39 @@ def prepare_models(source: str, *, only: str | None = None, local: bool = False)
     process of its own: the conversion needs torch, which this process should never hold, and it runs
     native code that may crash or hang; a conversion that did is recorded (embed.conversions) and not
     started again here. Raises ModelUnavailable, with the reason."""
-    from desktop.core.embed.conversions import convert
-
     wanted = (only,) if only else ("int8", "fp32")
     with _PREPARE_LOCK:
         for precision in wanted:
             folder = Path(source) / LOCAL_DIR if local and precision == "int8" else ir_folder(source, precision)
             if ir_ready(folder):
                 continue
-            # Said on stderr (the last-resort handler prints warnings): the wait is once per model, not per start.
-            log.warning("semdesk is preparing the fast text model (%s) for this computer (once per model; "
-                        "about a minute)", precision)
-            kind = f"openvino-{precision}"
-            args = ["desktop.core.embed.ov_prepare", source, "--only", precision, *(["--local"] if local else [])]
-            reason = convert(kind, conversion_key(source, precision), source, args)
-            if reason:
-                raise ModelUnavailable(
-                    f"The fast copy of the text model in {source} could not be made ({kind}: {reason}). "
-                    "Choose the pytorch text encoder in Settings to run it as it is."
-                )
+            # Across processes too (a window's warm-up and a command-line index on a first start): the second
+            # waits, then finds the copy made; two conversions would each delete the other's finished folder.
+            with one_at_a_time(_lock_file(folder)):
+                if not ir_ready(folder):
+                    _convert(source, precision, local)
+
+
+def _convert(source: str, precision: str, local: bool) -> None:
+    """One OpenVINO copy made in a child process (embed.conversions), or ModelUnavailable with the reason."""
+    from desktop.core.embed.conversions import convert
+
+    # Said on stderr (the last-resort handler prints warnings): the wait is once per model, not per start.
+    log.warning("semdesk is preparing the fast text model (%s) for this computer (once per model; "
+                "about a minute)", precision)
+    kind = f"openvino-{precision}"
+    args = ["desktop.core.embed.ov_prepare", source, "--only", precision, *(["--local"] if local else [])]
+    reason = convert(kind, conversion_key(source, precision), source, args)
+    if reason:
+        raise ModelUnavailable(
+            f"The fast copy of the text model in {source} could not be made ({kind}: {reason}). "
+            "Choose the pytorch text encoder in Settings to run it as it is."
+        )
+
+
+def _lock_file(folder: Path) -> Path:
+    """Where the processes that would make `folder` take turns: in the cache, not in a model's own folder."""
+    return cache_root() / "locks" / f"{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]}.lock"
 
 
 def conversion_key(source: str, precision: str) -> str:
