@@ -181,8 +181,12 @@ def test_status_names_the_photo_encoder(tiny_clip: tuple[Path, Path], tmp_path: 
     from desktop.cli.main import main
     from desktop.core.embed import ov_clip
 
+    from desktop.core.embed import registry
+
     config, weights = tiny_clip
     monkeypatch.setenv("SEMDESK_CACHE", str(tmp_path / "cache"))
+    # Encoders of its own: the process shares one per model, and an earlier test may have loaded this one.
+    monkeypatch.setattr(registry, "_ENCODERS", {})
     with Library.open(tmp_path / "library") as lib:
         lib.set_setting("clip_model", str(config))
         lib.set_setting("clip_weights", str(weights))
