@@ -161,6 +161,8 @@ def _scale(report: Any, work: Path, server: Any, n: int, passages: list[str], sy
                 report.add("server", f"{kind}.{n}.{what}_p95_ms", round(p["p95"], 2), "ms", f"{kind} {n:,}: {name} p95")
             report.add("server", f"{kind}.{n}.recall_at_10", round(float(recall), 3), "",
                        f"{kind} {n:,}: recall@10 of the index against exact ({N_PROBES} held-out probes)")
+            if kind == "server":
+                _ef_sweep(report, n, index, probes)
     finally:
         for lib in libs.values():
             lib.close()
@@ -171,6 +173,35 @@ def _scale(report: Any, work: Path, server: Any, n: int, passages: list[str], sy
         for p in ("p50", "p95"):
             report.add("server", f"ratio.{n}.{what}_{p}", round(s[what][p] / e[what][p], 2), "x",
                        f"{n:,}: server / embedded {what} {p}")
+
+
+EF_SWEEP = (64, 128, 256, 512, 1000)  # pgvector's hnsw.ef_search: candidates a graph walk keeps (1000: its ceiling)
+
+
+def _ef_sweep(report: Any, n: int, index: Any, probes: Any) -> None:
+    """Recall@10 against exact and the k=160 walk's p50 at each ef_search: which setting reaches a recall
+    (the index's build parameters, m and ef_construction, stay pgvector's defaults: a sweep over those
+    would rebuild a million-row graph per point)."""
+    import desktop.core.server.vector_index as server_index
+
+    exact = [{c for c, _ in index.exact(p, 10)} for p in probes]
+    shipped = server_index.EF_SEARCH
+    try:
+        for ef in EF_SWEEP:
+            server_index.EF_SEARCH = ef  # what query() sets as hnsw.ef_search (at least k)
+            found = [{c for c, _ in index.query(p, 10)} for p in probes]
+            recall = np.mean([len(f & truth) / 10 for f, truth in zip(found, exact, strict=True)])
+            walks = []
+            for probe in probes:
+                t = time.perf_counter()
+                index.query(probe, SEARCH_K)
+                walks.append((time.perf_counter() - t) * 1000)
+            report.add("server", f"server.{n}.ef{ef}.recall_at_10", round(float(recall), 3), "",
+                       f"server {n:,}: recall@10 with hnsw.ef_search = {ef}")
+            report.add("server", f"server.{n}.ef{ef}.dense_p50_ms", round(percentiles(walks)["p50"], 2), "ms",
+                       f"server {n:,}: vector index k={SEARCH_K} p50 with hnsw.ef_search = max({ef}, k)")
+    finally:
+        server_index.EF_SEARCH = shipped
 
 
 def _quality(report: Any, work: Path, server: Any, full: bool, index_folder: Any, smoke: bool = False) -> None:
