@@ -154,6 +154,19 @@ def test_phrases_negatives_and_the_mixed_query_of_the_issue(cjk_library: Library
     assert "learning.txt" in keyword_files(lib, "困难负样本为什么重要")
 
 
+def _indexed_catalog(tmp_path: Path) -> Path:
+    """DOCS indexed into a closed library at tmp_path / "lib"; its catalog file, for a test to age."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    lib = Library.open(tmp_path / "lib")
+    index(lib, folder)
+    catalog = lib.workspace.catalog.path
+    lib.close()
+    return Path(catalog)
+
+
 def _back_to_schema_2(path: Path) -> None:
     """Make a catalog look as schema 2 wrote it: the keyword tables hold the text as it was given."""
     with sqlite3.connect(path) as db:
@@ -164,14 +177,7 @@ def _back_to_schema_2(path: Path) -> None:
 
 
 def test_a_schema_2_library_is_migrated_without_re_embedding(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    lib = Library.open(tmp_path / "lib")
-    index(lib, folder)
-    catalog = lib.workspace.catalog.path
-    lib.close()
+    catalog = _indexed_catalog(tmp_path)
     _back_to_schema_2(catalog)
     with sqlite3.connect(catalog) as db:
         vectors = db.execute("SELECT chunk_id, vector FROM chunk_vectors ORDER BY chunk_id").fetchall()
@@ -192,14 +198,7 @@ def test_a_schema_2_library_is_migrated_without_re_embedding(tmp_path: Path) -> 
 
 
 def test_a_schema_4_library_gets_full_width_folded_without_re_embedding(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    lib = Library.open(tmp_path / "lib")
-    index(lib, folder)
-    catalog = lib.workspace.catalog.path
-    lib.close()
+    catalog = _indexed_catalog(tmp_path)
     bigram = "SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH '\"对比 比学\"'"
     with sqlite3.connect(catalog) as db:  # as schema 4 wrote it: CJK bigrams, full-width kept
         db.execute("UPDATE chunk_fts SET body = replace(replace(body, 'JSON', 'ＪＳＯＮ'), '8080', '８０８０')")
@@ -221,14 +220,7 @@ def test_a_schema_4_library_gets_full_width_folded_without_re_embedding(tmp_path
 def test_a_schema_6_library_gets_character_forms_simplified_without_re_embedding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    lib = Library.open(tmp_path / "lib")
-    index(lib, folder)
-    catalog = lib.workspace.catalog.path
-    lib.close()
+    catalog = _indexed_catalog(tmp_path)
     folded = cjk.index_text(DOCS["taipei.txt"])
     with monkeypatch.context() as m:  # the copy as schema 6 wrote it: bigrams of the traditional forms
         m.setattr(cjk, "simplify", lambda text: text)

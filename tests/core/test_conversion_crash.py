@@ -24,23 +24,10 @@ from desktop.core.embed import encoder_choice as choice
 from desktop.core.embed.encoder_choice import BF16, FP32, INT8
 from desktop.core.embed.text import default_text_model_path
 from desktop.core.library import Library
+from tests.core.encoder_caches import CLI, ROOT, cache_reusing
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED_CACHE = Path(os.environ["SEMDESK_CACHE"])
-CLI = "import sys; from desktop.cli.main import main; sys.exit(main(sys.argv[1:]))"
 CRASH = "crashed while converting on this CPU (signal 11, SIGSEGV)"
 INT8_CONVERSION = conversions.fault_name("openvino-int8")
-
-
-def _cache_without_int8(root: Path) -> Path:
-    """A cache of its own whose fp32 copy of the default model is made (shared with the test cache)
-    and whose int8 copy is not: using int8 means converting it here."""
-    ov_text.prepare_models(default_text_model_path(), only="fp32")
-    root.mkdir(parents=True, exist_ok=True)
-    for name in ("openvino-fp32", "openvino-compiled"):
-        (SHARED_CACHE / name).mkdir(parents=True, exist_ok=True)
-        (root / name).symlink_to(SHARED_CACHE / name)
-    return root
 
 
 def _state(path: Path) -> tuple[bytes, int]:
@@ -48,7 +35,7 @@ def _state(path: Path) -> tuple[bytes, int]:
 
 
 def test_a_crashing_conversion_sets_aside_its_encoders_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = _cache_without_int8(tmp_path / "cache")
+    cache = cache_reusing(tmp_path / "cache", int8=False)
     monkeypatch.setenv("SEMDESK_CACHE", str(cache))
     monkeypatch.delenv(choice.ENV_PIN, raising=False)
     monkeypatch.delenv(trials.ENV_HANG, raising=False)
@@ -95,7 +82,7 @@ def test_a_crashing_conversion_sets_aside_its_encoders_once(tmp_path: Path, monk
 
 
 def test_a_hanging_conversion_is_stopped_and_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SEMDESK_CACHE", str(_cache_without_int8(tmp_path / "cache")))
+    monkeypatch.setenv("SEMDESK_CACHE", str(cache_reusing(tmp_path / "cache", int8=False)))
     monkeypatch.setenv(trials.ENV_HANG, INT8_CONVERSION)
     monkeypatch.setenv(conversions.ENV_LIMIT, "10")  # the hook hangs the child before it converts anything
     source = default_text_model_path()
@@ -113,7 +100,7 @@ def test_a_tuned_model_is_not_converted_where_its_shape_crashed(tmp_path: Path, 
                                                                 ) -> None:
     """The wizard's int8 copy of a tuned model is made by the same converting child (ov_text.make_int8_copy),
     under its base's shape: where converting that shape crashed, it is refused at once, in words."""
-    monkeypatch.setenv("SEMDESK_CACHE", str(_cache_without_int8(tmp_path / "cache")))
+    monkeypatch.setenv("SEMDESK_CACHE", str(cache_reusing(tmp_path / "cache", int8=False)))
     monkeypatch.setenv(trials.ENV_CRASH, INT8_CONVERSION)
     base = Path(default_text_model_path())
     with pytest.raises(ModelUnavailable, match=CRASH.replace("(", r"\(").replace(")", r"\)")):
@@ -158,9 +145,7 @@ def test_clip_conversion_that_crashes_falls_back_once(tiny_clip: tuple[Path, Pat
 def test_the_sample_is_held_to_a_time_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large model on a slow CPU is timed on the passages the first candidate encodes in the budget
     (whole chunks), and every other candidate on the same ones: not on all 256 for minutes each."""
-    from tests.core.test_encoder_crash import _fresh_cache
-
-    monkeypatch.setenv("SEMDESK_CACHE", str(_fresh_cache(tmp_path / "cache")))
+    monkeypatch.setenv("SEMDESK_CACHE", str(cache_reusing(tmp_path / "cache", int8=True)))
     monkeypatch.delenv(trials.ENV_CRASH, raising=False)
     monkeypatch.delenv(trials.ENV_HANG, raising=False)
     monkeypatch.setattr(ov_text, "bf16_supported", lambda: False)  # three candidates are enough here
@@ -179,9 +164,7 @@ def test_the_sample_is_held_to_a_time_budget(tmp_path: Path, monkeypatch: pytest
 def test_status_names_the_photo_encoder(tiny_clip: tuple[Path, Path], tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from desktop.cli.main import main
-    from desktop.core.embed import ov_clip
-
-    from desktop.core.embed import registry
+    from desktop.core.embed import ov_clip, registry
 
     config, weights = tiny_clip
     monkeypatch.setenv("SEMDESK_CACHE", str(tmp_path / "cache"))

@@ -25,10 +25,8 @@ from desktop.core.embed import trials
 from desktop.core.embed.encoder_choice import BF16, FP32, INT8, TORCH
 from desktop.core.embed.text import default_text_model_path
 from desktop.core.library import Library
+from tests.core.encoder_caches import CLI, ROOT, cache_reusing
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED_CACHE = Path(os.environ["SEMDESK_CACHE"])
-CLI = "import sys; from desktop.cli.main import main; sys.exit(main(sys.argv[1:]))"
 COUNT = 16  # passages per candidate: enough to check the vectors, short enough for a test
 # A candidate that does no batch for this long is hung. Loading, compiling and the first batch of the
 # small model take under 10 s here even with the other cores busy; a test's hang costs all of it.
@@ -36,24 +34,12 @@ HANG_SECONDS = 30
 HAS_BF16 = any(flag in trials.cpu_kernel_flags() for flag in ("avx512_bf16", "amx_bf16"))
 
 
-def _fresh_cache(root: Path) -> Path:
-    """A cache of its own (so its records start empty) that reuses the test cache's converted models."""
-    from desktop.core.embed.ov_text import prepare_models
-
-    prepare_models(default_text_model_path())  # in the shared test cache: converting takes a minute
-    root.mkdir(parents=True, exist_ok=True)
-    for name in ("openvino-fp32", "int8", "openvino-compiled"):
-        (SHARED_CACHE / name).mkdir(parents=True, exist_ok=True)
-        (root / name).symlink_to(SHARED_CACHE / name)
-    return root
-
-
 @pytest.fixture(scope="module")
 def crashed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """One measurement on a CPU where bf16 crashes (SIGSEGV) and int8 hangs; the environment stays
     set for the processes the tests start afterwards, so any of them that ran either would die."""
     with pytest.MonkeyPatch.context() as patch:
-        cache = _fresh_cache(tmp_path_factory.mktemp("crash-cache"))
+        cache = cache_reusing(tmp_path_factory.mktemp("crash-cache"), int8=True)
         patch.setenv("SEMDESK_CACHE", str(cache))
         patch.delenv(choice.ENV_PIN, raising=False)
         patch.setenv(trials.ENV_CRASH, BF16)
@@ -161,7 +147,7 @@ def test_without_bf16_units_the_choice_is_made_from_the_others(tmp_path: Path, m
                                                                 ) -> None:
     from desktop.core.embed import ov_text
 
-    cache = _fresh_cache(tmp_path / "cache")
+    cache = cache_reusing(tmp_path / "cache", int8=True)
     monkeypatch.setenv("SEMDESK_CACHE", str(cache))
     monkeypatch.setenv(trials.ENV_CRASH, f"{BF16},{TORCH}")  # bf16 would crash if it were tried at all
     monkeypatch.delenv(trials.ENV_HANG, raising=False)
@@ -242,7 +228,7 @@ def test_settings_show_why_and_refuse_the_crashed_encoder(crashed: dict, tmp_pat
 
 def test_when_every_encoder_crashes_searches_are_refused_in_plain_words(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SEMDESK_CACHE", str(_fresh_cache(tmp_path / "cache")))
+    monkeypatch.setenv("SEMDESK_CACHE", str(cache_reusing(tmp_path / "cache", int8=True)))
     monkeypatch.delenv(choice.ENV_PIN, raising=False)
     monkeypatch.delenv(trials.ENV_HANG, raising=False)
     monkeypatch.setenv(trials.ENV_CRASH, ",".join(choice.ENCODERS))

@@ -45,14 +45,18 @@ def pictures(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def _use_tiny_clip(lib: Library, clip: tuple[Path, Path]) -> None:
+    lib.set_setting("clip_model", str(clip[0]))
+    lib.set_setting("clip_weights", str(clip[1]))
+    lib.set_setting("clip_openvino", False)  # a random tiny CLIP: converting it costs more than running it
+
+
 @pytest.fixture(scope="module")
 def indexed(pictures: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, object]]:
     clip = tmp_path_factory.mktemp("clip")
     config, weights = make_tiny_clip(clip)
     lib = Library.open(tmp_path_factory.mktemp("library") / "lib")
-    lib.set_setting("clip_model", str(config))
-    lib.set_setting("clip_weights", str(weights))
-    lib.set_setting("clip_openvino", False)  # a random tiny CLIP: converting it costs more than running it
+    _use_tiny_clip(lib, (config, weights))
     summary = run_job(lib.index([pictures]))
     yield lib, summary
     lib.close()
@@ -192,9 +196,7 @@ def test_ocr_off_reads_nothing_and_screenshots_mode_leaves_camera_photos(tmp_pat
     camera.save(folder / "camera.jpg", exif=exif)
     lib = Library.open(tmp_path / "lib")
     try:
-        lib.set_setting("clip_model", str(tiny_clip[0]))
-        lib.set_setting("clip_weights", str(tiny_clip[1]))
-        lib.set_setting("clip_openvino", False)  # a random tiny CLIP: converting it costs more than running it
+        _use_tiny_clip(lib, tiny_clip)
         lib.set_setting("ocr", "off")
         run_job(lib.index([folder]))
         assert _ocr_rows(lib) == {}
@@ -215,9 +217,7 @@ def test_a_cancelled_ocr_phase_resumes_where_it_stopped(tmp_path: Path, tiny_cli
         save_picture(text_picture([sentence], size=20), folder / f"shot{i}.png")
     lib = Library.open(tmp_path / "lib")
     try:
-        lib.set_setting("clip_model", str(tiny_clip[0]))
-        lib.set_setting("clip_weights", str(tiny_clip[1]))
-        lib.set_setting("clip_openvino", False)  # a random tiny CLIP: converting it costs more than running it
+        _use_tiny_clip(lib, tiny_clip)
         cancel = CancelToken()
 
         def stop_after_first(progress) -> None:
@@ -261,9 +261,7 @@ def test_a_picture_over_the_time_limit_is_recorded_and_the_photo_stays_searchabl
     monkeypatch.setattr(ocr_phase, "TIME_LIMIT_SECONDS", 0.01)
     lib = Library.open(tmp_path / "lib")
     try:
-        lib.set_setting("clip_model", str(tiny_clip[0]))
-        lib.set_setting("clip_weights", str(tiny_clip[1]))
-        lib.set_setting("clip_openvino", False)  # a random tiny CLIP: converting it costs more than running it
+        _use_tiny_clip(lib, tiny_clip)
         summary = run_job(lib.index([folder]))
         row = _ocr_rows(lib)["slow.png"]
         assert row.status == "failed" and "longer than 0.01 s" in (row.reason or "")
@@ -289,9 +287,7 @@ def test_photos_without_text_never_load_the_text_model(
         shutil.copy(Path(skimage.__file__).parent / "data" / name, folder / name)
     lib = Library.open(tmp_path / "lib")
     try:
-        lib.set_setting("clip_model", str(tiny_clip[0]))
-        lib.set_setting("clip_weights", str(tiny_clip[1]))
-        lib.set_setting("clip_openvino", False)
+        _use_tiny_clip(lib, tiny_clip)
         lib.set_setting("faces", False)
         # The text encoder is shared by the process (an earlier test may have loaded it): count what asks it.
         encoder, asked = lib.workspace.encoders.text(), []
@@ -315,9 +311,7 @@ def test_a_paused_ocr_phase_reads_nothing_until_resumed_and_a_cancel_wakes_it(tm
         save_picture(text_picture([SENTENCES[i]], size=24), folder / f"screen{i}.png")
     lib = Library.open(tmp_path / "lib")
     try:
-        lib.set_setting("clip_model", str(tiny_clip[0]))
-        lib.set_setting("clip_weights", str(tiny_clip[1]))
-        lib.set_setting("clip_openvino", False)
+        _use_tiny_clip(lib, tiny_clip)
         lib.set_setting("faces", False)
         lib.set_setting("ocr", "off")
         run_job(lib.index([folder]))
