@@ -29,8 +29,8 @@ from tests.core.encoder_caches import CLI, ROOT, cache_reusing
 
 COUNT = 16  # passages per candidate: enough to check the vectors, short enough for a test
 # A candidate that does no batch for this long is hung; a test's hang costs all of it. The first batch
-# comes after loading: PyTorch's import and the model's load took 10-20 s here with the suite's other
-# process busy, and 30 s once set the PyTorch candidate aside as hung.
+# comes after loading (PyTorch's import and the model's load, or OpenVINO's compile), which the suite's
+# other process slows: with 30 s this test failed once in five runs under two processes, 75 s cost 45 s more.
 HANG_SECONDS = 50
 HAS_BF16 = any(flag in trials.cpu_kernel_flags() for flag in ("avx512_bf16", "amx_bf16"))
 
