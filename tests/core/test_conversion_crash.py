@@ -168,8 +168,10 @@ def test_status_names_the_photo_encoder(tiny_clip: tuple[Path, Path], tmp_path: 
 
     config, weights = tiny_clip
     monkeypatch.setenv("SEMDESK_CACHE", str(tmp_path / "cache"))
-    # Encoders of its own: the process shares one per model, and an earlier test may have loaded this one.
+    # Encoders and CLIP records of its own: the process shares one encoder per model and keeps the records it
+    # read or wrote, and an earlier test in this process may have loaded and chosen for this very model.
     monkeypatch.setattr(registry, "_ENCODERS", {})
+    monkeypatch.setattr(ov_clip, "_CHOICES", {})
     with Library.open(tmp_path / "library") as lib:
         lib.set_setting("clip_model", str(config))
         lib.set_setting("clip_weights", str(weights))
