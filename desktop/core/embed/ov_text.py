@@ -26,7 +26,7 @@ from desktop.core.common.locations import cache_root
 from desktop.core.embed.hf_tokenize import NotTorchFree, SentenceTokenizer, pool, read_layout, unit_rows
 from desktop.core.embed.int8 import LOCAL_DIR, SHAPE_STEP, int8_cache_key, model_files_digest
 from desktop.core.embed.prompts import NONE, read_prompts
-from desktop.core.embed.trials import injected_fault, model_shape, one_at_a_time
+from desktop.core.embed.trials import cache_lock, injected_fault, model_shape
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def prepare_models(source: str, *, only: str | None = None, local: bool = False)
                 continue
             # Across processes too (a window's warm-up and a command-line index on a first start): the second
             # waits, then finds the copy made; two conversions would each delete the other's finished folder.
-            with one_at_a_time(_lock_file(folder)):
+            with cache_lock(_lock_name(folder)):
                 if not ir_ready(folder):
                     _convert(source, precision, local)
 
@@ -103,9 +103,9 @@ def _convert(source: str, precision: str, local: bool) -> None:
         )
 
 
-def _lock_file(folder: Path) -> Path:
-    """Where the processes that would make `folder` take turns: in the cache, not in a model's own folder."""
-    return cache_root() / "locks" / f"{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]}.lock"
+def _lock_name(folder: Path) -> str:
+    """The lock the processes that would make `folder` take turns on: in the cache, not in a model's folder."""
+    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
 
 
 def conversion_key(source: str, precision: str) -> str:

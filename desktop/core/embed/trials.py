@@ -223,6 +223,13 @@ def cpu_kernel_flags() -> list[str]:
     return []
 
 
+def cache_lock(name: str) -> contextlib.AbstractContextManager[None]:
+    """one_at_a_time on the lock file `name` in the cache's locks folder (several processes making one file)."""
+    from desktop.core.common.locations import cache_root
+
+    return one_at_a_time(cache_root() / "locks" / f"{name}.lock")
+
+
 @contextlib.contextmanager
 def one_at_a_time(lock_file: Path) -> Iterator[None]:
     """Across processes: a second process that would measure the same thing waits for the first, then
@@ -246,6 +253,7 @@ __all__ = [
     "ENV_HANG",
     "ENV_LIMIT",
     "Trial",
+    "cache_lock",
     "cpu_fingerprint",
     "environment",
     "injected_fault",
